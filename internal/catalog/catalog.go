@@ -1,0 +1,220 @@
+// Package catalog is the product catalogue of the co-op: member enterprises,
+// the category tree and products, with the rules that keep them valid.
+// It knows nothing of PostgreSQL, HTTP or the search engine.
+package catalog
+
+import (
+	"context"
+	"time"
+)
+
+// EnterpriseType is one of the six social-economy enterprise types; public
+// priority-purchase reports group by it, so the set is closed.
+type EnterpriseType string
+
+// The six social-economy enterprise types.
+const (
+	SocialEnterprise    EnterpriseType = "social_enterprise"     // 사회적기업
+	PreSocialEnterprise EnterpriseType = "pre_social_enterprise" // 예비사회적기업
+	VillageEnterprise   EnterpriseType = "village_enterprise"    // 마을기업
+	SelfSufficiency     EnterpriseType = "self_sufficiency"      // 자활기업
+	Cooperative         EnterpriseType = "cooperative"           // 협동조합
+	SocialCooperative   EnterpriseType = "social_cooperative"    // 사회적협동조합
+)
+
+// EnterpriseTypes lists the types in display order.
+var EnterpriseTypes = []EnterpriseType{SocialEnterprise, PreSocialEnterprise, VillageEnterprise,
+	SelfSufficiency, Cooperative, SocialCooperative}
+
+var enterpriseTypeLabels = map[EnterpriseType]string{
+	SocialEnterprise: "사회적기업", PreSocialEnterprise: "예비사회적기업", VillageEnterprise: "마을기업",
+	SelfSufficiency: "자활기업", Cooperative: "협동조합", SocialCooperative: "사회적협동조합",
+}
+
+// Valid reports whether t is one of the six types.
+func (t EnterpriseType) Valid() bool { _, ok := enterpriseTypeLabels[t]; return ok }
+
+// Label is the Korean name of the type.
+func (t EnterpriseType) Label() string { return enterpriseTypeLabels[t] }
+
+// Region is one of the 17 시·도.
+type Region string
+
+// Regions lists the 17 시·도 codes in the official order.
+var Regions = []Region{"seoul", "busan", "daegu", "incheon", "gwangju", "daejeon", "ulsan", "sejong",
+	"gyeonggi", "gangwon", "chungbuk", "chungnam", "jeonbuk", "jeonnam", "gyeongbuk", "gyeongnam", "jeju"}
+
+var regionLabels = map[Region]string{
+	"seoul": "서울", "busan": "부산", "daegu": "대구", "incheon": "인천", "gwangju": "광주",
+	"daejeon": "대전", "ulsan": "울산", "sejong": "세종", "gyeonggi": "경기", "gangwon": "강원",
+	"chungbuk": "충북", "chungnam": "충남", "jeonbuk": "전북", "jeonnam": "전남",
+	"gyeongbuk": "경북", "gyeongnam": "경남", "jeju": "제주",
+}
+
+// Valid reports whether r is one of the 17 시·도.
+func (r Region) Valid() bool { _, ok := regionLabels[r]; return ok }
+
+// Label is the short Korean name of the region (대구, 경북, ...).
+func (r Region) Label() string { return regionLabels[r] }
+
+// TaxType says whether a product's price includes 10% VAT (과세) or none (면세).
+type TaxType string
+
+// Tax types.
+const (
+	Taxable TaxType = "taxable" // 과세
+	Exempt  TaxType = "exempt"  // 면세
+)
+
+// Valid reports whether t is a known tax type.
+func (t TaxType) Valid() bool { return t == Taxable || t == Exempt }
+
+// Label is the Korean name of the tax type.
+func (t TaxType) Label() string {
+	if t == Exempt {
+		return "면세"
+	}
+	return "과세"
+}
+
+// Kind distinguishes goods (shipped) from services (청소, 인쇄, 케이터링, 교육 ...).
+type Kind string
+
+// Product kinds.
+const (
+	Goods   Kind = "goods"
+	Service Kind = "service"
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == Goods || k == Service }
+
+// Label is the Korean name of the kind.
+func (k Kind) Label() string {
+	if k == Service {
+		return "서비스"
+	}
+	return "상품"
+}
+
+// Product statuses. Only active products are shown and indexed.
+const (
+	StatusDraft  = "draft"
+	StatusActive = "active"
+	StatusHidden = "hidden"
+)
+
+// ShippingPolicy is an enterprise's delivery charge: a fee per order part, free
+// at or above the threshold (0 = never free), plus a surcharge for 제주/도서산간.
+type ShippingPolicy struct {
+	Fee             int64
+	FreeThreshold   int64
+	RemoteSurcharge int64
+}
+
+// Enterprise is a member enterprise of the co-op.
+type Enterprise struct {
+	ID             int64
+	ExternalID     string
+	Name           string
+	Type           EnterpriseType
+	CertNumber     string     // certification / designation number, if any
+	CertValidUntil *time.Time // nil when open-ended or unknown
+	BusinessNumber string     // 사업자등록번호, 10 digits
+	Region         Region
+	Representative string
+	Phone          string
+	Email          string
+	Address        string
+	Mission        string
+	Description    string
+	Shipping       ShippingPolicy
+	Status         string
+	ProductCount   int // filled by finders that say so
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Category is a node of the category tree.
+type Category struct {
+	ID         int64
+	ExternalID string
+	Slug       string
+	ParentID   *int64
+	Name       string
+	Position   int
+	// Children is filled by NewCategoryIndex.
+	Children []*Category
+}
+
+// Option is a sellable variant (SKU) of a product.
+type Option struct {
+	ID         int64
+	Code       string
+	Name       string
+	ExtraPrice int64
+	Stock      int
+}
+
+// Image is a product picture.
+type Image struct {
+	URL string
+	Alt string
+}
+
+// Product is an item or service an enterprise sells through the co-op.
+type Product struct {
+	ID            int64
+	ExternalID    string
+	EnterpriseID  int64
+	CategoryID    int64
+	Kind          Kind
+	Name          string
+	Summary       string
+	Description   string
+	Unit          string
+	TaxType       TaxType
+	ConsumerPrice int64 // 원, VAT included when taxable
+	PublicPrice   int64 // 원, the price public institutions pay
+	Stock         int
+	Status        string
+	Featured      bool
+	Popularity    int
+	Options       []Option
+	Images        []Image
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+
+	// Enterprise and Category are filled by FindProductByID.
+	Enterprise *Enterprise
+	Category   *Category
+}
+
+// InStock reports whether the product can be ordered now.
+func (p *Product) InStock() bool { return p.Stock > 0 }
+
+// ProductFilter selects products for lists (not for text search). Pagination is
+// by keyset: AfterID returns products with a smaller id (newest first).
+type ProductFilter struct {
+	CategoryIDs  []int64 // any of (callers pass a category and its descendants)
+	EnterpriseID int64
+	Featured     bool
+	Limit        int
+	Offset       int
+}
+
+// Store is what the catalogue needs from the system of record.
+type Store interface {
+	// FindProductByID returns an active product with its enterprise, category,
+	// options and images. NotFound if missing or not active.
+	FindProductByID(ctx context.Context, id int64) (*Product, error)
+	// FindProducts returns active products matching f (newest first) and the total.
+	FindProducts(ctx context.Context, f ProductFilter) ([]*Product, int, error)
+	// FindEnterpriseByID returns an active enterprise. NotFound if missing.
+	FindEnterpriseByID(ctx context.Context, id int64) (*Enterprise, error)
+	// FindEnterprises returns active enterprises by name with their product counts.
+	FindEnterprises(ctx context.Context, limit, offset int) ([]*Enterprise, int, error)
+	// FindCategories returns every category, flat, ordered by position then
+	// name; NewCategoryIndex turns them into a tree.
+	FindCategories(ctx context.Context) ([]*Category, error)
+}

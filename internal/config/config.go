@@ -1,0 +1,113 @@
+// Package config reads Dure's configuration from environment variables once,
+// into a typed struct that is passed to whoever needs it.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is Dure's whole configuration. Defaults match scripts/services.
+type Config struct {
+	Addr             string        // DURE_ADDR
+	DatabaseURL      string        // DURE_DATABASE_URL
+	RedisURL         string        // DURE_REDIS_URL
+	MeiliURL         string        // DURE_MEILI_URL
+	MeiliKey         string        // DURE_MEILI_KEY
+	MeiliIndex       string        // DURE_MEILI_INDEX
+	StripeKey        string        // DURE_STRIPE_KEY
+	StripeAPIBase    string        // DURE_STRIPE_API_BASE ("" = api.stripe.com)
+	StripeWebhookKey string        // DURE_STRIPE_WEBHOOK_SECRET
+	LogFormat        string        // DURE_LOG_FORMAT: text | json
+	LogLevel         string        // DURE_LOG_LEVEL: debug | info | warn | error
+	DevTemplates     string        // DURE_DEV_TEMPLATES: read templates from this folder on each request
+	OutboxInterval   time.Duration // DURE_OUTBOX_INTERVAL: how often the index worker polls
+	RunWorker        bool          // DURE_RUN_WORKER: run the outbox worker inside serve
+	SearchTimeout    time.Duration // DURE_SEARCH_TIMEOUT: Meilisearch budget before falling back
+}
+
+// FromEnv reads the configuration from the environment and validates it.
+func FromEnv() (Config, error) {
+	c := Config{
+		Addr:             env("DURE_ADDR", "127.0.0.1:3000"),
+		DatabaseURL:      env("DURE_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/dure?sslmode=disable"),
+		RedisURL:         env("DURE_REDIS_URL", "redis://127.0.0.1:56379/0"),
+		MeiliURL:         env("DURE_MEILI_URL", "http://127.0.0.1:57700"),
+		MeiliKey:         env("DURE_MEILI_KEY", "dure-dev-master-key-0123456789"),
+		MeiliIndex:       env("DURE_MEILI_INDEX", "products"),
+		StripeKey:        env("DURE_STRIPE_KEY", "sk_test_123"),
+		StripeAPIBase:    env("DURE_STRIPE_API_BASE", "http://127.0.0.1:12111"),
+		StripeWebhookKey: env("DURE_STRIPE_WEBHOOK_SECRET", "whsec_dure_dev"),
+		LogFormat:        env("DURE_LOG_FORMAT", "text"),
+		LogLevel:         env("DURE_LOG_LEVEL", "info"),
+		DevTemplates:     env("DURE_DEV_TEMPLATES", ""),
+	}
+	var errs []error
+	c.OutboxInterval = duration("DURE_OUTBOX_INTERVAL", 200*time.Millisecond, &errs)
+	c.SearchTimeout = duration("DURE_SEARCH_TIMEOUT", 500*time.Millisecond, &errs)
+	c.RunWorker = boolean("DURE_RUN_WORKER", true, &errs)
+	errs = append(errs, c.Validate())
+	return c, errors.Join(errs...)
+}
+
+// Validate reports every setting that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	for name, u := range map[string]string{"DURE_DATABASE_URL": c.DatabaseURL, "DURE_REDIS_URL": c.RedisURL, "DURE_MEILI_URL": c.MeiliURL} {
+		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
+			errs = append(errs, fmt.Errorf("%s: not a URL: %q", name, u))
+		}
+	}
+	if c.StripeAPIBase != "" {
+		if p, err := url.Parse(c.StripeAPIBase); err != nil || p.Host == "" {
+			errs = append(errs, fmt.Errorf("DURE_STRIPE_API_BASE: not a URL: %q", c.StripeAPIBase))
+		}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("DURE_LOG_FORMAT: want text or json, got %q", c.LogFormat))
+	}
+	if c.MeiliIndex == "" {
+		errs = append(errs, errors.New("DURE_MEILI_INDEX: empty"))
+	}
+	if c.OutboxInterval <= 0 || c.SearchTimeout <= 0 {
+		errs = append(errs, errors.New("DURE_OUTBOX_INTERVAL and DURE_SEARCH_TIMEOUT must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func duration(name string, def time.Duration, errs *[]error) time.Duration {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %w", name, err))
+		return def
+	}
+	return d
+}
+
+func boolean(name string, def bool, errs *[]error) bool {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		*errs = append(*errs, fmt.Errorf("%s: %w", name, err))
+		return def
+	}
+	return b
+}

@@ -1,0 +1,209 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dure-coop/dure/internal/catalog"
+)
+
+// CatalogStore implements catalog.Store.
+type CatalogStore struct {
+	pool *pgxpool.Pool
+}
+
+var _ catalog.Store = (*CatalogStore)(nil)
+
+// NewCatalogStore returns a catalogue store on pool.
+func NewCatalogStore(pool *pgxpool.Pool) *CatalogStore { return &CatalogStore{pool: pool} }
+
+const enterpriseColumns = `e.id, e.external_id, e.name, e.type, e.cert_number, e.cert_valid_until,
+	e.business_number, e.region, e.representative, e.phone, e.email, e.address, e.mission,
+	e.description, e.shipping_fee, e.free_shipping_threshold, e.remote_surcharge, e.status,
+	e.created_at, e.updated_at`
+
+func scanEnterprise(row pgx.Row, extra ...any) (*catalog.Enterprise, error) {
+	var e catalog.Enterprise
+	var validUntil *time.Time
+	dest := []any{&e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &validUntil,
+		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
+		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
+		&e.CreatedAt, &e.UpdatedAt}
+	if err := row.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	e.CertValidUntil = validUntil
+	return &e, nil
+}
+
+const productColumns = `p.id, p.external_id, p.enterprise_id, p.category_id, p.kind, p.name, p.summary,
+	p.description, p.unit, p.tax_type, p.consumer_price, p.public_price, p.stock, p.status, p.featured,
+	p.popularity, p.created_at, p.updated_at`
+
+func scanProduct(row pgx.Row) (*catalog.Product, error) {
+	var p catalog.Product
+	err := row.Scan(&p.ID, &p.ExternalID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary,
+		&p.Description, &p.Unit, &p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Status, &p.Featured,
+		&p.Popularity, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// FindProductByID returns an active product of an active enterprise with its
+// enterprise, category, options and images.
+func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.Product, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`,
+			c.id, c.external_id, c.slug, c.parent_id, c.name, c.position
+		FROM products p
+		JOIN enterprises e ON e.id = p.enterprise_id
+		JOIN categories c ON c.id = p.category_id
+		WHERE p.id = $1 AND p.status = 'active' AND e.status = 'active'`, id)
+	var p catalog.Product
+	var e catalog.Enterprise
+	var c catalog.Category
+	err := row.Scan(&p.ID, &p.ExternalID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary,
+		&p.Description, &p.Unit, &p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Status, &p.Featured,
+		&p.Popularity, &p.CreatedAt, &p.UpdatedAt,
+		&e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &e.CertValidUntil,
+		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
+		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
+		&e.CreatedAt, &e.UpdatedAt,
+		&c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
+	if err != nil {
+		return nil, translate(err, "상품")
+	}
+	p.Enterprise, p.Category = &e, &c
+
+	rows, err := s.pool.Query(ctx, `SELECT id, code, name, extra_price, stock FROM product_options
+		WHERE product_id = $1 ORDER BY position, id`, id)
+	if err != nil {
+		return nil, translate(err, "상품 옵션")
+	}
+	p.Options, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (catalog.Option, error) {
+		var o catalog.Option
+		err := r.Scan(&o.ID, &o.Code, &o.Name, &o.ExtraPrice, &o.Stock)
+		return o, err
+	})
+	if err != nil {
+		return nil, translate(err, "상품 옵션")
+	}
+	rows, err = s.pool.Query(ctx, `SELECT url, alt FROM product_images WHERE product_id = $1 ORDER BY position`, id)
+	if err != nil {
+		return nil, translate(err, "상품 이미지")
+	}
+	p.Images, err = pgx.CollectRows(rows, pgx.RowToStructByPos[catalog.Image])
+	if err != nil {
+		return nil, translate(err, "상품 이미지")
+	}
+	return &p, nil
+}
+
+// FindProducts returns active products of active enterprises matching f,
+// newest first, and their total count.
+func (s *CatalogStore) FindProducts(ctx context.Context, f catalog.ProductFilter) ([]*catalog.Product, int, error) {
+	where := []string{"p.status = 'active'", "e.status = 'active'"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, replaceN(cond, len(args)))
+	}
+	if len(f.CategoryIDs) > 0 {
+		add("p.category_id = ANY($N)", f.CategoryIDs)
+	}
+	if f.EnterpriseID != 0 {
+		add("p.enterprise_id = $N", f.EnterpriseID)
+	}
+	if f.Featured {
+		where = append(where, "p.featured")
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 100 {
+		limit = 24
+	}
+	cond := joinAnd(where)
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM products p JOIN enterprises e ON e.id = p.enterprise_id WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, translate(err, "상품 목록")
+	}
+	args = append(args, limit, f.Offset)
+	rows, err := s.pool.Query(ctx, `SELECT `+productColumns+` FROM products p
+		JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE `+cond+` ORDER BY p.created_at DESC, p.id DESC
+		LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, 0, translate(err, "상품 목록")
+	}
+	products, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Product, error) { return scanProduct(r) })
+	if err != nil {
+		return nil, 0, translate(err, "상품 목록")
+	}
+	return products, total, nil
+}
+
+// FindEnterpriseByID returns an active enterprise with its active product count.
+func (s *CatalogStore) FindEnterpriseByID(ctx context.Context, id int64) (*catalog.Enterprise, error) {
+	row := s.pool.QueryRow(ctx, `SELECT `+enterpriseColumns+`,
+			(SELECT count(*) FROM products p WHERE p.enterprise_id = e.id AND p.status = 'active')
+		FROM enterprises e WHERE e.id = $1 AND e.status = 'active'`, id)
+	var n int
+	e, err := scanEnterprise(row, &n)
+	if err != nil {
+		return nil, translate(err, "기업")
+	}
+	e.ProductCount = n
+	return e, nil
+}
+
+// FindEnterprises returns active enterprises by name with product counts.
+func (s *CatalogStore) FindEnterprises(ctx context.Context, limit, offset int) ([]*catalog.Enterprise, int, error) {
+	if limit <= 0 || limit > 200 {
+		limit = 50
+	}
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM enterprises WHERE status = 'active'`).Scan(&total); err != nil {
+		return nil, 0, translate(err, "기업 목록")
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+enterpriseColumns+`, coalesce(pc.n, 0)
+		FROM enterprises e
+		LEFT JOIN (SELECT enterprise_id, count(*) AS n FROM products WHERE status = 'active' GROUP BY enterprise_id) pc
+			ON pc.enterprise_id = e.id
+		WHERE e.status = 'active' ORDER BY e.name, e.id LIMIT $1 OFFSET $2`, limit, offset)
+	if err != nil {
+		return nil, 0, translate(err, "기업 목록")
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Enterprise, error) {
+		var n int
+		e, err := scanEnterprise(r, &n)
+		if err == nil {
+			e.ProductCount = n
+		}
+		return e, err
+	})
+	if err != nil {
+		return nil, 0, translate(err, "기업 목록")
+	}
+	return list, total, nil
+}
+
+// FindCategories returns every category, ordered by position then name.
+func (s *CatalogStore) FindCategories(ctx context.Context) ([]*catalog.Category, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, external_id, slug, parent_id, name, position
+		FROM categories ORDER BY position, name, id`)
+	if err != nil {
+		return nil, translate(err, "카테고리")
+	}
+	cats, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Category, error) {
+		var c catalog.Category
+		err := r.Scan(&c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
+		return &c, err
+	})
+	if err != nil {
+		return nil, translate(err, "카테고리")
+	}
+	return cats, nil
+}

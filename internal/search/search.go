@@ -1,0 +1,110 @@
+// Package search is product search: the query a shopper makes, the result page
+// with facet counts, and the document the search engine indexes. Engines
+// (Meilisearch, and PostgreSQL as the fallback) implement Searcher.
+package search
+
+import (
+	"context"
+
+	"github.com/dure-coop/dure/internal/catalog"
+)
+
+// Sort orders search results.
+type Sort string
+
+// Sort orders. Relevance is the default.
+const (
+	SortRelevance Sort = ""
+	SortPriceAsc  Sort = "price_asc"
+	SortPriceDesc Sort = "price_desc"
+	SortNewest    Sort = "newest"
+	SortPopular   Sort = "popular"
+)
+
+// Limits on a query, so a crafted URL cannot make the engines do absurd work.
+const (
+	DefaultPerPage = 24
+	MaxPerPage     = 60
+	MaxPage        = 400
+	MaxTextLen     = 100
+)
+
+// HighlightPre and HighlightPost surround matched text in Hit.NameHighlight.
+// They are control characters no product name contains; the web layer escapes
+// the name and then turns them into <mark> tags.
+const (
+	HighlightPre  = "\x02"
+	HighlightPost = "\x03"
+)
+
+// Query is one search request. Zero values mean "no filter".
+type Query struct {
+	Text            string
+	CategoryID      int64 // matches the category and everything below it
+	EnterpriseID    int64
+	EnterpriseTypes []catalog.EnterpriseType // any of
+	Regions         []catalog.Region         // any of
+	TaxType         catalog.TaxType
+	Kind            catalog.Kind
+	MinPrice        int64 // consumer price, 원, inclusive
+	MaxPrice        int64 // consumer price, 원, inclusive; 0 = no bound
+	InStock         bool
+	Sort            Sort
+	Page            int // 1-based
+	PerPage         int
+}
+
+// Hit is one product in a result page.
+type Hit struct {
+	ProductID      int64
+	Name           string
+	NameHighlight  string // Name with HighlightPre/HighlightPost around matches
+	Summary        string
+	EnterpriseID   int64
+	EnterpriseName string
+	EnterpriseType catalog.EnterpriseType
+	Region         catalog.Region
+	CategoryID     int64
+	Kind           catalog.Kind
+	TaxType        catalog.TaxType
+	ConsumerPrice  int64
+	PublicPrice    int64
+	InStock        bool
+	ImageURL       string
+}
+
+// FacetValue is one value of a facet with the number of matching products.
+type FacetValue struct {
+	Value string
+	Count int
+}
+
+// Facet names in Result.Facets.
+const (
+	FacetCategory       = "category_ids"
+	FacetEnterpriseType = "enterprise_type"
+	FacetRegion         = "region"
+	FacetTaxType        = "tax_type"
+	FacetKind           = "kind"
+)
+
+// Result is one page of search results.
+type Result struct {
+	Hits    []Hit
+	Total   int // estimated or exact number of matches
+	Page    int
+	PerPage int
+	// Facets maps a facet name to its values with counts, for the query's
+	// matches (counts ignore the query's own filter on that facet only where the
+	// engine supports it; see the engine).
+	Facets map[string][]FacetValue
+	// Degraded is true when the fallback engine answered because the primary
+	// one was unavailable.
+	Degraded bool
+}
+
+// Searcher runs product searches. Search returns apperr.Invalid for a query
+// that fails Validate and apperr.Unavailable when no engine can answer.
+type Searcher interface {
+	Search(ctx context.Context, q Query) (*Result, error)
+}
