@@ -1,0 +1,117 @@
+package order
+
+import (
+	"sort"
+
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/kr"
+)
+
+// Item is one priced line going into an order: what the cart holds, with the
+// price and stock read from the catalogue at this moment (never from the cart).
+type Item struct {
+	ProductID  int64
+	OptionID   int64 // 0 when the product has no options
+	Name       string
+	OptionName string
+	Kind       catalog.Kind
+	TaxType    catalog.TaxType
+	UnitPrice  int64 // 원, VAT included when taxable, options' extra included
+	Quantity   int
+	Enterprise *catalog.Enterprise
+}
+
+// LineTotal is UnitPrice × Quantity.
+func (it Item) LineTotal() int64 { return it.UnitPrice * int64(it.Quantity) }
+
+// Part is one enterprise's share of an order: it becomes a sub-order.
+type Part struct {
+	Enterprise   *catalog.Enterprise
+	Items        []Item
+	ItemsTotal   int64
+	ShippingFee  int64 // base fee (0 when free or nothing ships) plus any remote surcharge
+	Remote       bool  // the 제주/도서산간 surcharge applied
+	FreeShipping bool  // the threshold was reached
+	// AmountToFree is what is still missing to reach free shipping (0 if none).
+	AmountToFree int64
+	Total        int64
+}
+
+// Breakdown is the price of a whole order, split per enterprise, with the VAT
+// split the receipts and reports need.
+type Breakdown struct {
+	Parts         []*Part
+	ItemsTotal    int64
+	ShippingTotal int64
+	Total         int64
+	Supply        int64 // 공급가액 (taxable lines and shipping, net of VAT; exempt lines whole)
+	VAT           int64 // 부가세
+	Exempt        int64 // the 면세 part of Supply
+}
+
+// Price groups items by enterprise in first-seen order and applies each
+// enterprise's shipping policy: goods pay the fee unless the enterprise's
+// items total reaches its free-shipping threshold; a 제주/도서산간 postcode adds
+// the remote surcharge (also when shipping is otherwise free); parts made only
+// of services ship nothing. Shipping is taxable. An empty postcode prices
+// without the surcharge (the cart, before an address is known).
+func Price(items []Item, postcode string) Breakdown {
+	remote := kr.IsRemotePostcode(postcode)
+	var b Breakdown
+	byEnt := map[int64]*Part{}
+	for _, it := range items {
+		p := byEnt[it.Enterprise.ID]
+		if p == nil {
+			p = &Part{Enterprise: it.Enterprise}
+			byEnt[it.Enterprise.ID] = p
+			b.Parts = append(b.Parts, p)
+		}
+		p.Items = append(p.Items, it)
+		p.ItemsTotal += it.LineTotal()
+		s, v := catalog.SplitVAT(it.LineTotal(), it.TaxType)
+		b.Supply += s
+		b.VAT += v
+		if it.TaxType == catalog.Exempt {
+			b.Exempt += s
+		}
+	}
+	for _, p := range b.Parts {
+		ships := false
+		for _, it := range p.Items {
+			ships = ships || it.Kind != catalog.Service
+		}
+		if ships {
+			pol := p.Enterprise.Shipping
+			if pol.FreeThreshold > 0 && p.ItemsTotal >= pol.FreeThreshold {
+				p.FreeShipping = true
+			} else {
+				p.ShippingFee = pol.Fee
+				if pol.FreeThreshold > 0 {
+					p.AmountToFree = pol.FreeThreshold - p.ItemsTotal
+				}
+			}
+			if remote && pol.RemoteSurcharge > 0 {
+				p.Remote = true
+				p.ShippingFee += pol.RemoteSurcharge
+			}
+		}
+		p.Total = p.ItemsTotal + p.ShippingFee
+		b.ItemsTotal += p.ItemsTotal
+		b.ShippingTotal += p.ShippingFee
+		s, v := catalog.SplitVAT(p.ShippingFee, catalog.Taxable)
+		b.Supply += s
+		b.VAT += v
+	}
+	b.Total = b.ItemsTotal + b.ShippingTotal
+	return b
+}
+
+// SortItems orders items by enterprise then product for stable display.
+func SortItems(items []Item) {
+	sort.SliceStable(items, func(i, j int) bool {
+		if items[i].Enterprise.ID != items[j].Enterprise.ID {
+			return items[i].Enterprise.ID < items[j].Enterprise.ID
+		}
+		return items[i].ProductID < items[j].ProductID
+	})
+}
