@@ -54,6 +54,18 @@ func scanProduct(row pgx.Row) (*catalog.Product, error) {
 	return &p, nil
 }
 
+// productEnterpriseDest lists scan destinations for productColumns followed
+// by enterpriseColumns.
+func productEnterpriseDest(p *catalog.Product, e *catalog.Enterprise) []any {
+	return []any{&p.ID, &p.ExternalID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary,
+		&p.Description, &p.Unit, &p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Status, &p.Featured,
+		&p.Popularity, &p.CreatedAt, &p.UpdatedAt,
+		&e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &e.CertValidUntil,
+		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
+		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
+		&e.CreatedAt, &e.UpdatedAt}
+}
+
 // FindProductByID returns an active product of an active enterprise with its
 // enterprise, category, options and images.
 func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.Product, error) {
@@ -66,14 +78,8 @@ func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.
 	var p catalog.Product
 	var e catalog.Enterprise
 	var c catalog.Category
-	err := row.Scan(&p.ID, &p.ExternalID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary,
-		&p.Description, &p.Unit, &p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Status, &p.Featured,
-		&p.Popularity, &p.CreatedAt, &p.UpdatedAt,
-		&e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &e.CertValidUntil,
-		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
-		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
-		&e.CreatedAt, &e.UpdatedAt,
-		&c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
+	err := row.Scan(append(productEnterpriseDest(&p, &e),
+		&c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)...)
 	if err != nil {
 		return nil, translate(err, "상품")
 	}
@@ -206,4 +212,49 @@ func (s *CatalogStore) FindCategories(ctx context.Context) ([]*catalog.Category,
 		return nil, translate(err, "카테고리")
 	}
 	return cats, nil
+}
+
+// FindProductsByIDs returns the active products of active enterprises among
+// ids, each with its enterprise and options (two queries, whatever the count).
+func (s *CatalogStore) FindProductsByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error) {
+	out := make(map[int64]*catalog.Product, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`
+		FROM products p JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE p.id = ANY($1) AND p.status = 'active' AND e.status = 'active'`, ids)
+	if err != nil {
+		return nil, translate(err, "상품")
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Product, error) {
+		var p catalog.Product
+		var e catalog.Enterprise
+		err := r.Scan(productEnterpriseDest(&p, &e)...)
+		p.Enterprise = &e
+		return &p, err
+	})
+	if err != nil {
+		return nil, translate(err, "상품")
+	}
+	for _, p := range list {
+		out[p.ID] = p
+	}
+	rows, err = s.pool.Query(ctx, `SELECT product_id, id, code, name, extra_price, stock FROM product_options
+		WHERE product_id = ANY($1) ORDER BY product_id, position, id`, ids)
+	if err != nil {
+		return nil, translate(err, "상품 옵션")
+	}
+	var pid int64
+	var o catalog.Option
+	_, err = pgx.ForEachRow(rows, []any{&pid, &o.ID, &o.Code, &o.Name, &o.ExtraPrice, &o.Stock}, func() error {
+		if p := out[pid]; p != nil {
+			p.Options = append(p.Options, o)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err, "상품 옵션")
+	}
+	return out, nil
 }

@@ -1,0 +1,56 @@
+// Package cart is the shopping cart: a list of (product, option, quantity)
+// kept in Redis under an id the browser holds in a signed cookie. Prices and
+// stock are never trusted from the cart: every view and every checkout reads
+// them from the catalogue again and says plainly what changed.
+package cart
+
+import (
+	"context"
+	"time"
+
+	"github.com/dure-coop/dure/internal/catalog"
+)
+
+// Limits on a cart.
+const (
+	MaxQuantity = 99 // per line
+	MaxLines    = 50 // distinct lines per cart
+	TTL         = 30 * 24 * time.Hour
+)
+
+// Key identifies a line: a product, and its option when it has options.
+type Key struct {
+	ProductID int64
+	OptionID  int64
+}
+
+// Line is what the cart stores for one key.
+type Line struct {
+	Key
+	Quantity int
+	// PriceAtAdd is the unit price shown when the line was added or last
+	// changed, kept only to tell the shopper that the price has changed since.
+	PriceAtAdd int64
+}
+
+// Store keeps carts. Every call refreshes the cart's TTL.
+type Store interface {
+	// Lines returns the cart's lines (none for an unknown or expired cart).
+	Lines(ctx context.Context, cartID string) ([]Line, error)
+	// Put sets a line (quantity and price seen), adding it if new.
+	Put(ctx context.Context, cartID string, l Line) error
+	// Remove deletes a line; removing a missing line is not an error.
+	Remove(ctx context.Context, cartID string, k Key) error
+	// Clear deletes the whole cart.
+	Clear(ctx context.Context, cartID string) error
+	// Count returns the number of lines, for the page header.
+	Count(ctx context.Context, cartID string) (int, error)
+}
+
+// Catalog is what the cart needs from the catalogue: the current state of the
+// products it holds, with their enterprises and options.
+type Catalog interface {
+	// FindProductsByIDs returns the active products among ids (others are
+	// simply absent), each with Enterprise and Options filled.
+	FindProductsByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error)
+}

@@ -1,0 +1,240 @@
+package cart_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/redis"
+	"github.com/dure-coop/dure/internal/testutil"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+type env struct {
+	pool  *pgxpool.Pool
+	rdb   *goredis.Client
+	store *redis.CartStore
+	svc   *cart.Service
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	pool := testutil.NewDB(t)
+	testutil.SeedDemo(t, pool)
+	rdb, prefix := testutil.NewRedis(t)
+	store := redis.NewCartStore(rdb, prefix)
+	return &env{pool: pool, rdb: rdb, store: store, svc: cart.NewService(store, postgres.NewCatalogStore(pool))}
+}
+
+// product finds an in-stock product without options, priced at least minPrice,
+// from an enterprise other than those in skip.
+func (e *env) product(t *testing.T, kind string, skip ...int64) (id, enterprise int64, stock int) {
+	t.Helper()
+	err := e.pool.QueryRow(context.Background(), `SELECT p.id, p.enterprise_id, p.stock FROM products p
+		WHERE p.status = 'active' AND p.kind = $1 AND p.stock BETWEEN 5 AND 500
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
+		  AND NOT (p.enterprise_id = ANY($2))
+		ORDER BY p.id LIMIT 1`, kind, append([]int64{0}, skip...)).Scan(&id, &enterprise, &stock)
+	if err != nil {
+		t.Fatalf("no %s product in the demo catalogue: %v", kind, err)
+	}
+	return id, enterprise, stock
+}
+
+func TestCartAddChangeRemoveGroupsByEnterprise(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	id := testutil.Name("c")
+	p1, e1, _ := e.product(t, "goods")
+	p2, e2, _ := e.product(t, "goods", e1)
+	p3, _, _ := e.product(t, "goods", e1, e2)
+
+	for _, p := range []int64{p1, p2, p3} {
+		if err := e.svc.Add(ctx, id, cart.Key{ProductID: p}, 1); err != nil {
+			t.Fatalf("Add(%d): %v", p, err)
+		}
+	}
+	if err := e.svc.Add(ctx, id, cart.Key{ProductID: p1}, 2); err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.svc.View(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Lines) != 3 || len(v.Price.Parts) != 3 {
+		t.Fatalf("lines = %d, parts = %d; want 3 and 3", len(v.Lines), len(v.Price.Parts))
+	}
+	for _, l := range v.Lines {
+		if l.ProductID == p1 && l.Quantity != 3 {
+			t.Errorf("p1 quantity = %d, want 3 (1 + 2)", l.Quantity)
+		}
+	}
+	if err := e.svc.SetQuantity(ctx, id, cart.Key{ProductID: p2}, 4); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.SetQuantity(ctx, id, cart.Key{ProductID: p3}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.svc.Count(ctx, id); n != 2 {
+		t.Fatalf("count after removing one = %d, want 2", n)
+	}
+	if err := e.svc.Clear(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.svc.Count(ctx, id); n != 0 {
+		t.Fatalf("count after clear = %d, want 0", n)
+	}
+}
+
+func TestCartRejectsBadInputAndChangesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	id := testutil.Name("c")
+	p, _, stock := e.product(t, "goods")
+	if err := e.svc.Add(ctx, id, cart.Key{ProductID: p}, 1); err != nil {
+		t.Fatal(err)
+	}
+	var withOptions int64
+	if err := e.pool.QueryRow(ctx, `SELECT product_id FROM product_options GROUP BY product_id LIMIT 1`).Scan(&withOptions); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		key  cart.Key
+		qty  int
+		code string
+	}{
+		{"zero", cart.Key{ProductID: p}, 0, apperr.Invalid},
+		{"negative", cart.Key{ProductID: p}, -3, apperr.Invalid},
+		{"absurd", cart.Key{ProductID: p}, 1_000_000, apperr.Invalid},
+		{"over stock", cart.Key{ProductID: p}, stock, apperr.Invalid}, // 1 already in the cart
+		{"unknown product", cart.Key{ProductID: 987654321}, 1, apperr.NotFound},
+		{"option missing", cart.Key{ProductID: withOptions}, 1, apperr.Invalid},
+		{"foreign option", cart.Key{ProductID: p, OptionID: 1}, 1, apperr.Invalid},
+	}
+	for _, tt := range tests {
+		err := e.svc.Add(ctx, id, tt.key, tt.qty)
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Code != tt.code || ae.Message == "" {
+			t.Errorf("%s: Add = %v, want %s with a message", tt.name, err, tt.code)
+		}
+	}
+	lines, err := e.store.Lines(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 1 || lines[0].Quantity != 1 {
+		t.Fatalf("cart after bad input = %+v, want the one line unchanged", lines)
+	}
+}
+
+func TestCartTTLRefreshedOnUse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	id := testutil.Name("c")
+	p, _, _ := e.product(t, "goods")
+	if err := e.svc.Add(ctx, id, cart.Key{ProductID: p}, 1); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := e.rdb.Keys(ctx, "*"+id).Result()
+	if err != nil || len(keys) != 1 {
+		t.Fatalf("cart keys = %v, %v", keys, err)
+	}
+	// Shorten the TTL as if the cart were a month old, then use it.
+	e.rdb.Expire(ctx, keys[0], time.Minute)
+	if _, err := e.svc.View(ctx, id, ""); err != nil {
+		t.Fatal(err)
+	}
+	ttl := e.rdb.TTL(ctx, keys[0]).Val()
+	if ttl < cart.TTL-time.Minute || ttl > cart.TTL {
+		t.Fatalf("TTL after use = %v, want about %v", ttl, cart.TTL)
+	}
+}
+
+func TestCartReportsPriceChangeAndSoldOut(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	id := testutil.Name("c")
+	p1, e1, _ := e.product(t, "goods")
+	p2, _, _ := e.product(t, "goods", e1)
+	for _, p := range []int64{p1, p2} {
+		if err := e.svc.Add(ctx, id, cart.Key{ProductID: p}, 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.pool.Exec(ctx, `UPDATE products SET consumer_price = consumer_price + 1000 WHERE id = $1`, p1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pool.Exec(ctx, `UPDATE products SET stock = 0 WHERE id = $1`, p2); err != nil {
+		t.Fatal(err)
+	}
+	v, err := e.svc.View(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Blocked {
+		t.Error("a sold-out line must block checkout")
+	}
+	for _, l := range v.Lines {
+		switch l.ProductID {
+		case p1:
+			if !l.Orderable || l.Notice == "" {
+				t.Errorf("price change: orderable=%v notice=%q; want orderable with a notice", l.Orderable, l.Notice)
+			}
+		case p2:
+			if l.Orderable || l.Notice == "" {
+				t.Errorf("sold out: orderable=%v notice=%q; want blocked with a notice", l.Orderable, l.Notice)
+			}
+		}
+	}
+	if len(v.Price.Parts) != 1 {
+		t.Errorf("priced parts = %d, want 1 (the sold-out line is not priced)", len(v.Price.Parts))
+	}
+	// The price change is said once; the next view is quiet about it.
+	v, err = e.svc.View(ctx, id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range v.Lines {
+		if l.ProductID == p1 && l.Notice != "" {
+			t.Errorf("second view notice = %q, want none", l.Notice)
+		}
+	}
+}
+
+func TestCartSurvivesRedisRestart(t *testing.T) {
+	t.Parallel()
+	pool := testutil.NewDB(t)
+	testutil.SeedDemo(t, pool)
+	srv := testutil.StartRedis(t)
+	rdb := goredis.NewClient(&goredis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	store := redis.NewCartStore(rdb, "")
+	svc := cart.NewService(store, postgres.NewCatalogStore(pool))
+	ctx := context.Background()
+	e := &env{pool: pool}
+	p, _, _ := e.product(t, "goods")
+	if err := svc.Add(ctx, "kept", cart.Key{ProductID: p}, 3); err != nil {
+		t.Fatal(err)
+	}
+	srv.Stop()
+	srv.Start()
+	lines, err := store.Lines(ctx, "kept")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != 1 || lines[0].Quantity != 3 {
+		t.Fatalf("cart after restart = %+v, want the line with 3", lines)
+	}
+}

@@ -1,0 +1,222 @@
+package cart
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/order"
+)
+
+// Service applies the cart's rules on top of a Store and the catalogue.
+type Service struct {
+	store   Store
+	catalog Catalog
+}
+
+// NewService returns a cart service.
+func NewService(store Store, cat Catalog) *Service { return &Service{store: store, catalog: cat} }
+
+// ViewLine is one cart line as it stands now in the catalogue.
+type ViewLine struct {
+	Key
+	Product    *catalog.Product
+	OptionName string
+	UnitPrice  int64
+	Quantity   int
+	Available  int    // stock now, for this product or option
+	Notice     string // what changed since it was added, in Korean; "" if nothing
+	Orderable  bool   // false when sold out or no longer sold
+}
+
+// LineTotal is UnitPrice × Quantity.
+func (l ViewLine) LineTotal() int64 { return l.UnitPrice * int64(l.Quantity) }
+
+// View is the cart as the shopper should see it: lines grouped by enterprise
+// with shipping, and plain notices for anything that changed.
+type View struct {
+	Lines []ViewLine
+	// Notices are cart-wide messages (a product no longer sold, ...).
+	Notices []string
+	// Price covers the orderable lines only.
+	Price order.Breakdown
+	// Blocked is true when a line cannot be ordered as it is.
+	Blocked bool
+}
+
+// Items returns the orderable lines as order items.
+func (v *View) Items() []order.Item {
+	var items []order.Item
+	for _, l := range v.Lines {
+		if !l.Orderable {
+			continue
+		}
+		items = append(items, order.Item{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
+			OptionName: l.OptionName, Kind: l.Product.Kind, TaxType: l.Product.TaxType, UnitPrice: l.UnitPrice,
+			Quantity: l.Quantity, Enterprise: l.Product.Enterprise})
+	}
+	return items
+}
+
+// resolve finds a key's product and option in the catalogue: unit price,
+// stock and option name. ok is false when it is no longer sold.
+func resolve(products map[int64]*catalog.Product, k Key) (p *catalog.Product, price int64, stock int, optName string, ok bool) {
+	p = products[k.ProductID]
+	if p == nil {
+		return nil, 0, 0, "", false
+	}
+	if k.OptionID == 0 {
+		if len(p.Options) > 0 {
+			return p, 0, 0, "", false
+		}
+		return p, p.ConsumerPrice, p.Stock, "", true
+	}
+	for _, o := range p.Options {
+		if o.ID == k.OptionID {
+			return p, p.ConsumerPrice + o.ExtraPrice, o.Stock, o.Name, true
+		}
+	}
+	return p, 0, 0, "", false
+}
+
+// View reads the cart and prices it against the catalogue now. postcode may be
+// empty (no address yet). Price changes are reported once: the cart then
+// remembers the new price as seen.
+func (s *Service) View(ctx context.Context, cartID string, postcode string) (*View, error) {
+	lines, err := s.store.Lines(ctx, cartID)
+	if err != nil {
+		return nil, err
+	}
+	v := &View{}
+	if len(lines) == 0 {
+		return v, nil
+	}
+	ids := make([]int64, 0, len(lines))
+	for _, l := range lines {
+		ids = append(ids, l.ProductID)
+	}
+	products, err := s.catalog.FindProductsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range lines {
+		p, price, stock, optName, ok := resolve(products, l.Key)
+		if !ok {
+			v.Notices = append(v.Notices, "장바구니에 있던 상품 하나가 더 이상 판매되지 않아 빠졌습니다.")
+			if err := s.store.Remove(ctx, cartID, l.Key); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		vl := ViewLine{Key: l.Key, Product: p, OptionName: optName, UnitPrice: price, Quantity: l.Quantity,
+			Available: stock, Orderable: true}
+		switch {
+		case stock <= 0:
+			vl.Orderable = false
+			vl.Notice = "품절되었습니다. 장바구니에서 빼 주세요."
+		case l.Quantity > stock:
+			vl.Orderable = false
+			vl.Notice = fmt.Sprintf("재고가 %d개 남아 있습니다. 수량을 %d개 이하로 바꿔 주세요.", stock, stock)
+		}
+		if l.PriceAtAdd != 0 && l.PriceAtAdd != price {
+			n := fmt.Sprintf("가격이 %s에서 %s(으)로 바뀌었습니다.", kr.Won(l.PriceAtAdd), kr.Won(price))
+			if vl.Notice != "" {
+				n += " " + vl.Notice
+			}
+			vl.Notice = n
+			l.PriceAtAdd = price
+			if err := s.store.Put(ctx, cartID, l); err != nil {
+				return nil, err
+			}
+		}
+		v.Blocked = v.Blocked || !vl.Orderable
+		v.Lines = append(v.Lines, vl)
+	}
+	sort.SliceStable(v.Lines, func(i, j int) bool {
+		a, b := v.Lines[i].Product, v.Lines[j].Product
+		if a.EnterpriseID != b.EnterpriseID {
+			return a.Enterprise.Name < b.Enterprise.Name
+		}
+		return a.Name < b.Name
+	})
+	v.Price = order.Price(v.Items(), postcode)
+	return v, nil
+}
+
+// Add puts quantity more of a product (option) into the cart. It returns
+// apperr.Invalid with a Korean message when the quantity is absurd, the
+// product is not sold, an option is needed or unknown, or stock is short; the
+// cart is then unchanged.
+func (s *Service) Add(ctx context.Context, cartID string, k Key, quantity int) error {
+	if quantity < 1 || quantity > MaxQuantity {
+		return apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
+	}
+	lines, err := s.store.Lines(ctx, cartID)
+	if err != nil {
+		return err
+	}
+	have := 0
+	for _, l := range lines {
+		if l.Key == k {
+			have = l.Quantity
+		}
+	}
+	if have == 0 && len(lines) >= MaxLines {
+		return apperr.Errorf(apperr.Invalid, "장바구니에는 %d종류까지 담을 수 있습니다.", MaxLines)
+	}
+	return s.set(ctx, cartID, k, have+quantity)
+}
+
+// SetQuantity changes a line's quantity; 0 removes the line.
+func (s *Service) SetQuantity(ctx context.Context, cartID string, k Key, quantity int) error {
+	if quantity == 0 {
+		return s.store.Remove(ctx, cartID, k)
+	}
+	if quantity < 0 || quantity > MaxQuantity {
+		return apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
+	}
+	return s.set(ctx, cartID, k, quantity)
+}
+
+func (s *Service) set(ctx context.Context, cartID string, k Key, quantity int) error {
+	if k.ProductID <= 0 || k.OptionID < 0 {
+		return apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
+	}
+	if quantity > MaxQuantity {
+		return apperr.Errorf(apperr.Invalid, "한 상품은 %d개까지 담을 수 있습니다.", MaxQuantity)
+	}
+	products, err := s.catalog.FindProductsByIDs(ctx, []int64{k.ProductID})
+	if err != nil {
+		return err
+	}
+	p, price, stock, _, ok := resolve(products, k)
+	switch {
+	case p == nil:
+		return apperr.Errorf(apperr.NotFound, "판매 중인 상품이 아닙니다.")
+	case !ok && k.OptionID == 0:
+		return apperr.Errorf(apperr.Invalid, "옵션을 선택해 주세요.")
+	case !ok:
+		return apperr.Errorf(apperr.Invalid, "선택한 옵션을 찾을 수 없습니다.")
+	case stock <= 0:
+		return apperr.Errorf(apperr.Invalid, "'%s'은(는) 품절되었습니다.", p.Name)
+	case quantity > stock:
+		return apperr.Errorf(apperr.Invalid, "'%s'의 재고가 %d개 남아 있어 %d개까지 담을 수 있습니다.", p.Name, stock, stock)
+	}
+	return s.store.Put(ctx, cartID, Line{Key: k, Quantity: quantity, PriceAtAdd: price})
+}
+
+// Remove deletes a line.
+func (s *Service) Remove(ctx context.Context, cartID string, k Key) error {
+	return s.store.Remove(ctx, cartID, k)
+}
+
+// Clear empties the cart.
+func (s *Service) Clear(ctx context.Context, cartID string) error { return s.store.Clear(ctx, cartID) }
+
+// Count returns the number of lines, for the page header.
+func (s *Service) Count(ctx context.Context, cartID string) (int, error) {
+	return s.store.Count(ctx, cartID)
+}

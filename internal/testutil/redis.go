@@ -1,0 +1,112 @@
+package testutil
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os/exec"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// NewRedis connects to the shared Redis and returns a key prefix of the
+// test's own; keys under it are deleted when the test ends.
+func NewRedis(tb testing.TB) (*goredis.Client, string) {
+	tb.Helper()
+	opt, err := goredis.ParseURL(Config(tb).RedisURL)
+	if err != nil {
+		tb.Fatalf("testutil: redis url: %v", err)
+	}
+	rdb := goredis.NewClient(opt)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		tb.Fatalf("testutil: Redis is not reachable (run `make test`, which starts it with scripts/services up): %v", err)
+	}
+	prefix := Name("t") + ":"
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+		_ = rdb.Close()
+	})
+	return rdb, prefix
+}
+
+// PrivateRedis is a Redis server of the test's own (AOF everysec, data in a
+// temp folder), for tests that stop and restart it.
+type PrivateRedis struct {
+	tb   testing.TB
+	Addr string
+	dir  string
+	cmd  *exec.Cmd
+}
+
+// StartRedis starts a private Redis server on a free loopback port; it is
+// stopped when the test ends.
+func StartRedis(tb testing.TB) *PrivateRedis {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	addr := l.Addr().String()
+	_ = l.Close()
+	r := &PrivateRedis{tb: tb, Addr: addr, dir: tb.TempDir()}
+	r.Start()
+	tb.Cleanup(r.Stop)
+	return r
+}
+
+// Start (re)starts the server on the same port and data folder.
+func (r *PrivateRedis) Start() {
+	r.tb.Helper()
+	_, port, _ := net.SplitHostPort(r.Addr)
+	r.cmd = exec.Command("redis-server", "--bind", "127.0.0.1", "--port", port, "--dir", r.dir,
+		"--appendonly", "yes", "--appendfsync", "everysec", "--save", "")
+	if err := r.cmd.Start(); err != nil {
+		r.tb.Fatalf("testutil: start redis-server: %v", err)
+	}
+	rdb := goredis.NewClient(&goredis.Options{Addr: r.Addr})
+	defer rdb.Close()
+	for i := 0; i < 100; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := rdb.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	r.tb.Fatalf("testutil: private redis on %s did not answer", r.Addr)
+}
+
+// Stop shuts the server down cleanly (SHUTDOWN, which flushes the AOF) and
+// waits for it to exit.
+func (r *PrivateRedis) Stop() {
+	if r.cmd == nil || r.cmd.Process == nil {
+		return
+	}
+	rdb := goredis.NewClient(&goredis.Options{Addr: r.Addr})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = rdb.Shutdown(ctx).Err()
+	_ = rdb.Close()
+	done := make(chan error, 1)
+	go func() { done <- r.cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		_ = r.cmd.Process.Kill()
+		<-done
+	}
+	r.cmd = nil
+}
+
+// String names the server for messages.
+func (r *PrivateRedis) String() string { return fmt.Sprintf("redis %s", r.Addr) }
