@@ -1,0 +1,79 @@
+package kr_test
+
+import (
+	"testing"
+
+	"github.com/dure-coop/dure/internal/kr"
+)
+
+func TestNormalizeBusinessNumber(t *testing.T) {
+	tests := []struct {
+		in     string
+		digits string
+		ok     bool
+	}{
+		{"220-81-62517", "2208162517", true},
+		{"2208162517", "2208162517", true},
+		{" 220 81 62517 ", "2208162517", true},
+		{"124-81-00998", "1248100998", true},
+		{"101-82-11112", "1018211112", true}, // ninth digit 1: carry of 1*5/10 is 0
+		{"101-82-11198", "1018211198", true}, // ninth digit 9: carry 4
+		{"220-81-62518", "2208162518", false},
+		{"220-81-6251", "220816251", false},
+		{"220-81-625177", "22081625177", false},
+		{"22O-81-62517", "22O8162517", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		d, ok := kr.NormalizeBusinessNumber(tt.in)
+		if d != tt.digits || ok != tt.ok {
+			t.Errorf("NormalizeBusinessNumber(%q) = %q, %v; want %q, %v", tt.in, d, ok, tt.digits, tt.ok)
+		}
+	}
+}
+
+func TestFormatBusinessNumber(t *testing.T) {
+	if got := kr.FormatBusinessNumber("2208162517"); got != "220-81-62517" {
+		t.Errorf("FormatBusinessNumber = %q", got)
+	}
+	if got := kr.FormatBusinessNumber("123"); got != "123" {
+		t.Errorf("FormatBusinessNumber(short) = %q", got)
+	}
+}
+
+func TestPhone(t *testing.T) {
+	tests := []struct {
+		in, want string
+		valid    bool
+	}{
+		{"01012345678", "010-1234-5678", true},
+		{"010-1234-5678", "010-1234-5678", true},
+		{"0531234567", "053-123-4567", true},
+		{"053-1234-5678", "053-1234-5678", true},
+		{"021234567", "02-123-4567", true},
+		{"02 1234 5678", "02-1234-5678", true},
+		{"15881234", "1588-1234", true},
+		{"1234", "1234", false},
+		{"0012345678", "0012345678", false},
+		{"053-123-456x", "053-123-456x", false},
+		{"+82-10-1234-5678", "+82-10-1234-5678", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got := kr.Phone(tt.in); got != tt.want {
+			t.Errorf("Phone(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := kr.ValidPhone(tt.in); got != tt.valid {
+			t.Errorf("ValidPhone(%q) = %v, want %v", tt.in, got, tt.valid)
+		}
+	}
+}
+
+func TestWon(t *testing.T) {
+	tests := map[int64]string{0: "0원", 100: "100원", 1000: "1,000원", 12000: "12,000원", 1234567: "1,234,567원", -12000: "-12,000원"}
+	for in, want := range tests {
+		if got := kr.Won(in); got != want {
+			t.Errorf("Won(%d) = %q, want %q", in, got, want)
+		}
+	}
+}
