@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/meilisearch"
+	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/search"
+)
+
+// searchDeps is what serve and worker need from search.
+type searchDeps struct {
+	// Searcher answers searches from Meilisearch, or from PostgreSQL while
+	// Meilisearch is unreachable (Result.Degraded).
+	Searcher search.Searcher
+	// Ping reports Meilisearch's health, for /healthz.
+	Ping func(context.Context) error
+	// RunWorker runs the outbox worker until ctx ends (then returns nil).
+	RunWorker func(context.Context) error
+
+	indexer *search.Indexer
+	client  *meilisearch.Client
+}
+
+// openSearch wires search. It configures the index at start-up; when
+// Meilisearch is unreachable it logs that and returns anyway — searches fall
+// back to PostgreSQL and the worker configures the index once it is back.
+func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, m *metrics.Metrics, log *slog.Logger) (*searchDeps, error) {
+	if pool == nil || m == nil || log == nil {
+		return nil, errors.New("search: openSearch needs a pool, metrics and a logger")
+	}
+	client := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	err := client.Configure(cctx)
+	cancel()
+	if err != nil {
+		log.Warn("search: Meilisearch not ready at start-up; searching PostgreSQL until it is", "url", cfg.MeiliURL, "err", err)
+	}
+	ix := &search.Indexer{
+		Store:    postgres.NewSearchOutbox(pool),
+		Index:    client,
+		Builder:  client,
+		Prepare:  client.Configure,
+		Interval: cfg.OutboxInterval,
+		Metrics:  m,
+		Log:      log.With("component", "search-worker"),
+	}
+	return &searchDeps{
+		Searcher:  search.NewService(client, postgres.NewSearchFallback(pool), cfg.SearchTimeout, m, log),
+		Ping:      client.Health,
+		RunWorker: ix.Run,
+		indexer:   ix,
+		client:    client,
+	}, nil
+}
+
+// runWorker runs the search-index outbox worker until SIGINT/SIGTERM.
+func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	deps, err := openSearch(ctx, cfg, pool, metrics.New(), log)
+	if err != nil {
+		return err
+	}
+	log.Info("search worker running", "index", cfg.MeiliIndex, "interval", cfg.OutboxInterval.String())
+	err = deps.RunWorker(ctx)
+	log.Info("search worker stopped")
+	return err
+}
+
+// runReindex rebuilds the index from PostgreSQL into a temporary index and
+// swaps it in, showing progress on stderr.
+func runReindex(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	deps, err := openSearch(ctx, cfg, pool, metrics.New(), log)
+	if err != nil {
+		return err
+	}
+	if err := deps.client.Health(ctx); err != nil {
+		return fmt.Errorf("reindex: Meilisearch at %s is not reachable: %w", cfg.MeiliURL, err)
+	}
+	if err := deps.client.DeleteStaleBuilds(ctx, time.Hour); err != nil {
+		log.Warn("reindex: could not delete stale temporary indexes", "err", err)
+	}
+	start := time.Now()
+	tty := isTerminal(os.Stderr)
+	var last time.Time
+	progress := func(done, total int) {
+		if !tty && time.Since(last) < time.Second && done < total {
+			return
+		}
+		last = time.Now()
+		pct := 100
+		if total > 0 {
+			pct = done * 100 / total
+		}
+		if tty {
+			fmt.Fprintf(os.Stderr, "\rindexed %d/%d (%d%%)   ", done, total, pct)
+		} else {
+			fmt.Fprintf(os.Stderr, "indexed %d/%d (%d%%)\n", done, total, pct)
+		}
+	}
+	n, err := deps.indexer.Reindex(ctx, progress)
+	if tty {
+		fmt.Fprintln(os.Stderr)
+	}
+	if err != nil {
+		return err
+	}
+	took := time.Since(start)
+	rate := float64(n) / max(took.Seconds(), 0.001)
+	fmt.Fprintf(os.Stderr, "reindexed %d products into %q in %s (%.0f docs/s)\n", n, cfg.MeiliIndex, took.Round(time.Millisecond), rate)
+	return nil
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

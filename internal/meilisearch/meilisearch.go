@@ -1,0 +1,293 @@
+// Package meilisearch is the product search index on Meilisearch: it
+// configures the index, runs search.Query, writes documents for the outbox
+// worker and rebuilds the index for a reindex.
+package meilisearch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	ms "github.com/meilisearch/meilisearch-go"
+
+	"github.com/dure-coop/dure/internal/search"
+)
+
+// taskPoll is how often a write polls its task: tasks on loopback finish in
+// milliseconds to a few hundred, and the outbox promises "about a second".
+const taskPoll = 10 * time.Millisecond
+
+// Client is the product index on one Meilisearch server.
+type Client struct {
+	sm    ms.ServiceManager
+	index string
+}
+
+var (
+	_ search.Searcher    = (*Client)(nil)
+	_ search.IndexWriter = (*Client)(nil)
+	_ search.Builder     = (*Client)(nil)
+)
+
+// New returns a client for the index named index on the server at url.
+//
+// The HTTP transport does not ask for gzip: Meilisearch then answers gzip +
+// chunked and, on a kept-alive connection, every search stalls ~40 ms
+// (Nagle / delayed ACK; DESIGN.md §4). It keeps enough idle connections for a
+// busy storefront. Retries on 502/503/504 are off: the Service falls back to
+// PostgreSQL instead of waiting.
+func New(url, key, index string) *Client {
+	tr := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           (&net.Dialer{Timeout: 2 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		DisableCompression:    true,
+		MaxIdleConns:          256,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ExpectContinueTimeout: time.Second,
+		ForceAttemptHTTP2:     false,
+	}
+	sm := ms.New(url, ms.WithAPIKey(key), ms.WithCustomClient(&http.Client{Transport: searchRetry{tr}}), ms.DisableRetries())
+	return &Client{sm: sm, index: index}
+}
+
+// searchRetry retries a search once when the connection fails. After
+// Meilisearch restarts every kept-alive connection is dead, and Go's transport
+// does not retry a POST that failed while writing; the first searches after a
+// restart would then fall back to PostgreSQL for nothing. A search changes
+// nothing, so it is safe to send again; the idle connections are dropped first
+// so the retry dials afresh.
+type searchRetry struct{ tr *http.Transport }
+
+func (t searchRetry) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/search") || r.Body == nil {
+		return t.tr.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	send := func() (*http.Response, error) {
+		rr := r.Clone(r.Context())
+		rr.Body = io.NopCloser(bytes.NewReader(body))
+		return t.tr.RoundTrip(rr)
+	}
+	resp, err := send()
+	if err != nil && r.Context().Err() == nil {
+		t.tr.CloseIdleConnections()
+		resp, err = send()
+	}
+	return resp, err
+}
+
+// Index returns the name of the live index.
+func (c *Client) Index() string { return c.index }
+
+// Health returns nil when the server answers and is available.
+func (c *Client) Health(ctx context.Context) error {
+	h, err := c.sm.HealthWithContext(ctx)
+	if err != nil {
+		return fmt.Errorf("meilisearch: health: %w", err)
+	}
+	if h.Status != "available" {
+		return fmt.Errorf("meilisearch: health: status %q", h.Status)
+	}
+	return nil
+}
+
+// Count returns the number of documents in the live index.
+func (c *Client) Count(ctx context.Context) (int, error) {
+	st, err := c.sm.Index(c.index).GetStatsWithContext(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("meilisearch: stats %s: %w", c.index, err)
+	}
+	return int(st.NumberOfDocuments), nil
+}
+
+// Configure creates the live index if missing, applies the settings and
+// warms the engine up. It is idempotent and waits until the settings task has
+// finished. The worker runs it again after every failure, so a Meilisearch
+// that restarted (even with its data lost) is configured again.
+func (c *Client) Configure(ctx context.Context) error {
+	return c.configure(ctx, c.index)
+}
+
+func (c *Client) configure(ctx context.Context, uid string) error {
+	if err := c.createIndex(ctx, uid); err != nil {
+		return err
+	}
+	task, err := c.sm.Index(uid).UpdateSettingsWithContext(ctx, settings())
+	if err != nil {
+		return fmt.Errorf("meilisearch: configure %s: %w", uid, err)
+	}
+	if err := c.wait(ctx, task.TaskUID, 50*time.Millisecond); err != nil {
+		return fmt.Errorf("meilisearch: configure %s: %w", uid, err)
+	}
+	// Warm up: the first Korean query after Meilisearch starts loads the
+	// index and the Korean dictionary (~0.3 s), longer than a search may take
+	// before the Service falls back.
+	per := int64(1)
+	if _, err := c.sm.Index(uid).SearchRawWithContext(ctx, "사과", &ms.SearchRequest{HitsPerPage: &per, Page: 1,
+		Locales: []string{"kor"}, AttributesToRetrieve: []string{"id"}}); err != nil {
+		return fmt.Errorf("meilisearch: configure %s: warm-up search: %w", uid, err)
+	}
+	return nil
+}
+
+func (c *Client) createIndex(ctx context.Context, uid string) error {
+	task, err := c.sm.CreateIndexWithContext(ctx, &ms.IndexConfig{Uid: uid, PrimaryKey: "id"})
+	if err != nil {
+		return fmt.Errorf("meilisearch: create index %s: %w", uid, err)
+	}
+	if err := c.wait(ctx, task.TaskUID, taskPoll); err != nil && !isCode(err, "index_already_exists") {
+		return fmt.Errorf("meilisearch: create index %s: %w", uid, err)
+	}
+	return nil
+}
+
+// Index settings. searchable order matters (the attribute rule ranks a match
+// in name above one in a description).
+var (
+	searchableAttributes = []string{"name", "enterprise_name", "category_names", "summary", "description"}
+	filterableAttributes = []string{"category_ids", "enterprise_id", "enterprise_type", "region", "tax_type", "kind",
+		"consumer_price", "public_price", "in_stock", "featured"}
+	sortableAttributes = []string{"consumer_price", "created_at", "popularity"}
+	// retrieved are the attributes a result page shows.
+	retrieved = []string{"id", "name", "summary", "category_id", "enterprise_id", "enterprise_name",
+		"enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price", "in_stock", "image_url"}
+	facets = []string{search.FacetCategory, search.FacetEnterpriseType, search.FacetRegion, search.FacetTaxType, search.FacetKind}
+)
+
+// settings returns the index settings.
+//
+// Ranking: Meilisearch's default rules with two changes.
+//   - exactness comes before attribute: Meilisearch matches Korean prefixes
+//     by jamo, so '청소' also finds '청송' (ㅊㅓㅇㅅㅗ is a prefix of
+//     ㅊㅓㅇㅅㅗㅇ) — useful while typing, but a product that contains the
+//     word exactly must rank above one that merely starts with its letters.
+//   - in_stock:desc sits just before sort: sold-out products sink below
+//     equally relevant ones, and with an explicit sort (price, newest) the
+//     in-stock products come first, each group in the asked order; a sold-out
+//     product that matches the words much better still ranks higher.
+//
+// popularity:desc breaks the remaining ties (it orders browsing without a
+// query).
+func settings() *ms.Settings {
+	return &ms.Settings{
+		SearchableAttributes: searchableAttributes,
+		FilterableAttributes: filterableAttributes,
+		SortableAttributes:   sortableAttributes,
+		RankingRules: []string{"words", "typo", "proximity", "exactness", "attribute", "in_stock:desc", "sort",
+			"popularity:desc"},
+		// Without the Korean locale, short Korean queries such as '사과' were
+		// seen to find nothing (DESIGN.md §3).
+		LocalizedAttributes: []*ms.LocalizedAttributes{{Locales: []string{"kor"}, AttributePatterns: searchableAttributes}},
+		Faceting:            &ms.Faceting{MaxValuesPerFacet: 300, SortFacetValuesBy: map[string]ms.SortFacetType{"*": ms.SortFacetTypeCount}},
+		Pagination:          &ms.Pagination{MaxTotalHits: search.MaxPage * search.MaxPerPage},
+	}
+}
+
+// wait waits for a task and turns a failed task into an error.
+func (c *Client) wait(ctx context.Context, uid int64, poll time.Duration) error {
+	t, err := c.sm.WaitForTaskWithContext(ctx, uid, poll)
+	if err != nil {
+		return err
+	}
+	if t.Status != ms.TaskStatusSucceeded {
+		return &taskError{uid: uid, status: string(t.Status), code: t.Error.Code, msg: t.Error.Message}
+	}
+	return nil
+}
+
+type taskError struct {
+	uid       int64
+	status    string
+	code, msg string
+}
+
+func (e *taskError) Error() string {
+	return fmt.Sprintf("task %d %s: %s: %s", e.uid, e.status, e.code, e.msg)
+}
+
+// isCode reports whether err is a Meilisearch error (API or task) with code.
+func isCode(err error, code string) bool {
+	var te *taskError
+	if errors.As(err, &te) {
+		return te.code == code
+	}
+	var me *ms.Error
+	if errors.As(err, &me) {
+		return me.MeilisearchApiError.Code == code
+	}
+	return false
+}
+
+// Upsert adds or replaces docs in the live index and waits until they are
+// searchable.
+func (c *Client) Upsert(ctx context.Context, docs []search.Document) error {
+	if len(docs) == 0 {
+		return nil
+	}
+	pk := "id"
+	task, err := c.sm.Index(c.index).AddDocumentsWithContext(ctx, docs, &ms.DocumentOptions{PrimaryKey: &pk})
+	if err != nil {
+		return fmt.Errorf("meilisearch: upsert %d documents: %w", len(docs), err)
+	}
+	if err := c.wait(ctx, task.TaskUID, taskPoll); err != nil {
+		return fmt.Errorf("meilisearch: upsert %d documents: %w", len(docs), err)
+	}
+	return nil
+}
+
+// Delete removes the products with ids from the live index (missing ones are
+// ignored) and waits until the deletion is visible.
+func (c *Client) Delete(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	keys := make([]string, len(ids))
+	for i, id := range ids {
+		keys[i] = fmt.Sprint(id)
+	}
+	task, err := c.sm.Index(c.index).DeleteDocumentsWithContext(ctx, keys, nil)
+	if err != nil {
+		return fmt.Errorf("meilisearch: delete %d documents: %w", len(ids), err)
+	}
+	if err := c.wait(ctx, task.TaskUID, taskPoll); err != nil {
+		return fmt.Errorf("meilisearch: delete %d documents: %w", len(ids), err)
+	}
+	return nil
+}
+
+// DeleteIndex deletes the index uid (for tests and cleanup); a missing index
+// is not an error.
+func (c *Client) DeleteIndex(ctx context.Context, uid string) error {
+	task, err := c.sm.DeleteIndexWithContext(ctx, uid)
+	if err != nil {
+		return fmt.Errorf("meilisearch: delete index %s: %w", uid, err)
+	}
+	if err := c.wait(ctx, task.TaskUID, taskPoll); err != nil && !isCode(err, "index_not_found") {
+		return fmt.Errorf("meilisearch: delete index %s: %w", uid, err)
+	}
+	return nil
+}
+
+// IndexExists reports whether the index uid exists.
+func (c *Client) IndexExists(ctx context.Context, uid string) (bool, error) {
+	_, err := c.sm.GetIndexWithContext(ctx, uid)
+	if err == nil {
+		return true, nil
+	}
+	if isCode(err, "index_not_found") {
+		return false, nil
+	}
+	return false, fmt.Errorf("meilisearch: get index %s: %w", uid, err)
+}

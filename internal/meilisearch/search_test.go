@@ -1,0 +1,207 @@
+package meilisearch_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/search"
+)
+
+// TestQueriesAndFilters runs the same Korean queries and filters on
+// Meilisearch and on the PostgreSQL fallback: both must find the same products,
+// so a degraded store still answers like the normal one.
+func TestQueriesAndFilters(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "", "")
+	engines := map[string]search.Searcher{"meilisearch": e.client, "postgres": postgres.NewSearchFallback(e.pool)}
+	with := func(text string, mod func(*search.Query)) search.Query {
+		qq := q(text)
+		mod(&qq)
+		return qq
+	}
+	cases := []struct {
+		name  string
+		query search.Query
+		want  []string
+	}{
+		{"사과", q("사과"), []string{"Apple", "AppleJuice", "AppleJam"}},
+		{"세제", q("세제"), []string{"DishSoap", "LaundrySoap"}},
+		{"청소", q("청소"), []string{"OfficeCleaning", "Disinfection"}},
+		{"no match", q("우주선"), nil},
+		{"parent category finds children", with("", func(q *search.Query) { q.CategoryID = e.fx.Categories["food"] }),
+			[]string{"Apple", "AppleJuice", "AppleJam", "Vegetables"}},
+		{"services category", with("", func(q *search.Query) { q.CategoryID = e.fx.Categories["services"] }),
+			[]string{"OfficeCleaning", "Disinfection", "Woodwork"}},
+		{"leaf category and text", with("사과", func(q *search.Query) { q.CategoryID = e.fx.Categories["processed"] }),
+			[]string{"AppleJuice", "AppleJam"}},
+		{"enterprise type", with("", func(q *search.Query) { q.EnterpriseTypes = []catalog.EnterpriseType{catalog.Cooperative} }),
+			[]string{"DishSoap", "Toothbrush"}},
+		{"two enterprise types", with("", func(q *search.Query) {
+			q.EnterpriseTypes = []catalog.EnterpriseType{catalog.Cooperative, catalog.VillageEnterprise}
+		}), []string{"DishSoap", "Toothbrush", "Apple", "AppleJuice"}},
+		{"region", with("", func(q *search.Query) { q.Regions = []catalog.Region{"daegu"} }),
+			[]string{"AppleJam", "DishSoap", "Vegetables", "Toothbrush"}},
+		{"text and region", with("사과", func(q *search.Query) { q.Regions = []catalog.Region{"gyeongbuk"} }),
+			[]string{"Apple", "AppleJuice"}},
+		{"tax exempt", with("", func(q *search.Query) { q.TaxType = catalog.Exempt }),
+			[]string{"Apple", "Vegetables", "Woodwork"}},
+		{"services kind", with("", func(q *search.Query) { q.Kind = catalog.Service }),
+			[]string{"OfficeCleaning", "Disinfection", "Woodwork"}},
+		{"price range inclusive", with("", func(q *search.Query) { q.MinPrice, q.MaxPrice = 6500, 15000 }),
+			[]string{"AppleJam", "DishSoap", "LaundrySoap"}},
+		{"in stock", with("사과", func(q *search.Query) { q.InStock = true }), []string{"Apple", "AppleJam"}},
+		{"enterprise", with("", func(q *search.Query) { q.EnterpriseID = e.fx.Enterprises["green_share"] }),
+			[]string{"LaundrySoap", "Woodwork"}},
+		{"suspended enterprise's products are not found", with("", func(q *search.Query) {
+			q.EnterpriseID = e.fx.Enterprises["moon_craft"]
+		}), nil},
+	}
+	// jamo lists products Meilisearch may add after the wanted ones: it
+	// matches Korean prefixes by jamo, so '청소' also finds '청송' (the
+	// exact matches must still come first).
+	jamo := map[string][]string{"청소": {"Apple", "AppleJuice"}}
+	for engine, s := range engines {
+		for _, c := range cases {
+			t.Run(engine+"/"+c.name, func(t *testing.T) {
+				res := mustSearch(t, s, c.query)
+				want := e.set(c.want...)
+				got := ids(res)
+				if engine == "meilisearch" && len(got) > len(want) && slices.Equal(sorted(got), e.set(append(slices.Clone(c.want), jamo[c.name]...)...)) {
+					got = got[:len(want)] // the exact matches must come first
+				} else if res.Total != len(want) {
+					t.Errorf("Total = %d, want %d", res.Total, len(want))
+				}
+				if !slices.Equal(sorted(got), want) {
+					t.Errorf("found %v, want %v (%v)", got, want, c.want)
+				}
+			})
+		}
+	}
+}
+
+func TestSortsFacetsHighlightPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "", "")
+	engines := map[string]search.Searcher{"meilisearch": e.client, "postgres": postgres.NewSearchFallback(e.pool)}
+	sorts := map[search.Sort][]string{
+		// The sold-out AppleJuice sinks to the end whatever the order.
+		search.SortPriceAsc: {"Toothbrush", "DishSoap", "AppleJam", "LaundrySoap", "Vegetables", "Woodwork", "Apple",
+			"OfficeCleaning", "Disinfection", "AppleJuice"},
+		search.SortPriceDesc: {"Disinfection", "OfficeCleaning", "Apple", "Woodwork", "Vegetables", "LaundrySoap",
+			"AppleJam", "DishSoap", "Toothbrush", "AppleJuice"},
+		search.SortNewest: {"Toothbrush", "Woodwork", "Vegetables", "Disinfection", "OfficeCleaning", "LaundrySoap",
+			"DishSoap", "AppleJam", "Apple", "AppleJuice"},
+		search.SortPopular: {"Apple", "DishSoap", "LaundrySoap", "OfficeCleaning", "AppleJam", "Disinfection",
+			"Vegetables", "Woodwork", "Toothbrush", "AppleJuice"},
+	}
+	for engine, s := range engines {
+		t.Run(engine+"/sorts", func(t *testing.T) {
+			for sort, names := range sorts {
+				qq := q("")
+				qq.Sort = sort
+				got := ids(mustSearch(t, s, qq))
+				want := make([]int64, len(names))
+				for i, n := range names {
+					want[i] = e.fx.Products[n]
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("sort %s: got %v, want %v (%v)", sort, got, want, names)
+				}
+			}
+		})
+		t.Run(engine+"/facets", func(t *testing.T) {
+			res := mustSearch(t, s, q("사과"))
+			cat := func(k string) string { return strconv.FormatInt(e.fx.Categories[k], 10) }
+			for _, c := range []struct {
+				facet, value string
+				want         int
+			}{
+				{search.FacetEnterpriseType, "village_enterprise", 2}, {search.FacetEnterpriseType, "self_sufficiency", 1},
+				{search.FacetRegion, "gyeongbuk", 2}, {search.FacetRegion, "daegu", 1},
+				{search.FacetTaxType, "exempt", 1}, {search.FacetTaxType, "taxable", 2},
+				{search.FacetKind, "goods", 3},
+				{search.FacetCategory, cat("food"), 3}, {search.FacetCategory, cat("fruit"), 1},
+				{search.FacetCategory, cat("processed"), 2}, {search.FacetCategory, cat("services"), 0},
+			} {
+				if got := facetCount(res, c.facet, c.value); got != c.want {
+					t.Errorf("facet %s=%s: %d, want %d (all: %v)", c.facet, c.value, got, c.want, res.Facets[c.facet])
+				}
+			}
+		})
+		t.Run(engine+"/highlight", func(t *testing.T) {
+			res := mustSearch(t, s, q("사과"))
+			for _, h := range res.Hits {
+				if !strings.Contains(h.NameHighlight, search.HighlightPre+"사과"+search.HighlightPost) {
+					t.Errorf("NameHighlight of %q = %q, want the match marked", h.Name, h.NameHighlight)
+				}
+				if strings.NewReplacer(search.HighlightPre, "", search.HighlightPost, "").Replace(h.NameHighlight) != h.Name {
+					t.Errorf("NameHighlight %q is not Name %q with markers", h.NameHighlight, h.Name)
+				}
+				if h.ImageURL == "" || h.EnterpriseName == "" || h.ConsumerPrice == 0 {
+					t.Errorf("hit lacks fields: %+v", h)
+				}
+			}
+		})
+		t.Run(engine+"/pages", func(t *testing.T) {
+			qq := q("")
+			qq.Sort, qq.PerPage, qq.Page = search.SortPriceAsc, 4, 3
+			res := mustSearch(t, s, qq)
+			if res.Total != e.fx.Indexable || len(res.Hits) != e.fx.Indexable-8 || res.Page != 3 || res.PerPage != 4 {
+				t.Errorf("page 3 of 4: total %d, %d hits, page %d/%d; want %d total, %d hits",
+					res.Total, len(res.Hits), res.Page, res.PerPage, e.fx.Indexable, e.fx.Indexable-8)
+			}
+			qq.Page = search.MaxPage
+			if res := mustSearch(t, s, qq); len(res.Hits) != 0 || res.Total != e.fx.Indexable {
+				t.Errorf("page past the end: %d hits, total %d", len(res.Hits), res.Total)
+			}
+		})
+	}
+}
+
+func TestFallbackEscapesWildcards(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "", "")
+	fb := postgres.NewSearchFallback(e.pool)
+	for _, text := range []string{"%", "_", `\`, "%%_"} {
+		if res := mustSearch(t, fb, q(text)); res.Total != 0 {
+			t.Errorf("fallback %q matched %d products; wildcards must be literal", text, res.Total)
+		}
+	}
+	res := mustSearch(t, fb, q("500ml"))
+	if got := ids(res); !slices.Equal(got, e.set("DishSoap")) {
+		t.Errorf("fallback '500ml' = %v, want DishSoap", got)
+	}
+}
+
+func TestHighlight(t *testing.T) {
+	t.Parallel()
+	pre, post := search.HighlightPre, search.HighlightPost
+	for _, c := range []struct {
+		name  string
+		words []string
+		want  string
+	}{
+		{"청송 꿀사과 5kg", []string{"사과"}, "청송 꿀" + pre + "사과" + post + " 5kg"},
+		{"Eco Soap soap", []string{"SOAP"}, "Eco " + pre + "Soap" + post + " " + pre + "soap" + post},
+		{"사과 사과즙", []string{"사과", "사과즙"}, pre + "사과" + post + " " + pre + "사과즙" + post},
+		{"칫솔", nil, "칫솔"},
+	} {
+		if got := postgres.Highlight(c.name, c.words); got != c.want {
+			t.Errorf("Highlight(%q, %q) = %q, want %q", c.name, c.words, got, c.want)
+		}
+	}
+}
+
+func TestSearchRejectsInvalid(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "", "")
+	_, err := e.client.Search(context.Background(), search.Query{Page: 0})
+	if err == nil {
+		t.Fatal("Search(page 0) succeeded")
+	}
+}
