@@ -122,6 +122,8 @@ CREATE TABLE refunds (
     idempotency_key text NOT NULL UNIQUE,
     created_at   timestamptz NOT NULL DEFAULT now()
 );
+-- Refunds the provider has not confirmed yet, for the worker's retry.
+CREATE INDEX refunds_pending ON refunds (created_at) WHERE provider_ref IS NULL;
 
 -- Webhook events applied, so a replayed event has no second effect.
 CREATE TABLE processed_events (

@@ -28,6 +28,8 @@ type Config struct {
 	OutboxInterval   time.Duration // DURE_OUTBOX_INTERVAL: how often the index worker polls
 	RunWorker        bool          // DURE_RUN_WORKER: run the outbox worker inside serve
 	SearchTimeout    time.Duration // DURE_SEARCH_TIMEOUT: Meilisearch budget before falling back
+	ReservationTTL   time.Duration // DURE_RESERVATION_TTL: how long an unpaid order holds its stock
+	OrderInterval    time.Duration // DURE_ORDER_INTERVAL: how often the order worker expires reservations
 }
 
 // FromEnv reads the configuration from the environment and validates it.
@@ -50,6 +52,8 @@ func FromEnv() (Config, error) {
 	c.OutboxInterval = duration("DURE_OUTBOX_INTERVAL", 200*time.Millisecond, &errs)
 	c.SearchTimeout = duration("DURE_SEARCH_TIMEOUT", 500*time.Millisecond, &errs)
 	c.RunWorker = boolean("DURE_RUN_WORKER", true, &errs)
+	c.ReservationTTL = duration("DURE_RESERVATION_TTL", 15*time.Minute, &errs)
+	c.OrderInterval = duration("DURE_ORDER_INTERVAL", 30*time.Second, &errs)
 	errs = append(errs, c.Validate())
 	return c, errors.Join(errs...)
 }
@@ -75,6 +79,9 @@ func (c Config) Validate() error {
 	}
 	if c.OutboxInterval <= 0 || c.SearchTimeout <= 0 {
 		errs = append(errs, errors.New("DURE_OUTBOX_INTERVAL and DURE_SEARCH_TIMEOUT must be positive"))
+	}
+	if c.ReservationTTL < time.Minute || c.OrderInterval <= 0 {
+		errs = append(errs, errors.New("DURE_RESERVATION_TTL must be at least 1m and DURE_ORDER_INTERVAL positive"))
 	}
 	return errors.Join(errs...)
 }

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/stripe"
+)
+
+// openOrders builds the order service on PostgreSQL, the carts and Stripe
+// (stripe-mock when DURE_STRIPE_API_BASE points at it, which also enables
+// the test-card button: order.Service.ConfirmTestPayment).
+func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, log *slog.Logger) (*order.Service, error) {
+	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
+	if err != nil {
+		return nil, err
+	}
+	if provider.IsMock {
+		log.Warn("payments go to a Stripe mock; the test-card payment button is enabled", "api_base", cfg.StripeAPIBase)
+	}
+	return order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{
+		ReservationTTL: cfg.ReservationTTL,
+		Logger:         log.With("component", "orders"),
+	}), nil
+}
+
+// runOrderWorker expires unpaid reservations and retries unconfirmed refunds
+// every cfg.OrderInterval until ctx ends. Any number of instances may run it.
+func runOrderWorker(ctx context.Context, cfg config.Config, orders *order.Service) {
+	orders.RunWorker(ctx, cfg.OrderInterval)
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/storefront"
+)
+
+// shutdownGrace is how long in-flight requests get after SIGTERM.
+const shutdownGrace = 10 * time.Second
+
+// runServe migrates, wires the stores, search and web layer, serves until ctx
+// ends (SIGINT/SIGTERM) and then drains in-flight requests.
+func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	// Templates first: a broken template fails start-up before anything connects.
+	tmpl, err := web.LoadTemplates(storefront.FS(), cfg.DevTemplates)
+	if err != nil {
+		return fmt.Errorf("serve: templates: %w", err)
+	}
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := postgres.Migrate(ctx, pool); err != nil {
+		return err
+	}
+	ropts, err := redis.ParseURL(cfg.RedisURL)
+	if err != nil {
+		return fmt.Errorf("serve: redis url: %w", err)
+	}
+	rdb := redis.NewClient(ropts)
+	defer rdb.Close()
+
+	m := metrics.New()
+	sd, err := openSearch(ctx, cfg, pool, m, log)
+	if err != nil {
+		return err
+	}
+	checks := map[string]func(context.Context) error{
+		"postgres":    pool.Ping,
+		"redis":       func(ctx context.Context) error { return rdb.Ping(ctx).Err() },
+		"meilisearch": sd.Ping,
+	}
+	if cfg.StripeAPIBase != "" {
+		checks["stripe-mock"] = httpCheck(strings.TrimRight(cfg.StripeAPIBase, "/")+"/v1/balance", cfg.StripeKey)
+	}
+	app := web.New(web.Deps{
+		Catalog:   postgres.NewCatalogStore(pool),
+		Search:    sd.Searcher,
+		Checks:    checks,
+		Metrics:   m,
+		Log:       log,
+		Templates: tmpl,
+	})
+
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorker()
+	workerDone := make(chan error, 1)
+	if cfg.RunWorker {
+		go func() { workerDone <- sd.RunWorker(workerCtx) }()
+	} else {
+		workerDone <- nil
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listen %s: %w", cfg.Addr, err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	log.Info("serving the storefront", "url", "http://"+ln.Addr().String(), "worker", cfg.RunWorker)
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "grace", shutdownGrace.String())
+	case err := <-served:
+		stopWorker()
+		<-workerDone
+		return fmt.Errorf("serve: %w", err)
+	}
+	err = app.ShutdownWithTimeout(shutdownGrace)
+	stopWorker()
+	if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
+		log.Warn("search worker stopped with an error", "err", werr)
+	}
+	if err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// httpCheck probes an HTTP dependency: any answer below 500 means it is up.
+func httpCheck(url, bearer string) func(context.Context) error {
+	client := &http.Client{Timeout: 2 * time.Second}
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			return fmt.Errorf("%s answered %s", url, resp.Status)
+		}
+		return nil
+	}
+}

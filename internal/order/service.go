@@ -1,0 +1,588 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/payment"
+)
+
+// DefaultReservationTTL is how long stock stays reserved for an unpaid order.
+const DefaultReservationTTL = 15 * time.Minute
+
+// Shortage is a cart line that cannot be ordered as it is: its product (and
+// option) name and the stock left.
+type Shortage struct {
+	Name      string
+	Available int
+}
+
+// Cart is what checkout needs from the shopper's cart. cart.Service
+// implements it.
+type Cart interface {
+	// CheckoutItems returns the cart's orderable lines priced against the
+	// catalogue in PostgreSQL now (never the cart's remembered prices), and
+	// the lines that cannot be ordered as they are (sold out, too many).
+	CheckoutItems(ctx context.Context, cartID, postcode string) ([]Item, []Shortage, error)
+	// Clear empties the cart.
+	Clear(ctx context.Context, cartID string) error
+}
+
+// Config tunes a Service.
+type Config struct {
+	// ReservationTTL is how long an unpaid order holds its stock
+	// (DefaultReservationTTL when 0).
+	ReservationTTL time.Duration
+	// RefundRetryAfter is how old an unconfirmed refund must be before the
+	// worker retries it (1 minute when 0), so it does not race the request
+	// that wrote it. Retrying is safe anyway: the idempotency key is reused.
+	RefundRetryAfter time.Duration
+	Logger           *slog.Logger
+}
+
+// Service is checkout and everything that follows: payment, payment events,
+// cancellation, expiry of unpaid reservations and the guest order lookup.
+type Service struct {
+	store    Store
+	carts    Cart
+	provider payment.Provider
+	cfg      Config
+	log      *slog.Logger
+	now      func() time.Time
+}
+
+// NewService returns an order service. provider may also implement
+// payment.WebhookVerifier (HandleWebhook) and payment.TestConfirmer
+// (ConfirmTestPayment).
+func NewService(store Store, carts Cart, provider payment.Provider, cfg Config) *Service {
+	if cfg.ReservationTTL <= 0 {
+		cfg.ReservationTTL = DefaultReservationTTL
+	}
+	if cfg.RefundRetryAfter <= 0 {
+		cfg.RefundRetryAfter = time.Minute
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{store: store, carts: carts, provider: provider, cfg: cfg, log: log, now: time.Now}
+}
+
+// CheckoutInput is the checkout form.
+type CheckoutInput struct {
+	// CheckoutKey is a random token rendered into the checkout form: the same
+	// form submitted twice yields the same order.
+	CheckoutKey string
+	CartID      string
+	Buyer       Buyer
+	Address     Address
+	// ExpectedTotal is the total the checkout page showed; if the total
+	// computed now differs, the buyer must look again.
+	ExpectedTotal int64
+}
+
+// notFound is the one answer for an unknown order and a wrong phone alike.
+func notFound() error {
+	return apperr.Errorf(apperr.NotFound, "주문을 찾을 수 없습니다. 주문번호와 연락처를 확인해 주세요.")
+}
+
+// Checkout turns the cart into one order with one sub-order per enterprise,
+// reserving the stock of every line in the same transaction. It returns
+//   - the existing order when in.CheckoutKey was already used (created again
+//     never, reserved again never);
+//   - apperr.Invalid with Fields (keys buyer_name, buyer_phone, buyer_email,
+//     recipient, phone, postcode, road, detail, memo) for a wrong form, or
+//     with a message for an empty cart or a missing checkout key;
+//   - apperr.Conflict "'X'의 재고가 부족합니다. 남은 수량: n개" when stock is
+//     short (found while reading the cart or while reserving), and
+//     "가격이나 배송비가 바뀌었습니다. 다시 확인해 주세요." when the total is not
+//     in.ExpectedTotal or a price changed while reserving.
+//
+// Nothing is written when it fails. The cart is cleared after the order is
+// committed (best effort).
+func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error) {
+	in.CheckoutKey = strings.TrimSpace(in.CheckoutKey)
+	if n := len(in.CheckoutKey); n < 16 || n > 100 {
+		return nil, apperr.Errorf(apperr.Invalid, "주문서가 만료되었습니다. 주문서를 다시 열어 주세요.")
+	}
+	if o, err := s.store.FindOrderByCheckoutKey(ctx, in.CheckoutKey); err == nil {
+		return o, nil
+	} else if apperr.Code(err) != apperr.NotFound {
+		return nil, err
+	}
+	in.Address.Normalize()
+	in.Buyer = normalizeBuyer(in.Buyer)
+	if err := validate(in.Buyer, in.Address); err != nil {
+		return nil, err
+	}
+	items, short, err := s.carts.CheckoutItems(ctx, in.CartID, in.Address.Postcode)
+	if err != nil {
+		return nil, err
+	}
+	if len(short) > 0 {
+		return nil, ErrOutOfStock(short[0].Name, short[0].Available)
+	}
+	if len(items) == 0 {
+		// A concurrent submission of the same form may have just ordered
+		// and cleared the cart: answer with its order.
+		if o, err := s.store.FindOrderByCheckoutKey(ctx, in.CheckoutKey); err == nil {
+			return o, nil
+		}
+		return nil, apperr.Errorf(apperr.Invalid, "장바구니가 비어 있습니다. 상품을 담은 뒤 주문해 주세요.")
+	}
+	b := Price(items, in.Address.Postcode)
+	if b.Total != in.ExpectedTotal {
+		return nil, ErrPriceChanged()
+	}
+	o := newOrder(in, b)
+	var saved *Order
+	created := false
+	for attempt := 0; ; attempt++ {
+		o.Number = NewNumber(s.now())
+		saved, created, err = s.store.CreateOrder(ctx, o, s.cfg.ReservationTTL)
+		if errors.Is(err, ErrDuplicateNumber) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
+	}
+	if created {
+		if err := s.carts.Clear(ctx, in.CartID); err != nil {
+			s.log.Warn("order: clear cart after checkout", "order", saved.Number, "err", err)
+		}
+		s.log.Info("order: created", "order", saved.Number, "total", saved.Total, "sub_orders", len(saved.SubOrders))
+	}
+	return saved, nil
+}
+
+func normalizeBuyer(b Buyer) Buyer {
+	b.Name = strings.TrimSpace(b.Name)
+	b.Phone = kr.Phone(strings.TrimSpace(b.Phone))
+	b.Email = strings.TrimSpace(b.Email)
+	return b
+}
+
+// validate reports every wrong field of the buyer and the address at once.
+func validate(b Buyer, a Address) error {
+	f := map[string]string{}
+	switch n := utf8.RuneCountInString(b.Name); {
+	case n == 0:
+		f["buyer_name"] = "주문하시는 분 이름을 입력해 주세요."
+	case n > 30:
+		f["buyer_name"] = "이름은 30자 이하로 입력해 주세요."
+	}
+	if b.Phone == "" {
+		f["buyer_phone"] = "주문하시는 분 연락처를 입력해 주세요."
+	} else if !kr.ValidPhone(b.Phone) {
+		f["buyer_phone"] = "연락처는 010-1234-5678 형식으로 입력해 주세요."
+	}
+	if b.Email != "" {
+		at := strings.IndexByte(b.Email, '@')
+		if at < 1 || at == len(b.Email)-1 || len(b.Email) > 100 || strings.ContainsAny(b.Email, " \t\r\n") {
+			f["buyer_email"] = "이메일 주소를 확인해 주세요."
+		}
+	}
+	var ae *apperr.Error
+	if err := a.Validate(); errors.As(err, &ae) {
+		for k, v := range ae.Fields {
+			f[k] = v
+		}
+	} else if err != nil {
+		return err
+	}
+	if len(f) > 0 {
+		return &apperr.Error{Code: apperr.Invalid, Message: "주문 정보를 확인해 주세요.", Fields: f}
+	}
+	return nil
+}
+
+// newOrder builds the order a priced cart becomes, with each line's snapshot.
+func newOrder(in CheckoutInput, b Breakdown) *Order {
+	o := &Order{CheckoutKey: in.CheckoutKey, Status: PendingPayment, Buyer: in.Buyer, Address: in.Address,
+		ItemsTotal: b.ItemsTotal, ShippingTotal: b.ShippingTotal, Total: b.Total, Supply: b.Supply, VAT: b.VAT}
+	for _, p := range b.Parts {
+		e := p.Enterprise
+		so := &SubOrder{EnterpriseID: e.ID, EnterpriseName: e.Name, Status: SubPendingPayment,
+			ItemsTotal: p.ItemsTotal, ShippingFee: p.ShippingFee, Remote: p.Remote, Total: p.Total}
+		for _, it := range p.Items {
+			supply, vat := catalog.SplitVAT(it.LineTotal(), it.TaxType)
+			so.Lines = append(so.Lines, Line{ProductID: it.ProductID, OptionID: it.OptionID, Name: it.Name,
+				OptionName: it.OptionName, Kind: it.Kind, TaxType: it.TaxType, UnitPrice: it.UnitPrice,
+				Quantity: it.Quantity, LineTotal: it.LineTotal(), Supply: supply, VAT: vat,
+				EnterpriseName: e.Name, EnterpriseType: e.Type, CertNumber: e.CertNumber,
+				CertValidUntil: e.CertValidUntil, BusinessNumber: e.BusinessNumber})
+		}
+		o.SubOrders = append(o.SubOrders, so)
+	}
+	return o
+}
+
+// FindOrder returns an order by number with everything Lookup shows, for the
+// pages reached right after checkout (payment, confirmation) whose caller
+// already knows the buyer placed it (the checkout's own session). Guests
+// looking an order up use Lookup. apperr.NotFound when there is none.
+func (s *Service) FindOrder(ctx context.Context, number string) (*Order, error) {
+	o, err := s.store.FindOrderByNumber(ctx, strings.TrimSpace(number))
+	if apperr.Code(err) == apperr.NotFound {
+		return nil, notFound()
+	}
+	return o, err
+}
+
+// Lookup returns the order with this number if phone is its buyer's phone;
+// otherwise apperr.NotFound, with the same message whether or not the order
+// exists.
+func (s *Service) Lookup(ctx context.Context, number, phone string) (*Order, error) {
+	number = strings.ToUpper(strings.TrimSpace(number))
+	phone = kr.Phone(strings.TrimSpace(phone))
+	if number == "" || phone == "" {
+		return nil, apperr.Errorf(apperr.Invalid, "주문번호와 연락처를 입력해 주세요.")
+	}
+	o, err := s.store.FindOrderByNumber(ctx, number)
+	if apperr.Code(err) == apperr.NotFound {
+		return nil, notFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.Buyer.Phone != phone {
+		return nil, notFound()
+	}
+	return o, nil
+}
+
+// PaymentKey is the idempotency key of an order's card payment: one per
+// order, stored before the provider is called.
+func PaymentKey(orderNumber string) string { return "pi-" + orderNumber }
+
+// RefundKey is the idempotency key of the full refund of an order's payment.
+func RefundKey(orderNumber string) string { return "re-" + orderNumber }
+
+// StartPayment returns the order's card payment (provider reference and the
+// client secret the payment page needs), creating it at the provider the
+// first time. The payments row and its idempotency key are written first,
+// the provider is called outside any transaction, and its answer is stored
+// in a second transaction; calling it again returns the same payment, and a
+// retry after a crash in between reuses the same key, so the provider
+// returns the same payment too. Errors: apperr.NotFound; apperr.Conflict when
+// the order is not awaiting payment or its reservation ran out;
+// apperr.Unavailable when the provider does not answer.
+func (s *Service) StartPayment(ctx context.Context, number string) (*Payment, error) {
+	o, err := s.FindOrder(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	if o.Payment != nil && o.Payment.Ref != "" && o.Status == PendingPayment {
+		return o.Payment, nil
+	}
+	switch {
+	case o.Status == Paid || o.Status == Completed:
+		return nil, apperr.Errorf(apperr.Conflict, "이미 결제된 주문입니다.")
+	case o.Status != PendingPayment:
+		return nil, apperr.Errorf(apperr.Conflict, "취소된 주문은 결제할 수 없습니다. 다시 주문해 주세요.")
+	case !s.now().Before(o.ReservedUntil):
+		return nil, apperr.Errorf(apperr.Conflict, "결제 시간이 지나 주문이 취소됩니다. 다시 주문해 주세요.")
+	}
+	p, err := s.store.EnsurePayment(ctx, o.ID, Payment{Provider: s.provider.Name(), IdempotencyKey: PaymentKey(o.Number),
+		Amount: o.Total, Status: PaymentCreated})
+	if err != nil {
+		return nil, err
+	}
+	if p.Ref != "" {
+		return p, nil
+	}
+	ref, secret, err := s.provider.CreatePayment(ctx, payment.Request{OrderNumber: o.Number, Amount: p.Amount,
+		IdempotencyKey: p.IdempotencyKey, Description: "두레 주문 " + o.Number})
+	if err != nil {
+		s.log.Error("order: create payment", "order", o.Number, "err", err)
+		return nil, apperr.Errorf(apperr.Unavailable, "결제를 시작하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+	}
+	return s.store.SetPaymentRef(ctx, p.ID, ref, secret)
+}
+
+// HandleWebhook verifies a provider's webhook (apperr.Invalid for a bad
+// signature: answer 400, nothing changes) and applies its event.
+func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) error {
+	v, ok := s.provider.(payment.WebhookVerifier)
+	if !ok {
+		return fmt.Errorf("order: provider %s does not verify webhooks", s.provider.Name())
+	}
+	ev, err := v.VerifyWebhook(payload, signature)
+	if err != nil {
+		return err
+	}
+	return s.ApplyPaymentEvent(ctx, ev)
+}
+
+// ApplyPaymentEvent applies a verified payment event once, whatever order
+// events arrive in: the event id is recorded in the transaction that has
+// the effect, and a replay does nothing.
+//   - succeeded on a pending order: the order and its sub-orders become paid.
+//   - succeeded on an order already cancelled (it expired, or the buyer
+//     cancelled before paying): the payment is recorded and refunded in full,
+//     because its stock was already released.
+//   - failed on a pending order: the order is cancelled and its stock
+//     released; the buyer orders again. A failure after success changes
+//     nothing.
+//
+// Events for unknown payments are logged and ignored (nil), so the provider
+// stops retrying them.
+func (s *Service) ApplyPaymentEvent(ctx context.Context, ev payment.Event) error {
+	if ev.ID == "" {
+		return apperr.Errorf(apperr.Invalid, "이벤트 번호가 없습니다.")
+	}
+	if ev.Kind != payment.EventSucceeded && ev.Kind != payment.EventFailed {
+		return nil
+	}
+	number := ev.OrderNumber
+	if number == "" {
+		n, err := s.store.FindOrderNumberByPaymentRef(ctx, ev.Provider, ev.PaymentRef)
+		if apperr.Code(err) == apperr.NotFound {
+			s.log.Warn("order: payment event for an unknown payment", "event", ev.ID, "payment", ev.PaymentRef)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		number = n
+	}
+	var refund *Refund
+	applied, err := s.update(ctx, number, &ProcessedEvent{Provider: ev.Provider, ID: ev.ID, Type: ev.Type},
+		func(o *Order) (Change, error) {
+			c := s.decideEvent(o, ev)
+			refund = c.Refund
+			return c, nil
+		})
+	if apperr.Code(err) == apperr.NotFound {
+		s.log.Warn("order: payment event for an unknown order", "event", ev.ID, "order", number)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !applied {
+		s.log.Info("order: payment event already applied", "event", ev.ID, "order", number)
+		return nil
+	}
+	if refund != nil {
+		s.refund(ctx, refund)
+	}
+	return nil
+}
+
+func (s *Service) decideEvent(o *Order, ev payment.Event) Change {
+	p := o.Payment
+	if p == nil || (p.Ref != "" && p.Ref != ev.PaymentRef) {
+		s.log.Warn("order: payment event does not match the order's payment", "event", ev.ID, "order", o.Number)
+		return Change{}
+	}
+	if ev.Amount != 0 && ev.Amount != p.Amount {
+		s.log.Error("order: payment amount differs from the order", "event", ev.ID, "order", o.Number,
+			"amount", ev.Amount, "want", p.Amount)
+		return Change{Note: fmt.Sprintf("결제 금액 불일치: %s (주문 %s)", kr.Won(ev.Amount), kr.Won(p.Amount))}
+	}
+	switch ev.Kind {
+	case payment.EventSucceeded:
+		switch {
+		case o.Status == PendingPayment:
+			return Change{To: Paid, SubTo: SubPaid, Reason: "카드 결제 완료", Payment: PaymentSucceeded}
+		case o.Status == Cancelled && (p.Status == PaymentCreated || p.Status == PaymentFailed):
+			return Change{Note: "취소된 주문의 결제가 완료되어 전액 환불합니다.", Payment: PaymentSucceeded,
+				Refund: &Refund{PaymentID: p.ID, PaymentRef: ev.PaymentRef, Amount: p.Amount,
+					Reason: "취소 후 결제", IdempotencyKey: RefundKey(o.Number)}}
+		}
+	case payment.EventFailed:
+		if o.Status == PendingPayment {
+			reason := "결제 실패"
+			if ev.FailureReason != "" {
+				reason += ": " + ev.FailureReason
+			}
+			return Change{To: Cancelled, SubTo: SubCancelled, Reason: reason, Release: true,
+				Payment: PaymentFailed, Failure: ev.FailureReason}
+		}
+	}
+	return Change{}
+}
+
+// ConfirmTestPayment pays the order with the provider's test card and
+// applies the success through ApplyPaymentEvent, as the webhook would (the
+// event id is derived from the payment, so a double click applies once).
+// Only when the provider is a test backend (stripe-mock); otherwise
+// apperr.Forbidden. Other errors as StartPayment.
+func (s *Service) ConfirmTestPayment(ctx context.Context, number string) error {
+	tc, ok := s.provider.(payment.TestConfirmer)
+	if !ok || !tc.TestMode() {
+		return apperr.Errorf(apperr.Forbidden, "테스트 결제는 개발 환경에서만 쓸 수 있습니다.")
+	}
+	o, err := s.FindOrder(ctx, number)
+	if err != nil {
+		return err
+	}
+	if o.Status == Paid && o.Payment != nil && o.Payment.Status == PaymentSucceeded {
+		return nil // a double click
+	}
+	p, err := s.StartPayment(ctx, number)
+	if err != nil {
+		return err
+	}
+	if err := tc.ConfirmTest(ctx, p.Ref); err != nil {
+		s.log.Error("order: confirm test payment", "order", o.Number, "err", err)
+		return apperr.Errorf(apperr.Unavailable, "테스트 결제를 처리하지 못했습니다. 잠시 후 다시 시도해 주세요.")
+	}
+	return s.ApplyPaymentEvent(ctx, payment.Event{Provider: s.provider.Name(), ID: "evt_test_" + p.Ref,
+		Type: "payment_intent.succeeded", Kind: payment.EventSucceeded, PaymentRef: p.Ref, OrderNumber: o.Number,
+		Amount: p.Amount})
+}
+
+// Cancel cancels the order for its buyer (phone must match, else
+// apperr.NotFound): allowed while no part of it has shipped (else
+// apperr.Conflict). Its stock is returned; a paid order is refunded in full
+// through the provider: the refund row and its idempotency key are written
+// with the cancellation, the provider is called after commit, and if it does
+// not answer the worker retries the refund with the same key.
+func (s *Service) Cancel(ctx context.Context, number, phone string) error {
+	o, err := s.Lookup(ctx, number, phone)
+	if err != nil {
+		return err
+	}
+	var refund *Refund
+	_, err = s.update(ctx, o.Number, nil, func(o *Order) (Change, error) {
+		refund = nil
+		if o.Status == Cancelled {
+			return Change{}, apperr.Errorf(apperr.Conflict, "이미 취소된 주문입니다.")
+		}
+		if !o.Cancellable() {
+			return Change{}, apperr.Errorf(apperr.Conflict, "이미 발송된 상품이 있거나 구매가 확정되어 취소할 수 없습니다. 판매 기업에 문의해 주세요.")
+		}
+		c := Change{To: Cancelled, SubTo: SubCancelled, Reason: "구매자 취소", Release: true}
+		if p := o.Payment; p != nil && p.Status == PaymentSucceeded && p.Amount > p.RefundedAmount {
+			c.Refund = &Refund{PaymentID: p.ID, PaymentRef: p.Ref, Amount: p.Amount - p.RefundedAmount,
+				Reason: "구매자 취소", IdempotencyKey: RefundKey(o.Number)}
+		}
+		refund = c.Refund
+		return c, nil
+	})
+	if err != nil {
+		return err
+	}
+	s.log.Info("order: cancelled by buyer", "order", o.Number, "refund", refund != nil)
+	if refund != nil {
+		s.refund(ctx, refund)
+	}
+	return nil
+}
+
+// refund calls the provider for a refund whose row is committed, then
+// records its reference. A failure is logged: RetryRefunds tries again with
+// the same idempotency key.
+func (s *Service) refund(ctx context.Context, r *Refund) {
+	ref, err := s.provider.Refund(ctx, r.PaymentRef, r.Amount, r.IdempotencyKey)
+	if err != nil {
+		s.log.Error("order: refund", "refund", r.IdempotencyKey, "err", err)
+		return
+	}
+	if err := s.store.CompleteRefund(ctx, r.IdempotencyKey, ref); err != nil {
+		s.log.Error("order: record refund", "refund", r.IdempotencyKey, "ref", ref, "err", err)
+	}
+}
+
+// RetryRefunds calls the provider again for refunds it has not confirmed
+// (the call failed or the process died after writing the row) and returns
+// how many it tried.
+func (s *Service) RetryRefunds(ctx context.Context) (int, error) {
+	list, err := s.store.PendingRefunds(ctx, s.cfg.RefundRetryAfter, 50)
+	if err != nil {
+		return 0, err
+	}
+	for i := range list {
+		s.refund(ctx, &list[i])
+	}
+	return len(list), nil
+}
+
+// ExpireReservations cancels the pending orders whose reservation has run
+// out and returns their stock, one short transaction per order (rows other
+// workers hold are skipped), and returns how many it cancelled. A payment
+// that succeeds after this is refunded (see ApplyPaymentEvent).
+func (s *Service) ExpireReservations(ctx context.Context) (int, error) {
+	n := 0
+	for n < 1000 {
+		found, err := s.store.UpdateExpiredOrder(ctx, func(o *Order) (Change, error) {
+			c := Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 시간 초과", Release: true}
+			return c, c.check(o)
+		})
+		if err != nil {
+			return n, err
+		}
+		if !found {
+			break
+		}
+		n++
+	}
+	return n, nil
+}
+
+// RunWorker expires unpaid reservations and retries unconfirmed refunds
+// every interval until ctx ends. Several instances may run it at once.
+func (s *Service) RunWorker(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := s.ExpireReservations(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("order: expire reservations", "err", err)
+		} else if n > 0 {
+			s.log.Info("order: reservations expired", "count", n)
+		}
+		if _, err := s.RetryRefunds(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("order: retry refunds", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// update runs decide under the order's row lock, checking the transitions
+// it asks for against the state machines before anything is written.
+func (s *Service) update(ctx context.Context, number string, ev *ProcessedEvent, decide func(*Order) (Change, error)) (bool, error) {
+	return s.store.UpdateOrder(ctx, number, ev, func(o *Order) (Change, error) {
+		c, err := decide(o)
+		if err != nil {
+			return Change{}, err
+		}
+		return c, c.check(o)
+	})
+}
+
+// check enforces the state machines for a change: every transition it asks
+// for must be allowed by Status.Transition and SubStatus.Transition.
+func (c Change) check(o *Order) error {
+	if c.To != "" && c.To != o.Status {
+		if err := o.Status.Transition(c.To); err != nil {
+			return err
+		}
+	}
+	if c.SubTo != "" {
+		for _, so := range o.SubOrders {
+			if so.Status == c.SubTo {
+				continue
+			}
+			if err := so.Status.Transition(c.SubTo); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,603 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dure-coop/dure/internal/order"
+)
+
+// OrderStore implements order.Store: every method is one short transaction
+// and none waits on anything but PostgreSQL.
+type OrderStore struct {
+	pool *pgxpool.Pool
+}
+
+var _ order.Store = (*OrderStore)(nil)
+
+// NewOrderStore returns an order store on pool.
+func NewOrderStore(pool *pgxpool.Pool) *OrderStore { return &OrderStore{pool: pool} }
+
+// CreateOrder reserves stock with conditional updates (never read then
+// write) and writes the whole order in one transaction. Concurrent calls with
+// the same checkout key are serialised by an advisory lock on the key, so the
+// second one finds the first one's order instead of reserving again.
+func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.Duration) (*order.Order, bool, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("postgres: create order: begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "checkout:"+o.CheckoutKey); err != nil {
+		return nil, false, fmt.Errorf("postgres: create order: lock checkout key: %w", err)
+	}
+	var existing string
+	err = tx.QueryRow(ctx, `SELECT number FROM orders WHERE checkout_key = $1`, o.CheckoutKey).Scan(&existing)
+	switch {
+	case err == nil:
+		if err := tx.Commit(ctx); err != nil {
+			return nil, false, fmt.Errorf("postgres: create order: commit: %w", err)
+		}
+		found, err := s.FindOrderByNumber(ctx, existing)
+		return found, false, err
+	case !errors.Is(err, pgx.ErrNoRows):
+		return nil, false, fmt.Errorf("postgres: create order: find checkout key: %w", err)
+	}
+
+	if err := reserve(ctx, tx, o); err != nil {
+		return nil, false, err
+	}
+	var orderID int64
+	a := o.Address
+	err = tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_key, status, buyer_name, buyer_phone, buyer_email,
+			recipient, recipient_phone, postcode, road_address, detail_address, delivery_memo,
+			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+			now() + make_interval(secs => $18))
+		RETURNING id`,
+		o.Number, o.CheckoutKey, o.Status, o.Buyer.Name, o.Buyer.Phone, o.Buyer.Email,
+		a.Recipient, a.Phone, a.Postcode, a.Road, a.Detail, a.Memo,
+		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds()).Scan(&orderID)
+	if err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "orders_number_key" {
+			return nil, false, order.ErrDuplicateNumber
+		}
+		return nil, false, translate(err, "주문")
+	}
+	for _, so := range o.SubOrders {
+		var subID int64
+		err := tx.QueryRow(ctx, `INSERT INTO sub_orders (order_id, enterprise_id, status, items_total, shipping_fee,
+				remote_surcharge_applied, total)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			orderID, so.EnterpriseID, so.Status, so.ItemsTotal, so.ShippingFee, so.Remote, so.Total).Scan(&subID)
+		if err != nil {
+			return nil, false, translate(err, "주문")
+		}
+		for _, l := range so.Lines {
+			_, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, sub_order_id, product_id, option_id,
+					product_name, option_name, kind, tax_type, unit_price, quantity, line_total, supply_amount,
+					vat_amount, enterprise_name, enterprise_type, enterprise_cert_number,
+					enterprise_cert_valid_until, business_number)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+				orderID, subID, l.ProductID, nullID(l.OptionID), l.Name, l.OptionName, l.Kind, l.TaxType,
+				l.UnitPrice, l.Quantity, l.LineTotal, l.Supply, l.VAT, l.EnterpriseName, l.EnterpriseType,
+				l.CertNumber, l.CertValidUntil, l.BusinessNumber)
+			if err != nil {
+				return nil, false, translate(err, "주문 상품")
+			}
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, from_status, to_status, reason)
+		VALUES ($1, '', $2, '주문 접수')`, orderID, o.Status); err != nil {
+		return nil, false, fmt.Errorf("postgres: create order: event: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, false, fmt.Errorf("postgres: create order: commit: %w", err)
+	}
+	saved, err := s.FindOrderByNumber(ctx, o.Number)
+	return saved, true, err
+}
+
+type stockLine struct {
+	productID, optionID int64
+	quantity            int
+	name                string
+	unitPrice           int64
+}
+
+func orderStockLines(o *order.Order) []stockLine {
+	var lines []stockLine
+	for _, so := range o.SubOrders {
+		for _, l := range so.Lines {
+			name := l.Name
+			if l.OptionName != "" {
+				name += " (" + l.OptionName + ")"
+			}
+			lines = append(lines, stockLine{productID: l.ProductID, optionID: l.OptionID, quantity: l.Quantity,
+				name: name, unitPrice: l.UnitPrice})
+		}
+	}
+	sortStockLines(lines)
+	return lines
+}
+
+// sortStockLines orders lines by product then option, so that every
+// transaction takes row locks in the same order and none deadlocks.
+func sortStockLines(lines []stockLine) {
+	slices.SortFunc(lines, func(a, b stockLine) int {
+		if a.productID != b.productID {
+			return cmpInt64(a.productID, b.productID)
+		}
+		return cmpInt64(a.optionID, b.optionID)
+	})
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// reserve takes each line's quantity off the stock with a conditional
+// update, checking in the same statement that the product is still sold at
+// the price the order was built with. An option's stock is taken off the
+// option and off its product (a product's stock is the sum of its options').
+func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
+	lines := orderStockLines(o)
+	for _, l := range lines {
+		var extra int64
+		if l.optionID != 0 {
+			err := tx.QueryRow(ctx, `UPDATE product_options SET stock = stock - $3
+				WHERE id = $1 AND product_id = $2 AND stock >= $3 RETURNING extra_price`,
+				l.optionID, l.productID, l.quantity).Scan(&extra)
+			if errors.Is(err, pgx.ErrNoRows) {
+				var left int
+				err := tx.QueryRow(ctx, `SELECT stock FROM product_options WHERE id = $1 AND product_id = $2`,
+					l.optionID, l.productID).Scan(&left)
+				if errors.Is(err, pgx.ErrNoRows) {
+					return order.ErrPriceChanged()
+				}
+				if err != nil {
+					return fmt.Errorf("postgres: reserve: option stock: %w", err)
+				}
+				return order.ErrOutOfStock(l.name, left)
+			}
+			if err != nil {
+				return fmt.Errorf("postgres: reserve option %d: %w", l.optionID, err)
+			}
+		}
+		var price int64
+		err := tx.QueryRow(ctx, `UPDATE products p SET stock = p.stock - $2, updated_at = now()
+			FROM enterprises e
+			WHERE p.id = $1 AND p.stock >= $2 AND p.status = 'active' AND e.id = p.enterprise_id AND e.status = 'active'
+			  AND ($3 OR NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id))
+			RETURNING p.consumer_price`, l.productID, l.quantity, l.optionID != 0).Scan(&price)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var left int
+			var sold bool
+			err := tx.QueryRow(ctx, `SELECT p.stock, p.status = 'active' AND e.status = 'active'
+				FROM products p JOIN enterprises e ON e.id = p.enterprise_id WHERE p.id = $1`, l.productID).Scan(&left, &sold)
+			if errors.Is(err, pgx.ErrNoRows) || (err == nil && (!sold || left >= l.quantity)) {
+				return order.ErrPriceChanged() // no longer sold, or it gained options
+			}
+			if err != nil {
+				return fmt.Errorf("postgres: reserve: product stock: %w", err)
+			}
+			return order.ErrOutOfStock(l.name, left)
+		}
+		if err != nil {
+			return fmt.Errorf("postgres: reserve product %d: %w", l.productID, err)
+		}
+		if price+extra != l.unitPrice {
+			return order.ErrPriceChanged()
+		}
+	}
+	return touchProducts(ctx, tx, lines)
+}
+
+// touchProducts writes a search outbox row per product whose stock changed,
+// so the index's in-stock flag converges.
+func touchProducts(ctx context.Context, tx pgx.Tx, lines []stockLine) error {
+	var ids []int64
+	for _, l := range lines {
+		if len(ids) == 0 || ids[len(ids)-1] != l.productID {
+			ids = append(ids, l.productID)
+		}
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO search_outbox (entity, entity_id) SELECT 'product', unnest($1::bigint[])`, ids); err != nil {
+		return fmt.Errorf("postgres: stock outbox: %w", err)
+	}
+	return nil
+}
+
+// release gives an order's reserved stock back.
+func release(ctx context.Context, tx pgx.Tx, orderID int64) error {
+	rows, err := tx.Query(ctx, `SELECT product_id, coalesce(option_id, 0), quantity FROM order_lines WHERE order_id = $1`, orderID)
+	if err != nil {
+		return fmt.Errorf("postgres: release stock: %w", err)
+	}
+	lines, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (stockLine, error) {
+		var l stockLine
+		err := r.Scan(&l.productID, &l.optionID, &l.quantity)
+		return l, err
+	})
+	if err != nil {
+		return fmt.Errorf("postgres: release stock: %w", err)
+	}
+	sortStockLines(lines)
+	for _, l := range lines {
+		if l.optionID != 0 {
+			if _, err := tx.Exec(ctx, `UPDATE product_options SET stock = stock + $2 WHERE id = $1`, l.optionID, l.quantity); err != nil {
+				return fmt.Errorf("postgres: release option %d: %w", l.optionID, err)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE products SET stock = stock + $2, updated_at = now() WHERE id = $1`, l.productID, l.quantity); err != nil {
+			return fmt.Errorf("postgres: release product %d: %w", l.productID, err)
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return touchProducts(ctx, tx, lines)
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// FindOrderByNumber returns the order with its sub-orders, lines, events and
+// payment (four queries whatever the size).
+func (s *OrderStore) FindOrderByNumber(ctx context.Context, number string) (*order.Order, error) {
+	return loadOrder(ctx, s.pool, `o.number = $1`, number)
+}
+
+// FindOrderByCheckoutKey returns the order a checkout key created.
+func (s *OrderStore) FindOrderByCheckoutKey(ctx context.Context, key string) (*order.Order, error) {
+	return loadOrder(ctx, s.pool, `o.checkout_key = $1`, key)
+}
+
+// FindOrderNumberByPaymentRef returns the number of the latest order paid by
+// the provider's payment ref.
+func (s *OrderStore) FindOrderNumberByPaymentRef(ctx context.Context, provider, ref string) (string, error) {
+	var number string
+	err := s.pool.QueryRow(ctx, `SELECT o.number FROM payments p JOIN orders o ON o.id = p.order_id
+		WHERE p.provider = $1 AND p.provider_ref = $2 ORDER BY p.id DESC LIMIT 1`, provider, ref).Scan(&number)
+	if err != nil {
+		return "", translate(err, "결제")
+	}
+	return number, nil
+}
+
+// orderQuerier is a pool or a transaction.
+type orderQuerier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func loadOrder(ctx context.Context, q orderQuerier, cond string, arg any) (*order.Order, error) {
+	var o order.Order
+	var pid *int64
+	var pProvider, pKey, pRef, pSecret, pStatus, pFailure *string
+	var pAmount, pRefunded *int64
+	err := q.QueryRow(ctx, `SELECT o.id, o.number, o.checkout_key, o.status, o.buyer_name, o.buyer_phone,
+			o.buyer_email, o.recipient, o.recipient_phone, o.postcode, o.road_address, o.detail_address,
+			o.delivery_memo, o.items_total, o.shipping_total, o.total, o.supply_amount, o.vat_amount,
+			o.reserved_until, o.created_at, o.paid_at, o.cancelled_at,
+			p.id, p.provider, p.idempotency_key, p.provider_ref, p.client_secret, p.amount, p.status,
+			p.failure_reason, p.refunded_amount
+		FROM orders o LEFT JOIN payments p ON p.order_id = o.id
+		WHERE `+cond+` ORDER BY p.id DESC LIMIT 1`, arg).Scan(
+		&o.ID, &o.Number, &o.CheckoutKey, &o.Status, &o.Buyer.Name, &o.Buyer.Phone, &o.Buyer.Email,
+		&o.Address.Recipient, &o.Address.Phone, &o.Address.Postcode, &o.Address.Road, &o.Address.Detail,
+		&o.Address.Memo, &o.ItemsTotal, &o.ShippingTotal, &o.Total, &o.Supply, &o.VAT,
+		&o.ReservedUntil, &o.CreatedAt, &o.PaidAt, &o.CancelledAt,
+		&pid, &pProvider, &pKey, &pRef, &pSecret, &pAmount, &pStatus, &pFailure, &pRefunded)
+	if err != nil {
+		return nil, translate(err, "주문")
+	}
+	if pid != nil {
+		o.Payment = &order.Payment{ID: *pid, Provider: *pProvider, IdempotencyKey: *pKey, ClientSecret: *pSecret,
+			Amount: *pAmount, Status: order.PaymentStatus(*pStatus), FailureReason: *pFailure, RefundedAmount: *pRefunded}
+		if pRef != nil {
+			o.Payment.Ref = *pRef
+		}
+	}
+	rows, err := q.Query(ctx, `SELECT id, enterprise_id, status, items_total, shipping_fee, remote_surcharge_applied,
+			total, courier, tracking_number
+		FROM sub_orders WHERE order_id = $1 ORDER BY id`, o.ID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load sub-orders: %w", err)
+	}
+	o.SubOrders, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*order.SubOrder, error) {
+		var so order.SubOrder
+		err := r.Scan(&so.ID, &so.EnterpriseID, &so.Status, &so.ItemsTotal, &so.ShippingFee, &so.Remote,
+			&so.Total, &so.Courier, &so.TrackingNumber)
+		return &so, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load sub-orders: %w", err)
+	}
+	subs := make(map[int64]*order.SubOrder, len(o.SubOrders))
+	for _, so := range o.SubOrders {
+		subs[so.ID] = so
+	}
+	rows, err = q.Query(ctx, `SELECT id, sub_order_id, product_id, coalesce(option_id, 0), product_name, option_name,
+			kind, tax_type, unit_price, quantity, line_total, supply_amount, vat_amount, enterprise_name,
+			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number
+		FROM order_lines WHERE order_id = $1 ORDER BY id`, o.ID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load order lines: %w", err)
+	}
+	var subID int64
+	var l order.Line
+	_, err = pgx.ForEachRow(rows, []any{&l.ID, &subID, &l.ProductID, &l.OptionID, &l.Name, &l.OptionName,
+		&l.Kind, &l.TaxType, &l.UnitPrice, &l.Quantity, &l.LineTotal, &l.Supply, &l.VAT, &l.EnterpriseName,
+		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber}, func() error {
+		if so := subs[subID]; so != nil {
+			if so.EnterpriseName == "" {
+				so.EnterpriseName = l.EnterpriseName // the name at order time
+			}
+			so.Lines = append(so.Lines, l)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load order lines: %w", err)
+	}
+	rows, err = q.Query(ctx, `SELECT coalesce(sub_order_id, 0), from_status, to_status, reason, created_at
+		FROM order_events WHERE order_id = $1 ORDER BY id`, o.ID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load order events: %w", err)
+	}
+	o.Events, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (order.Event, error) {
+		var e order.Event
+		err := r.Scan(&e.SubOrderID, &e.From, &e.To, &e.Reason, &e.At)
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load order events: %w", err)
+	}
+	return &o, nil
+}
+
+// UpdateOrder records ev (if any), locks the order, lets decide look at it
+// and writes the change, in one transaction.
+func (s *OrderStore) UpdateOrder(ctx context.Context, number string, ev *order.ProcessedEvent,
+	decide func(*order.Order) (order.Change, error)) (bool, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("postgres: update order: begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	if ev != nil {
+		tag, err := tx.Exec(ctx, `INSERT INTO processed_events (provider, event_id, type) VALUES ($1, $2, $3)
+			ON CONFLICT (provider, event_id) DO NOTHING`, ev.Provider, ev.ID, ev.Type)
+		if err != nil {
+			return false, fmt.Errorf("postgres: record event %s: %w", ev.ID, err)
+		}
+		if tag.RowsAffected() == 0 {
+			return false, nil
+		}
+	}
+	var id int64
+	if err := tx.QueryRow(ctx, `SELECT id FROM orders WHERE number = $1 FOR UPDATE`, number).Scan(&id); err != nil {
+		return false, translate(err, "주문")
+	}
+	if err := s.apply(ctx, tx, id, decide); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, fmt.Errorf("postgres: update order: commit: %w", err)
+	}
+	return true, nil
+}
+
+// UpdateExpiredOrder locks one pending order past its reservation, skipping
+// those other workers hold, and applies decide to it.
+func (s *OrderStore) UpdateExpiredOrder(ctx context.Context, decide func(*order.Order) (order.Change, error)) (bool, error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return false, fmt.Errorf("postgres: expire order: begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	var id int64
+	err = tx.QueryRow(ctx, `SELECT id FROM orders WHERE status = 'pending_payment' AND reserved_until < now()
+		ORDER BY reserved_until LIMIT 1 FOR UPDATE SKIP LOCKED`).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("postgres: expire order: claim: %w", err)
+	}
+	if err := s.apply(ctx, tx, id, decide); err != nil {
+		return false, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, fmt.Errorf("postgres: expire order: commit: %w", err)
+	}
+	return true, nil
+}
+
+// statusTimes names the timestamp column each status sets.
+var statusTimes = map[string]string{"paid": "paid_at", "completed": "completed_at", "cancelled": "cancelled_at",
+	"accepted": "accepted_at", "shipped": "shipped_at", "delivered": "delivered_at"}
+
+func (s *OrderStore) apply(ctx context.Context, tx pgx.Tx, id int64, decide func(*order.Order) (order.Change, error)) error {
+	o, err := loadOrder(ctx, tx, `o.id = $1`, id)
+	if err != nil {
+		return err
+	}
+	c, err := decide(o)
+	if err != nil {
+		return err
+	}
+	if c.To != "" && c.To != o.Status {
+		if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, updated_at = now(),
+				paid_at = CASE WHEN $3 = 'paid_at' THEN now() ELSE paid_at END,
+				completed_at = CASE WHEN $3 = 'completed_at' THEN now() ELSE completed_at END,
+				cancelled_at = CASE WHEN $3 = 'cancelled_at' THEN now() ELSE cancelled_at END
+			WHERE id = $1`, o.ID, c.To, statusTimes[string(c.To)]); err != nil {
+			return fmt.Errorf("postgres: order %s to %s: %w", o.Number, c.To, err)
+		}
+		if err := addEvent(ctx, tx, o.ID, 0, string(o.Status), string(c.To), c.Reason); err != nil {
+			return err
+		}
+	}
+	if c.SubTo != "" {
+		for _, so := range o.SubOrders {
+			if so.Status == c.SubTo {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `UPDATE sub_orders SET status = $2, updated_at = now(),
+					paid_at = CASE WHEN $3 = 'paid_at' THEN now() ELSE paid_at END,
+					accepted_at = CASE WHEN $3 = 'accepted_at' THEN now() ELSE accepted_at END,
+					shipped_at = CASE WHEN $3 = 'shipped_at' THEN now() ELSE shipped_at END,
+					delivered_at = CASE WHEN $3 = 'delivered_at' THEN now() ELSE delivered_at END,
+					cancelled_at = CASE WHEN $3 = 'cancelled_at' THEN now() ELSE cancelled_at END
+				WHERE id = $1`, so.ID, c.SubTo, statusTimes[string(c.SubTo)]); err != nil {
+				return fmt.Errorf("postgres: sub-order %d to %s: %w", so.ID, c.SubTo, err)
+			}
+			if err := addEvent(ctx, tx, o.ID, so.ID, string(so.Status), string(c.SubTo), c.Reason); err != nil {
+				return err
+			}
+		}
+	}
+	if c.Note != "" {
+		now := string(o.Status)
+		if c.To != "" {
+			now = string(c.To)
+		}
+		if err := addEvent(ctx, tx, o.ID, 0, now, now, c.Note); err != nil {
+			return err
+		}
+	}
+	if c.Release {
+		if err := release(ctx, tx, o.ID); err != nil {
+			return err
+		}
+	}
+	if c.Payment != "" && o.Payment != nil {
+		if _, err := tx.Exec(ctx, `UPDATE payments SET status = $2, updated_at = now(),
+				failure_reason = CASE WHEN $3 <> '' THEN $3 ELSE failure_reason END
+			WHERE id = $1`, o.Payment.ID, c.Payment, c.Failure); err != nil {
+			return fmt.Errorf("postgres: payment %d to %s: %w", o.Payment.ID, c.Payment, err)
+		}
+	}
+	if r := c.Refund; r != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO refunds (payment_id, amount, reason, idempotency_key)
+			VALUES ($1, $2, $3, $4) ON CONFLICT (idempotency_key) DO NOTHING`,
+			r.PaymentID, r.Amount, r.Reason, r.IdempotencyKey); err != nil {
+			return translate(err, "환불")
+		}
+	}
+	return nil
+}
+
+func addEvent(ctx context.Context, tx pgx.Tx, orderID, subID int64, from, to, reason string) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO order_events (order_id, sub_order_id, from_status, to_status, reason)
+		VALUES ($1, $2, $3, $4, $5)`, orderID, nullID(subID), from, to, reason); err != nil {
+		return fmt.Errorf("postgres: order event: %w", err)
+	}
+	return nil
+}
+
+const paymentColumns = `id, provider, idempotency_key, coalesce(provider_ref, ''), client_secret, amount, status,
+	failure_reason, refunded_amount`
+
+func scanPayment(row pgx.Row) (*order.Payment, error) {
+	var p order.Payment
+	err := row.Scan(&p.ID, &p.Provider, &p.IdempotencyKey, &p.Ref, &p.ClientSecret, &p.Amount, &p.Status,
+		&p.FailureReason, &p.RefundedAmount)
+	if err != nil {
+		return nil, translate(err, "결제")
+	}
+	return &p, nil
+}
+
+// EnsurePayment inserts the order's payments row unless it exists and
+// returns the stored row.
+func (s *OrderStore) EnsurePayment(ctx context.Context, orderID int64, p order.Payment) (*order.Payment, error) {
+	_, err := s.pool.Exec(ctx, `INSERT INTO payments (order_id, provider, idempotency_key, amount, status)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (order_id, provider) DO NOTHING`,
+		orderID, p.Provider, p.IdempotencyKey, p.Amount, p.Status)
+	if err != nil {
+		return nil, translate(err, "결제")
+	}
+	return scanPayment(s.pool.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments
+		WHERE order_id = $1 AND provider = $2`, orderID, p.Provider))
+}
+
+// SetPaymentRef stores the provider's answer on a row that has none yet;
+// a concurrent call that stored it first wins, and the stored row is returned.
+func (s *OrderStore) SetPaymentRef(ctx context.Context, paymentID int64, ref, clientSecret string) (*order.Payment, error) {
+	_, err := s.pool.Exec(ctx, `UPDATE payments SET provider_ref = $2, client_secret = $3, updated_at = now()
+		WHERE id = $1 AND provider_ref IS NULL`, paymentID, ref, clientSecret)
+	if err != nil {
+		return nil, translate(err, "결제")
+	}
+	return scanPayment(s.pool.QueryRow(ctx, `SELECT `+paymentColumns+` FROM payments WHERE id = $1`, paymentID))
+}
+
+// CompleteRefund stores the refund's reference and adds its amount to the
+// payment, once.
+func (s *OrderStore) CompleteRefund(ctx context.Context, key, ref string) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: complete refund: begin: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
+	var paymentID, amount int64
+	err = tx.QueryRow(ctx, `UPDATE refunds SET provider_ref = $2 WHERE idempotency_key = $1 AND provider_ref IS NULL
+		RETURNING payment_id, amount`, key, ref).Scan(&paymentID, &amount)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil // already recorded
+	}
+	if err != nil {
+		return translate(err, "환불")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE payments SET refunded_amount = refunded_amount + $2, updated_at = now(),
+			status = CASE WHEN refunded_amount + $2 >= amount THEN 'refunded' ELSE status END
+		WHERE id = $1`, paymentID, amount); err != nil {
+		return fmt.Errorf("postgres: complete refund %s: %w", key, err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("postgres: complete refund: commit: %w", err)
+	}
+	return nil
+}
+
+// PendingRefunds lists refunds the provider has not confirmed.
+func (s *OrderStore) PendingRefunds(ctx context.Context, olderThan time.Duration, limit int) ([]order.Refund, error) {
+	rows, err := s.pool.Query(ctx, `SELECT r.id, r.payment_id, coalesce(p.provider_ref, ''), r.amount, r.reason,
+			r.idempotency_key
+		FROM refunds r JOIN payments p ON p.id = r.payment_id
+		WHERE r.provider_ref IS NULL AND r.created_at < now() - make_interval(secs => $1)
+		ORDER BY r.id LIMIT $2`, olderThan.Seconds(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: pending refunds: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (order.Refund, error) {
+		var x order.Refund
+		err := r.Scan(&x.ID, &x.PaymentID, &x.PaymentRef, &x.Amount, &x.Reason, &x.IdempotencyKey)
+		return x, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: pending refunds: %w", err)
+	}
+	return list, nil
+}

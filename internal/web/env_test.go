@@ -1,0 +1,131 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dure-coop/dure/internal/meilisearch"
+	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/testutil"
+	"github.com/dure-coop/dure/internal/web"
+)
+
+// env is the storefront on the real services: a fresh database with the demo
+// catalogue, a fresh Meilisearch index built by a reindex, and the app.
+type env struct {
+	app  *fiber.App
+	pool *pgxpool.Pool
+	m    *metrics.Metrics
+}
+
+func newEnv(t testing.TB) *env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cfg := testutil.Config(t)
+	pool := testutil.NewDB(t)
+	seed(t, pool)
+	// Fresh tables have no statistics until autovacuum gets to them, and
+	// generic plans made without them are slow; production tables have them.
+	if _, err := pool.Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := metrics.New()
+	client := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, testutil.NewMeiliIndex(t))
+	if err := client.Configure(ctx); err != nil {
+		t.Fatalf("configure index: %v", err)
+	}
+	ix := &search.Indexer{Store: postgres.NewSearchOutbox(pool), Index: client, Builder: client,
+		Prepare: client.Configure, Interval: time.Second, Metrics: m, Log: log}
+	if _, err := ix.Reindex(ctx, nil); err != nil {
+		t.Fatalf("reindex: %v", err)
+	}
+	svc := search.NewService(client, postgres.NewSearchFallback(pool), 2*time.Second, m, log)
+	app := web.New(web.Deps{
+		Catalog: postgres.NewCatalogStore(pool),
+		Search:  svc,
+		Checks: map[string]func(context.Context) error{
+			"postgres":    pool.Ping,
+			"meilisearch": client.Health,
+		},
+		Metrics: m,
+		Log:     log,
+	})
+	return &env{app: app, pool: pool, m: m}
+}
+
+// get runs a request through the app and returns the response with its body read.
+func (e *env) get(t testing.TB, target string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := e.app.Test(req, -1)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", target, err)
+	}
+	return resp, body
+}
+
+// page GETs an HTML page, checks its status and returns the parsed document.
+func (e *env) page(t testing.TB, target string, status int) *goquery.Document {
+	t.Helper()
+	resp, body := e.get(t, target)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: status %d, want %d\n%s", target, resp.StatusCode, status, truncate(string(body), 2000))
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Fatalf("GET %s: content type %q, want text/html", target, ct)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("GET %s: parse HTML: %v", target, err)
+	}
+	if lang, _ := doc.Find("html").Attr("lang"); lang != "ko" {
+		t.Errorf("GET %s: <html lang=%q>, want ko", target, lang)
+	}
+	return doc
+}
+
+// json GETs an API route, checks its status and decodes the body into out.
+func (e *env) json(t testing.TB, target string, status int, out any) {
+	t.Helper()
+	resp, body := e.get(t, target)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: status %d, want %d\n%s", target, resp.StatusCode, status, truncate(string(body), 2000))
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("GET %s: content type %q, want JSON", target, ct)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		t.Fatalf("GET %s: decode: %v\n%s", target, err, truncate(string(body), 500))
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}

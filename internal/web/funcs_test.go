@@ -1,0 +1,151 @@
+package web
+
+import (
+	"encoding/xml"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/storefront"
+)
+
+func TestHighlight(t *testing.T) {
+	pre, post := search.HighlightPre, search.HighlightPost
+	tests := []struct{ in, want string }{
+		{"청송 꿀사과", "청송 꿀사과"},
+		{"청송 꿀" + pre + "사과" + post + " 5kg", "청송 꿀<mark>사과</mark> 5kg"},
+		{pre + "<script>" + post + "alert(1)", "<mark>&lt;script&gt;</mark>alert(1)"},
+		{`"따옴표" & 'quote'`, "&#34;따옴표&#34; &amp; &#39;quote&#39;"},
+		{pre + "열린 채로", "<mark>열린 채로</mark>"},
+		{post + "닫기만" + pre + pre + "중복" + post + post, "닫기만<mark>중복</mark>"},
+		{"제어\x00문자\x1b", "제어문자"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := string(highlight(tt.in)); got != tt.want {
+				t.Errorf("highlight(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuildPager(t *testing.T) {
+	link := func(n int) string { return "/p" + strconv.Itoa(n) }
+	tests := []struct {
+		page, pages int
+		want        string // N for pages, _ for gaps, * marks current
+	}{
+		{1, 1, ""},
+		{1, 3, "*1 2 3"},
+		{5, 10, "1 _ 3 4 *5 6 7 _ 10"},
+		{1, 400, "*1 2 3 _ 400"},
+		{400, 400, "1 _ 398 399 *400"},
+	}
+	for _, tt := range tests {
+		p := buildPager(tt.page, tt.pages, link)
+		var parts []string
+		for _, it := range p.Items {
+			switch {
+			case it.Gap:
+				parts = append(parts, "_")
+			case it.Current:
+				parts = append(parts, "*"+strconv.Itoa(it.N))
+			default:
+				parts = append(parts, strconv.Itoa(it.N))
+			}
+		}
+		if got := strings.Join(parts, " "); got != tt.want {
+			t.Errorf("buildPager(%d, %d) = %q, want %q", tt.page, tt.pages, got, tt.want)
+		}
+		if tt.pages > 1 && (tt.page == 1) != (p.Prev == "") {
+			t.Errorf("buildPager(%d, %d): prev %q", tt.page, tt.pages, p.Prev)
+		}
+		if tt.pages > 1 && (tt.page == tt.pages) != (p.Next == "") {
+			t.Errorf("buildPager(%d, %d): next %q", tt.page, tt.pages, p.Next)
+		}
+	}
+}
+
+func TestLabelLines(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"청송 꿀사과 5kg", []string{"청송 꿀사과", "5kg"}},
+		{"[친환경] 주방세제 500ml 리필", []string{"주방세제", "500ml 리필"}},
+		{"아주아주아주긴상품이름입니다", []string{"아주아주아주긴상…"}},
+		{"사무실 정기 청소 서비스 주 1회", []string{"사무실 정기 청소", "서비스 주 1회"}},
+	}
+	for _, tt := range tests {
+		if got := labelLines(tt.name); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("labelLines(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestProductSVGIsWellFormedAndEscaped(t *testing.T) {
+	p := &catalog.Product{ID: 7, Name: `<b>"사과"</b> & 배 </svg>`}
+	parent := int64(1)
+	ix := catalog.NewCategoryIndex([]*catalog.Category{{ID: 1, Slug: "food"}, {ID: 2, Slug: "fruit", ParentID: &parent}, {ID: 3, Slug: "living"}})
+	svg := productSVG(p, artFor(ix, 2))
+	if strings.Contains(string(svg), "<b>") || strings.Count(string(svg), "</svg>") != 1 {
+		t.Fatalf("name not escaped: %s", svg)
+	}
+	d := xml.NewDecoder(strings.NewReader(string(svg)))
+	for {
+		_, err := d.Token()
+		if err != nil {
+			if err.Error() != "EOF" {
+				t.Fatalf("not well-formed XML: %v\n%s", err, svg)
+			}
+			break
+		}
+	}
+	if string(productSVG(p, artFor(ix, 2))) != string(svg) {
+		t.Error("SVG is not deterministic")
+	}
+	if artFor(ix, 2).pal == artFor(ix, 3).pal || artFor(ix, 1).icon == artFor(ix, 3).icon {
+		t.Error("different categories got the same colours")
+	}
+}
+
+func TestLoadTemplates(t *testing.T) {
+	if _, err := LoadTemplates(storefront.FS(), ""); err != nil {
+		t.Fatalf("embedded storefront: %v", err)
+	}
+	good := fstest.MapFS{
+		"templates/layouts/base.html": {Data: []byte(`{{define "base"}}<html>{{template "content" .}}</html>{{end}}`)},
+		"static/app.css":              {Data: []byte(`body{}`)},
+	}
+	for _, name := range requiredPages {
+		good["templates/pages/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}` + name + `{{end}}`)}
+	}
+	tmpl, err := LoadTemplates(good, "")
+	if err != nil {
+		t.Fatalf("complete set: %v", err)
+	}
+	if p := tmpl.StaticPath("app.css"); !strings.HasPrefix(p, "/static/app.") || p == "/static/app.css" || !strings.HasSuffix(p, ".css") {
+		t.Errorf("StaticPath(app.css) = %q, want a fingerprinted name", p)
+	}
+
+	missing := fstest.MapFS{}
+	for k, v := range good {
+		if k != "templates/pages/product.html" {
+			missing[k] = v
+		}
+	}
+	if _, err := LoadTemplates(missing, ""); err == nil || !strings.Contains(err.Error(), "product") {
+		t.Errorf("missing product page: err = %v, want one naming it", err)
+	}
+	broken := fstest.MapFS{}
+	for k, v := range good {
+		broken[k] = v
+	}
+	broken["templates/pages/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Oops`)}
+	if _, err := LoadTemplates(broken, ""); err == nil {
+		t.Error("broken template: no error")
+	}
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/search"
+)
+
+type searchView struct {
+	layout
+	listing
+	Heading  string
+	Category *catalog.Category
+	Roots    []*catalog.Category
+}
+
+// searchPage shows search results with facets, sort and pagination.
+func (s *server) searchPage(c *fiber.Ctx) error {
+	v, err := queryValues(c)
+	if err != nil {
+		return err
+	}
+	q, err := search.ParseQuery(v)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	ix, err := s.cats.get(ctx)
+	if err != nil {
+		return err
+	}
+	var cat *catalog.Category
+	if q.CategoryID != 0 {
+		if cat = ix.ByID(q.CategoryID); cat == nil {
+			return apperr.Errorf(apperr.Invalid, "존재하지 않는 카테고리입니다.")
+		}
+	}
+	res, err := s.Search.Search(ctx, q)
+	if err != nil {
+		return err
+	}
+	view := searchView{
+		listing:  buildListing(listingOptions{action: "/search", showFacets: true, showCategory: true}, v, q, res, ix),
+		Category: cat,
+		Roots:    ix.Roots,
+	}
+	view.Q = q.Text
+	view.NoIndex = true
+	switch {
+	case q.Text != "":
+		view.Title = "'" + q.Text + "' 검색 결과"
+		view.Heading = "'" + q.Text + "' 검색 결과 " + strconv.Itoa(res.Total) + "개"
+	case cat != nil:
+		view.Title = cat.Name
+		view.Heading = cat.Name + " 상품 " + strconv.Itoa(res.Total) + "개"
+	default:
+		view.Title = "전체 상품"
+		view.Heading = "전체 상품 " + strconv.Itoa(res.Total) + "개"
+	}
+	return s.render(c, "search", view)
+}

@@ -1,0 +1,80 @@
+package web
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
+)
+
+// maxID bounds ids taken from URLs (JavaScript-safe integers; bigserial ids
+// stay far below it).
+const maxID = 1 << 53
+
+// parseID reads a positive integer id from a path parameter; what names the
+// thing in the Korean message ("상품", "기업").
+func parseID(raw, what string) (int64, error) {
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 || id > maxID {
+		return 0, apperr.Errorf(apperr.Invalid, "%s 번호가 올바르지 않습니다.", what)
+	}
+	return id, nil
+}
+
+// queryValues parses the raw query string strictly: a malformed escape is a
+// 400, not a silently dropped parameter.
+func queryValues(c *fiber.Ctx) (url.Values, error) {
+	raw := string(c.Request().URI().QueryString())
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, apperr.Errorf(apperr.Invalid, "주소의 검색 조건을 읽을 수 없습니다.")
+	}
+	return v, nil
+}
+
+// pageParams reads page and per_page for the simple (non-search) lists.
+func pageParams(v url.Values, defPer, maxPer int) (page, per int, err error) {
+	page, per = 1, defPer
+	if s := strings.TrimSpace(v.Get("page")); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > 1000 {
+			return 0, 0, apperr.Errorf(apperr.Invalid, "페이지 번호가 올바르지 않습니다. 1부터 1000 사이의 숫자를 입력해 주세요.")
+		}
+		page = n
+	}
+	if s := strings.TrimSpace(v.Get("per_page")); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > maxPer {
+			return 0, 0, apperr.Errorf(apperr.Invalid, "페이지당 개수는 1부터 %d 사이여야 합니다.", maxPer)
+		}
+		per = n
+	}
+	return page, per, nil
+}
+
+// totalPages is the number of pages for total items, at least 1 and at most limit.
+func totalPages(total, per, limit int) int {
+	if per <= 0 {
+		return 1
+	}
+	n := (total + per - 1) / per
+	if n < 1 {
+		n = 1
+	}
+	if limit > 0 && n > limit {
+		n = limit
+	}
+	return n
+}
+
+// friendlyNotFound replaces a store's generic not-found message with one
+// written for the page; other errors pass through.
+func friendlyNotFound(err error, msg string) error {
+	if apperr.Code(err) == apperr.NotFound {
+		return &apperr.Error{Code: apperr.NotFound, Message: msg}
+	}
+	return err
+}

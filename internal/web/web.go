@@ -1,0 +1,136 @@
+// Package web is Dure's thin HTTP layer on fiber: the Korean storefront pages
+// (html/template from storefront/), the JSON API under /api/v1, /healthz and
+// /metrics. Handlers parse input, call the catalogue and search, and return
+// errors; one ErrorHandler turns every error into a status and a safe page or
+// JSON body.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/storefront"
+)
+
+// Deps is what the web layer needs; cmd/dure builds it.
+type Deps struct {
+	// Catalog reads products, enterprises and categories.
+	Catalog catalog.Store
+	// Search answers the search, category and enterprise product lists.
+	Search search.Searcher
+	// Checks are the dependency probes /healthz runs, by name (postgres,
+	// redis, meilisearch, stripe-mock). "postgres" is critical: when it fails,
+	// /healthz answers 503; any other failure only degrades.
+	Checks map[string]func(context.Context) error
+	// Metrics receives the per-route latency histogram and serves /metrics.
+	Metrics *metrics.Metrics
+	// Log receives access and internal-error logs.
+	Log *slog.Logger
+	// Templates renders pages and serves static files; nil means the embedded
+	// storefront (and New panics if that is broken: a build defect).
+	Templates *Templates
+	// CategoryTTL is how long the category tree is reused between database
+	// reads (default 10s). The tree is tiny and rarely changes; a short TTL keeps
+	// instances independent without a coherent cache.
+	CategoryTTL time.Duration
+}
+
+// server holds the dependencies for the handlers.
+type server struct {
+	Deps
+	cats categoryCache
+}
+
+// New builds the fiber app with every route, the middleware and the error handler.
+func New(d Deps) *fiber.App {
+	if d.Templates == nil {
+		t, err := LoadTemplates(storefront.FS(), "")
+		if err != nil {
+			panic(err)
+		}
+		d.Templates = t
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.Metrics == nil {
+		d.Metrics = metrics.New()
+	}
+	if d.CategoryTTL == 0 {
+		d.CategoryTTL = 10 * time.Second
+	}
+	s := &server{Deps: d}
+	s.cats.ttl = d.CategoryTTL
+	s.cats.load = d.Catalog.FindCategories
+
+	app := fiber.New(fiber.Config{
+		ErrorHandler:          s.handleError,
+		Immutable:             true,
+		DisableStartupMessage: true,
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           90 * time.Second,
+		ReadBufferSize:        16 << 10,
+		BodyLimit:             1 << 20,
+		AppName:               "dure",
+	})
+	app.Use(s.requestID, s.observe, s.recover, securityHeaders)
+	s.routes(app)
+	return app
+}
+
+func (s *server) routes(app *fiber.App) {
+	app.Get("/healthz", s.healthz)
+	app.Get("/metrics", s.metricsHandler())
+	app.Get("/static/:name", s.staticFile)
+	app.Get("/media/products/:id.svg", s.productImage)
+	app.Get("/media/categories/:slug.svg", s.categoryImage)
+
+	app.Get("/", s.homePage)
+	app.Get("/search", s.searchPage)
+	app.Get("/c/:slug", s.categoryPage)
+	app.Get("/p/:id", s.productPage)
+	app.Get("/e/:id", s.enterprisePage)
+	app.Get("/enterprises", s.enterprisesPage)
+
+	api := app.Group("/api/v1")
+	api.Get("/products", s.apiProducts)
+	api.Get("/products/:id", s.apiProduct)
+	api.Get("/search", s.apiSearch)
+	api.Get("/categories", s.apiCategories)
+	api.Get("/enterprises", s.apiEnterprises)
+	api.Get("/enterprises/:id", s.apiEnterprise)
+}
+
+// categoryCache keeps the category tree for a short while.
+type categoryCache struct {
+	ttl  time.Duration
+	load func(context.Context) ([]*catalog.Category, error)
+
+	mu sync.Mutex
+	ix *catalog.CategoryIndex
+	at time.Time
+}
+
+// get returns the category index, reloading it when older than the TTL. The
+// returned index is never modified afterwards, so readers share it freely.
+func (cc *categoryCache) get(ctx context.Context) (*catalog.CategoryIndex, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.ix != nil && cc.ttl > 0 && time.Since(cc.at) < cc.ttl {
+		return cc.ix, nil
+	}
+	cats, err := cc.load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cc.ix, cc.at = catalog.NewCategoryIndex(cats), time.Now()
+	return cc.ix, nil
+}
