@@ -15,11 +15,12 @@ import (
 
 // openOrders builds the order service on PostgreSQL, the carts and Stripe
 // (stripe-mock when DURE_STRIPE_API_BASE points at it, which also enables
-// the test-card button: order.Service.ConfirmTestPayment).
-func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, log *slog.Logger) (*order.Service, error) {
+// the test-card button: order.Service.ConfirmTestPayment, reported as
+// testPayments).
+func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, log *slog.Logger) (_ *order.Service, testPayments bool, _ error) {
 	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if provider.IsMock {
 		log.Warn("payments go to a Stripe mock; the test-card payment button is enabled", "api_base", cfg.StripeAPIBase)
@@ -27,7 +28,7 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 	return order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{
 		ReservationTTL: cfg.ReservationTTL,
 		Logger:         log.With("component", "orders"),
-	}), nil
+	}), provider.IsMock, nil
 }
 
 // runOrderWorker expires unpaid reservations and retries unconfirmed refunds

@@ -12,9 +12,11 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
+	dredis "github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/storefront"
 )
@@ -58,22 +60,41 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if cfg.StripeAPIBase != "" {
 		checks["stripe-mock"] = httpCheck(strings.TrimRight(cfg.StripeAPIBase, "/")+"/v1/balance", cfg.StripeKey)
 	}
+	catalogStore := postgres.NewCatalogStore(pool)
+	carts := cart.NewService(dredis.NewCartStore(rdb, ""), catalogStore)
+	orders, testPayments, err := openOrders(ctx, cfg, pool, carts, log)
+	if err != nil {
+		return err
+	}
+	if cfg.CookieSecret == config.DevCookieSecret {
+		log.Warn("DURE_COOKIE_SECRET is the development default; set a random one in production")
+	}
 	app := web.New(web.Deps{
-		Catalog:   postgres.NewCatalogStore(pool),
-		Search:    sd.Searcher,
-		Checks:    checks,
-		Metrics:   m,
-		Log:       log,
-		Templates: tmpl,
+		Catalog:              catalogStore,
+		Search:               sd.Searcher,
+		Checks:               checks,
+		Metrics:              m,
+		Log:                  log,
+		Templates:            tmpl,
+		Carts:                carts,
+		Orders:               orders,
+		Limiter:              dredis.NewRateLimiter(rdb, ""),
+		CookieSecret:         []byte(cfg.CookieSecret),
+		SecureCookies:        cfg.SecureCookies,
+		TestPayments:         testPayments,
+		StripePublishableKey: cfg.StripePublishableKey,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorker()
 	workerDone := make(chan error, 1)
+	ordersDone := make(chan struct{})
 	if cfg.RunWorker {
 		go func() { workerDone <- sd.RunWorker(workerCtx) }()
+		go func() { runOrderWorker(workerCtx, cfg, orders); close(ordersDone) }()
 	} else {
 		workerDone <- nil
+		close(ordersDone)
 	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -90,10 +111,12 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	case err := <-served:
 		stopWorker()
 		<-workerDone
+		<-ordersDone
 		return fmt.Errorf("serve: %w", err)
 	}
 	err = app.ShutdownWithTimeout(shutdownGrace)
 	stopWorker()
+	<-ordersDone
 	if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
 		log.Warn("search worker stopped with an error", "err", werr)
 	}

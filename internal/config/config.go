@@ -30,7 +30,21 @@ type Config struct {
 	SearchTimeout    time.Duration // DURE_SEARCH_TIMEOUT: Meilisearch budget before falling back
 	ReservationTTL   time.Duration // DURE_RESERVATION_TTL: how long an unpaid order holds its stock
 	OrderInterval    time.Duration // DURE_ORDER_INTERVAL: how often the order worker expires reservations
+	// CookieSecret signs the cart, order-access and CSRF cookies and tokens
+	// (DURE_COOKIE_SECRET, at least 32 bytes). The default is for development
+	// only: set a random one in production, the same on every instance.
+	CookieSecret string
+	// SecureCookies forces the Secure flag on cookies (DURE_SECURE_COOKIES);
+	// otherwise it is set when the request came over https (directly or via
+	// X-Forwarded-Proto), so http://127.0.0.1 keeps working in development.
+	SecureCookies bool
+	// StripePublishableKey is the pk_... key the Stripe.js card form on the
+	// payment page uses (DURE_STRIPE_PUBLISHABLE_KEY); unused with stripe-mock.
+	StripePublishableKey string
 }
+
+// DevCookieSecret is DURE_COOKIE_SECRET's default, fit for development only.
+const DevCookieSecret = "dure-dev-cookie-secret-change-me-0123456789"
 
 // FromEnv reads the configuration from the environment and validates it.
 func FromEnv() (Config, error) {
@@ -47,6 +61,9 @@ func FromEnv() (Config, error) {
 		LogFormat:        env("DURE_LOG_FORMAT", "text"),
 		LogLevel:         env("DURE_LOG_LEVEL", "info"),
 		DevTemplates:     env("DURE_DEV_TEMPLATES", ""),
+		CookieSecret:     env("DURE_COOKIE_SECRET", DevCookieSecret),
+
+		StripePublishableKey: env("DURE_STRIPE_PUBLISHABLE_KEY", ""),
 	}
 	var errs []error
 	c.OutboxInterval = duration("DURE_OUTBOX_INTERVAL", 200*time.Millisecond, &errs)
@@ -54,6 +71,7 @@ func FromEnv() (Config, error) {
 	c.RunWorker = boolean("DURE_RUN_WORKER", true, &errs)
 	c.ReservationTTL = duration("DURE_RESERVATION_TTL", 15*time.Minute, &errs)
 	c.OrderInterval = duration("DURE_ORDER_INTERVAL", 30*time.Second, &errs)
+	c.SecureCookies = boolean("DURE_SECURE_COOKIES", false, &errs)
 	errs = append(errs, c.Validate())
 	return c, errors.Join(errs...)
 }
@@ -82,6 +100,9 @@ func (c Config) Validate() error {
 	}
 	if c.ReservationTTL < time.Minute || c.OrderInterval <= 0 {
 		errs = append(errs, errors.New("DURE_RESERVATION_TTL must be at least 1m and DURE_ORDER_INTERVAL positive"))
+	}
+	if len(c.CookieSecret) < 32 {
+		errs = append(errs, errors.New("DURE_COOKIE_SECRET: must be at least 32 bytes"))
 	}
 	return errors.Join(errs...)
 }

@@ -15,10 +15,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/stripe"
 	"github.com/dure-coop/dure/internal/testutil"
 	"github.com/dure-coop/dure/internal/web"
 )
@@ -26,9 +30,12 @@ import (
 // env is the storefront on the real services: a fresh database with the demo
 // catalogue, a fresh Meilisearch index built by a reindex, and the app.
 type env struct {
-	app  *fiber.App
-	pool *pgxpool.Pool
-	m    *metrics.Metrics
+	app    *fiber.App
+	pool   *pgxpool.Pool
+	m      *metrics.Metrics
+	carts  *cart.Service
+	orders *order.Service
+	secret string // the Stripe webhook secret
 }
 
 func newEnv(t testing.TB) *env {
@@ -56,9 +63,22 @@ func newEnv(t testing.TB) *env {
 		t.Fatalf("reindex: %v", err)
 	}
 	svc := search.NewService(client, postgres.NewSearchFallback(pool), 2*time.Second, m, log)
+	rdb, prefix := testutil.NewRedis(t)
+	catalogStore := postgres.NewCatalogStore(pool)
+	carts := cart.NewService(redis.NewCartStore(rdb, prefix), catalogStore)
+	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log})
 	app := web.New(web.Deps{
-		Catalog: postgres.NewCatalogStore(pool),
-		Search:  svc,
+		Carts:        carts,
+		Orders:       orders,
+		Limiter:      redis.NewRateLimiter(rdb, prefix),
+		CookieSecret: []byte(cfg.CookieSecret),
+		TestPayments: provider.IsMock,
+		Catalog:      catalogStore,
+		Search:       svc,
 		Checks: map[string]func(context.Context) error{
 			"postgres":    pool.Ping,
 			"meilisearch": client.Health,
@@ -66,7 +86,7 @@ func newEnv(t testing.TB) *env {
 		Metrics: m,
 		Log:     log,
 	})
-	return &env{app: app, pool: pool, m: m}
+	return &env{app: app, pool: pool, m: m, carts: carts, orders: orders, secret: cfg.StripeWebhookKey}
 }
 
 // get runs a request through the app and returns the response with its body read.

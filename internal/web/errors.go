@@ -38,6 +38,8 @@ func classify(err error) (status int, code, msg string) {
 			return fe.Code, apperr.NotFound, "요청하신 페이지를 찾을 수 없습니다. 주소가 정확한지 확인해 주세요."
 		case fe.Code == fiber.StatusMethodNotAllowed:
 			return fe.Code, "method_not_allowed", "허용되지 않는 요청 방식입니다."
+		case fe.Code == fiber.StatusTooManyRequests:
+			return fe.Code, "rate_limited", "요청이 너무 많습니다. 잠시 후 다시 시도해 주세요."
 		case fe.Code == fiber.StatusRequestEntityTooLarge:
 			return fe.Code, apperr.Invalid, "요청이 너무 큽니다."
 		case fe.Code >= 400 && fe.Code < 500:
@@ -80,14 +82,14 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	if code == apperr.Internal {
 		s.Log.Error("internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
 	}
-	if status == fiber.StatusMethodNotAllowed {
+	if status == fiber.StatusMethodNotAllowed && c.Get(fiber.HeaderAllow) == "" {
 		c.Set(fiber.HeaderAllow, "GET, HEAD")
 	}
 	c.Status(status)
 	c.Response().ResetBody()
 	path := c.Path()
 	switch {
-	case strings.HasPrefix(path, "/api/") || path == "/healthz" || wantsJSON(c):
+	case strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/webhooks/") || path == "/healthz" || wantsJSON(c):
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		var fields map[string]string
 		var ae *apperr.Error
@@ -110,6 +112,12 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		v.Title, v.Heading = "잘못된 요청", "요청을 처리할 수 없습니다"
 	case fiber.StatusServiceUnavailable:
 		v.Title, v.Heading = "잠시 후 다시 시도해 주세요", "서비스가 잠시 불안정합니다"
+	case fiber.StatusForbidden:
+		v.Title, v.Heading = "요청을 처리할 수 없습니다", "요청을 처리할 수 없습니다"
+	case fiber.StatusConflict:
+		v.Title, v.Heading = "다시 확인해 주세요", "다시 확인해 주세요"
+	case fiber.StatusTooManyRequests:
+		v.Title, v.Heading = "잠시 후 다시 시도해 주세요", "요청이 너무 많습니다"
 	default:
 		v.Heading = "문제가 발생했습니다"
 	}
@@ -118,7 +126,8 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		v.Q = ""
 	}
 	c.Type("html", "utf-8")
-	if rerr := s.Templates.Render(c, page, v); rerr != nil {
+	s.fillLayout(c, &v.layout)
+	if rerr := s.Templates.Render(c, page, &v); rerr != nil {
 		s.Log.Error("render error page", "request_id", rid, "err", rerr)
 		c.Type("txt", "utf-8")
 		return c.SendString(msg)

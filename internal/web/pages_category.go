@@ -70,5 +70,5 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 	view.Title = cat.Name
 	view.Q = q.Text
 	view.Description = "두레 사회적경제 공동판매장의 " + cat.Name + " 상품"
-	return s.render(c, "category", view)
+	return s.render(c, "category", &view)
 }

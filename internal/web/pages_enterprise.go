@@ -55,7 +55,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 	}
 	view.Title = e.Name
 	view.Description = e.Name + " (" + e.Type.Label() + ", " + e.Region.Label() + ") — " + e.Mission
-	return s.render(c, "enterprise", view)
+	return s.render(c, "enterprise", &view)
 }
 
 type enterprisesView struct {
@@ -89,5 +89,5 @@ func (s *server) enterprisesPage(c *fiber.Ctx) error {
 	view.Title = "입점기업"
 	view.Nav = "enterprises"
 	view.Description = "두레에 함께하는 사회적경제기업 " + kr.Comma(int64(total)) + "곳"
-	return s.render(c, "enterprises", view)
+	return s.render(c, "enterprises", &view)
 }

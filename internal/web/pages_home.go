@@ -44,7 +44,7 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	} else {
 		s.Log.Warn("home: new products", "request_id", requestIDOf(c), "err", err)
 	}
-	return s.render(c, "home", v)
+	return s.render(c, "home", &v)
 }
 
 // enterprisesByIDs is implemented by stores that can fetch many enterprises
@@ -93,8 +93,30 @@ func (s *server) enterprisesOf(ctx context.Context, products []*catalog.Product)
 	return out, nil
 }
 
-// render writes an HTML page.
+// render writes an HTML page. data is a pointer to a view embedding layout,
+// whose header fields (cart count, CSRF token) are filled here.
 func (s *server) render(c *fiber.Ctx, page string, data any) error {
+	if l, ok := data.(interface{ base() *layout }); ok {
+		s.fillLayout(c, l.base())
+	}
 	c.Type("html", "utf-8")
 	return s.Templates.Render(c, page, data)
+}
+
+// fillLayout sets the header's cart count (one HLEN, and only for a browser
+// that has a cart) and, on pages with forms, the CSRF token.
+func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
+	if l.Forms {
+		l.CSRF = s.csrfToken(c)
+	}
+	if s.Carts == nil {
+		return
+	}
+	if id, st := s.readCart(c); st == cartValid {
+		n, err := s.Carts.Count(c.UserContext(), id)
+		if err != nil {
+			s.Log.Warn("cart count", "request_id", requestIDOf(c), "err", err)
+		}
+		l.CartCount = n
+	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 )
 
@@ -18,6 +19,8 @@ type productView struct {
 	Shipping   []string
 	EntURL     string
 	CategoryID int64
+	// MaxQuantity bounds the add-to-cart quantity input.
+	MaxQuantity int
 }
 
 // productPage shows one product with its prices, VAT split, stock, shipping
@@ -52,6 +55,8 @@ func (s *server) productPage(c *fiber.Ctx) error {
 		v.Shipping = shippingLines(p.Kind, p.Enterprise.Shipping)
 	}
 	v.Title = p.Name
+	v.Forms = s.Carts != nil
+	v.MaxQuantity = cart.MaxQuantity
 	v.Description = p.Summary
-	return s.render(c, "product", v)
+	return s.render(c, "product", &v)
 }

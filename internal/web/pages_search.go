@@ -61,5 +61,5 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		view.Title = "전체 상품"
 		view.Heading = "전체 상품 " + strconv.Itoa(res.Total) + "개"
 	}
-	return s.render(c, "search", view)
+	return s.render(c, "search", &view)
 }

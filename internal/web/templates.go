@@ -18,7 +18,8 @@ import (
 
 // requiredPages are the page templates the handlers execute; a missing one
 // fails start-up rather than the first request that needs it.
-var requiredPages = []string{"home", "search", "category", "product", "enterprise", "enterprises", "notfound", "error"}
+var requiredPages = []string{"home", "search", "category", "product", "enterprise", "enterprises", "notfound", "error",
+	"cart", "checkout", "pay", "order", "lookup"}
 
 // Templates renders the storefront's pages and serves its static files. It is
 // built once from an fs.FS holding templates/{layouts,partials,pages}/*.html and

@@ -18,7 +18,14 @@ type layout struct {
 	NoIndex     bool
 	Nav         string // which header link is current: "enterprises", ...
 	HideSearch  bool   // the page has its own big search box
+	Forms       bool   // the page has POST forms: render fills CSRF
+	CSRF        string // the hidden _csrf field of its forms
+	CartCount   int    // lines in the cart, for the header
+	// Scripts are extra scripts the page loads (the payment page's card form).
+	Scripts []string
 }
+
+func (l *layout) base() *layout { return l }
 
 // productCard is one product in a grid, from a search hit or a catalogue row.
 type productCard struct {

@@ -13,8 +13,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/storefront"
 )
@@ -40,6 +42,31 @@ type Deps struct {
 	// reads (default 10s). The tree is tiny and rarely changes; a short TTL keeps
 	// instances independent without a coherent cache.
 	CategoryTTL time.Duration
+
+	// Carts keeps the shoppers' carts (nil: the cart and checkout routes
+	// answer 503, for deployments that only show the catalogue).
+	Carts *cart.Service
+	// Orders is checkout, payment, the Stripe webhook and the order pages.
+	Orders *order.Service
+	// Limiter bounds checkout attempts per client IP across all instances.
+	Limiter RateLimiter
+	// CookieSecret signs the cart and order-access cookies and the CSRF
+	// tokens (config.Config.CookieSecret).
+	CookieSecret []byte
+	// SecureCookies forces the Secure flag; otherwise it follows the scheme.
+	SecureCookies bool
+	// TestPayments shows the "테스트 카드로 결제" button instead of the Stripe.js
+	// card form: only when the payment backend is stripe-mock.
+	TestPayments bool
+	// StripePublishableKey is the pk_... key of the Stripe.js card form.
+	StripePublishableKey string
+}
+
+// RateLimiter counts requests per key across every instance (redis.RateLimiter).
+type RateLimiter interface {
+	// Allow counts one request for key and reports whether it is within
+	// limit requests per window.
+	Allow(ctx context.Context, key string, limit int, window time.Duration) (bool, error)
 }
 
 // server holds the dependencies for the handlers.
@@ -100,6 +127,25 @@ func (s *server) routes(app *fiber.App) {
 	app.Get("/e/:id", s.enterprisePage)
 	app.Get("/enterprises", s.enterprisesPage)
 
+	// Verified by its Stripe-Signature, not by a CSRF token.
+	app.Post("/webhooks/stripe", s.stripeWebhook)
+
+	// The shop's pages: every POST carries the form's CSRF token.
+	shop := []fiber.Handler{s.needOrders, s.checkCSRF}
+	with := func(h fiber.Handler) []fiber.Handler { return append(shop[:len(shop):len(shop)], h) }
+	app.Get("/cart", with(s.cartPage)...)
+	app.Post("/cart/items", with(s.cartAdd)...)
+	app.Post("/cart/items/:key", with(s.cartUpdate)...)
+	app.Get("/checkout", with(s.checkoutPage)...)
+	app.Post("/checkout", with(s.checkoutSubmit)...)
+	app.Get("/orders/lookup", with(s.lookupPage)...)
+	app.Post("/orders/lookup", with(s.lookupSubmit)...)
+	app.Get("/orders/:number", with(s.orderPage)...)
+	app.Post("/orders/:number/cancel", with(s.orderCancel)...)
+	app.Get("/orders/:number/pay", with(s.payPage)...)
+	app.Post("/orders/:number/pay/test", with(s.payTest)...)
+	app.Get("/orders/:number/complete", with(s.completePage)...)
+
 	api := app.Group("/api/v1")
 	api.Get("/products", s.apiProducts)
 	api.Get("/products/:id", s.apiProduct)
@@ -107,6 +153,22 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/categories", s.apiCategories)
 	api.Get("/enterprises", s.apiEnterprises)
 	api.Get("/enterprises/:id", s.apiEnterprise)
+
+	// The cart API: writes must be declared JSON (see checkAPIWrite).
+	cartAPI := func(h fiber.Handler) []fiber.Handler { return []fiber.Handler{s.needOrders, checkAPIWrite, h} }
+	api.Get("/cart", cartAPI(s.apiCart)...)
+	api.Delete("/cart", cartAPI(s.apiCartClear)...)
+	api.Post("/cart/items", cartAPI(s.apiCartAdd)...)
+	api.Patch("/cart/items/:key", cartAPI(s.apiCartUpdate)...)
+	api.Delete("/cart/items/:key", cartAPI(s.apiCartRemove)...)
+}
+
+// needOrders answers 503 when the app was built without carts and orders.
+func (s *server) needOrders(c *fiber.Ctx) error {
+	if s.Carts == nil || s.Orders == nil {
+		return fiber.ErrServiceUnavailable
+	}
+	return c.Next()
 }
 
 // categoryCache keeps the category tree for a short while.
