@@ -186,16 +186,7 @@ func (s *server) apiProducts(c *fiber.Ctx) error {
 // apiProduct returns one product with prices split into 공급가액 and 부가세,
 // options, images, category path, enterprise and shipping policy.
 func (s *server) apiProduct(c *fiber.Ctx) error {
-	id, err := parseID(c.Params("id"), "상품")
-	if err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	p, err := s.Catalog.FindProductByID(ctx, id)
-	if err != nil {
-		return friendlyNotFound(err, "상품을 찾을 수 없습니다. 판매가 끝났거나 주소가 바뀌었을 수 있어요.")
-	}
-	ix, err := s.cats.get(ctx)
+	p, ix, err := s.loadProduct(c)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,9 @@
 package web_test
 
 import (
-	"context"
-	"net"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -17,72 +14,16 @@ import (
 // the product page.
 func TestBrowserSearchToProduct(t *testing.T) {
 	e := newEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- e.app.Listener(ln) }()
-	t.Cleanup(func() {
-		_ = e.app.ShutdownWithTimeout(5 * time.Second)
-		<-served
-	})
-	base := "http://" + ln.Addr().String()
+	b := newBrowser(t, e)
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath("/usr/bin/chromium"),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	defer cancelBrowser()
-	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
-
-	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	run := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		start := time.Now()
-		defer func() { t.Logf("%s: %s", step, time.Since(start).Round(time.Millisecond)) }()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("browser: %s: %v", step, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			t.Fatalf("browser: text of %s: %v", sel, err)
-		}
-		return s
-	}
-	location := func() string {
-		t.Helper()
-		u, err := chromedp.Run(ctx, chromedp.Location())
-		if err != nil {
-			t.Fatalf("browser: location: %v", err)
-		}
-		return u
-	}
-
-	run("open home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(css("#home-q")))
-	run("search 사과",
+	b.run("open home", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(css("#home-q")))
+	b.run("search 사과",
 		chromedp.SendKeys(css("#home-q"), "사과"),
 		chromedp.Click(css(`form.big-search button[type="submit"]`)),
 		chromedp.WaitVisible(css(".results .card-link")))
-	searchURL, resultsTitle := location(), text("h1")
-	run("open the first result", chromedp.Click(css(".results .card-link")), chromedp.WaitVisible(css("h1.product-name")))
-	productURL, name, price := location(), text("h1.product-name"), text(".price-main .price")
+	searchURL, resultsTitle := b.location(), b.text("h1")
+	b.run("open the first result", chromedp.Click(css(".results .card-link")), chromedp.WaitVisible(css("h1.product-name")))
+	productURL, name, price := b.location(), b.text("h1.product-name"), b.text(".price-main .price")
 
 	if !regexp.MustCompile(`/p/[0-9]+$`).MatchString(productURL) {
 		t.Errorf("the first result went to %s", productURL)

@@ -23,19 +23,28 @@ type productView struct {
 	MaxQuantity int
 }
 
+// loadProduct reads the :id product and the category index every product
+// route needs; a bad or unknown id is a friendly 400/404.
+func (s *server) loadProduct(c *fiber.Ctx) (*catalog.Product, *catalog.CategoryIndex, error) {
+	id, err := parseID(c.Params("id"), "상품")
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := s.Catalog.FindProductByID(c.UserContext(), id)
+	if err != nil {
+		return nil, nil, friendlyNotFound(err, "상품을 찾을 수 없습니다. 판매가 끝났거나 주소가 바뀌었을 수 있어요.")
+	}
+	ix, err := s.cats.get(c.UserContext())
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, ix, nil
+}
+
 // productPage shows one product with its prices, VAT split, stock, shipping
 // and the enterprise that makes it.
 func (s *server) productPage(c *fiber.Ctx) error {
-	id, err := parseID(c.Params("id"), "상품")
-	if err != nil {
-		return err
-	}
-	ctx := c.UserContext()
-	p, err := s.Catalog.FindProductByID(ctx, id)
-	if err != nil {
-		return friendlyNotFound(err, "상품을 찾을 수 없습니다. 판매가 끝났거나 주소가 바뀌었을 수 있어요.")
-	}
-	ix, err := s.cats.get(ctx)
+	p, ix, err := s.loadProduct(c)
 	if err != nil {
 		return err
 	}
