@@ -1,5 +1,5 @@
 // Command dure is the Dure co-op marketplace: one binary with the subcommands
-// serve, migrate, import, seed, reindex and worker. Configuration comes from
+// serve, migrate, import, seed, reindex, worker and synonyms. Configuration comes from
 // DURE_* environment variables (see README).
 package main
 
@@ -24,6 +24,7 @@ commands:
   seed           import the bundled demo catalogue
   reindex        rebuild the search index from PostgreSQL
   worker         run the search-index outbox worker alone
+  synonyms       list | add TERM SYNONYM... | push: the search synonym dictionary
 `
 
 func main() {
@@ -41,12 +42,13 @@ func main() {
 	defer stop()
 
 	cmds := map[string]func(context.Context, config.Config, *slog.Logger, []string) error{
-		"serve":   runServe,
-		"migrate": runMigrate,
-		"import":  runImport,
-		"seed":    runSeed,
-		"reindex": runReindex,
-		"worker":  runWorker,
+		"serve":    runServe,
+		"migrate":  runMigrate,
+		"import":   runImport,
+		"seed":     runSeed,
+		"reindex":  runReindex,
+		"worker":   runWorker,
+		"synonyms": runSynonyms,
 	}
 	run, ok := cmds[os.Args[1]]
 	if !ok {

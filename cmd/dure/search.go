@@ -22,6 +22,9 @@ type searchDeps struct {
 	// Searcher answers searches from Meilisearch, or from PostgreSQL while
 	// Meilisearch is unreachable (Result.Degraded).
 	Searcher search.Searcher
+	// Suggester completes the search box (GET /api/v1/suggest); an engine
+	// failure gives an empty list.
+	Suggester search.Suggester
 	// Ping reports Meilisearch's health, for /healthz.
 	Ping func(context.Context) error
 	// RunWorker runs the outbox worker until ctx ends (then returns nil).
@@ -38,7 +41,7 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, m *m
 	if pool == nil || m == nil || log == nil {
 		return nil, errors.New("search: openSearch needs a pool, metrics and a logger")
 	}
-	client := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex)
+	client := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex).WithSynonyms(postgres.NewSynonymStore(pool))
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	err := client.Configure(cctx)
 	cancel()
@@ -56,6 +59,7 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, m *m
 	}
 	return &searchDeps{
 		Searcher:  search.NewService(client, postgres.NewSearchFallback(pool), cfg.SearchTimeout, m, log),
+		Suggester: search.NewSuggestService(client, cfg.SearchTimeout),
 		Ping:      client.Health,
 		RunWorker: ix.Run,
 		indexer:   ix,

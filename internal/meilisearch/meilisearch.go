@@ -25,8 +25,9 @@ const taskPoll = 10 * time.Millisecond
 
 // Client is the product index on one Meilisearch server.
 type Client struct {
-	sm    ms.ServiceManager
-	index string
+	sm       ms.ServiceManager
+	index    string
+	synonyms search.SynonymStore
 }
 
 var (
@@ -88,6 +89,39 @@ func (t searchRetry) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// WithSynonyms makes every configuration of an index (start-up, worker
+// recovery, reindex builds) also push the synonym dictionary from st; it
+// returns c. Call it while wiring, before the client is shared.
+func (c *Client) WithSynonyms(st search.SynonymStore) *Client {
+	c.synonyms = st
+	return c
+}
+
+// PushSynonyms replaces the live index's synonyms with the dictionary and
+// waits until searches use them.
+func (c *Client) PushSynonyms(ctx context.Context) error {
+	return c.pushSynonyms(ctx, c.index)
+}
+
+func (c *Client) pushSynonyms(ctx context.Context, uid string) error {
+	if c.synonyms == nil {
+		return nil
+	}
+	list, err := c.synonyms.FindSynonyms(ctx)
+	if err != nil {
+		return err
+	}
+	m := search.SynonymMap(list)
+	task, err := c.sm.Index(uid).UpdateSynonymsWithContext(ctx, &m)
+	if err != nil {
+		return fmt.Errorf("meilisearch: synonyms %s: %w", uid, err)
+	}
+	if err := c.wait(ctx, task.TaskUID, taskPoll); err != nil {
+		return fmt.Errorf("meilisearch: synonyms %s: %w", uid, err)
+	}
+	return nil
+}
+
 // Index returns the name of the live index.
 func (c *Client) Index() string { return c.index }
 
@@ -131,6 +165,9 @@ func (c *Client) configure(ctx context.Context, uid string) error {
 	if err := c.wait(ctx, task.TaskUID, 50*time.Millisecond); err != nil {
 		return fmt.Errorf("meilisearch: configure %s: %w", uid, err)
 	}
+	if err := c.pushSynonyms(ctx, uid); err != nil {
+		return err
+	}
 	// Warm up: the first Korean query after Meilisearch starts loads the
 	// index and the Korean dictionary (~0.3 s), longer than a search may take
 	// before the Service falls back.
@@ -154,9 +191,15 @@ func (c *Client) createIndex(ctx context.Context, uid string) error {
 }
 
 // Index settings. searchable order matters (the attribute rule ranks a match
-// in name above one in a description).
+// in name above one in a description). The Korean search forms (jamo, 초성)
+// come after the real attributes, so a whole-word match in the text ranks
+// above a tail, typo or 초성 match; only query variants search them
+// (attributesToSearchOn), so a Latin query never matches their key alphabet.
 var (
-	searchableAttributes = []string{"name", "enterprise_name", "category_names", "summary", "description"}
+	textAttributes       = []string{"name", "enterprise_name", "category_names", "summary", "description"}
+	jamoAttributes       = []string{"name_jamo"}
+	choseongAttributes   = []string{"name_choseong"}
+	searchableAttributes = append(append(append([]string{}, textAttributes...), jamoAttributes...), choseongAttributes...)
 	filterableAttributes = []string{"category_ids", "enterprise_id", "enterprise_type", "region", "tax_type", "kind",
 		"consumer_price", "public_price", "in_stock", "featured"}
 	sortableAttributes = []string{"consumer_price", "created_at", "popularity"}
@@ -190,8 +233,16 @@ func settings() *ms.Settings {
 		// Without the Korean locale, short Korean queries such as '사과' were
 		// seen to find nothing (DESIGN.md §3).
 		LocalizedAttributes: []*ms.LocalizedAttributes{{Locales: []string{"kor"}, AttributePatterns: searchableAttributes}},
-		Faceting:            &ms.Faceting{MaxValuesPerFacet: 300, SortFacetValuesBy: map[string]ms.SortFacetType{"*": ms.SortFacetTypeCount}},
-		Pagination:          &ms.Pagination{MaxTotalHits: search.MaxPage * search.MaxPerPage},
+		// No typos in descriptions, summaries and enterprise names: there a
+		// typo match ('생수' finding the 성수 of an address) is noise rather
+		// than what the shopper meant. Names and categories keep them.
+		TypoTolerance: &ms.TypoTolerance{
+			Enabled:             true,
+			MinWordSizeForTypos: ms.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
+			DisableOnAttributes: []string{"summary", "description", "enterprise_name"},
+		},
+		Faceting:   &ms.Faceting{MaxValuesPerFacet: 300, SortFacetValuesBy: map[string]ms.SortFacetType{"*": ms.SortFacetTypeCount}},
+		Pagination: &ms.Pagination{MaxTotalHits: search.MaxPage * search.MaxPerPage},
 	}
 }
 

@@ -3,10 +3,12 @@ package meilisearch
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	ms "github.com/meilisearch/meilisearch-go"
 
@@ -15,13 +17,21 @@ import (
 
 // Search runs q on the live index. q must be valid (Service validates); an
 // invalid one is apperr.Invalid. Any other failure is a wrapped error, on which
-// the Service falls back to PostgreSQL.
+// the Service falls back to PostgreSQL. With q.Variants (search.Analyze) it
+// searches every variant and merges them (search.MergeVariants); without, q.Text
+// alone on the real attributes, as a bare engine would.
 func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	req := Request(q)
-	raw, err := c.sm.Index(c.index).SearchRawWithContext(ctx, q.Text, req)
+	if len(q.Variants) > 0 {
+		return c.searchVariants(ctx, q)
+	}
+	return c.searchOne(ctx, q, Request(q))
+}
+
+func (c *Client) searchOne(ctx context.Context, q search.Query, req *ms.SearchRequest) (*search.Result, error) {
+	raw, err := c.sm.Index(c.index).SearchRawWithContext(ctx, req.Query, req)
 	if err != nil {
 		return nil, fmt.Errorf("meilisearch: search %s: %w", c.index, err)
 	}
@@ -47,6 +57,48 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 		res.Facets[name] = facetValues(counts)
 	}
 	return res, nil
+}
+
+// searchVariants runs every variant of q at once, each for its first
+// search.MergeWindow hits, and merges them with search.MergeVariants. A page
+// beyond the window is the first variant's own page.
+func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Result, error) {
+	if q.Page*q.PerPage > search.MergeWindow {
+		return c.searchOne(ctx, q, VariantRequest(q, q.Variants[0]))
+	}
+	wq := q
+	wq.Page, wq.PerPage = 1, search.MergeWindow
+	results := make([]*search.Result, len(q.Variants))
+	errs := make([]error, len(q.Variants))
+	var wg sync.WaitGroup
+	for i, v := range q.Variants {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = c.searchOne(ctx, wq, VariantRequest(wq, v))
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return search.MergeVariants(q, results), nil
+}
+
+// VariantRequest is Request for one variant of q: the variant's text on the
+// attributes of its field.
+func VariantRequest(q search.Query, v search.Variant) *ms.SearchRequest {
+	req := Request(q)
+	req.Query = v.Text
+	switch v.Field {
+	case search.FieldJamo:
+		req.AttributesToSearchOn = jamoAttributes
+	case search.FieldChoseong:
+		req.AttributesToSearchOn = choseongAttributes
+	default:
+		req.AttributesToSearchOn = textAttributes
+	}
+	return req
 }
 
 type response struct {
@@ -89,6 +141,7 @@ func Request(q search.Query) *ms.SearchRequest {
 		HighlightPostTag:      search.HighlightPost,
 		Facets:                facets,
 		Locales:               []string{"kor"},
+		AttributesToSearchOn:  textAttributes,
 	}
 	if f := Filter(q); len(f) > 0 {
 		req.Filter = f

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/hangul"
 	"github.com/dure-coop/dure/internal/search"
 )
 
@@ -34,6 +35,12 @@ var _ search.Searcher = (*SearchFallback)(nil)
 func NewSearchFallback(pool *pgxpool.Pool) *SearchFallback { return &SearchFallback{pool: pool} }
 
 // Search runs q. It returns apperr.Invalid for a query that fails Validate.
+//
+// Of q.Variants (search.Analyze) it applies the cheap ones: text readings
+// (the text as typed, or the Hangul of a 한/영 slip) with each word widened
+// by its synonyms, and 초성 on product names (hangul_choseong); the first
+// variant that finds anything answers. The jamo variant (typos, compound
+// tails) needs the search engine and is skipped.
 func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -43,6 +50,39 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 		return nil, err
 	}
 	cix := catalog.NewCategoryIndex(cats)
+	variants := q.Variants
+	if len(variants) == 0 {
+		variants = []search.Variant{{Field: search.FieldText, Text: q.Text}}
+	}
+	var res *search.Result
+	for _, v := range variants {
+		var words []string
+		var choseong string
+		switch v.Field {
+		case search.FieldText:
+			words = strings.Fields(v.Text)
+		case search.FieldChoseong:
+			choseong = strings.ReplaceAll(hangul.Choseong(q.Text), " ", "")
+			if choseong == "" {
+				continue
+			}
+		default:
+			continue
+		}
+		if res, err = s.search(ctx, q, cats, cix, words, choseong); err != nil || res.Total > 0 {
+			return res, err
+		}
+	}
+	if res == nil {
+		return s.search(ctx, q, cats, cix, strings.Fields(q.Text), "")
+	}
+	return res, nil
+}
+
+// search runs q with words (each, or one of its synonyms, must occur) or,
+// when choseong is set, with names whose 초성 contain it.
+func (s *SearchFallback) search(ctx context.Context, q search.Query, cats []*catalog.Category,
+	cix *catalog.CategoryIndex, words []string, choseong string) (*search.Result, error) {
 
 	where := []string{"p.status = 'active'", "e.status = 'active'"}
 	var args []any
@@ -50,18 +90,27 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	words := strings.Fields(q.Text)
 	if len(words) > maxFallbackWords {
 		words = words[:maxFallbackWords]
 	}
+	syns, err := expandSynonyms(ctx, s.pool, words)
+	if err != nil {
+		return nil, err
+	}
 	for _, w := range words {
-		pat := arg("%" + escapeLike(w) + "%")
-		cond := "(p.name ILIKE " + pat + " OR (p.summary || ' ' || p.description) ILIKE " + pat +
-			" OR e.name ILIKE " + pat
-		if ids := categoriesNamed(cats, cix, w); len(ids) > 0 {
-			cond += " OR p.category_id = ANY(" + arg(ids) + ")"
+		var conds []string
+		for _, alt := range syns[w] {
+			pat := arg("%" + escapeLike(alt) + "%")
+			conds = append(conds, "p.name ILIKE "+pat+" OR (p.summary || ' ' || p.description) ILIKE "+pat+
+				" OR e.name ILIKE "+pat)
+			if ids := categoriesNamed(cats, cix, alt); len(ids) > 0 {
+				conds = append(conds, "p.category_id = ANY("+arg(ids)+")")
+			}
 		}
-		where = append(where, cond+")")
+		where = append(where, "("+strings.Join(conds, " OR ")+")")
+	}
+	if choseong != "" {
+		where = append(where, "strpos(hangul_choseong(p.name), "+arg(choseong)+") > 0")
 	}
 	if q.CategoryID > 0 {
 		where = append(where, "p.category_id = ANY("+arg(cix.Descendants(q.CategoryID))+")")

@@ -5,6 +5,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/hangul"
 )
 
 // MaxDescriptionRunes bounds the description kept in a Document: the start of
@@ -36,6 +37,11 @@ type Document struct {
 	Featured       bool                   `json:"featured"`
 	CreatedAt      int64                  `json:"created_at"` // unix seconds
 	ImageURL       string                 `json:"image_url"`
+
+	// Korean enrichment (EnrichName): search forms of the name that only a
+	// query variant (Analyze) searches, each after the real attributes.
+	NameJamo     []string `json:"name_jamo"`     // 두벌식 keys of each syllable suffix
+	NameChoseong []string `json:"name_choseong"` // 초성 keys of the same suffixes
 }
 
 // BuildDocument is the one place a product becomes a search document; path is
@@ -78,7 +84,41 @@ func BuildDocument(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Ca
 	if len(p.Images) > 0 {
 		d.ImageURL = p.Images[0].URL
 	}
+	d.NameJamo, d.NameChoseong = EnrichName(d.Name)
 	return d
+}
+
+// EnrichName returns the Korean search forms of a product name, as words in
+// the 두벌식 key alphabet of package hangul (plain ASCII):
+//   - jamo: every tail of every Hangul word that starts at a syllable
+//     ("수제맥주" → 수제맥주, 제맥주, 맥주, 주), plus the tails of the name with
+//     its spaces removed that start at a word, so '맥주' (a prefix of one
+//     tail) finds '수제맥주' and '유기농쌀' finds '유기농 쌀'. In keys, a
+//     one-jamo slip is one typo, which the engine's typo tolerance forgives.
+//   - choseong: the 초성 of the same tails ('ㄷㅈ' finds '된장').
+func EnrichName(name string) (jamo, choseong []string) {
+	words := hangul.Syllables(name)
+	seen := map[string]bool{}
+	add := func(tail string) {
+		if seen[tail] {
+			return
+		}
+		seen[tail] = true
+		jamo = append(jamo, hangul.Keys(tail))
+		if c := hangul.Keys(hangul.Choseong(tail)); c != "" {
+			choseong = append(choseong, c)
+		}
+	}
+	for _, w := range words {
+		for _, tail := range hangul.Suffixes(w) {
+			add(tail)
+		}
+	}
+	for i := 0; i < len(words)-1; i++ {
+		joined := strings.Join(words[i:], "")
+		add(string([]rune(joined)[:min(utf8.RuneCountInString(joined), hangul.MaxSuffixRunes)]))
+	}
+	return jamo, choseong
 }
 
 // Hit returns the result-list view of the document (without highlighting).

@@ -40,3 +40,34 @@ func TestBuildDocument(t *testing.T) {
 		t.Errorf("without a path CategoryIDs = %v, want [2]", d.CategoryIDs)
 	}
 }
+
+func TestEnrichName(t *testing.T) {
+	t.Parallel()
+	jamo, cho := search.EnrichName("수제맥주 유기농 쌀 2kg")
+	has := func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	}
+	for _, want := range []string{
+		"tnwpaorwn",   // 수제맥주
+		"aorwn",       // 맥주: the noun inside the compound
+		"dbrlshdttkf", // 유기농쌀: spacing ignored
+		"dbrlshd", "ttkf",
+	} {
+		if !has(jamo, want) {
+			t.Errorf("jamo %v lacks %q", jamo, want)
+		}
+	}
+	for _, want := range []string{"twaw", "aw", "drstt"} {
+		if !has(cho, want) {
+			t.Errorf("choseong %v lacks %q", cho, want)
+		}
+	}
+	if j, c := search.EnrichName("LED 2kg"); len(j) != 0 || len(c) != 0 {
+		t.Errorf("EnrichName(Latin) = %v, %v; want nothing", j, c)
+	}
+}

@@ -52,6 +52,9 @@ type Query struct {
 	Sort            Sort
 	Page            int // 1-based
 	PerPage         int
+	// Variants are the readings of Text to search (Analyze), set by Service;
+	// empty means Text alone on the real attributes.
+	Variants []Variant
 }
 
 // Hit is one product in a result page.

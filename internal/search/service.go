@@ -48,6 +48,9 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if len(q.Variants) == 0 {
+		q.Variants = Analyze(q.Text)
+	}
 	pctx, cancel := context.WithTimeout(ctx, s.timeout)
 	res, err := s.primary.Search(pctx, q)
 	cancel()

@@ -1,0 +1,100 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/search"
+)
+
+// SynonymStore is the search synonym dictionary (table search_synonyms).
+type SynonymStore struct {
+	pool *pgxpool.Pool
+}
+
+var _ search.SynonymStore = (*SynonymStore)(nil)
+
+// NewSynonymStore returns the dictionary on pool.
+func NewSynonymStore(pool *pgxpool.Pool) *SynonymStore { return &SynonymStore{pool: pool} }
+
+// FindSynonyms returns the whole dictionary ordered by term.
+func (s *SynonymStore) FindSynonyms(ctx context.Context) ([]search.Synonym, error) {
+	rows, err := s.pool.Query(ctx, `SELECT term, synonyms FROM search_synonyms ORDER BY term`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: find synonyms: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (search.Synonym, error) {
+		var sy search.Synonym
+		err := r.Scan(&sy.Term, &sy.Synonyms)
+		return sy, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: find synonyms: %w", err)
+	}
+	return list, nil
+}
+
+// AddSynonyms makes every word of group a synonym of the others, merging with
+// what the words already had, in one transaction.
+func (s *SynonymStore) AddSynonyms(ctx context.Context, group []string) error {
+	var words []string
+	seen := map[string]bool{}
+	for _, w := range group {
+		w = search.NormalizeTerm(w)
+		if w == "" || utf8.RuneCountInString(w) > search.MaxSynonymLen {
+			return apperr.Errorf(apperr.Invalid, "동의어는 1~%d자로 입력해 주세요.", search.MaxSynonymLen)
+		}
+		if !seen[w] {
+			seen[w] = true
+			words = append(words, w)
+		}
+	}
+	if len(words) < 2 {
+		return apperr.Errorf(apperr.Invalid, "서로 다른 단어를 두 개 이상 입력해 주세요.")
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO search_synonyms (term, synonyms)
+		SELECT t, array_agg(s ORDER BY s) FROM unnest($1::text[]) t, unnest($1::text[]) s WHERE s <> t GROUP BY t
+		ON CONFLICT (term) DO UPDATE SET updated_at = now(),
+			synonyms = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(search_synonyms.synonyms || excluded.synonyms) x)`,
+		words)
+	if err != nil {
+		return fmt.Errorf("postgres: add synonyms: %w", err)
+	}
+	return nil
+}
+
+// expandSynonyms returns, for each of words, the word and its synonyms.
+func expandSynonyms(ctx context.Context, q querier, words []string) (map[string][]string, error) {
+	out := make(map[string][]string, len(words))
+	norm := make([]string, len(words))
+	for i, w := range words {
+		norm[i] = search.NormalizeTerm(w)
+		out[w] = []string{w}
+	}
+	rows, err := q.Query(ctx, `SELECT term, synonyms FROM search_synonyms WHERE term = ANY($1)`, norm)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: expand synonyms: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var term string
+		var syns []string
+		if err := rows.Scan(&term, &syns); err != nil {
+			return nil, fmt.Errorf("postgres: expand synonyms: %w", err)
+		}
+		for i, w := range words {
+			if norm[i] == term {
+				out[w] = append(out[w], syns...)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: expand synonyms: %w", err)
+	}
+	return out, nil
+}
