@@ -91,7 +91,7 @@ func mustSearch(t *testing.T, s search.Searcher, q search.Query) *search.Result 
 // for a loaded CI machine.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting until %s", what)
