@@ -35,6 +35,13 @@ test: services
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
+## bench: N synthetic products (default 10000; `make bench N=100000`) in their own
+## database and index, bin/dure serve under load, table to bench/results.md
+N              ?= 10000
+BENCH_DURATION ?= 10s
+bench: services build
+	N=$(N) BENCH_DURATION=$(BENCH_DURATION) $(GO) run ./cmd/dure-bench -bin $(BIN) -out bench/results.md
+
 lint:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l cmd internal storefront migrations)" || { gofmt -l cmd internal storefront migrations; exit 1; }

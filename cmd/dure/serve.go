@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strings"
 	"time"
 
@@ -83,6 +84,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		SecureCookies:        cfg.SecureCookies,
 		TestPayments:         testPayments,
 		StripePublishableKey: cfg.StripePublishableKey,
+		BenchHello:           cfg.BenchHello,
+		Suggest:              sd.Suggester,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
@@ -95,6 +98,10 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	} else {
 		workerDone <- nil
 		close(ordersDone)
+	}
+
+	if cfg.PprofAddr != "" {
+		go servePprof(cfg.PprofAddr, log)
 	}
 
 	ln, err := net.Listen("tcp", cfg.Addr)
@@ -125,6 +132,21 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// servePprof serves the runtime profiles on addr (DURE_PPROF_ADDR), on a mux
+// of its own so that nothing reaches them through the storefront's port.
+func servePprof(addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Warn("serving pprof; keep this address private", "addr", addr)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	if err := srv.ListenAndServe(); err != nil {
+		log.Error("pprof server stopped", "err", err)
+	}
 }
 
 // httpCheck probes an HTTP dependency: any answer below 500 means it is up.

@@ -41,6 +41,13 @@ type Config struct {
 	// StripePublishableKey is the pk_... key the Stripe.js card form on the
 	// payment page uses (DURE_STRIPE_PUBLISHABLE_KEY); unused with stripe-mock.
 	StripePublishableKey string
+	// BenchHello serves GET /bench/hello, the benchmark's hello-world floor
+	// (DURE_BENCH_HELLO; only `make bench` sets it).
+	BenchHello bool
+	// PprofAddr, when set, serves net/http/pprof on this separate loopback
+	// address (DURE_PPROF_ADDR), for profiling under `make bench`. Never
+	// expose it publicly.
+	PprofAddr string
 }
 
 // DevCookieSecret is DURE_COOKIE_SECRET's default, fit for development only.
@@ -64,6 +71,7 @@ func FromEnv() (Config, error) {
 		CookieSecret:     env("DURE_COOKIE_SECRET", DevCookieSecret),
 
 		StripePublishableKey: env("DURE_STRIPE_PUBLISHABLE_KEY", ""),
+		PprofAddr:            env("DURE_PPROF_ADDR", ""),
 	}
 	var errs []error
 	c.OutboxInterval = duration("DURE_OUTBOX_INTERVAL", 200*time.Millisecond, &errs)
@@ -72,6 +80,7 @@ func FromEnv() (Config, error) {
 	c.ReservationTTL = duration("DURE_RESERVATION_TTL", 15*time.Minute, &errs)
 	c.OrderInterval = duration("DURE_ORDER_INTERVAL", 30*time.Second, &errs)
 	c.SecureCookies = boolean("DURE_SECURE_COOKIES", false, &errs)
+	c.BenchHello = boolean("DURE_BENCH_HELLO", false, &errs)
 	errs = append(errs, c.Validate())
 	return c, errors.Join(errs...)
 }

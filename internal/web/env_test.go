@@ -85,6 +85,7 @@ func newEnv(t testing.TB) *env {
 		},
 		Metrics: m,
 		Log:     log,
+		Suggest: search.NewSuggestService(client, 2*time.Second),
 	})
 	return &env{app: app, pool: pool, m: m, carts: carts, orders: orders, secret: cfg.StripeWebhookKey}
 }

@@ -615,3 +615,28 @@ func TestStorefront(t *testing.T) {
 		}
 	})
 }
+
+// TestSuggestRoute checks /api/v1/suggest end to end on the demo catalogue:
+// a 초성 query and a query typed with the keyboard in English mode both
+// complete to 사과 products, and an overlong query is a 400.
+func TestSuggestRoute(t *testing.T) {
+	e := newEnv(t)
+	for _, q := range []string{"ㅅㄱ", "tkrhk"} { // 사과 as 초성, and on a 두벌식 keyboard in English mode
+		var out struct {
+			Data []struct {
+				Type, Text, URL string
+			} `json:"data"`
+		}
+		e.json(t, "/api/v1/suggest?q="+url.QueryEscape(q), 200, &out)
+		found := false
+		for _, s := range out.Data {
+			found = found || (s.Type == "product" && strings.Contains(s.Text, "사과") && strings.HasPrefix(s.URL, "/p/"))
+		}
+		if !found {
+			t.Errorf("suggest %q = %+v, want a 사과 product", q, out.Data)
+		}
+	}
+	if resp, _ := e.get(t, "/api/v1/suggest?q="+strings.Repeat("가", 101)); resp.StatusCode != 400 {
+		t.Errorf("overlong suggest query: status %d, want 400", resp.StatusCode)
+	}
+}

@@ -60,6 +60,13 @@ type Deps struct {
 	TestPayments bool
 	// StripePublishableKey is the pk_... key of the Stripe.js card form.
 	StripePublishableKey string
+	// BenchHello adds GET /bench/hello, a fixed "hello" through the same fiber
+	// app and middleware: the floor `make bench` compares the pages with
+	// (DURE_BENCH_HELLO). Off in production.
+	BenchHello bool
+	// Suggest answers /api/v1/suggest for the search box; nil leaves the
+	// route out.
+	Suggest search.Suggester
 }
 
 // RateLimiter counts requests per key across every instance (redis.RateLimiter).
@@ -115,6 +122,9 @@ func New(d Deps) *fiber.App {
 
 func (s *server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
+	if s.BenchHello {
+		app.Get("/bench/hello", func(c *fiber.Ctx) error { return c.SendString("hello") })
+	}
 	app.Get("/metrics", s.metricsHandler())
 	app.Get("/static/:name", s.staticFile)
 	app.Get("/media/products/:id.svg", s.productImage)
@@ -150,6 +160,9 @@ func (s *server) routes(app *fiber.App) {
 	api.Get("/products", s.apiProducts)
 	api.Get("/products/:id", s.apiProduct)
 	api.Get("/search", s.apiSearch)
+	if s.Suggest != nil {
+		api.Get("/suggest", SuggestHandler(s.Suggest))
+	}
 	api.Get("/categories", s.apiCategories)
 	api.Get("/enterprises", s.apiEnterprises)
 	api.Get("/enterprises/:id", s.apiEnterprise)

@@ -1,0 +1,143 @@
+// Command dure-bench is `make bench`: it loads N synthetic products into a
+// database and Meilisearch index of its own (dure_bench, products_bench: the
+// development data is untouched), starts bin/dure serve, drives it with
+// vegeta next to the floors and prints the table. The table is also written
+// to bench/results.md, one section per N, so a 10k and a 100k run sit side by
+// side.
+//
+// Flags: -n products (N, default 10000), -duration per scenario
+// (BENCH_DURATION, default 10s), -workers (BENCH_WORKERS, default 8),
+// -checkout-workers (default 4), -pprof DIR (BENCH_PPROF: a CPU profile of
+// the server per loaded scenario), -bin, -out. Service addresses come from the
+// same DURE_* variables as dure itself; BENCH_DB and BENCH_INDEX rename the
+// benchmark's database and index.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dure-coop/dure/internal/bench"
+	"github.com/dure-coop/dure/internal/config"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintf(os.Stderr, "dure-bench: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	n := flag.Int("n", envInt("N", 10000), "number of synthetic products")
+	dur := flag.Duration("duration", envDuration("BENCH_DURATION", 10*time.Second), "duration of each scenario")
+	workers := flag.Int("workers", envInt("BENCH_WORKERS", 8), "concurrent workers per scenario")
+	coWorkers := flag.Int("checkout-workers", envInt("BENCH_CHECKOUT_WORKERS", 4), "concurrent buyers in the checkout scenario")
+	bin := flag.String("bin", "bin/dure", "the dure binary")
+	out := flag.String("out", "bench/results.md", "Markdown file to update with this run's section")
+	profiles := flag.String("pprof", os.Getenv("BENCH_PPROF"), "folder for CPU profiles of the server, one per loaded scenario (empty: off)")
+	flag.Parse()
+
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return err
+	}
+	dbURL, err := url.Parse(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	dbURL.Path = "/" + envString("BENCH_DB", "dure_bench")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rep, err := bench.Run(ctx, bench.Config{
+		Bin: *bin, N: *n,
+		DatabaseURL: dbURL.String(), CreateDatabase: true,
+		MeiliURL: cfg.MeiliURL, MeiliKey: cfg.MeiliKey, MeiliIndex: envString("BENCH_INDEX", "products_bench"),
+		RedisURL: cfg.RedisURL, StripeAPIBase: cfg.StripeAPIBase,
+		WorkDir:  filepath.Join("var", "bench"),
+		Duration: *dur, Workers: *workers, CheckoutWorkers: *coWorkers,
+		ProfileDir: *profiles, Log: os.Stderr,
+	})
+	if err != nil {
+		return err
+	}
+	section := rep.Markdown()
+	fmt.Println(section)
+	return writeSection(*out, rep.N, section)
+}
+
+// writeSection replaces this N's section of the results file (or adds it),
+// keeping the sections of other N in ascending order.
+func writeSection(path string, n int, section string) error {
+	const head = "# Benchmark results\n\nWritten by `make bench` (`N=100000 make bench` for 100k); see docs/bench.md for what is measured.\n\n"
+	old, err := os.ReadFile(path)
+	if err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	sections := map[int]string{}
+	re := regexp.MustCompile(`(?m)^## (\d+) products\n`)
+	idx := re.FindAllStringSubmatchIndex(string(old), -1)
+	for i, m := range idx {
+		end := len(old)
+		if i+1 < len(idx) {
+			end = idx[i+1][0]
+		}
+		k, _ := strconv.Atoi(string(old[m[2]:m[3]]))
+		sections[k] = strings.TrimSpace(string(old[m[0]:end])) + "\n"
+	}
+	sections[n] = strings.TrimSpace(section) + "\n"
+	var keys []int
+	for k := range sections {
+		keys = append(keys, k)
+	}
+	for i := range keys {
+		for j := i + 1; j < len(keys); j++ {
+			if keys[j] < keys[i] {
+				keys[i], keys[j] = keys[j], keys[i]
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString(head)
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(sections[k])
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}
+
+func envString(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if v, err := time.ParseDuration(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}

@@ -1,0 +1,90 @@
+package bench_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dure-coop/dure/internal/bench"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/testutil"
+)
+
+func TestCatalogueIsValidAndDeterministic(t *testing.T) {
+	a, err := bench.Catalogue(1200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := bench.Catalogue(1200)
+	if !bytes.Equal(a, b) {
+		t.Error("two runs gave different catalogues")
+	}
+	batch, err := catalog.Parse(bytes.NewReader(a), nil)
+	if err != nil {
+		t.Fatalf("the importer rejects the catalogue: %v", err)
+	}
+	if len(batch.Products) != 1200 || len(batch.Enterprises) != 120 {
+		t.Errorf("%d products and %d enterprises, want 1200 and 120", len(batch.Products), len(batch.Enterprises))
+	}
+	var names []string
+	for _, line := range bytes.Split(a, []byte("\n")) {
+		var p struct{ Type, Name string }
+		if json.Unmarshal(line, &p) == nil && p.Type == "product" {
+			names = append(names, p.Name)
+		}
+	}
+	if qs := bench.Queries(names, []int64{1, 2}); len(qs) < 50 {
+		t.Errorf("%d search queries, want at least 50", len(qs))
+	}
+}
+
+// TestPipeline runs the whole benchmark in a tiny configuration so that it
+// never rots. It asserts that every scenario ran without errors and that a
+// table came out; it asserts nothing about speed.
+func TestPipeline(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "dure")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/dure")
+	build.Dir = testutil.RepoRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/dure: %v\n%s", err, out)
+	}
+	cfg := testutil.Config(t)
+	pool := testutil.NewDB(t)
+	var log strings.Builder
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rep, err := bench.Run(ctx, bench.Config{
+		Bin: bin, N: 300,
+		DatabaseURL: pool.Config().ConnString(),
+		MeiliURL:    cfg.MeiliURL, MeiliKey: cfg.MeiliKey, MeiliIndex: testutil.NewMeiliIndex(t),
+		RedisURL: cfg.RedisURL, StripeAPIBase: cfg.StripeAPIBase,
+		WorkDir:  t.TempDir(),
+		Duration: time.Second, Workers: 2, CheckoutWorkers: 2,
+		Log: &log,
+	})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, log.String())
+	}
+	if len(rep.Rows) < 10 {
+		t.Errorf("only %d scenarios ran", len(rep.Rows))
+	}
+	for _, r := range rep.Rows {
+		if r.Requests == 0 || r.Errors != 0 {
+			t.Errorf("%s (%d workers): %d requests, %d errors; first: %s", r.Scenario, r.Workers, r.Requests, r.Errors, r.FirstError)
+		}
+	}
+	md := rep.Markdown()
+	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", "meilisearch direct", "Peak server RSS"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the table lacks %q:\n%s", want, md)
+		}
+	}
+	if rep.PeakRSS <= 0 || rep.Documents != 300 {
+		t.Errorf("peak RSS %d, %d documents", rep.PeakRSS, rep.Documents)
+	}
+}

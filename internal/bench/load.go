@@ -1,0 +1,581 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	goredis "github.com/redis/go-redis/v9"
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/dure-coop/dure/internal/meilisearch"
+	"github.com/dure-coop/dure/internal/search"
+)
+
+// LoadConfig says what to drive and how hard.
+type LoadConfig struct {
+	// BaseURL is the running `dure serve` (with DURE_BENCH_HELLO=1).
+	BaseURL string
+	// DatabaseURL is the database it serves, read for product and category ids.
+	DatabaseURL string
+	// MeiliURL, MeiliKey and MeiliIndex are the index it searches, for the
+	// direct-search floor.
+	MeiliURL, MeiliKey, MeiliIndex string
+	// RedisURL is the Redis its carts live in, for the cart floor.
+	RedisURL string
+	// Duration is how long each scenario runs.
+	Duration time.Duration
+	// Workers is the fixed number of concurrent clients of every scenario
+	// but checkout.
+	Workers int
+	// CheckoutWorkers is the number of concurrent buyers in the checkout scenario.
+	CheckoutWorkers int
+	// Progress receives one line per finished scenario (may be nil).
+	Progress io.Writer
+	// Profile, if set, is called as each loaded (more than one worker) HTTP
+	// scenario starts; it profiles the server for that scenario's duration.
+	Profile func(scenario string, d time.Duration)
+}
+
+// Row is one scenario's result.
+type Row struct {
+	Scenario string
+	// Workers is the fixed concurrency it ran at.
+	Workers int
+	// Floor names the row this one is divided by ("" = none).
+	Floor    string
+	Requests uint64
+	// Rate is successful requests (or iterations) per second.
+	Rate          float64
+	P50, P95, P99 time.Duration
+	Errors        uint64
+	// FirstError describes one failure, for the report.
+	FirstError string
+	// Note says how the scenario was driven.
+	Note string
+}
+
+// fixtures are the ids and queries the scenarios draw from.
+type fixtures struct {
+	products   []int64 // every active product
+	cartable   []int64 // active goods without options and with ample stock
+	categories []string
+	searches   []url.Values
+}
+
+// Load runs every scenario against cfg.BaseURL in turn, each for
+// cfg.Duration at a fixed concurrency, with its floors, and returns the rows
+// in report order.
+func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
+	if cfg.Workers <= 0 {
+		cfg.Workers = 8
+	}
+	if cfg.CheckoutWorkers <= 0 {
+		cfg.CheckoutWorkers = 4
+	}
+	if cfg.Duration <= 0 {
+		cfg.Duration = 10 * time.Second
+	}
+	fx, err := loadFixtures(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	rng := rand.New(rand.NewPCG(7, 11))
+	pick := func(ids []int64) int64 { return ids[rng.IntN(len(ids))] }
+
+	var rows []Row
+	add := func(r Row) {
+		rows = append(rows, r)
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, "bench: %-34s %3d workers %9.0f req/s  p50 %-8s p99 %-8s errors %d\n", r.Scenario, r.Workers, r.Rate, ms(r.P50), ms(r.P99), r.Errors)
+		}
+	}
+	get := func(paths []string) []vegeta.Target {
+		ts := make([]vegeta.Target, len(paths))
+		for i, p := range paths {
+			ts[i] = vegeta.Target{Method: http.MethodGet, URL: base + p}
+		}
+		return ts
+	}
+	var searchPages, searchAPI []string
+	for _, v := range fx.searches {
+		searchPages = append(searchPages, "/search?"+v.Encode())
+		searchAPI = append(searchAPI, "/api/v1/search?"+v.Encode())
+	}
+	var productPages, productAPI, categoryPages []string
+	for range 2000 {
+		id := strconv.FormatInt(pick(fx.products), 10)
+		productPages = append(productPages, "/p/"+id)
+		productAPI = append(productAPI, "/api/v1/products/"+id)
+	}
+	for _, slug := range fx.categories {
+		categoryPages = append(categoryPages, "/c/"+slug)
+		categoryPages = append(categoryPages, "/c/"+slug+"?sort=popular&in_stock=1")
+	}
+
+	bodies, err := meiliBodies(fx.searches)
+	if err != nil {
+		return nil, err
+	}
+	carts, err := cartTargets(ctx, base, fx.cartable, cfg.Workers*32)
+	if err != nil {
+		return nil, err
+	}
+	rfloor, closeRedis, err := redisFloor(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	defer closeRedis()
+
+	// Warm up: connections, the server's caches, Meilisearch's page cache.
+	warm := cfg
+	warm.Duration = min(2*time.Second, cfg.Duration)
+	hammer("warm-up", cfg.Workers, warm.Duration, meiliFloor(cfg, bodies), "")
+	attack("warm-up", "", warm, get(append(append(searchAPI, productPages[:100]...), categoryPages...)), nil)
+
+	// Two passes: at cfg.Workers the machine is saturated and req/s is the
+	// figure; with one worker nothing queues and the latencies (and any
+	// 40 ms stall) are the request's own.
+	for _, w := range []int{cfg.Workers, 1} {
+		c := cfg
+		c.Workers = w
+		meili := meiliFloor(c, bodies)
+		add(hammer("meilisearch direct (same requests)", w, c.Duration, meili,
+			"the Meilisearch request(s) the app sends for each search, sent in parallel as the app does; custom loop"))
+		add(attack("search page /search", "meilisearch direct (same requests)", c, get(searchPages), nil))
+		add(attack("search API /api/v1/search", "meilisearch direct (same requests)", c, get(searchAPI), nil))
+		add(attack("product page /p/:id", "hello world /bench/hello", c, get(productPages), nil))
+		if w > 1 {
+			add(attack("category page /c/:slug", "hello world /bench/hello", c, get(categoryPages), nil))
+			add(attack("product API /api/v1/products/:id", "hello world /bench/hello", c, get(productAPI), nil))
+		}
+		add(attack("hello world /bench/hello", "", c, get([]string{"/bench/hello"}), nil))
+		add(attack("cart add POST /api/v1/cart/items", "redis direct HSET+EXPIRE", c, carts, checkCartAdd))
+		add(hammer("redis direct HSET+EXPIRE", w, c.Duration, rfloor,
+			"MULTI HSET EXPIRE EXEC pipeline as the cart store writes a line; go-redis, custom loop"))
+	}
+
+	co := newCheckout(base, fx.cartable)
+	add(hammer("checkout (full flow, stripe-mock)", cfg.CheckoutWorkers, cfg.Duration, co.run,
+		"per iteration: cart add, GET /checkout, POST /checkout, GET pay page, POST pay/test (stripe-mock); custom loop, one source IP per buyer"))
+	return rows, nil
+}
+
+// loadFixtures reads what the scenarios pick from out of the database.
+func loadFixtures(ctx context.Context, dbURL string) (*fixtures, error) {
+	pool, err := pgxpool.New(ctx, dbURL)
+	if err != nil {
+		return nil, fmt.Errorf("bench: open database: %w", err)
+	}
+	defer pool.Close()
+	ids := func(sql string) ([]int64, error) {
+		rows, err := pool.Query(ctx, sql)
+		if err != nil {
+			return nil, err
+		}
+		return pgx.CollectRows(rows, pgx.RowTo[int64])
+	}
+	fx := &fixtures{}
+	if fx.products, err = ids(`SELECT id FROM products WHERE status = 'active' ORDER BY id`); err != nil {
+		return nil, fmt.Errorf("bench: products: %w", err)
+	}
+	fx.cartable, err = ids(`SELECT p.id FROM products p JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE p.status = 'active' AND e.status = 'active' AND p.kind = 'goods' AND p.stock >= 500
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
+		ORDER BY p.id LIMIT 3000`)
+	if err != nil {
+		return nil, fmt.Errorf("bench: cartable products: %w", err)
+	}
+	if len(fx.products) == 0 || len(fx.cartable) < 50 {
+		return nil, fmt.Errorf("bench: the catalogue is too small (%d products, %d cartable)", len(fx.products), len(fx.cartable))
+	}
+	rows, err := pool.Query(ctx, `SELECT id, slug FROM categories ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("bench: categories: %w", err)
+	}
+	type cat struct {
+		ID   int64
+		Slug string
+	}
+	cats, err := pgx.CollectRows(rows, pgx.RowToStructByPos[cat])
+	if err != nil {
+		return nil, fmt.Errorf("bench: categories: %w", err)
+	}
+	for _, c := range cats {
+		fx.categories = append(fx.categories, c.Slug)
+	}
+	names, err := pool.Query(ctx, `SELECT name FROM products ORDER BY id LIMIT 5000`)
+	if err != nil {
+		return nil, fmt.Errorf("bench: names: %w", err)
+	}
+	list, err := pgx.CollectRows(names, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("bench: names: %w", err)
+	}
+	var catIDs []int64
+	for _, c := range cats {
+		catIDs = append(catIDs, c.ID)
+	}
+	fx.searches = Queries(list, catIDs)
+	return fx, nil
+}
+
+// Queries builds the benchmark's search mix from product names: the most
+// common Korean words and the two-word starts of names, every third sorted,
+// every fourth in a category, every fifth with facet filters. It returns at
+// least 50 queries when the names allow it.
+func Queries(names []string, categoryIDs []int64) []url.Values {
+	count := map[string]int{}
+	pairs := map[string]int{}
+	for _, n := range names {
+		var words []string
+		for _, w := range strings.Fields(n) {
+			if isHangulWord(w) {
+				words = append(words, w)
+			}
+		}
+		for _, w := range words {
+			count[w]++
+		}
+		if len(words) >= 2 {
+			pairs[words[0]+" "+words[1]]++
+		}
+	}
+	top := func(m map[string]int, n int) []string {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		slices.SortFunc(keys, func(a, b string) int {
+			if m[a] != m[b] {
+				return m[b] - m[a]
+			}
+			return strings.Compare(a, b)
+		})
+		return keys[:min(n, len(keys))]
+	}
+	texts := append(top(count, 40), top(pairs, 20)...)
+	sorts := []string{"price_asc", "popular", "newest", "price_desc"}
+	regions := []string{"gyeongbuk", "jeonnam", "gangwon", "seoul", "chungbuk"}
+	types := []string{"cooperative", "social_enterprise", "village_enterprise"}
+	var out []url.Values
+	for i, t := range texts {
+		v := url.Values{"q": {t}}
+		if i%3 == 1 {
+			v.Set("sort", sorts[(i/3)%len(sorts)])
+		}
+		if i%4 == 2 && len(categoryIDs) > 0 {
+			v.Set("category", strconv.FormatInt(categoryIDs[(i/4)%len(categoryIDs)], 10))
+		}
+		if i%5 == 3 {
+			v.Set("region", regions[(i/5)%len(regions)])
+			v.Set("type", types[(i/5)%len(types)])
+			v.Set("in_stock", "1")
+		}
+		if i%7 == 5 {
+			v.Set("max_price", "30000")
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+func isHangulWord(w string) bool {
+	n := 0
+	for _, r := range w {
+		if !unicode.Is(unicode.Hangul, r) {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
+// newClient is the load generator's HTTP client: no gzip (the 40 ms trap of
+// DESIGN §4 applies to any Go client) and enough idle connections for every
+// worker, so connections are reused.
+func newClient(workers int) *http.Client {
+	return &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			DisableCompression:  true,
+			MaxIdleConns:        4 * workers,
+			MaxIdleConnsPerHost: 4 * workers,
+			IdleConnTimeout:     90 * time.Second,
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// attack drives targets round-robin with vegeta at the maximum rate a fixed
+// pool of cfg.Workers workers reaches. check, if set, inspects each response
+// body and turns a wrong answer into an error.
+func attack(name, floor string, cfg LoadConfig, targets []vegeta.Target, check func([]byte) error) Row {
+	a := vegeta.NewAttacker(
+		vegeta.Client(newClient(cfg.Workers)),
+		vegeta.Workers(uint64(cfg.Workers)),
+		vegeta.MaxWorkers(uint64(cfg.Workers)),
+		vegeta.KeepAlive(true),
+		vegeta.Redirects(vegeta.NoFollow),
+		vegeta.MaxBody(1<<20),
+	)
+	if cfg.Profile != nil && cfg.Workers > 1 {
+		go cfg.Profile(name, cfg.Duration)
+	}
+	var m vegeta.Metrics
+	var firstErr string
+	for res := range a.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{}, cfg.Duration, name) {
+		if res.Error == "" && (res.Code < 200 || res.Code >= 300) {
+			res.Error = fmt.Sprintf("%s %s: status %d", res.Method, res.URL, res.Code)
+		}
+		if res.Error == "" && check != nil {
+			if err := check(res.Body); err != nil {
+				res.Error = err.Error()
+				res.Code = 0
+			}
+		}
+		if res.Error != "" && firstErr == "" {
+			firstErr = res.Error
+		}
+		res.Body = nil
+		m.Add(res)
+	}
+	m.Close()
+	return row(name, floor, cfg.Workers, &m, firstErr, fmt.Sprintf("vegeta, max rate with a fixed pool of workers, %d targets round-robin", len(targets)))
+}
+
+// hammer calls fn from workers goroutines as fast as it answers for d and
+// records each call like a vegeta result: for what vegeta cannot express (a
+// Redis command, fan-out requests, a chained checkout).
+func hammer(name string, workers int, d time.Duration, fn func(ctx context.Context, worker, i int) error, note string) Row {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	results := make(chan *vegeta.Result, 1024)
+	var wg sync.WaitGroup
+	var seq atomic.Int64
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				start := time.Now()
+				err := fn(ctx, w, int(seq.Add(1)))
+				if err != nil && ctx.Err() != nil {
+					return // cut off by the end of the run, not a failure
+				}
+				r := &vegeta.Result{Attack: name, Timestamp: start, Latency: time.Since(start), Code: 200}
+				if err != nil {
+					r.Code, r.Error = 0, err.Error()
+				}
+				results <- r
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(results) }()
+	var m vegeta.Metrics
+	var firstErr string
+	for r := range results {
+		if r.Error != "" && firstErr == "" {
+			firstErr = r.Error
+		}
+		m.Add(r)
+	}
+	m.Close()
+	return row(name, "", workers, &m, firstErr, note)
+}
+
+func row(name, floor string, workers int, m *vegeta.Metrics, firstErr, note string) Row {
+	ok := uint64(float64(m.Requests)*m.Success + 0.5)
+	return Row{Scenario: name, Floor: floor, Workers: workers, Requests: m.Requests, Rate: m.Throughput,
+		P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99,
+		Errors: m.Requests - ok, FirstError: firstErr, Note: note}
+}
+
+// meiliBodies returns, for each search, the request bodies the app's
+// Meilisearch client sends for it (internal/meilisearch.Client.Search): one
+// per reading of the text (search.Analyze), each for the merge window.
+func meiliBodies(searches []url.Values) ([][][]byte, error) {
+	var out [][][]byte
+	for _, v := range searches {
+		q, err := search.ParseQuery(v)
+		if err != nil {
+			return nil, fmt.Errorf("bench: query %v: %w", v, err)
+		}
+		q.Variants = search.Analyze(q.Text)
+		var reqs []any
+		switch {
+		case len(q.Variants) == 0:
+			reqs = append(reqs, meilisearch.Request(q))
+		case q.Page*q.PerPage > search.MergeWindow:
+			reqs = append(reqs, meilisearch.VariantRequest(q, q.Variants[0]))
+		default:
+			wq := q
+			wq.Page, wq.PerPage = 1, search.MergeWindow
+			for _, variant := range q.Variants {
+				reqs = append(reqs, meilisearch.VariantRequest(wq, variant))
+			}
+		}
+		var bs [][]byte
+		for _, r := range reqs {
+			b, err := json.Marshal(r)
+			if err != nil {
+				return nil, fmt.Errorf("bench: encode search: %w", err)
+			}
+			bs = append(bs, b)
+		}
+		out = append(out, bs)
+	}
+	return out, nil
+}
+
+// meiliFloor sends each search's Meilisearch requests straight to
+// Meilisearch, in parallel as the app does, and waits for all of them.
+func meiliFloor(cfg LoadConfig, bodies [][][]byte) func(context.Context, int, int) error {
+	client := newClient(cfg.Workers * 2)
+	u := strings.TrimRight(cfg.MeiliURL, "/") + "/indexes/" + url.PathEscape(cfg.MeiliIndex) + "/search"
+	one := func(ctx context.Context, body []byte) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+cfg.MeiliKey)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("meilisearch search: status %d", resp.StatusCode)
+		}
+		return nil
+	}
+	return func(ctx context.Context, _, i int) error {
+		set := bodies[i%len(bodies)]
+		if len(set) == 1 {
+			return one(ctx, set[0])
+		}
+		errs := make([]error, len(set))
+		var wg sync.WaitGroup
+		for j, b := range set {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[j] = one(ctx, b) }()
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	}
+}
+
+// redisFloor writes a cart line the way the cart store does (MULTI HSET
+// EXPIRE EXEC) under a benchmark key prefix, deleted by the returned func.
+func redisFloor(redisURL string) (func(context.Context, int, int) error, func(), error) {
+	opt, err := goredis.ParseURL(redisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bench: redis url: %w", err)
+	}
+	rdb := goredis.NewClient(opt)
+	fn := func(ctx context.Context, w, i int) error {
+		key := fmt.Sprintf("bench:cart:%d", w)
+		pipe := rdb.TxPipeline()
+		pipe.HSet(ctx, key, strconv.Itoa(i%50)+":0", strconv.Itoa(1+i%9)+":12000")
+		pipe.Expire(ctx, key, 10*time.Minute)
+		_, err := pipe.Exec(ctx)
+		return err
+	}
+	closeFn := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		iter := rdb.Scan(ctx, 0, "bench:cart:*", 500).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+		_ = rdb.Close()
+	}
+	return fn, closeFn, nil
+}
+
+// cartTargets starts n carts (one add each, keeping the cart cookie) and
+// returns cart-add targets that cycle through (cart, product) pairs so that
+// no cart passes cart.MaxLines distinct lines and no line cart.MaxQuantity
+// for well over a million requests: every request really adds.
+func cartTargets(ctx context.Context, base string, products []int64, n int) ([]vegeta.Target, error) {
+	client := newClient(4)
+	const lines = 40
+	cookies := make([]string, n)
+	for i := range n {
+		body := fmt.Sprintf(`{"product_id":%d,"quantity":1}`, products[i%len(products)])
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/api/v1/cart/items", strings.NewReader(body))
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, fmt.Errorf("bench: start a cart: %w", err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			return nil, fmt.Errorf("bench: start a cart: status %d", resp.StatusCode)
+		}
+		var parts []string
+		for _, c := range resp.Cookies() {
+			parts = append(parts, c.Name+"="+c.Value)
+		}
+		if len(parts) == 0 {
+			return nil, errors.New("bench: start a cart: no cart cookie")
+		}
+		cookies[i] = strings.Join(parts, "; ")
+	}
+	var ts []vegeta.Target
+	for l := range lines {
+		for i := range n {
+			p := products[(i+l)%len(products)]
+			h := http.Header{"Content-Type": {"application/json"}, "Cookie": {cookies[i]}}
+			ts = append(ts, vegeta.Target{Method: http.MethodPost, URL: base + "/api/v1/cart/items",
+				Body: fmt.Appendf(nil, `{"product_id":%d,"quantity":1}`, p), Header: h})
+		}
+	}
+	return ts, nil
+}
+
+// checkCartAdd makes sure a cart add answered a cart with lines in it.
+func checkCartAdd(body []byte) error {
+	var out struct {
+		Data struct {
+			Lines []struct {
+				Quantity int `json:"quantity"`
+			} `json:"lines"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &out); err != nil {
+		return fmt.Errorf("cart add: answer is not a cart: %w", err)
+	}
+	if len(out.Data.Lines) == 0 {
+		return errors.New("cart add: the cart is still empty")
+	}
+	return nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond)) }
