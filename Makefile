@@ -41,6 +41,8 @@ N              ?= 10000
 BENCH_DURATION ?= 10s
 bench: services build
 	N=$(N) BENCH_DURATION=$(BENCH_DURATION) $(GO) run ./cmd/dure-bench -bin $(BIN) -out bench/results.md
+	@echo '--- Korean search: cost of the enrichment and query analysis over a bare Meilisearch query (demo catalogue)'
+	$(GO) test -run '^$$' -bench KoreanSearch -benchtime 200x ./internal/search/relevance/
 
 lint:
 	$(GO) vet ./...
