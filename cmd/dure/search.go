@@ -67,17 +67,28 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, m *m
 	}, nil
 }
 
+// openSearchAlone opens the database and the search stack for a command that
+// runs without the web server (worker, reindex). The caller closes the pool.
+func openSearchAlone(ctx context.Context, cfg config.Config, log *slog.Logger) (*pgxpool.Pool, *searchDeps, error) {
+	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, nil, err
+	}
+	deps, err := openSearch(ctx, cfg, pool, metrics.New(), log)
+	if err != nil {
+		pool.Close()
+		return nil, nil, err
+	}
+	return pool, deps, nil
+}
+
 // runWorker runs the search-index outbox worker until SIGINT/SIGTERM.
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	pool, deps, err := openSearchAlone(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	deps, err := openSearch(ctx, cfg, pool, metrics.New(), log)
-	if err != nil {
-		return err
-	}
 	log.Info("search worker running", "index", cfg.MeiliIndex, "interval", cfg.OutboxInterval.String())
 	err = deps.RunWorker(ctx)
 	log.Info("search worker stopped")
@@ -87,15 +98,11 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 // runReindex rebuilds the index from PostgreSQL into a temporary index and
 // swaps it in, showing progress on stderr.
 func runReindex(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+	pool, deps, err := openSearchAlone(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	deps, err := openSearch(ctx, cfg, pool, metrics.New(), log)
-	if err != nil {
-		return err
-	}
 	if err := deps.client.Health(ctx); err != nil {
 		return fmt.Errorf("reindex: Meilisearch at %s is not reachable: %w", cfg.MeiliURL, err)
 	}

@@ -42,11 +42,7 @@ type apiSearchResponse struct {
 // apiSearch answers the same parameters as the search page with hits, facet
 // counts (with Korean labels) and pagination.
 func (s *server) apiSearch(c *fiber.Ctx) error {
-	v, err := queryValues(c)
-	if err != nil {
-		return err
-	}
-	q, err := search.ParseQuery(v)
+	_, q, err := searchParams(c)
 	if err != nil {
 		return err
 	}

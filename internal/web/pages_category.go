@@ -38,12 +38,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 	if cat == nil {
 		return apperr.Errorf(apperr.NotFound, "카테고리를 찾을 수 없습니다.")
 	}
-	v, err := queryValues(c)
-	if err != nil {
-		return err
-	}
-	v.Del("category") // the page is the category
-	q, err := search.ParseQuery(v)
+	v, q, err := searchParams(c, "category") // the page is the category
 	if err != nil {
 		return err
 	}

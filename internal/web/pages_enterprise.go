@@ -7,7 +7,6 @@ import (
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
-	"github.com/dure-coop/dure/internal/search"
 )
 
 type enterpriseView struct {
@@ -29,12 +28,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 	if err != nil {
 		return friendlyNotFound(err, "기업을 찾을 수 없습니다.")
 	}
-	v, err := queryValues(c)
-	if err != nil {
-		return err
-	}
-	v.Del("enterprise")
-	q, err := search.ParseQuery(v)
+	v, q, err := searchParams(c, "enterprise") // the page is the enterprise
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
-	"github.com/dure-coop/dure/internal/search"
 )
 
 type searchView struct {
@@ -20,11 +19,7 @@ type searchView struct {
 
 // searchPage shows search results with facets, sort and pagination.
 func (s *server) searchPage(c *fiber.Ctx) error {
-	v, err := queryValues(c)
-	if err != nil {
-		return err
-	}
-	q, err := search.ParseQuery(v)
+	v, q, err := searchParams(c)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/search"
 )
 
 // maxID bounds ids taken from URLs (JavaScript-safe integers; bigserial ids
@@ -33,6 +34,21 @@ func queryValues(c *fiber.Ctx) (url.Values, error) {
 		return nil, apperr.Errorf(apperr.Invalid, "주소의 검색 조건을 읽을 수 없습니다.")
 	}
 	return v, nil
+}
+
+// searchParams reads the request's search parameters (the same for every
+// listing page and /api/v1/search), without those the route itself fixes
+// (e.g. "category" on a category page), and parses them into a Query.
+func searchParams(c *fiber.Ctx, fixed ...string) (url.Values, search.Query, error) {
+	v, err := queryValues(c)
+	if err != nil {
+		return nil, search.Query{}, err
+	}
+	for _, name := range fixed {
+		v.Del(name)
+	}
+	q, err := search.ParseQuery(v)
+	return v, q, err
 }
 
 // pageParams reads page and per_page for the simple (non-search) lists.
