@@ -130,7 +130,7 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		categoryPages = append(categoryPages, "/c/"+slug+"?sort=popular&in_stock=1")
 	}
 
-	bodies, err := meiliBodies(fx.searches)
+	bodies, err := meiliSearches(ctx, cfg, fx.searches)
 	if err != nil {
 		return nil, err
 	}
@@ -158,7 +158,7 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		c.Workers = w
 		meili := meiliFloor(c, bodies)
 		add(hammer("meilisearch direct (same requests)", w, c.Duration, meili,
-			"the Meilisearch request(s) the app sends for each search, sent in parallel as the app does; custom loop"))
+			"the Meilisearch requests the app sends for each search (the merge window in parallel, then the page's documents), sent as the app sends them; custom loop"))
 		add(attack("search page /search", "meilisearch direct (same requests)", c, get(searchPages), nil))
 		add(attack("search API /api/v1/search", "meilisearch direct (same requests)", c, get(searchAPI), nil))
 		add(attack("product page /p/:id", "hello world /bench/hello", c, get(productPages), nil))
@@ -409,81 +409,118 @@ func row(name, floor string, workers int, m *vegeta.Metrics, firstErr, note stri
 		Errors: m.Requests - ok, FirstError: firstErr, Note: note}
 }
 
-// meiliBodies returns, for each search, the request bodies the app's
-// Meilisearch client sends for it (internal/meilisearch.Client.Search): one
-// per reading of the text (search.Analyze), each for the merge window.
-func meiliBodies(searches []url.Values) ([][][]byte, error) {
-	var out [][][]byte
+// meiliSearch is what the app sends Meilisearch for one search: one request,
+// or the merge window's requests in parallel and then the page's documents
+// (meilisearch.WindowRequests, meilisearch.PageQuery).
+type meiliSearch struct {
+	window [][]byte // search bodies, sent in parallel
+	page   []byte   // documents/fetch body sent after them; nil for one request
+}
+
+// meiliSearches builds, for each search, the requests the app's Meilisearch
+// adapter sends (same functions, so they stay identical when search changes).
+// The page's ids are those of one window request run now: which 24 documents
+// are fetched does not change the cost.
+func meiliSearches(ctx context.Context, cfg LoadConfig, searches []url.Values) ([]meiliSearch, error) {
+	client := newClient(1)
+	defer client.CloseIdleConnections()
+	var out []meiliSearch
 	for _, v := range searches {
 		q, err := search.ParseQuery(v)
 		if err != nil {
 			return nil, fmt.Errorf("bench: query %v: %w", v, err)
 		}
 		q.Variants = search.Analyze(q.Text)
-		var reqs []any
-		switch {
-		case len(q.Variants) == 0:
-			reqs = append(reqs, meilisearch.Request(q))
-		case q.Page*q.PerPage > search.MergeWindow:
-			reqs = append(reqs, meilisearch.VariantRequest(q, q.Variants[0]))
-		default:
-			wq := q
-			wq.Page, wq.PerPage = 1, search.MergeWindow
-			for _, variant := range q.Variants {
-				reqs = append(reqs, meilisearch.VariantRequest(wq, variant))
+		var one meiliSearch
+		if len(q.Variants) == 0 || q.Page*q.PerPage > search.MergeWindow {
+			req := meilisearch.Request(q)
+			if len(q.Variants) > 0 {
+				req = meilisearch.VariantRequest(q, q.Variants[0])
 			}
+			b, err := json.Marshal(req)
+			if err != nil {
+				return nil, fmt.Errorf("bench: encode search: %w", err)
+			}
+			out = append(out, meiliSearch{window: [][]byte{b}})
+			continue
 		}
-		var bs [][]byte
-		for _, r := range reqs {
+		var ids []int64
+		for _, r := range meilisearch.WindowRequests(q) {
 			b, err := json.Marshal(r)
 			if err != nil {
 				return nil, fmt.Errorf("bench: encode search: %w", err)
 			}
-			bs = append(bs, b)
+			one.window = append(one.window, b)
+			if len(ids) > 0 {
+				continue
+			}
+			var resp struct {
+				Hits []struct {
+					ID int64 `json:"id"`
+				} `json:"hits"`
+			}
+			if err := meiliPost(ctx, client, cfg, "/search", b, &resp); err != nil {
+				return nil, err
+			}
+			for _, h := range resp.Hits[:min(len(resp.Hits), q.PerPage)] {
+				ids = append(ids, h.ID)
+			}
 		}
-		out = append(out, bs)
+		if len(ids) == 0 {
+			ids = []int64{1}
+		}
+		if one.page, err = json.Marshal(meilisearch.PageQuery(ids)); err != nil {
+			return nil, fmt.Errorf("bench: encode page query: %w", err)
+		}
+		out = append(out, one)
 	}
 	return out, nil
 }
 
-// meiliFloor sends each search's Meilisearch requests straight to
-// Meilisearch, in parallel as the app does, and waits for all of them.
-func meiliFloor(cfg LoadConfig, bodies [][][]byte) func(context.Context, int, int) error {
-	client := newClient(cfg.Workers * 2)
-	u := strings.TrimRight(cfg.MeiliURL, "/") + "/indexes/" + url.PathEscape(cfg.MeiliIndex) + "/search"
-	one := func(ctx context.Context, body []byte) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+cfg.MeiliKey)
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-			return err
-		}
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("meilisearch search: status %d", resp.StatusCode)
-		}
-		return nil
+// meiliPost posts body to the benchmark index's path and decodes the answer
+// into out (nil: discarded).
+func meiliPost(ctx context.Context, client *http.Client, cfg LoadConfig, path string, body []byte, out any) error {
+	u := strings.TrimRight(cfg.MeiliURL, "/") + "/indexes/" + url.PathEscape(cfg.MeiliIndex) + path
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return err
 	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+cfg.MeiliKey)
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		return fmt.Errorf("meilisearch %s: status %d", path, resp.StatusCode)
+	}
+	if out == nil {
+		_, err = io.Copy(io.Discard, resp.Body)
+		return err
+	}
+	return json.NewDecoder(resp.Body).Decode(out)
+}
+
+// meiliFloor sends each search's Meilisearch requests straight to
+// Meilisearch as the app does (the window in parallel, then the page) and
+// waits for all of them.
+func meiliFloor(cfg LoadConfig, searches []meiliSearch) func(context.Context, int, int) error {
+	client := newClient(cfg.Workers * 2)
 	return func(ctx context.Context, _, i int) error {
-		set := bodies[i%len(bodies)]
-		if len(set) == 1 {
-			return one(ctx, set[0])
-		}
-		errs := make([]error, len(set))
+		s := searches[i%len(searches)]
+		errs := make([]error, len(s.window))
 		var wg sync.WaitGroup
-		for j, b := range set {
+		for j, b := range s.window {
 			wg.Add(1)
-			go func() { defer wg.Done(); errs[j] = one(ctx, b) }()
+			go func() { defer wg.Done(); errs[j] = meiliPost(ctx, client, cfg, "/search", b, nil) }()
 		}
 		wg.Wait()
-		return errors.Join(errs...)
+		if err := errors.Join(errs...); err != nil || s.page == nil {
+			return err
+		}
+		return meiliPost(ctx, client, cfg, "/documents/fetch", s.page, nil)
 	}
 }
 

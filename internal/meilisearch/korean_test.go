@@ -48,6 +48,12 @@ func TestKoreanAnalysis(t *testing.T) {
 			}
 		})
 	}
+	// A name found through a synonym is marked where the synonym stands, as
+	// Meilisearch matched it.
+	res := mustSearch(t, svc, q("퐁퐁"))
+	if want := "친환경 " + search.HighlightPre + "주방세제" + search.HighlightPost + " 500ml"; len(res.Hits) == 0 || res.Hits[0].NameHighlight != want {
+		t.Errorf("Search(퐁퐁) first NameHighlight = %q, want %q", hl(res), want)
+	}
 	// A Latin query is not mangled into Hangul.
 	if v := search.Analyze("organic"); len(v) != 1 || v[0].Text != "organic" {
 		t.Errorf("Analyze(organic) = %v", v)
@@ -85,4 +91,12 @@ func TestSuggest(t *testing.T) {
 	if _, err := e.client.Suggest(ctx, strings.Repeat("가", search.MaxTextLen+1), 5); apperr.Code(err) != apperr.Invalid {
 		t.Errorf("Suggest(too long) err = %v, want Invalid", err)
 	}
+}
+
+// hl is the first hit's NameHighlight ("" without hits).
+func hl(res *search.Result) string {
+	if len(res.Hits) == 0 {
+		return ""
+	}
+	return res.Hits[0].NameHighlight
 }

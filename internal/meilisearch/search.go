@@ -20,69 +20,141 @@ import (
 // the Service falls back to PostgreSQL. With q.Variants (search.Analyze) it
 // searches every variant and merges them (search.MergeVariants); without, q.Text
 // alone on the real attributes, as a bare engine would.
+//
+// Names are highlighted here (search.Highlight), not by Meilisearch: its
+// highlighting re-tokenises every hit's name and was a third of its time for a
+// merge window (docs/bench.md).
 func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	if len(q.Variants) > 0 {
+	if len(q.Variants) > 0 && q.Page*q.PerPage <= search.MergeWindow {
 		return c.searchVariants(ctx, q)
 	}
-	return c.searchOne(ctx, q, Request(q))
-}
-
-func (c *Client) searchOne(ctx context.Context, q search.Query, req *ms.SearchRequest) (*search.Result, error) {
-	raw, err := c.sm.Index(c.index).SearchRawWithContext(ctx, req.Query, req)
-	if err != nil {
-		return nil, fmt.Errorf("meilisearch: search %s: %w", c.index, err)
+	req := Request(q)
+	if len(q.Variants) > 0 { // a page beyond the merge window: the first variant's own page
+		req = VariantRequest(q, q.Variants[0])
 	}
 	var resp response
-	if err := json.Unmarshal(*raw, &resp); err != nil {
-		return nil, fmt.Errorf("meilisearch: search %s: decode: %w", c.index, err)
+	if err := c.search(ctx, req, &resp); err != nil {
+		return nil, err
 	}
-	res := &search.Result{
-		Hits:    make([]search.Hit, len(resp.Hits)),
-		Total:   resp.TotalHits,
-		Page:    q.Page,
-		PerPage: q.PerPage,
-		Facets:  make(map[string][]search.FacetValue, len(resp.FacetDistribution)),
-	}
-	for i, h := range resp.Hits {
-		hit := h.Document.Hit()
-		if h.Formatted.Name != "" {
-			hit.NameHighlight = h.Formatted.Name
-		}
-		res.Hits[i] = hit
-	}
-	for name, counts := range resp.FacetDistribution {
-		res.Facets[name] = facetValues(counts)
+	res := resp.result(q)
+	words := c.highlightWords(ctx, q)
+	for i, d := range resp.Hits {
+		res.Hits[i] = d.Hit()
+		res.Hits[i].NameHighlight = search.Highlight(d.Name, words)
 	}
 	return res, nil
 }
 
-// searchVariants runs every variant of q at once, each for its first
-// search.MergeWindow hits, and merges them with search.MergeVariants. A page
-// beyond the window is the first variant's own page.
-func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Result, error) {
-	if q.Page*q.PerPage > search.MergeWindow {
-		return c.searchOne(ctx, q, VariantRequest(q, q.Variants[0]))
+// search sends one search request and decodes its answer into out.
+func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) error {
+	raw, err := c.sm.Index(c.index).SearchRawWithContext(ctx, req.Query, req)
+	if err != nil {
+		return fmt.Errorf("meilisearch: search %s: %w", c.index, err)
 	}
-	wq := q
-	wq.Page, wq.PerPage = 1, search.MergeWindow
-	results := make([]*search.Result, len(q.Variants))
-	errs := make([]error, len(q.Variants))
+	if err := json.Unmarshal(*raw, out); err != nil {
+		return fmt.Errorf("meilisearch: search %s: decode: %w", c.index, err)
+	}
+	return nil
+}
+
+// searchVariants merges the variants of q in two steps. First every variant
+// (WindowRequests, in parallel) returns the ids and names of its first
+// search.MergeWindow hits, and search.MergeVariants ranks them; then the
+// documents of the page alone are fetched by id (PageQuery). Retrieving whole
+// documents for the window made Meilisearch and our decoding do four times the
+// work a page needs.
+func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Result, error) {
+	reqs := WindowRequests(q)
+	words := c.highlightWords(ctx, q)
+	results := make([]*search.Result, len(reqs))
+	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
-	for i, v := range q.Variants {
+	for i, req := range reqs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i], errs[i] = c.searchOne(ctx, wq, VariantRequest(wq, v))
+			var resp windowResponse
+			if errs[i] = c.search(ctx, req, &resp); errs[i] != nil {
+				return
+			}
+			r := &search.Result{Hits: make([]search.Hit, len(resp.Hits)), Total: resp.TotalHits,
+				Facets: make(map[string][]search.FacetValue, len(resp.FacetDistribution))}
+			text := q.Variants[i].Field == search.FieldText
+			for j, h := range resp.Hits {
+				r.Hits[j] = search.Hit{ProductID: h.ID, Name: h.Name}
+				if text { // MergeVariants reads a marked name as "the text matched the name"
+					r.Hits[j].NameHighlight = search.Highlight(h.Name, words)
+				}
+			}
+			for name, counts := range resp.FacetDistribution {
+				r.Facets[name] = facetValues(counts)
+			}
+			results[i] = r
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	return search.MergeVariants(q, results), nil
+	res := search.MergeVariants(q, results)
+	if len(res.Hits) == 0 {
+		return res, nil
+	}
+	ids := make([]int64, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ProductID
+	}
+	var docs ms.DocumentsResult
+	if err := c.sm.Index(c.index).GetDocumentsWithContext(ctx, PageQuery(ids), &docs); err != nil {
+		return nil, fmt.Errorf("meilisearch: page documents %s: %w", c.index, err)
+	}
+	var page []search.Document
+	if err := docs.Results.DecodeInto(&page); err != nil {
+		return nil, fmt.Errorf("meilisearch: page documents %s: decode: %w", c.index, err)
+	}
+	byID := make(map[int64]*search.Document, len(page))
+	for i := range page {
+		byID[page[i].ID] = &page[i]
+	}
+	hits := res.Hits[:0]
+	for _, h := range res.Hits {
+		d := byID[h.ProductID]
+		if d == nil { // deleted between the two steps
+			res.Total = max(res.Total-1, 0)
+			continue
+		}
+		hit := d.Hit()
+		hit.NameHighlight = search.Highlight(d.Name, words)
+		hits = append(hits, hit)
+	}
+	res.Hits = hits
+	return res, nil
+}
+
+// WindowRequests are the first step of a search with variants (exported, like
+// Request, so the benchmark's floor sends exactly what the app sends): each
+// variant's first search.MergeWindow hits, ids and names only, with facets.
+func WindowRequests(q search.Query) []*ms.SearchRequest {
+	wq := q
+	wq.Page, wq.PerPage = 1, search.MergeWindow
+	reqs := make([]*ms.SearchRequest, len(q.Variants))
+	for i, v := range q.Variants {
+		reqs[i] = VariantRequest(wq, v)
+		reqs[i].AttributesToRetrieve = windowRetrieved
+	}
+	return reqs
+}
+
+// PageQuery is the second step: the documents of the page's ids.
+func PageQuery(ids []int64) *ms.DocumentsQuery {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return &ms.DocumentsQuery{Ids: s, Fields: retrieved, Limit: int64(len(ids))}
 }
 
 // VariantRequest is Request for one variant of q: the variant's text on the
@@ -101,12 +173,32 @@ func VariantRequest(q search.Query, v search.Variant) *ms.SearchRequest {
 	return req
 }
 
+// response is a search answer with whole documents.
 type response struct {
+	Hits              []search.Document         `json:"hits"`
+	TotalHits         int                       `json:"totalHits"`
+	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
+}
+
+func (r *response) result(q search.Query) *search.Result {
+	res := &search.Result{
+		Hits:    make([]search.Hit, len(r.Hits)),
+		Total:   r.TotalHits,
+		Page:    q.Page,
+		PerPage: q.PerPage,
+		Facets:  make(map[string][]search.FacetValue, len(r.FacetDistribution)),
+	}
+	for name, counts := range r.FacetDistribution {
+		res.Facets[name] = facetValues(counts)
+	}
+	return res
+}
+
+// windowResponse is a first-step answer: ids and names.
+type windowResponse struct {
 	Hits []struct {
-		search.Document
-		Formatted struct {
-			Name string `json:"name"`
-		} `json:"_formatted"`
+		ID   int64  `json:"id"`
+		Name string `json:"name"`
 	} `json:"hits"`
 	TotalHits         int                       `json:"totalHits"`
 	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
@@ -132,16 +224,13 @@ func facetValues(counts map[string]int) []search.FacetValue {
 func Request(q search.Query) *ms.SearchRequest {
 	per := int64(q.PerPage)
 	req := &ms.SearchRequest{
-		Query:                 q.Text,
-		Page:                  int64(q.Page),
-		HitsPerPage:           &per,
-		AttributesToRetrieve:  retrieved,
-		AttributesToHighlight: []string{"name"},
-		HighlightPreTag:       search.HighlightPre,
-		HighlightPostTag:      search.HighlightPost,
-		Facets:                facets,
-		Locales:               []string{"kor"},
-		AttributesToSearchOn:  textAttributes,
+		Query:                q.Text,
+		Page:                 int64(q.Page),
+		HitsPerPage:          &per,
+		AttributesToRetrieve: retrieved,
+		Facets:               facets,
+		Locales:              []string{"kor"},
+		AttributesToSearchOn: textAttributes,
 	}
 	if f := Filter(q); len(f) > 0 {
 		req.Filter = f

@@ -178,25 +178,6 @@ func TestFallbackEscapesWildcards(t *testing.T) {
 	}
 }
 
-func TestHighlight(t *testing.T) {
-	t.Parallel()
-	pre, post := search.HighlightPre, search.HighlightPost
-	for _, c := range []struct {
-		name  string
-		words []string
-		want  string
-	}{
-		{"청송 꿀사과 5kg", []string{"사과"}, "청송 꿀" + pre + "사과" + post + " 5kg"},
-		{"Eco Soap soap", []string{"SOAP"}, "Eco " + pre + "Soap" + post + " " + pre + "soap" + post},
-		{"사과 사과즙", []string{"사과", "사과즙"}, pre + "사과" + post + " " + pre + "사과즙" + post},
-		{"칫솔", nil, "칫솔"},
-	} {
-		if got := postgres.Highlight(c.name, c.words); got != c.want {
-			t.Errorf("Highlight(%q, %q) = %q, want %q", c.name, c.words, got, c.want)
-		}
-	}
-}
-
 func TestSearchRejectsInvalid(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "", "")

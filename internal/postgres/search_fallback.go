@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -192,7 +191,7 @@ func (s *SearchFallback) search(ctx context.Context, q search.Query, cats []*cat
 		var h search.Hit
 		err := r.Scan(&h.ProductID, &h.Name, &h.Summary, &h.EnterpriseID, &h.EnterpriseName, &h.EnterpriseType,
 			&h.Region, &h.CategoryID, &h.Kind, &h.TaxType, &h.ConsumerPrice, &h.PublicPrice, &h.InStock, &h.ImageURL)
-		h.NameHighlight = Highlight(h.Name, words)
+		h.NameHighlight = search.Highlight(h.Name, words)
 		return h, err
 	})
 	if err != nil {
@@ -287,50 +286,4 @@ func escapeLike(s string) string {
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
-}
-
-// prefixFoldLen returns the byte length of s's prefix that equals prefix
-// ignoring case, or -1.
-func prefixFoldLen(s, prefix string) int {
-	i := 0
-	for _, pr := range prefix {
-		if i >= len(s) {
-			return -1
-		}
-		sr, size := utf8.DecodeRuneInString(s[i:])
-		if sr != pr && !strings.EqualFold(string(sr), string(pr)) {
-			return -1
-		}
-		i += size
-	}
-	return i
-}
-
-// Highlight puts search.HighlightPre/Post around every case-insensitive
-// occurrence of any of words in name (longest word first where they overlap).
-func Highlight(name string, words []string) string {
-	if len(words) == 0 {
-		return name
-	}
-	ws := append([]string(nil), words...)
-	sort.Slice(ws, func(i, j int) bool { return len(ws[i]) > len(ws[j]) })
-	var b strings.Builder
-	for i := 0; i < len(name); {
-		matched := 0
-		for _, w := range ws {
-			if n := prefixFoldLen(name[i:], w); n > 0 {
-				matched = n
-				break
-			}
-		}
-		if matched > 0 {
-			b.WriteString(search.HighlightPre + name[i:i+matched] + search.HighlightPost)
-			i += matched
-			continue
-		}
-		_, size := utf8.DecodeRuneInString(name[i:])
-		b.WriteString(name[i : i+size])
-		i += size
-	}
-	return b.String()
 }

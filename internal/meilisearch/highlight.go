@@ -1,0 +1,64 @@
+package meilisearch
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dure-coop/dure/internal/search"
+)
+
+// synonymTTL is how long searches reuse a copy of the index's synonyms for
+// highlighting. A copy at most this old is harmless: it only decides which
+// words of a name are marked (and so whether a name "matched" in
+// MergeVariants); what matches is Meilisearch's own, current dictionary.
+const synonymTTL = time.Minute
+
+// synonymCopy is the index's synonym dictionary as last read, refreshed by
+// one search at a time while the others use the old copy.
+type synonymCopy struct {
+	mu         sync.Mutex
+	m          map[string][]string
+	at         time.Time
+	refreshing bool
+}
+
+// synonymDict returns the index's synonym dictionary, at most synonymTTL old
+// (nil until the first read succeeds).
+func (c *Client) synonymDict(ctx context.Context) map[string][]string {
+	s := &c.syn
+	s.mu.Lock()
+	if s.refreshing || (s.m != nil && time.Since(s.at) < synonymTTL) {
+		defer s.mu.Unlock()
+		return s.m
+	}
+	s.refreshing = true
+	s.mu.Unlock()
+
+	got, err := c.sm.Index(c.index).GetSynonymsWithContext(ctx)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refreshing = false
+	s.at = time.Now() // after a failure too: retried a TTL later, not by every search
+	if err == nil && got != nil {
+		s.m = *got
+	}
+	return s.m
+}
+
+// highlightWords are the words marked in names for q: its text readings
+// (search.HighlightWords) and their synonyms, as Meilisearch matches them.
+func (c *Client) highlightWords(ctx context.Context, q search.Query) []string {
+	words := search.HighlightWords(q)
+	dict := c.synonymDict(ctx)
+	if len(dict) == 0 {
+		return words
+	}
+	out := words
+	for _, w := range append([]string{search.NormalizeTerm(q.Text)}, words...) {
+		out = append(out, dict[strings.ToLower(w)]...)
+	}
+	return out
+}
