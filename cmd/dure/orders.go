@@ -26,13 +26,17 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 		log.Warn("payments go to a Stripe mock; the test-card payment button is enabled", "api_base", cfg.StripeAPIBase)
 	}
 	return order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{
-		ReservationTTL: cfg.ReservationTTL,
-		Logger:         log.With("component", "orders"),
+		ReservationTTL:    cfg.ReservationTTL,
+		ReconcileAfter:    cfg.ReconcileAfter,
+		ReconcileInterval: cfg.ReconcileInterval,
+		Logger:            log.With("component", "orders"),
 	}), provider.IsMock, nil
 }
 
-// runOrderWorker expires unpaid reservations and retries unconfirmed refunds
-// every cfg.OrderInterval until ctx ends. Any number of instances may run it.
+// runOrderWorker reconciles payments with Stripe (every
+// cfg.ReconcileInterval), expires unpaid reservations and retries unconfirmed
+// refunds every cfg.OrderInterval until ctx ends. Any number of instances may
+// run it.
 func runOrderWorker(ctx context.Context, cfg config.Config, orders *order.Service) {
 	orders.RunWorker(ctx, cfg.OrderInterval)
 }

@@ -30,6 +30,13 @@ type Config struct {
 	SearchTimeout    time.Duration // DURE_SEARCH_TIMEOUT: Meilisearch budget before falling back
 	ReservationTTL   time.Duration // DURE_RESERVATION_TTL: how long an unpaid order holds its stock
 	OrderInterval    time.Duration // DURE_ORDER_INTERVAL: how often the order worker expires reservations
+	// ReconcileAfter is how long an order may await payment before the order
+	// worker asks Stripe about it, in case its webhook was lost
+	// (DURE_RECONCILE_AFTER).
+	ReconcileAfter time.Duration
+	// ReconcileInterval is how often the order worker does that
+	// (DURE_RECONCILE_INTERVAL).
+	ReconcileInterval time.Duration
 	// CookieSecret signs the cart, order-access and CSRF cookies and tokens
 	// (DURE_COOKIE_SECRET, at least 32 bytes). The default is for development
 	// only: set a random one in production, the same on every instance.
@@ -79,6 +86,8 @@ func FromEnv() (Config, error) {
 	c.RunWorker = boolean("DURE_RUN_WORKER", true, &errs)
 	c.ReservationTTL = duration("DURE_RESERVATION_TTL", 15*time.Minute, &errs)
 	c.OrderInterval = duration("DURE_ORDER_INTERVAL", 30*time.Second, &errs)
+	c.ReconcileAfter = duration("DURE_RECONCILE_AFTER", 5*time.Minute, &errs)
+	c.ReconcileInterval = duration("DURE_RECONCILE_INTERVAL", time.Minute, &errs)
 	c.SecureCookies = boolean("DURE_SECURE_COOKIES", false, &errs)
 	c.BenchHello = boolean("DURE_BENCH_HELLO", false, &errs)
 	errs = append(errs, c.Validate())
@@ -109,6 +118,9 @@ func (c Config) Validate() error {
 	}
 	if c.ReservationTTL < time.Minute || c.OrderInterval <= 0 {
 		errs = append(errs, errors.New("DURE_RESERVATION_TTL must be at least 1m and DURE_ORDER_INTERVAL positive"))
+	}
+	if c.ReconcileAfter <= 0 || c.ReconcileInterval <= 0 {
+		errs = append(errs, errors.New("DURE_RECONCILE_AFTER and DURE_RECONCILE_INTERVAL must be positive"))
 	}
 	if len(c.CookieSecret) < 32 {
 		errs = append(errs, errors.New("DURE_COOKIE_SECRET: must be at least 32 bytes"))

@@ -23,14 +23,78 @@ import (
 )
 
 // countingStripe is the real Stripe adapter (on stripe-mock) that counts
-// PaymentIntents created, to prove a retry creates none.
+// PaymentIntents created, to prove a retry creates none, and records
+// cancellations. stripe-mock's PaymentIntents are canned and never change
+// state, so a test makes Status and Cancel report a state with answer.
 type countingStripe struct {
 	*stripe.Provider
 	creates atomic.Int64
 	mu      sync.Mutex
 	keys    []string // idempotency keys sent, in order
+	cancels []string // idempotency keys of Cancel calls, in order
+	// answers are the states Status and Cancel report per PaymentIntent.
+	answers map[string]answer
 	// failRefunds is how many Refund calls fail before they work again.
 	failRefunds atomic.Int64
+}
+
+// answer is what the provider says about one PaymentIntent; "" passes the
+// call on to stripe-mock.
+type answer struct {
+	status, cancel payment.Status
+	err            error // Status and Cancel fail with it, as if Stripe were down
+}
+
+// answer makes Status report status for the PaymentIntent ref, and Cancel
+// report cancel (stripe-mock's real answer when cancel is "").
+func (c *countingStripe) answer(ref string, status, cancel payment.Status) {
+	c.setAnswer(ref, answer{status: status, cancel: cancel})
+}
+
+func (c *countingStripe) setAnswer(ref string, a answer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.answers == nil {
+		c.answers = map[string]answer{}
+	}
+	c.answers[ref] = a
+}
+
+func (c *countingStripe) answerFor(ref string) answer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.answers[ref]
+}
+
+func (c *countingStripe) Status(ctx context.Context, ref string) (payment.Status, error) {
+	a := c.answerFor(ref)
+	if a.err != nil {
+		return "", a.err
+	}
+	if a.status != "" {
+		return a.status, nil
+	}
+	return c.Provider.Status(ctx, ref)
+}
+
+func (c *countingStripe) Cancel(ctx context.Context, ref, key string) (payment.Status, error) {
+	c.mu.Lock()
+	c.cancels = append(c.cancels, key)
+	c.mu.Unlock()
+	a := c.answerFor(ref)
+	if a.err != nil {
+		return "", a.err
+	}
+	if a.cancel != "" {
+		return a.cancel, nil
+	}
+	return c.Provider.Cancel(ctx, ref, key)
+}
+
+func (c *countingStripe) cancelKeys() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.cancels...)
 }
 
 func (c *countingStripe) CreatePayment(ctx context.Context, r payment.Request) (string, string, error) {
@@ -75,8 +139,15 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	p := &countingStripe{Provider: sp}
-	svc := order.NewService(postgres.NewOrderStore(pool), carts, p, order.Config{})
-	return &env{pool: pool, carts: carts, provider: p, svc: svc, secret: cfg.StripeWebhookKey}
+	e := &env{pool: pool, carts: carts, provider: p, secret: cfg.StripeWebhookKey}
+	e.svc = e.service(order.Config{})
+	return e
+}
+
+// service is another order service on the same database, carts and
+// provider, with cfg.
+func (e *env) service(cfg order.Config) *order.Service {
+	return order.NewService(postgres.NewOrderStore(e.pool), e.carts, e.provider, cfg)
 }
 
 // product finds an in-stock goods product without options from an
@@ -156,6 +227,35 @@ func (e *env) checkout(t *testing.T, quantity int, products ...int64) *order.Ord
 	return o
 }
 
+// paidOrder orders quantity of each product and pays it with the test card
+// (the payment page's test button: a PaymentIntent on stripe-mock, then the
+// webhook's success path), and returns the paid order.
+func (e *env) paidOrder(t *testing.T, quantity int, products ...int64) *order.Order {
+	t.Helper()
+	o := e.checkout(t, quantity, products...)
+	if err := e.svc.ConfirmTestPayment(context.Background(), o.Number); err != nil {
+		t.Fatalf("ConfirmTestPayment: %v", err)
+	}
+	paid := e.reload(t, o.Number)
+	if paid.Status != order.Paid || paid.Payment == nil || paid.Payment.Status != order.PaymentSucceeded {
+		t.Fatalf("order %s after the test card, payment %+v; want paid", paid.Status, paid.Payment)
+	}
+	return paid
+}
+
+// awaiting orders quantity of each product and starts its payment (a
+// PaymentIntent on stripe-mock), as the payment page does, and returns the
+// order awaiting payment and its payment.
+func (e *env) awaiting(t *testing.T, quantity int, products ...int64) (*order.Order, *order.Payment) {
+	t.Helper()
+	o := e.checkout(t, quantity, products...)
+	p, err := e.svc.StartPayment(context.Background(), o.Number)
+	if err != nil {
+		t.Fatalf("StartPayment: %v", err)
+	}
+	return o, p
+}
+
 // signed builds a Stripe event about the PaymentIntent ref of order number,
 // signed with the configured secret as Stripe would, and returns the payload
 // and the Stripe-Signature header.
@@ -163,9 +263,12 @@ func (e *env) signed(t *testing.T, id, typ, ref, number string, amount int64) ([
 	t.Helper()
 	pi := map[string]any{"id": ref, "object": "payment_intent", "amount": amount, "currency": "krw",
 		"metadata": map[string]string{"order_number": number}, "status": "succeeded"}
-	if typ == "payment_intent.payment_failed" {
+	switch typ {
+	case "payment_intent.payment_failed":
 		pi["status"] = "requires_payment_method"
 		pi["last_payment_error"] = map[string]any{"message": "카드 한도 초과", "type": "card_error"}
+	case "payment_intent.canceled":
+		pi["status"] = "canceled"
 	}
 	payload, err := json.Marshal(map[string]any{"id": id, "object": "event", "api_version": stripego.APIVersion,
 		"type": typ, "created": 1700000000, "data": map[string]any{"object": pi}})

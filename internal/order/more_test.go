@@ -10,7 +10,6 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/order"
-	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/testutil"
 )
 
@@ -90,10 +89,7 @@ func TestRefundRetriedWhenTheProviderFailed(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	p, _ := e.product(t, 10)
-	o := e.checkout(t, 1, p)
-	if err := e.svc.ConfirmTestPayment(ctx, o.Number); err != nil {
-		t.Fatal(err)
-	}
+	o := e.paidOrder(t, 1, p)
 	e.provider.failRefunds.Store(1)
 	if err := e.svc.Cancel(ctx, o.Number, buyerPhone); err != nil {
 		t.Fatalf("Cancel: %v (the order is cancelled even when the refund must be retried)", err)
@@ -105,7 +101,7 @@ func TestRefundRetriedWhenTheProviderFailed(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM refunds WHERE provider_ref IS NULL`); n != 1 {
 		t.Fatalf("pending refunds = %d, want 1", n)
 	}
-	svc := order.NewService(postgres.NewOrderStore(e.pool), e.carts, e.provider, order.Config{RefundRetryAfter: time.Nanosecond})
+	svc := e.service(order.Config{RefundRetryAfter: time.Nanosecond})
 	if n, err := svc.RetryRefunds(ctx); err != nil || n != 1 {
 		t.Fatalf("RetryRefunds = %d, %v; want 1", n, err)
 	}

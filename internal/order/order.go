@@ -117,6 +117,9 @@ const (
 	PaymentSucceeded PaymentStatus = "succeeded"
 	PaymentFailed    PaymentStatus = "failed"
 	PaymentRefunded  PaymentStatus = "refunded"
+	// PaymentCancelled: the provider confirmed the payment can no longer
+	// take money.
+	PaymentCancelled PaymentStatus = "cancelled"
 )
 
 // Payment is an order's card payment at a provider.
@@ -188,10 +191,11 @@ type Store interface {
 	// recorded first in the same transaction, and if it was already recorded
 	// nothing happens and applied is false. An error from decide rolls back.
 	UpdateOrder(ctx context.Context, number string, ev *ProcessedEvent, decide func(*Order) (Change, error)) (applied bool, err error)
-	// UpdateExpiredOrder is UpdateOrder for one pending_payment order whose
-	// reservation has run out, skipping rows other workers hold (SKIP
-	// LOCKED); found is false when there is none left.
-	UpdateExpiredOrder(ctx context.Context, decide func(*Order) (Change, error)) (found bool, err error)
+	// FindPaymentChecks lists the orders of one kind whose payment the
+	// worker must settle with the provider (see CheckKind), by order id
+	// above f.AfterID, at most f.Limit. It locks nothing: the worker calls
+	// the provider and then changes each order with UpdateOrder.
+	FindPaymentChecks(ctx context.Context, f PaymentCheckFilter) ([]PaymentCheck, error)
 	// EnsurePayment inserts the payments row (provider, key, amount) for the
 	// order if it has none and returns the row as stored.
 	EnsurePayment(ctx context.Context, orderID int64, p Payment) (*Payment, error)
@@ -205,6 +209,42 @@ type Store interface {
 	// PendingRefunds lists refunds written more than olderThan ago that the
 	// provider has not confirmed, for retry.
 	PendingRefunds(ctx context.Context, olderThan time.Duration, limit int) ([]Refund, error)
+}
+
+// CheckKind selects the orders Store.FindPaymentChecks lists.
+type CheckKind int
+
+// Check kinds.
+const (
+	// CheckExpired: pending_payment orders whose reservation has run out,
+	// with or without a payment.
+	CheckExpired CheckKind = iota + 1
+	// CheckAwaiting: pending_payment orders still within their reservation,
+	// created more than OlderThan ago, whose payment has a provider
+	// reference (a webhook for it may have been lost).
+	CheckAwaiting
+	// CheckCancelled: orders cancelled less than Within ago whose payment
+	// has a provider reference and is still created or failed: the provider
+	// could still take money for it.
+	CheckCancelled
+)
+
+// PaymentCheckFilter is what Store.FindPaymentChecks lists.
+type PaymentCheckFilter struct {
+	Kind      CheckKind
+	OlderThan time.Duration // CheckAwaiting
+	Within    time.Duration // CheckCancelled
+	AfterID   int64         // order id; 0 for the first page
+	Limit     int
+}
+
+// PaymentCheck is an order whose payment the worker must settle.
+type PaymentCheck struct {
+	OrderID       int64
+	Number        string
+	ReservedUntil time.Time
+	Provider      string // "" when no payment was started
+	PaymentRef    string // "" until the provider answered
 }
 
 // ErrOutOfStock is the Conflict a checkout gets when a line's stock ran out.

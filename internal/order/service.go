@@ -45,8 +45,28 @@ type Config struct {
 	// worker retries it (1 minute when 0), so it does not race the request
 	// that wrote it. Retrying is safe anyway: the idempotency key is reused.
 	RefundRetryAfter time.Duration
-	Logger           *slog.Logger
+	// ReconcileAfter is how long an order may await payment before the
+	// worker asks the provider about its payment, in case the webhook was
+	// lost (5 minutes when 0).
+	ReconcileAfter time.Duration
+	// ReconcileInterval is how often RunWorker does that (1 minute when 0).
+	// An order whose reservation has run out is asked about before it is
+	// given up, whatever the interval.
+	ReconcileInterval time.Duration
+	// ProcessingGrace is how long past its reservation an order whose
+	// payment is still processing (3-D Secure, the card network) keeps
+	// waiting before the worker tries to cancel that payment (1 hour when 0).
+	ProcessingGrace time.Duration
+	Logger          *slog.Logger
 }
+
+const (
+	// cancelledWindow is how far back the worker looks for cancelled orders
+	// whose payment could still take money.
+	cancelledWindow = 7 * 24 * time.Hour
+	checkPage       = 100  // orders listed at a time for the worker
+	maxChecks       = 1000 // orders the worker settles per pass and kind
+)
 
 // Service is checkout and everything that follows: payment, payment events,
 // cancellation, expiry of unpaid reservations and the guest order lookup.
@@ -68,6 +88,15 @@ func NewService(store Store, carts Cart, provider payment.Provider, cfg Config) 
 	}
 	if cfg.RefundRetryAfter <= 0 {
 		cfg.RefundRetryAfter = time.Minute
+	}
+	if cfg.ReconcileAfter <= 0 {
+		cfg.ReconcileAfter = 5 * time.Minute
+	}
+	if cfg.ReconcileInterval <= 0 {
+		cfg.ReconcileInterval = time.Minute
+	}
+	if cfg.ProcessingGrace <= 0 {
+		cfg.ProcessingGrace = time.Hour
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -268,6 +297,10 @@ func PaymentKey(orderNumber string) string { return "pi-" + orderNumber }
 // RefundKey is the idempotency key of the full refund of an order's payment.
 func RefundKey(orderNumber string) string { return "re-" + orderNumber }
 
+// CancelKey is the idempotency key of the cancellation of an order's
+// payment at the provider.
+func CancelKey(orderNumber string) string { return "pi-cancel-" + orderNumber }
+
 // StartPayment returns the order's card payment (provider reference and the
 // client secret the payment page needs), creating it at the provider the
 // first time. The payments row and its idempotency key are written first,
@@ -333,7 +366,10 @@ func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature s
 //     because its stock was already released.
 //   - failed on a pending order: the order is cancelled and its stock
 //     released; the buyer orders again. A failure after success changes
-//     nothing.
+//     nothing. The payment itself is cancelled at the provider by the
+//     worker (ReconcilePayments), so a page still open cannot pay it.
+//   - cancelled (at the provider) on a pending order: as failed; on a
+//     cancelled order: the payment is recorded as cancelled.
 //
 // Events for unknown payments are logged and ignored (nil), so the provider
 // stops retrying them.
@@ -341,7 +377,9 @@ func (s *Service) ApplyPaymentEvent(ctx context.Context, ev payment.Event) error
 	if ev.ID == "" {
 		return apperr.Errorf(apperr.Invalid, "이벤트 번호가 없습니다.")
 	}
-	if ev.Kind != payment.EventSucceeded && ev.Kind != payment.EventFailed {
+	switch ev.Kind {
+	case payment.EventSucceeded, payment.EventFailed, payment.EventCancelled:
+	default:
 		return nil
 	}
 	number := ev.OrderNumber
@@ -396,7 +434,7 @@ func (s *Service) decideEvent(o *Order, ev payment.Event) Change {
 		switch {
 		case o.Status == PendingPayment:
 			return Change{To: Paid, SubTo: SubPaid, Reason: "카드 결제 완료", Payment: PaymentSucceeded}
-		case o.Status == Cancelled && (p.Status == PaymentCreated || p.Status == PaymentFailed):
+		case o.Status == Cancelled && (p.Status == PaymentCreated || p.Status == PaymentFailed || p.Status == PaymentCancelled):
 			return Change{Note: "취소된 주문의 결제가 완료되어 전액 환불합니다.", Payment: PaymentSucceeded,
 				Refund: &Refund{PaymentID: p.ID, PaymentRef: ev.PaymentRef, Amount: p.Amount,
 					Reason: "취소 후 결제", IdempotencyKey: RefundKey(o.Number)}}
@@ -409,6 +447,13 @@ func (s *Service) decideEvent(o *Order, ev payment.Event) Change {
 			}
 			return Change{To: Cancelled, SubTo: SubCancelled, Reason: reason, Release: true,
 				Payment: PaymentFailed, Failure: ev.FailureReason}
+		}
+	case payment.EventCancelled:
+		switch {
+		case o.Status == PendingPayment:
+			return Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 취소", Release: true, Payment: PaymentCancelled}
+		case o.Status == Cancelled && (p.Status == PaymentCreated || p.Status == PaymentFailed):
+			return Change{Payment: PaymentCancelled}
 		}
 	}
 	return Change{}
@@ -450,15 +495,42 @@ func (s *Service) ConfirmTestPayment(ctx context.Context, number string) error {
 // through the provider: the refund row and its idempotency key are written
 // with the cancellation, the provider is called after commit, and if it does
 // not answer the worker retries the refund with the same key.
+//
+// An unpaid order's payment is cancelled at the provider first (outside any
+// transaction), so it cannot be paid afterwards. If the provider answers that
+// the money was taken, the order is recorded as paid and then cancelled and
+// refunded like any paid order; if the payment is still processing, the
+// answer is apperr.Conflict (try again shortly); if the provider does not
+// answer, the order is cancelled anyway and the worker cancels the payment
+// later (ReconcilePayments), refunding it should it go through.
 func (s *Service) Cancel(ctx context.Context, number, phone string) error {
 	o, err := s.Lookup(ctx, number, phone)
 	if err != nil {
 		return err
 	}
+	closed := "" // the payment cancelled at the provider just now
+	if p := o.Payment; o.Status == PendingPayment && p != nil && p.Ref != "" {
+		st, err := s.provider.Cancel(ctx, p.Ref, CancelKey(o.Number))
+		switch {
+		case err != nil:
+			s.log.Warn("order: cancel payment at the provider; the worker retries", "order", o.Number, "err", err)
+		case st == payment.StatusCancelled:
+			closed = p.Ref
+		case st == payment.StatusSucceeded:
+			if err := s.applyStatus(ctx, o.Number, p.Ref, st); err != nil {
+				return err
+			}
+		default:
+			return apperr.Errorf(apperr.Conflict, "결제가 처리되는 중입니다. 잠시 후 다시 시도해 주세요.")
+		}
+	}
 	var refund *Refund
 	_, err = s.update(ctx, o.Number, nil, func(o *Order) (Change, error) {
 		refund = nil
 		if o.Status == Cancelled {
+			if closed != "" {
+				return Change{}, nil // the provider's cancellation event got here first
+			}
 			return Change{}, apperr.Errorf(apperr.Conflict, "이미 취소된 주문입니다.")
 		}
 		if !o.Cancellable() {
@@ -468,6 +540,8 @@ func (s *Service) Cancel(ctx context.Context, number, phone string) error {
 		if p := o.Payment; p != nil && p.Status == PaymentSucceeded && p.Amount > p.RefundedAmount {
 			c.Refund = &Refund{PaymentID: p.ID, PaymentRef: p.Ref, Amount: p.Amount - p.RefundedAmount,
 				Reason: "구매자 취소", IdempotencyKey: RefundKey(o.Number)}
+		} else if p != nil && closed != "" && p.Ref == closed {
+			c.Payment = PaymentCancelled
 		}
 		refund = c.Refund
 		return c, nil
@@ -510,36 +584,227 @@ func (s *Service) RetryRefunds(ctx context.Context) (int, error) {
 	return len(list), nil
 }
 
-// ExpireReservations cancels the pending orders whose reservation has run
-// out and returns their stock, one short transaction per order (rows other
-// workers hold are skipped), and returns how many it cancelled. A payment
-// that succeeds after this is refunded (see ApplyPaymentEvent).
+// ExpireReservations gives up the orders whose reservation ran out unpaid
+// and returns how many it cancelled. Each one's payment is settled with the
+// provider first, outside any transaction:
+//   - succeeded (its webhook was lost or is late): the order becomes paid;
+//   - processing: the order keeps waiting, up to Config.ProcessingGrace past
+//     its reservation; then its payment is cancelled if the provider still
+//     allows it;
+//   - otherwise the payment is cancelled at the provider (idempotency key
+//     CancelKey) and only then is the order cancelled and its stock
+//     returned, so the buyer can no longer pay it. Should the provider
+//     answer that the money was taken first, the order becomes paid.
+//
+// An order without a payment at the provider is cancelled at once; one
+// whose provider does not answer is left for the next pass (the error is
+// returned after the others are done). Each order changes in its own short
+// transaction, and several workers may run this at once. A payment that
+// succeeds after all is refunded (ApplyPaymentEvent).
 func (s *Service) ExpireReservations(ctx context.Context) (int, error) {
-	n := 0
-	for n < 1000 {
-		found, err := s.store.UpdateExpiredOrder(ctx, func(o *Order) (Change, error) {
-			c := Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 시간 초과", Release: true}
-			return c, c.check(o)
-		})
+	return s.eachCheck(ctx, PaymentCheckFilter{Kind: CheckExpired}, func(c PaymentCheck) (bool, error) {
+		return s.expire(ctx, c)
+	})
+}
+
+func (s *Service) expire(ctx context.Context, c PaymentCheck) (bool, error) {
+	if c.PaymentRef != "" {
+		if err := s.ownPayment(c); err != nil {
+			return false, err
+		}
+		st, err := s.provider.Status(ctx, c.PaymentRef)
+		if err != nil {
+			return false, err
+		}
+		if st == payment.StatusProcessing && s.now().Before(c.ReservedUntil.Add(s.cfg.ProcessingGrace)) {
+			return false, nil
+		}
+		if st != payment.StatusSucceeded && st != payment.StatusCancelled {
+			if st, err = s.provider.Cancel(ctx, c.PaymentRef, CancelKey(c.Number)); err != nil {
+				return false, err
+			}
+		}
+		switch st {
+		case payment.StatusSucceeded:
+			s.log.Warn("order: payment found succeeded at expiry; the order is paid", "order", c.Number, "payment", c.PaymentRef)
+			return false, s.applyStatus(ctx, c.Number, c.PaymentRef, st)
+		case payment.StatusCancelled:
+		default:
+			return false, nil // still processing: the next pass asks again
+		}
+	}
+	expired := false
+	_, err := s.update(ctx, c.Number, nil, func(o *Order) (Change, error) {
+		expired = false
+		ref := ""
+		if o.Payment != nil {
+			ref = o.Payment.Ref
+		}
+		// Someone else settled it first, or a payment was started since it
+		// was listed (the next pass settles that one).
+		if o.Status != PendingPayment || ref != c.PaymentRef {
+			return Change{}, nil
+		}
+		ch := Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 시간 초과", Release: true}
+		if ref != "" {
+			ch.Payment = PaymentCancelled
+		}
+		expired = true
+		return ch, nil
+	})
+	return expired, err
+}
+
+// ReconcilePayments asks the provider about payments whose webhook may
+// never have arrived, applies what it says through ApplyPaymentEvent as
+// that webhook would have, and returns how many orders it settled:
+//   - orders awaiting payment longer than Config.ReconcileAfter (and still
+//     within their reservation): succeeded → paid; cancelled → cancelled;
+//     failed → the payment is cancelled at the provider, then the order is
+//     cancelled as failed (or paid, should the money have been taken in
+//     between); pending or processing → left waiting;
+//   - orders cancelled in the last week whose payment could still take
+//     money (a failed card can be retried from a page still open): the
+//     payment is cancelled at the provider, or, if it went through, the
+//     money is refunded.
+//
+// Errors as ExpireReservations.
+func (s *Service) ReconcilePayments(ctx context.Context) (int, error) {
+	n, err := s.eachCheck(ctx, PaymentCheckFilter{Kind: CheckAwaiting, OlderThan: s.cfg.ReconcileAfter},
+		func(c PaymentCheck) (bool, error) { return s.reconcileAwaiting(ctx, c) })
+	m, err2 := s.eachCheck(ctx, PaymentCheckFilter{Kind: CheckCancelled, Within: cancelledWindow},
+		func(c PaymentCheck) (bool, error) { return s.closePayment(ctx, c) })
+	return n + m, errors.Join(err, err2)
+}
+
+func (s *Service) reconcileAwaiting(ctx context.Context, c PaymentCheck) (bool, error) {
+	if err := s.ownPayment(c); err != nil {
+		return false, err
+	}
+	st, err := s.provider.Status(ctx, c.PaymentRef)
+	if err != nil {
+		return false, err
+	}
+	if st == payment.StatusFailed {
+		cst, err := s.provider.Cancel(ctx, c.PaymentRef, CancelKey(c.Number))
+		if err != nil {
+			return false, err
+		}
+		switch cst {
+		case payment.StatusCancelled:
+		case payment.StatusSucceeded:
+			st = cst
+		default:
+			return false, nil // the buyer is retrying: the next pass asks again
+		}
+	}
+	switch st {
+	case payment.StatusSucceeded, payment.StatusFailed, payment.StatusCancelled:
+		s.log.Warn("order: payment reconciled with the provider", "order", c.Number, "payment", c.PaymentRef, "status", st)
+		return true, s.applyStatus(ctx, c.Number, c.PaymentRef, st)
+	}
+	return false, nil
+}
+
+// closePayment cancels at the provider the payment of an order given up
+// while that payment could still take money, and records it; if the money
+// was taken meanwhile, it is refunded (ApplyPaymentEvent).
+func (s *Service) closePayment(ctx context.Context, c PaymentCheck) (bool, error) {
+	if err := s.ownPayment(c); err != nil {
+		return false, err
+	}
+	st, err := s.provider.Cancel(ctx, c.PaymentRef, CancelKey(c.Number))
+	if err != nil {
+		return false, err
+	}
+	if st != payment.StatusSucceeded && st != payment.StatusCancelled {
+		return false, nil // processing: the next pass asks again
+	}
+	return true, s.applyStatus(ctx, c.Number, c.PaymentRef, st)
+}
+
+// ownPayment refuses a payment taken by another provider than the
+// service's: only that provider can settle it.
+func (s *Service) ownPayment(c PaymentCheck) error {
+	if c.Provider != s.provider.Name() {
+		return fmt.Errorf("order: payment %s of %s is at %s, not %s", c.PaymentRef, c.Number, c.Provider, s.provider.Name())
+	}
+	return nil
+}
+
+// applyStatus applies what the provider said about the payment ref of
+// order number through ApplyPaymentEvent, as the lost webhook would have.
+// The event id is derived from the payment and the status, so however many
+// workers read it, it is applied once.
+func (s *Service) applyStatus(ctx context.Context, number, ref string, st payment.Status) error {
+	kind, ok := map[payment.Status]payment.EventKind{payment.StatusSucceeded: payment.EventSucceeded,
+		payment.StatusFailed: payment.EventFailed, payment.StatusCancelled: payment.EventCancelled}[st]
+	if !ok {
+		return nil
+	}
+	return s.ApplyPaymentEvent(ctx, payment.Event{Provider: s.provider.Name(), ID: "reconcile_" + string(st) + "_" + ref,
+		Type: "reconcile." + string(st), Kind: kind, PaymentRef: ref, OrderNumber: number})
+}
+
+// eachCheck calls settle for every order f lists, a page at a time and at
+// most maxChecks, and returns how many it settled. An order that fails is
+// logged and left for the next pass; the error is returned after the rest.
+func (s *Service) eachCheck(ctx context.Context, f PaymentCheckFilter, settle func(PaymentCheck) (bool, error)) (int, error) {
+	f.Limit = checkPage
+	n, seen, failed := 0, 0, 0
+	var first error
+	for seen < maxChecks {
+		list, err := s.store.FindPaymentChecks(ctx, f)
 		if err != nil {
 			return n, err
 		}
-		if !found {
+		for _, c := range list {
+			ok, err := settle(c)
+			if err != nil {
+				if ctx.Err() != nil {
+					return n, ctx.Err()
+				}
+				s.log.Warn("order: settle payment", "order", c.Number, "payment", c.PaymentRef, "err", err)
+				failed++
+				if first == nil {
+					first = err
+				}
+			}
+			if ok {
+				n++
+			}
+		}
+		seen += len(list)
+		if len(list) < f.Limit {
 			break
 		}
-		n++
+		f.AfterID = list[len(list)-1].OrderID
+	}
+	if first != nil {
+		return n, fmt.Errorf("order: %d of %d orders left for the next pass: %w", failed, seen, first)
 	}
 	return n, nil
 }
 
-// RunWorker expires unpaid reservations and retries unconfirmed refunds
-// every interval until ctx ends. Several instances may run it at once.
+// RunWorker settles payments with the provider (ReconcilePayments, every
+// Config.ReconcileInterval), expires unpaid reservations and retries
+// unconfirmed refunds every interval until ctx ends. Several instances may
+// run it at once.
 func (s *Service) RunWorker(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var reconciled time.Time
 	for {
+		if now := s.now(); now.Sub(reconciled) >= s.cfg.ReconcileInterval {
+			reconciled = now
+			if n, err := s.ReconcilePayments(ctx); err != nil && ctx.Err() == nil {
+				s.log.Error("order: reconcile payments", "settled", n, "err", err)
+			} else if n > 0 {
+				s.log.Info("order: payments reconciled", "count", n)
+			}
+		}
 		if n, err := s.ExpireReservations(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("order: expire reservations", "err", err)
+			s.log.Error("order: expire reservations", "expired", n, "err", err)
 		} else if n > 0 {
 			s.log.Info("order: reservations expired", "count", n)
 		}

@@ -470,14 +470,10 @@ func TestCancelPaidOrderRefundsAndReturnsStock(t *testing.T) {
 	ctx := context.Background()
 	p1, e1 := e.product(t, 10)
 	p2, _ := e.product(t, 10, e1)
-	o := e.checkout(t, 2, p1, p2)
-	for range 2 { // a double click on the test-card button pays once
-		if err := e.svc.ConfirmTestPayment(ctx, o.Number); err != nil {
-			t.Fatalf("ConfirmTestPayment: %v", err)
-		}
-	}
-	if got := e.reload(t, o.Number); got.Status != order.Paid {
-		t.Fatalf("status = %s after the test card, want paid", got.Status)
+	o := e.paidOrder(t, 2, p1, p2)
+	// a double click on the test-card button pays once
+	if err := e.svc.ConfirmTestPayment(ctx, o.Number); err != nil {
+		t.Fatalf("ConfirmTestPayment again: %v", err)
 	}
 	if n := e.count(t, `SELECT count(*) FROM order_events WHERE to_status = 'paid' AND sub_order_id IS NULL`); n != 1 {
 		t.Errorf("paid transitions = %d, want 1", n)
@@ -519,10 +515,7 @@ func TestCancelAfterShippingIsRefused(t *testing.T) {
 	ctx := context.Background()
 	p1, e1 := e.product(t, 10)
 	p2, _ := e.product(t, 10, e1)
-	o := e.checkout(t, 1, p1, p2)
-	if err := e.svc.ConfirmTestPayment(ctx, o.Number); err != nil {
-		t.Fatal(err)
-	}
+	o := e.paidOrder(t, 1, p1, p2)
 	e.exec(t, `UPDATE sub_orders SET status = 'shipped' WHERE id = $1`, o.SubOrders[0].ID)
 	wantCode(t, e.svc.Cancel(ctx, o.Number, buyerPhone), apperr.Conflict)
 	got := e.reload(t, o.Number)

@@ -4,6 +4,8 @@
 package order
 
 import (
+	"slices"
+
 	"github.com/dure-coop/dure/internal/apperr"
 )
 
@@ -32,7 +34,7 @@ var statusLabels = map[Status]string{
 func (s Status) Label() string { return statusLabels[s] }
 
 // CanTransition reports whether an order may move from s to next.
-func (s Status) CanTransition(next Status) bool { return contains(orderNext[s], next) }
+func (s Status) CanTransition(next Status) bool { return slices.Contains(orderNext[s], next) }
 
 // Transition returns apperr.Conflict when an order may not move from s to next.
 func (s Status) Transition(next Status) error {
@@ -72,7 +74,7 @@ var subLabels = map[SubStatus]string{
 func (s SubStatus) Label() string { return subLabels[s] }
 
 // CanTransition reports whether a sub-order may move from s to next.
-func (s SubStatus) CanTransition(next SubStatus) bool { return contains(subNext[s], next) }
+func (s SubStatus) CanTransition(next SubStatus) bool { return slices.Contains(subNext[s], next) }
 
 // Transition returns apperr.Conflict when a sub-order may not move from s to next.
 func (s SubStatus) Transition(next SubStatus) error {
@@ -85,12 +87,3 @@ func (s SubStatus) Transition(next SubStatus) error {
 // Cancellable reports whether a consumer may still cancel a sub-order in s
 // (nothing has shipped).
 func (s SubStatus) Cancellable() bool { return s.CanTransition(SubCancelled) }
-
-func contains[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}

@@ -22,10 +22,14 @@ type Status string
 
 // Provider-neutral payment states.
 const (
-	StatusPending   Status = "pending"   // created, waiting for the buyer or the card network
-	StatusSucceeded Status = "succeeded" // money taken
-	StatusFailed    Status = "failed"    // the last attempt failed; the buyer may retry
-	StatusCancelled Status = "cancelled"
+	StatusPending Status = "pending" // created, waiting for the buyer; nothing under way
+	// StatusProcessing: the buyer has confirmed and the outcome is not known
+	// yet (card authentication such as 3-D Secure, or the card network). It
+	// may still succeed, so its order must not be given up.
+	StatusProcessing Status = "processing"
+	StatusSucceeded  Status = "succeeded" // money taken
+	StatusFailed     Status = "failed"    // the last attempt failed; the buyer may retry
+	StatusCancelled  Status = "cancelled" // it can never take money
 )
 
 // Provider takes card payments and refunds them. Implementations make no
@@ -44,6 +48,13 @@ type Provider interface {
 	// Status re-reads a payment at the provider, for reconciliation when an
 	// event is doubtful or missing.
 	Status(ctx context.Context, ref string) (Status, error)
+	// Cancel makes the payment ref impossible to pay, with idempotencyKey,
+	// and returns its status afterwards: StatusCancelled when it is cancelled
+	// (now or before), otherwise the status that prevented it — above all
+	// StatusSucceeded when the money was taken first, or StatusProcessing.
+	// An error means the provider did not answer or refused for another
+	// reason; the payment's state is then unknown.
+	Cancel(ctx context.Context, ref, idempotencyKey string) (Status, error)
 }
 
 // EventKind is what a provider's event means for an order.
@@ -53,6 +64,7 @@ type EventKind string
 const (
 	EventSucceeded EventKind = "succeeded"
 	EventFailed    EventKind = "failed"
+	EventCancelled EventKind = "cancelled" // the payment can no longer be paid
 	EventOther     EventKind = "other"
 )
 

@@ -407,30 +407,44 @@ func (s *OrderStore) UpdateOrder(ctx context.Context, number string, ev *order.P
 	return true, nil
 }
 
-// UpdateExpiredOrder locks one pending order past its reservation, skipping
-// those other workers hold, and applies decide to it.
-func (s *OrderStore) UpdateExpiredOrder(ctx context.Context, decide func(*order.Order) (order.Change, error)) (bool, error) {
-	tx, err := s.pool.Begin(ctx)
+// FindPaymentChecks lists the orders of one kind whose payment the worker
+// must settle, with each one's latest payment, by order id.
+func (s *OrderStore) FindPaymentChecks(ctx context.Context, f order.PaymentCheckFilter) ([]order.PaymentCheck, error) {
+	var cond string
+	args := []any{f.AfterID, f.Limit}
+	switch f.Kind {
+	case order.CheckExpired:
+		cond = `o.status = 'pending_payment' AND o.reserved_until < now()`
+	case order.CheckAwaiting:
+		cond = `o.status = 'pending_payment' AND o.reserved_until >= now()
+			AND o.created_at < now() - make_interval(secs => $3) AND p.provider_ref IS NOT NULL`
+		args = append(args, f.OlderThan.Seconds())
+	case order.CheckCancelled:
+		cond = `o.status = 'cancelled' AND o.cancelled_at > now() - make_interval(secs => $3)
+			AND p.provider_ref IS NOT NULL AND p.status IN ('created', 'failed')`
+		args = append(args, f.Within.Seconds())
+	default:
+		return nil, fmt.Errorf("postgres: payment checks: unknown kind %d", f.Kind)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT o.id, o.number, o.reserved_until, coalesce(p.provider, ''),
+			coalesce(p.provider_ref, '')
+		FROM orders o
+		LEFT JOIN LATERAL (SELECT provider, provider_ref, status FROM payments
+			WHERE order_id = o.id ORDER BY id DESC LIMIT 1) p ON true
+		WHERE o.id > $1 AND `+cond+`
+		ORDER BY o.id LIMIT $2`, args...)
 	if err != nil {
-		return false, fmt.Errorf("postgres: expire order: begin: %w", err)
+		return nil, fmt.Errorf("postgres: payment checks: %w", err)
 	}
-	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	var id int64
-	err = tx.QueryRow(ctx, `SELECT id FROM orders WHERE status = 'pending_payment' AND reserved_until < now()
-		ORDER BY reserved_until LIMIT 1 FOR UPDATE SKIP LOCKED`).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return false, nil
-	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (order.PaymentCheck, error) {
+		var c order.PaymentCheck
+		err := r.Scan(&c.OrderID, &c.Number, &c.ReservedUntil, &c.Provider, &c.PaymentRef)
+		return c, err
+	})
 	if err != nil {
-		return false, fmt.Errorf("postgres: expire order: claim: %w", err)
+		return nil, fmt.Errorf("postgres: payment checks: %w", err)
 	}
-	if err := s.apply(ctx, tx, id, decide); err != nil {
-		return false, err
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return false, fmt.Errorf("postgres: expire order: commit: %w", err)
-	}
-	return true, nil
+	return list, nil
 }
 
 // statusTimes names the timestamp column each status sets.

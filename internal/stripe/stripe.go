@@ -124,13 +124,75 @@ func (p *Provider) Refund(ctx context.Context, ref string, amount int64, idempot
 
 // Status re-reads the PaymentIntent ref.
 func (p *Provider) Status(ctx context.Context, ref string) (payment.Status, error) {
+	pi, err := p.get(ctx, ref)
+	if err != nil {
+		return "", err
+	}
+	return status(pi), nil
+}
+
+// Cancel cancels the PaymentIntent ref with idempotencyKey. Stripe answers
+// 200 only when the PaymentIntent is cancelled. When it refuses because of
+// the PaymentIntent's state (it succeeded, is processing, or was cancelled
+// before), the PaymentIntent is read again and the state that prevented it
+// returned.
+//
+// Stripe replays its first answer to a key for 24 hours, refusals included:
+// a key refused while the PaymentIntent was processing would be refused
+// again after a failed attempt made it cancellable. So when the PaymentIntent
+// read again is cancellable, the cancellation is sent once more under a key
+// derived from idempotencyKey and that state.
+func (p *Provider) Cancel(ctx context.Context, ref, idempotencyKey string) (payment.Status, error) {
+	key := idempotencyKey
+	for try := 0; ; try++ {
+		refused, err := p.cancel(ctx, ref, key)
+		if err != nil {
+			return "", err
+		}
+		if !refused {
+			return payment.StatusCancelled, nil
+		}
+		pi, err := p.get(ctx, ref)
+		if err != nil {
+			return "", err
+		}
+		switch pi.Status {
+		case stripego.PaymentIntentStatusRequiresPaymentMethod, stripego.PaymentIntentStatusRequiresConfirmation,
+			stripego.PaymentIntentStatusRequiresAction:
+			if try == 0 {
+				key = idempotencyKey + "-" + string(pi.Status)
+				continue
+			}
+		}
+		return status(pi), nil
+	}
+}
+
+// cancel asks Stripe to cancel the PaymentIntent ref; refused is true when
+// Stripe refused because of the PaymentIntent's state.
+func (p *Provider) cancel(ctx context.Context, ref, idempotencyKey string) (refused bool, err error) {
+	params := &stripego.PaymentIntentCancelParams{}
+	params.Context = ctx
+	params.SetIdempotencyKey(idempotencyKey)
+	_, err = p.api.PaymentIntents.Cancel(ref, params)
+	var se *stripego.Error
+	if errors.As(err, &se) && se.Code == stripego.ErrorCodePaymentIntentUnexpectedState {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("stripe: cancel payment intent %s: %w", ref, err)
+	}
+	return false, nil
+}
+
+func (p *Provider) get(ctx context.Context, ref string) (*stripego.PaymentIntent, error) {
 	params := &stripego.PaymentIntentParams{}
 	params.Context = ctx
 	pi, err := p.api.PaymentIntents.Get(ref, params)
 	if err != nil {
-		return "", fmt.Errorf("stripe: get payment intent %s: %w", ref, err)
+		return nil, fmt.Errorf("stripe: get payment intent %s: %w", ref, err)
 	}
-	return status(pi), nil
+	return pi, nil
 }
 
 func status(pi *stripego.PaymentIntent) payment.Status {
@@ -139,6 +201,9 @@ func status(pi *stripego.PaymentIntent) payment.Status {
 		return payment.StatusSucceeded
 	case stripego.PaymentIntentStatusCanceled:
 		return payment.StatusCancelled
+	case stripego.PaymentIntentStatusProcessing, stripego.PaymentIntentStatusRequiresAction,
+		stripego.PaymentIntentStatusRequiresCapture:
+		return payment.StatusProcessing
 	case stripego.PaymentIntentStatusRequiresPaymentMethod:
 		if pi.LastPaymentError != nil {
 			return payment.StatusFailed
@@ -179,6 +244,8 @@ func (p *Provider) VerifyWebhook(payload []byte, signature string) (payment.Even
 		out.Kind = payment.EventSucceeded
 	case "payment_intent.payment_failed":
 		out.Kind = payment.EventFailed
+	case "payment_intent.canceled":
+		out.Kind = payment.EventCancelled
 	}
 	if out.Kind != payment.EventOther {
 		if ev.Data == nil {
