@@ -50,7 +50,11 @@ type Store interface {
 // Catalog is what the cart needs from the catalogue: the current state of the
 // products it holds, with their enterprises and options.
 type Catalog interface {
-	// FindProductsByIDs returns the active products among ids (others are
-	// simply absent), each with Enterprise and Options filled.
-	FindProductsByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error)
+	// FindCartProducts returns the active products of active enterprises
+	// among ids (others are simply absent; ids may repeat), read together.
+	// Each has what a cart shows and an order snapshots: ID, EnterpriseID,
+	// Kind, Name, TaxType, ConsumerPrice, Stock, Status, Options, and an
+	// Enterprise with ID, Name, Type, CertNumber, CertValidUntil,
+	// BusinessNumber, Region and Shipping; other fields may be empty.
+	FindCartProducts(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error)
 }

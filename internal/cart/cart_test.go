@@ -3,6 +3,8 @@ package cart_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/testutil"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -236,5 +239,220 @@ func TestCartSurvivesRedisRestart(t *testing.T) {
 	}
 	if len(lines) != 1 || lines[0].Quantity != 3 {
 		t.Fatalf("cart after restart = %+v, want the line with 3", lines)
+	}
+}
+
+// optionProduct finds an active option (stock 5 to 500) of an active product.
+func (e *env) optionProduct(t *testing.T) cart.Key {
+	t.Helper()
+	var k cart.Key
+	err := e.pool.QueryRow(context.Background(), `SELECT o.product_id, o.id FROM product_options o
+		JOIN products p ON p.id = o.product_id JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE p.status = 'active' AND e.status = 'active' AND o.stock BETWEEN 5 AND 500
+		ORDER BY o.id LIMIT 1`).Scan(&k.ProductID, &k.OptionID)
+	if err != nil {
+		t.Fatalf("no product with options in the demo catalogue: %v", err)
+	}
+	return k
+}
+
+// twinCarts fills two carts alike (lines of several enterprises and an
+// option), then changes the catalogue under them so that the next view has
+// something to say: a price up, a line sold out, a product no longer sold.
+// It returns the carts, the key of a line still orderable, and a product in
+// stock that neither holds.
+func (e *env) twinCarts(t *testing.T) (a, b string, held cart.Key, fresh int64) {
+	t.Helper()
+	ctx := context.Background()
+	a, b = testutil.Name("a"), testutil.Name("b")
+	p1, e1, _ := e.product(t, "goods")
+	p2, e2, _ := e.product(t, "goods", e1)
+	p3, e3, _ := e.product(t, "goods", e1, e2)
+	p4, _, _ := e.product(t, "goods", e1, e2, e3)
+	opt := e.optionProduct(t)
+	for _, id := range []string{a, b} {
+		for _, k := range []cart.Key{{ProductID: p1}, {ProductID: p2}, {ProductID: p3}, opt} {
+			if err := e.svc.Add(ctx, id, k, 2); err != nil {
+				t.Fatalf("Add(%v): %v", k, err)
+			}
+		}
+	}
+	for _, u := range []struct {
+		sql string
+		id  int64
+	}{
+		{`UPDATE products SET consumer_price = consumer_price + 1000 WHERE id = $1`, p1},
+		{`UPDATE products SET stock = 0 WHERE id = $1`, p2},
+		{`UPDATE products SET status = 'hidden' WHERE id = $1`, p3},
+	} {
+		if _, err := e.pool.Exec(ctx, u.sql, u.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b, opt, p4
+}
+
+// TestChangeViewIsTheViewAfterTheChange checks that AddView and
+// SetQuantityView answer exactly what Add or SetQuantity followed by View
+// answer, notices included, and leave the cart as they leave it.
+func TestChangeViewIsTheViewAfterTheChange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	a, b, held, fresh := e.twinCarts(t)
+	steps := []struct {
+		name   string
+		change func(cartID string) error
+		view   func(cartID string) (*cart.View, error)
+	}{
+		{"add a new line",
+			func(id string) error { return e.svc.Add(ctx, id, cart.Key{ProductID: fresh}, 3) },
+			func(id string) (*cart.View, error) { return e.svc.AddView(ctx, id, cart.Key{ProductID: fresh}, 3, "") }},
+		{"add to a line, remote postcode",
+			func(id string) error { return e.svc.Add(ctx, id, held, 1) },
+			func(id string) (*cart.View, error) { return e.svc.AddView(ctx, id, held, 1, "63000") }},
+		{"set a quantity",
+			func(id string) error { return e.svc.SetQuantity(ctx, id, cart.Key{ProductID: fresh}, 5) },
+			func(id string) (*cart.View, error) {
+				return e.svc.SetQuantityView(ctx, id, cart.Key{ProductID: fresh}, 5, "")
+			}},
+		{"set a quantity to 0",
+			func(id string) error { return e.svc.SetQuantity(ctx, id, held, 0) },
+			func(id string) (*cart.View, error) { return e.svc.SetQuantityView(ctx, id, held, 0, "") }},
+	}
+	for i, st := range steps {
+		postcode := ""
+		if i == 1 {
+			postcode = "63000"
+		}
+		if err := st.change(a); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		want, err := e.svc.View(ctx, a, postcode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.view(b)
+		if err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		if i == 0 && (len(got.Notices) == 0 || !got.Blocked) {
+			t.Errorf("%s: the first answer says nothing of the catalogue's changes: %+v", st.name, got)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the answer differs from the view after the change:\n got %s\nwant %s", st.name, describe(got), describe(want))
+		}
+		// The notices were said once by both: the carts are alike again.
+		va, err := e.svc.View(ctx, a, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		vb, err := e.svc.View(ctx, b, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(va, vb) {
+			t.Errorf("%s: the carts differ after the change:\n got %s\nwant %s", st.name, describe(vb), describe(va))
+		}
+	}
+}
+
+// describe prints what a view says, for failures.
+func describe(v *cart.View) string {
+	s := fmt.Sprintf("notices %q blocked %v total %d;", v.Notices, v.Blocked, v.Price.Total)
+	for _, l := range v.Lines {
+		s += fmt.Sprintf(" [%d-%d ×%d %d원 %q]", l.ProductID, l.OptionID, l.Quantity, l.UnitPrice, l.Notice)
+	}
+	return s
+}
+
+// TestChangeViewRejectsBadInputAndChangesNothing runs the refusals of Add
+// and SetQuantity through AddView and SetQuantityView.
+func TestChangeViewRejectsBadInputAndChangesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	id := testutil.Name("c")
+	p, _, stock := e.product(t, "goods")
+	if err := e.svc.Add(ctx, id, cart.Key{ProductID: p}, 1); err != nil {
+		t.Fatal(err)
+	}
+	opt := e.optionProduct(t)
+	before, err := e.store.Lines(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		key  cart.Key
+		qty  int
+		set  bool // SetQuantityView rather than AddView
+		code string
+	}{
+		{"zero", cart.Key{ProductID: p}, 0, false, apperr.Invalid},
+		{"absurd", cart.Key{ProductID: p}, 1_000_000, false, apperr.Invalid},
+		{"over stock", cart.Key{ProductID: p}, stock, false, apperr.Invalid}, // 1 already in the cart
+		{"unknown product", cart.Key{ProductID: 987654321}, 1, false, apperr.NotFound},
+		{"option missing", cart.Key{ProductID: opt.ProductID}, 1, false, apperr.Invalid},
+		{"foreign option", cart.Key{ProductID: p, OptionID: opt.OptionID}, 1, false, apperr.Invalid},
+		{"bad key", cart.Key{ProductID: -1}, 1, false, apperr.Invalid},
+		{"set negative", cart.Key{ProductID: p}, -1, true, apperr.Invalid},
+		{"set absurd", cart.Key{ProductID: p}, cart.MaxQuantity + 1, true, apperr.Invalid},
+		{"set over stock", cart.Key{ProductID: p}, stock + 1, true, apperr.Invalid},
+		{"set unknown product", cart.Key{ProductID: 987654321}, 1, true, apperr.NotFound},
+	}
+	for _, tt := range tests {
+		var v *cart.View
+		if tt.set {
+			v, err = e.svc.SetQuantityView(ctx, id, tt.key, tt.qty, "")
+		} else {
+			v, err = e.svc.AddView(ctx, id, tt.key, tt.qty, "")
+		}
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Code != tt.code || ae.Message == "" || v != nil {
+			t.Errorf("%s: = %v, %v; want no view and %s with a message", tt.name, v, err, tt.code)
+		}
+	}
+	after, err := e.store.Lines(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(after, before) {
+		t.Fatalf("cart after bad input = %+v, want %+v", after, before)
+	}
+}
+
+// TestCartHoldsAtMostMaxLines fills a cart to MaxLines: a new line is then
+// refused, while a line already held can still grow.
+func TestCartHoldsAtMostMaxLines(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	id := testutil.Name("c")
+	rows, err := e.pool.Query(ctx, `SELECT p.id FROM products p JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE p.status = 'active' AND e.status = 'active' AND p.stock >= 5
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
+		ORDER BY p.id LIMIT $1`, cart.MaxLines+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) != cart.MaxLines+1 {
+		t.Fatalf("%d products, %v; want %d", len(ids), err, cart.MaxLines+1)
+	}
+	for _, p := range ids[:cart.MaxLines] {
+		if err := e.svc.Add(ctx, id, cart.Key{ProductID: p}, 1); err != nil {
+			t.Fatalf("Add(%d): %v", p, err)
+		}
+	}
+	if _, err := e.svc.AddView(ctx, id, cart.Key{ProductID: ids[cart.MaxLines]}, 1, ""); apperr.Code(err) != apperr.Invalid {
+		t.Errorf("adding line %d = %v, want Invalid", cart.MaxLines+1, err)
+	}
+	v, err := e.svc.AddView(ctx, id, cart.Key{ProductID: ids[0]}, 1, "")
+	if err != nil {
+		t.Fatalf("adding to a line of a full cart: %v", err)
+	}
+	if len(v.Lines) != cart.MaxLines {
+		t.Errorf("view of the full cart has %d lines, want %d", len(v.Lines), cart.MaxLines)
 	}
 }

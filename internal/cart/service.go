@@ -1,9 +1,10 @@
 package cart
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
@@ -90,17 +91,33 @@ func (s *Service) View(ctx context.Context, cartID string, postcode string) (*Vi
 	if err != nil {
 		return nil, err
 	}
-	v := &View{}
 	if len(lines) == 0 {
-		return v, nil
+		return &View{}, nil
 	}
-	ids := make([]int64, 0, len(lines))
+	products, err := s.catalog.FindCartProducts(ctx, productIDs(lines))
+	if err != nil {
+		return nil, err
+	}
+	return s.view(ctx, cartID, lines, products, postcode)
+}
+
+// productIDs lists the products of lines, and extra.
+func productIDs(lines []Line, extra ...int64) []int64 {
+	ids := make([]int64, 0, len(lines)+len(extra))
 	for _, l := range lines {
 		ids = append(ids, l.ProductID)
 	}
-	products, err := s.catalog.FindProductsByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
+	return append(ids, extra...)
+}
+
+// view prices lines, the cart as it is in the store, against products, read
+// from the catalogue for all of them. Lines no longer sold are removed from
+// the store and a changed price is remembered as seen, so that each is said
+// once.
+func (s *Service) view(ctx context.Context, cartID string, lines []Line, products map[int64]*catalog.Product, postcode string) (*View, error) {
+	v := &View{}
+	if len(lines) == 0 {
+		return v, nil
 	}
 	for _, l := range lines {
 		p, price, stock, optName, ok := resolve(products, l.Key)
@@ -135,15 +152,24 @@ func (s *Service) View(ctx context.Context, cartID string, postcode string) (*Vi
 		v.Blocked = v.Blocked || !vl.Orderable
 		v.Lines = append(v.Lines, vl)
 	}
-	sort.SliceStable(v.Lines, func(i, j int) bool {
-		a, b := v.Lines[i].Product, v.Lines[j].Product
-		if a.EnterpriseID != b.EnterpriseID {
-			return a.Enterprise.Name < b.Enterprise.Name
+	// A total order, so that the view does not depend on the order the lines
+	// came in: by enterprise, then product name, then key.
+	slices.SortFunc(v.Lines, func(a, b ViewLine) int {
+		pa, pb := a.Product, b.Product
+		if pa.EnterpriseID != pb.EnterpriseID {
+			return cmp.Or(cmp.Compare(pa.Enterprise.Name, pb.Enterprise.Name), cmp.Compare(pa.EnterpriseID, pb.EnterpriseID))
 		}
-		return a.Name < b.Name
+		return cmp.Or(cmp.Compare(pa.Name, pb.Name), cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.OptionID, b.OptionID))
 	})
 	v.Price = order.Price(v.Items(), postcode)
 	return v, nil
+}
+
+// answer says whether a change answers the cart as View would right after
+// it, and for which postcode.
+type answer struct {
+	view     bool
+	postcode string
 }
 
 // Add puts quantity more of a product (option) into the cart. It returns
@@ -151,12 +177,25 @@ func (s *Service) View(ctx context.Context, cartID string, postcode string) (*Vi
 // product is not sold, an option is needed or unknown, or stock is short; the
 // cart is then unchanged.
 func (s *Service) Add(ctx context.Context, cartID string, k Key, quantity int) error {
+	_, err := s.add(ctx, cartID, k, quantity, answer{})
+	return err
+}
+
+// AddView is Add answering the cart as View(ctx, cartID, postcode) would
+// right after it, built from the reads the add makes anyway: the cart's
+// lines once, and the products of all of them with the added one in one
+// catalogue call.
+func (s *Service) AddView(ctx context.Context, cartID string, k Key, quantity int, postcode string) (*View, error) {
+	return s.add(ctx, cartID, k, quantity, answer{view: true, postcode: postcode})
+}
+
+func (s *Service) add(ctx context.Context, cartID string, k Key, quantity int, a answer) (*View, error) {
 	if quantity < 1 || quantity > MaxQuantity {
-		return apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
+		return nil, apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
 	}
 	lines, err := s.store.Lines(ctx, cartID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	have := 0
 	for _, l := range lines {
@@ -165,9 +204,9 @@ func (s *Service) Add(ctx context.Context, cartID string, k Key, quantity int) e
 		}
 	}
 	if have == 0 && len(lines) >= MaxLines {
-		return apperr.Errorf(apperr.Invalid, "장바구니에는 %d종류까지 담을 수 있습니다.", MaxLines)
+		return nil, apperr.Errorf(apperr.Invalid, "장바구니에는 %d종류까지 담을 수 있습니다.", MaxLines)
 	}
-	return s.set(ctx, cartID, k, have+quantity)
+	return s.set(ctx, cartID, lines, k, have+quantity, a)
 }
 
 // SetQuantity changes a line's quantity; 0 removes the line.
@@ -178,34 +217,81 @@ func (s *Service) SetQuantity(ctx context.Context, cartID string, k Key, quantit
 	if quantity < 0 || quantity > MaxQuantity {
 		return apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
 	}
-	return s.set(ctx, cartID, k, quantity)
+	_, err := s.set(ctx, cartID, nil, k, quantity, answer{})
+	return err
 }
 
-func (s *Service) set(ctx context.Context, cartID string, k Key, quantity int) error {
+// SetQuantityView is SetQuantity answering the cart as View(ctx, cartID,
+// postcode) would right after it, built from the reads the change makes.
+func (s *Service) SetQuantityView(ctx context.Context, cartID string, k Key, quantity int, postcode string) (*View, error) {
+	if quantity == 0 {
+		if err := s.store.Remove(ctx, cartID, k); err != nil {
+			return nil, err
+		}
+		return s.View(ctx, cartID, postcode)
+	}
+	if quantity < 0 || quantity > MaxQuantity {
+		return nil, apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
+	}
+	lines, err := s.store.Lines(ctx, cartID)
+	if err != nil {
+		return nil, err
+	}
+	return s.set(ctx, cartID, lines, k, quantity, answer{view: true, postcode: postcode})
+}
+
+// set checks k at quantity against the catalogue and writes the line. When a
+// asks for the view, lines is the cart as read before the change: the
+// products of its lines are read in the same catalogue call, and the view is
+// built from them with the line just written.
+func (s *Service) set(ctx context.Context, cartID string, lines []Line, k Key, quantity int, a answer) (*View, error) {
 	if k.ProductID <= 0 || k.OptionID < 0 {
-		return apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
+		return nil, apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
 	}
 	if quantity > MaxQuantity {
-		return apperr.Errorf(apperr.Invalid, "한 상품은 %d개까지 담을 수 있습니다.", MaxQuantity)
+		return nil, apperr.Errorf(apperr.Invalid, "한 상품은 %d개까지 담을 수 있습니다.", MaxQuantity)
 	}
-	products, err := s.catalog.FindProductsByIDs(ctx, []int64{k.ProductID})
+	ids := []int64{k.ProductID}
+	if a.view {
+		ids = productIDs(lines, k.ProductID)
+	}
+	products, err := s.catalog.FindCartProducts(ctx, ids)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p, price, stock, _, ok := resolve(products, k)
 	switch {
 	case p == nil:
-		return apperr.Errorf(apperr.NotFound, "판매 중인 상품이 아닙니다.")
+		return nil, apperr.Errorf(apperr.NotFound, "판매 중인 상품이 아닙니다.")
 	case !ok && k.OptionID == 0:
-		return apperr.Errorf(apperr.Invalid, "옵션을 선택해 주세요.")
+		return nil, apperr.Errorf(apperr.Invalid, "옵션을 선택해 주세요.")
 	case !ok:
-		return apperr.Errorf(apperr.Invalid, "선택한 옵션을 찾을 수 없습니다.")
+		return nil, apperr.Errorf(apperr.Invalid, "선택한 옵션을 찾을 수 없습니다.")
 	case stock <= 0:
-		return apperr.Errorf(apperr.Invalid, "'%s'은(는) 품절되었습니다.", p.Name)
+		return nil, apperr.Errorf(apperr.Invalid, "'%s'은(는) 품절되었습니다.", p.Name)
 	case quantity > stock:
-		return apperr.Errorf(apperr.Invalid, "'%s'의 재고가 %d개 남아 있어 %d개까지 담을 수 있습니다.", p.Name, stock, stock)
+		return nil, apperr.Errorf(apperr.Invalid, "'%s'의 재고가 %d개 남아 있어 %d개까지 담을 수 있습니다.", p.Name, stock, stock)
 	}
-	return s.store.Put(ctx, cartID, Line{Key: k, Quantity: quantity, PriceAtAdd: price})
+	l := Line{Key: k, Quantity: quantity, PriceAtAdd: price}
+	if err := s.store.Put(ctx, cartID, l); err != nil {
+		return nil, err
+	}
+	if !a.view {
+		return nil, nil
+	}
+	return s.view(ctx, cartID, withLine(lines, l), products, a.postcode)
+}
+
+// withLine returns lines with l in place of the line of the same key, or
+// added.
+func withLine(lines []Line, l Line) []Line {
+	for i := range lines {
+		if lines[i].Key == l.Key {
+			lines[i] = l
+			return lines
+		}
+	}
+	return append(lines, l)
 }
 
 // Remove deletes a line.

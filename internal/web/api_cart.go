@@ -62,16 +62,33 @@ func (s *server) apiCart(c *fiber.Ctx) error {
 
 // apiCartView answers cart id (none: an empty cart) with status.
 func (s *server) apiCartView(c *fiber.Ctx, id string, status int) error {
-	out := apiCart{Lines: []apiCartLine{}, Parts: []apiCartPart{}, Notices: []string{}, Currency: currency}
+	var v *cart.View
 	if id != "" {
-		postcode := c.Query("postcode")
-		if len(postcode) > 10 {
-			return apperr.Errorf(apperr.Invalid, "우편번호가 올바르지 않습니다.")
-		}
-		v, err := s.Carts.View(c.UserContext(), id, postcode)
+		postcode, err := cartPostcode(c)
 		if err != nil {
 			return err
 		}
+		if v, err = s.Carts.View(c.UserContext(), id, postcode); err != nil {
+			return err
+		}
+	}
+	return writeCart(c, v, status)
+}
+
+// cartPostcode reads ?postcode=, which prices the remote-area surcharge where
+// it applies.
+func cartPostcode(c *fiber.Ctx) (string, error) {
+	postcode := c.Query("postcode")
+	if len(postcode) > 10 {
+		return "", apperr.Errorf(apperr.Invalid, "우편번호가 올바르지 않습니다.")
+	}
+	return postcode, nil
+}
+
+// writeCart answers v (nil: an empty cart) with status.
+func writeCart(c *fiber.Ctx, v *cart.View, status int) error {
+	out := apiCart{Lines: []apiCartLine{}, Parts: []apiCartPart{}, Notices: []string{}, Currency: currency}
+	if v != nil {
 		for _, l := range v.Lines {
 			al := apiCartLine{Key: lineKey(l.Key), ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
 				OptionName: l.OptionName, UnitPrice: l.UnitPrice, Quantity: l.Quantity, LineTotal: l.LineTotal(),
@@ -125,14 +142,19 @@ func (s *server) apiCartAdd(c *fiber.Ctx) error {
 	if in.ProductID <= 0 || in.ProductID > maxID || in.OptionID < 0 || in.OptionID > maxID {
 		return apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
 	}
+	postcode, err := cartPostcode(c)
+	if err != nil {
+		return err
+	}
 	id, err := s.cartID(c, true)
 	if err != nil {
 		return err
 	}
-	if err := s.Carts.Add(c.UserContext(), id, cart.Key{ProductID: in.ProductID, OptionID: in.OptionID}, *in.Quantity); err != nil {
+	v, err := s.Carts.AddView(c.UserContext(), id, cart.Key{ProductID: in.ProductID, OptionID: in.OptionID}, *in.Quantity, postcode)
+	if err != nil {
 		return err
 	}
-	return s.apiCartView(c, id, fiber.StatusCreated)
+	return writeCart(c, v, fiber.StatusCreated)
 }
 
 // apiCartUpdate sets a line's {quantity}; 0 removes it.
@@ -145,14 +167,19 @@ func (s *server) apiCartUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	postcode, err := cartPostcode(c)
+	if err != nil {
+		return err
+	}
 	id, err := s.cartID(c, true)
 	if err != nil {
 		return err
 	}
-	if err := s.Carts.SetQuantity(c.UserContext(), id, k, *in.Quantity); err != nil {
+	v, err := s.Carts.SetQuantityView(c.UserContext(), id, k, *in.Quantity, postcode)
+	if err != nil {
 		return err
 	}
-	return s.apiCartView(c, id, fiber.StatusOK)
+	return writeCart(c, v, fiber.StatusOK)
 }
 
 // apiCartRemove deletes a line.
