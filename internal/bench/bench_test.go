@@ -78,6 +78,12 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("%s (%d workers): %d requests, %d errors; first: %s", r.Scenario, r.Workers, r.Requests, r.Errors, r.FirstError)
 		}
 	}
+	// The product page costs the server and PostgreSQL CPU, and /proc says so.
+	for _, r := range rep.Rows {
+		if r.Scenario == "product page /p/:id" && (r.ServerCPU <= 0 || r.ServicesCPU <= 0) {
+			t.Errorf("%s (%d workers): CPU per request server %v, services %v; want both measured", r.Scenario, r.Workers, r.ServerCPU, r.ServicesCPU)
+		}
+	}
 	md := rep.Markdown()
 	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", "meilisearch direct", "Peak server RSS"} {
 		if !strings.Contains(md, want) {

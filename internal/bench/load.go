@@ -48,6 +48,8 @@ type LoadConfig struct {
 	CheckoutWorkers int
 	// Progress receives one line per finished scenario (may be nil).
 	Progress io.Writer
+	// ServerPID is the server's process, whose CPU each row reports (0: none).
+	ServerPID int
 	// Profile, if set, is called as each loaded (more than one worker) HTTP
 	// scenario starts; it profiles the server for that scenario's duration.
 	Profile func(scenario string, d time.Duration)
@@ -65,6 +67,10 @@ type Row struct {
 	Rate          float64
 	P50, P95, P99 time.Duration
 	Errors        uint64
+	// ServerCPU and ServicesCPU are the CPU time per request (or iteration)
+	// of the server and of PostgreSQL, Redis and Meilisearch together,
+	// measured from /proc over the scenario (the load generator excluded).
+	ServerCPU, ServicesCPU time.Duration
 	// FirstError describes one failure, for the report.
 	FirstError string
 	// Note says how the scenario was driven.
@@ -101,10 +107,19 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 	pick := func(ids []int64) int64 { return ids[rng.IntN(len(ids))] }
 
 	var rows []Row
-	add := func(r Row) {
+	// add records a scenario run by f, with the CPU it cost the serving side.
+	add := func(f func() Row) {
+		before := sampleCPU(cfg.ServerPID)
+		r := f()
+		after := sampleCPU(cfg.ServerPID)
+		if r.Requests > 0 {
+			r.ServerCPU = (after.server - before.server) / time.Duration(r.Requests)
+			r.ServicesCPU = (after.services - before.services) / time.Duration(r.Requests)
+		}
 		rows = append(rows, r)
 		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, "bench: %-34s %3d workers %9.0f req/s  p50 %-8s p99 %-8s errors %d\n", r.Scenario, r.Workers, r.Rate, ms(r.P50), ms(r.P99), r.Errors)
+			fmt.Fprintf(cfg.Progress, "bench: %-34s %3d workers %9.0f req/s  p50 %-8s p99 %-8s errors %d  CPU/req %v + %v\n",
+				r.Scenario, r.Workers, r.Rate, ms(r.P50), ms(r.P99), r.Errors, r.ServerCPU.Round(time.Microsecond), r.ServicesCPU.Round(time.Microsecond))
 		}
 	}
 	get := func(paths []string) []vegeta.Target {
@@ -157,24 +172,42 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		c := cfg
 		c.Workers = w
 		meili := meiliFloor(c, bodies)
-		add(hammer("meilisearch direct (same requests)", w, c.Duration, meili,
-			"the Meilisearch requests the app sends for each search (the merge window in parallel, then the page's documents), sent as the app sends them; custom loop"))
-		add(attack("search page /search", "meilisearch direct (same requests)", c, get(searchPages), nil))
-		add(attack("search API /api/v1/search", "meilisearch direct (same requests)", c, get(searchAPI), nil))
-		add(attack("product page /p/:id", "hello world /bench/hello", c, get(productPages), nil))
+		add(func() Row {
+			return hammer("meilisearch direct (same requests)", w, c.Duration, meili,
+				"the Meilisearch requests the app sends for each search (the merge window in parallel, then the page's documents), sent as the app sends them; custom loop")
+		})
+		add(func() Row {
+			return attack("search page /search", "meilisearch direct (same requests)", c, get(searchPages), nil)
+		})
+		add(func() Row {
+			return attack("search API /api/v1/search", "meilisearch direct (same requests)", c, get(searchAPI), nil)
+		})
+		add(func() Row {
+			return attack("product page /p/:id", "hello world /bench/hello", c, get(productPages), nil)
+		})
 		if w > 1 {
-			add(attack("category page /c/:slug", "hello world /bench/hello", c, get(categoryPages), nil))
-			add(attack("product API /api/v1/products/:id", "hello world /bench/hello", c, get(productAPI), nil))
+			add(func() Row {
+				return attack("category page /c/:slug", "hello world /bench/hello", c, get(categoryPages), nil)
+			})
+			add(func() Row {
+				return attack("product API /api/v1/products/:id", "hello world /bench/hello", c, get(productAPI), nil)
+			})
 		}
-		add(attack("hello world /bench/hello", "", c, get([]string{"/bench/hello"}), nil))
-		add(attack("cart add POST /api/v1/cart/items", "redis direct HSET+EXPIRE", c, carts, checkCartAdd))
-		add(hammer("redis direct HSET+EXPIRE", w, c.Duration, rfloor,
-			"MULTI HSET EXPIRE EXEC pipeline as the cart store writes a line; go-redis, custom loop"))
+		add(func() Row { return attack("hello world /bench/hello", "", c, get([]string{"/bench/hello"}), nil) })
+		add(func() Row {
+			return attack("cart add POST /api/v1/cart/items", "redis direct HSET+EXPIRE", c, carts, checkCartAdd)
+		})
+		add(func() Row {
+			return hammer("redis direct HSET+EXPIRE", w, c.Duration, rfloor,
+				"MULTI HSET EXPIRE EXEC pipeline as the cart store writes a line; go-redis, custom loop")
+		})
 	}
 
 	co := newCheckout(base, fx.cartable)
-	add(hammer("checkout (full flow, stripe-mock)", cfg.CheckoutWorkers, cfg.Duration, co.run,
-		"per iteration: cart add, GET /checkout, POST /checkout, GET pay page, POST pay/test (stripe-mock); custom loop, one source IP per buyer"))
+	add(func() Row {
+		return hammer("checkout (full flow, stripe-mock)", cfg.CheckoutWorkers, cfg.Duration, co.run,
+			"per iteration: cart add, GET /checkout, POST /checkout, GET pay page, POST pay/test (stripe-mock); custom loop, one source IP per buyer")
+	})
 	return rows, nil
 }
 

@@ -199,7 +199,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	rep.Rows, err = Load(ctx, LoadConfig{BaseURL: base, DatabaseURL: cfg.DatabaseURL, MeiliURL: cfg.MeiliURL,
 		MeiliKey: cfg.MeiliKey, MeiliIndex: cfg.MeiliIndex, RedisURL: cfg.RedisURL, Duration: cfg.Duration,
-		Workers: cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile})
+		Workers: cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
+		ServerPID: serve.Process.Pid})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,69 @@
+package bench
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// clockTick is the unit of utime/stime in /proc/<pid>/stat (USER_HZ, 100 on
+// Linux for every architecture Go runs the benchmark on).
+const clockTick = 10 * time.Millisecond
+
+// serviceNames are the processes, besides the server, that a request costs
+// CPU in (by /proc/<pid>/comm).
+var serviceNames = map[string]bool{"postgres": true, "redis-server": true, "meilisearch": true}
+
+// cpuSample is the CPU time (user + system) used so far by the server and by
+// the services it calls. The load generator shares the machine; leaving its
+// CPU out tells what a request costs the serving side, and so what the
+// machine could serve with the load generator elsewhere.
+type cpuSample struct {
+	server, services time.Duration
+}
+
+// sampleCPU reads /proc for the server's pid and every service process.
+// Processes it cannot read (gone, or no /proc) count as zero.
+func sampleCPU(serverPID int) cpuSample {
+	var s cpuSample
+	if serverPID > 0 {
+		s.server, _ = procCPU(filepath.Join("/proc", strconv.Itoa(serverPID), "stat"))
+	}
+	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, path := range stats {
+		comm, err := os.ReadFile(filepath.Join(filepath.Dir(path), "comm"))
+		if err != nil || !serviceNames[string(bytes.TrimSpace(comm))] {
+			continue
+		}
+		if d, ok := procCPU(path); ok {
+			s.services += d
+		}
+	}
+	return s
+}
+
+// procCPU returns utime + stime from a /proc/<pid>/stat file.
+func procCPU(path string) (time.Duration, bool) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	// The command name (field 2) is in parentheses and may hold spaces;
+	// fields are counted after its closing parenthesis.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := bytes.Fields(b[i+1:])
+	if len(f) < 13 { // state is field 3; utime 14, stime 15
+		return 0, false
+	}
+	ut, err1 := strconv.ParseInt(string(f[11]), 10, 64)
+	st, err2 := strconv.ParseInt(string(f[12]), 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(ut+st) * clockTick, true
+}
