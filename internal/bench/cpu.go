@@ -17,31 +17,48 @@ const clockTick = 10 * time.Millisecond
 var serviceNames = map[string]bool{"postgres": true, "redis-server": true, "meilisearch": true}
 
 // cpuSample is the CPU time (user + system) used so far by the server and by
-// the services it calls. The load generator shares the machine; leaving its
-// CPU out tells what a request costs the serving side, and so what the
-// machine could serve with the load generator elsewhere.
+// each process of the services it calls, by pid. The load generator shares
+// the machine; leaving its CPU out tells what a request costs the serving
+// side, and so what the machine could serve with the load generator elsewhere.
 type cpuSample struct {
-	server, services time.Duration
+	server   time.Duration
+	services map[int]time.Duration
 }
 
 // sampleCPU reads /proc for the server's pid and every service process.
 // Processes it cannot read (gone, or no /proc) count as zero.
 func sampleCPU(serverPID int) cpuSample {
-	var s cpuSample
+	s := cpuSample{services: map[int]time.Duration{}}
 	if serverPID > 0 {
 		s.server, _ = procCPU(filepath.Join("/proc", strconv.Itoa(serverPID), "stat"))
 	}
 	stats, _ := filepath.Glob("/proc/[0-9]*/stat")
 	for _, path := range stats {
-		comm, err := os.ReadFile(filepath.Join(filepath.Dir(path), "comm"))
+		dir := filepath.Dir(path)
+		pid, err := strconv.Atoi(filepath.Base(dir))
+		if err != nil {
+			continue
+		}
+		comm, err := os.ReadFile(filepath.Join(dir, "comm"))
 		if err != nil || !serviceNames[string(bytes.TrimSpace(comm))] {
 			continue
 		}
 		if d, ok := procCPU(path); ok {
-			s.services += d
+			s.services[pid] = d
 		}
 	}
 	return s
+}
+
+// since returns the server's and the services' CPU time between before and
+// s. A service process that started in between counts whole; one that ended
+// in between is lost (PostgreSQL's pooled backends and the other services
+// live for the whole run).
+func (s cpuSample) since(before cpuSample) (server, services time.Duration) {
+	for pid, d := range s.services {
+		services += d - before.services[pid]
+	}
+	return s.server - before.server, services
 }
 
 // procCPU returns utime + stime from a /proc/<pid>/stat file.

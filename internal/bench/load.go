@@ -113,8 +113,9 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		r := f()
 		after := sampleCPU(cfg.ServerPID)
 		if r.Requests > 0 {
-			r.ServerCPU = (after.server - before.server) / time.Duration(r.Requests)
-			r.ServicesCPU = (after.services - before.services) / time.Duration(r.Requests)
+			server, services := after.since(before)
+			r.ServerCPU = server / time.Duration(r.Requests)
+			r.ServicesCPU = services / time.Duration(r.Requests)
 		}
 		rows = append(rows, r)
 		if cfg.Progress != nil {

@@ -3,6 +3,7 @@ package search
 import (
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -60,10 +61,21 @@ func prefixFoldLen(s, prefix string) int {
 			return -1
 		}
 		sr, size := utf8.DecodeRuneInString(s[i:])
-		if sr != pr && !strings.EqualFold(string(sr), string(pr)) {
+		if sr != pr && !foldEqual(sr, pr) {
 			return -1
 		}
 		i += size
 	}
 	return i
+}
+
+// foldEqual says whether a and b are the same letter under Unicode simple
+// case folding (strings.EqualFold for one rune, without building strings).
+func foldEqual(a, b rune) bool {
+	for r := unicode.SimpleFold(a); r != a; r = unicode.SimpleFold(r) {
+		if r == b {
+			return true
+		}
+	}
+	return false
 }
