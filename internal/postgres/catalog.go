@@ -67,46 +67,77 @@ func productEnterpriseDest(p *catalog.Product, e *catalog.Enterprise) []any {
 }
 
 // FindProductByID returns an active product of an active enterprise with its
-// enterprise, category, options and images.
+// enterprise, category, options and images, in one round trip: the options
+// and images come aggregated into arrays (one per column, each in the same
+// order) in the product's row.
 func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.Product, error) {
 	row := s.pool.QueryRow(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`,
-			c.id, c.external_id, c.slug, c.parent_id, c.name, c.position
+			c.id, c.external_id, c.slug, c.parent_id, c.name, c.position, `+optionArrays+`,
+			i.urls, i.alts
 		FROM products p
 		JOIN enterprises e ON e.id = p.enterprise_id
 		JOIN categories c ON c.id = p.category_id
+		CROSS JOIN LATERAL (`+optionArraysFrom+`) o
+		CROSS JOIN LATERAL (SELECT array_agg(url ORDER BY position) AS urls, array_agg(alt ORDER BY position) AS alts
+			FROM product_images WHERE product_id = p.id) i
 		WHERE p.id = $1 AND p.status = 'active' AND e.status = 'active'`, id)
 	var p catalog.Product
 	var e catalog.Enterprise
 	var c catalog.Category
-	err := row.Scan(append(productEnterpriseDest(&p, &e),
-		&c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)...)
-	if err != nil {
+	var o optionCols
+	var urls, alts []string
+	dest := append(productEnterpriseDest(&p, &e), &c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
+	if err := row.Scan(append(append(dest, o.dest()...), &urls, &alts)...); err != nil {
 		return nil, translate(err, "상품")
 	}
 	p.Enterprise, p.Category = &e, &c
-
-	rows, err := s.pool.Query(ctx, `SELECT id, code, name, extra_price, stock FROM product_options
-		WHERE product_id = $1 ORDER BY position, id`, id)
-	if err != nil {
-		return nil, translate(err, "상품 옵션")
+	p.Options = o.options()
+	if p.Options == nil {
+		p.Options = []catalog.Option{}
 	}
-	p.Options, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (catalog.Option, error) {
-		var o catalog.Option
-		err := r.Scan(&o.ID, &o.Code, &o.Name, &o.ExtraPrice, &o.Stock)
-		return o, err
-	})
-	if err != nil {
-		return nil, translate(err, "상품 옵션")
-	}
-	rows, err = s.pool.Query(ctx, `SELECT url, alt FROM product_images WHERE product_id = $1 ORDER BY position`, id)
-	if err != nil {
-		return nil, translate(err, "상품 이미지")
-	}
-	p.Images, err = pgx.CollectRows(rows, pgx.RowToStructByPos[catalog.Image])
-	if err != nil {
-		return nil, translate(err, "상품 이미지")
+	p.Images = make([]catalog.Image, len(urls))
+	for i := range urls {
+		p.Images[i] = catalog.Image{URL: urls[i], Alt: alts[i]}
 	}
 	return &p, nil
+}
+
+// optionArrays are a product's options as parallel arrays, ordered by
+// position then id, from the lateral subquery optionArraysFrom aliased o.
+// An aggregate without GROUP BY always yields one row: NULL arrays when the
+// product has no options.
+const (
+	optionArrays     = `o.ids, o.codes, o.names, o.extra_prices, o.stocks`
+	optionArraysFrom = `SELECT array_agg(id ORDER BY position, id) AS ids,
+			array_agg(code ORDER BY position, id) AS codes,
+			array_agg(name ORDER BY position, id) AS names,
+			array_agg(extra_price ORDER BY position, id) AS extra_prices,
+			array_agg(stock ORDER BY position, id) AS stocks
+		FROM product_options WHERE product_id = p.id`
+)
+
+// optionCols receives optionArrays.
+type optionCols struct {
+	ids, extra []int64
+	codes      []string
+	names      []string
+	stocks     []int32
+}
+
+func (o *optionCols) dest() []any {
+	return []any{&o.ids, &o.codes, &o.names, &o.extra, &o.stocks}
+}
+
+// options returns the options, nil when there are none.
+func (o *optionCols) options() []catalog.Option {
+	if len(o.ids) == 0 {
+		return nil
+	}
+	out := make([]catalog.Option, len(o.ids))
+	for i := range o.ids {
+		out[i] = catalog.Option{ID: o.ids[i], Code: o.codes[i], Name: o.names[i], ExtraPrice: o.extra[i], Stock: int(o.stocks[i])}
+	}
+	return out
 }
 
 // FindProducts returns active products of active enterprises matching f,
@@ -212,49 +243,4 @@ func (s *CatalogStore) FindCategories(ctx context.Context) ([]*catalog.Category,
 		return nil, translate(err, "카테고리")
 	}
 	return cats, nil
-}
-
-// FindProductsByIDs returns the active products of active enterprises among
-// ids, each with its enterprise and options (two queries, whatever the count).
-func (s *CatalogStore) FindProductsByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error) {
-	out := make(map[int64]*catalog.Product, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	rows, err := s.pool.Query(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`
-		FROM products p JOIN enterprises e ON e.id = p.enterprise_id
-		WHERE p.id = ANY($1) AND p.status = 'active' AND e.status = 'active'`, ids)
-	if err != nil {
-		return nil, translate(err, "상품")
-	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Product, error) {
-		var p catalog.Product
-		var e catalog.Enterprise
-		err := r.Scan(productEnterpriseDest(&p, &e)...)
-		p.Enterprise = &e
-		return &p, err
-	})
-	if err != nil {
-		return nil, translate(err, "상품")
-	}
-	for _, p := range list {
-		out[p.ID] = p
-	}
-	rows, err = s.pool.Query(ctx, `SELECT product_id, id, code, name, extra_price, stock FROM product_options
-		WHERE product_id = ANY($1) ORDER BY product_id, position, id`, ids)
-	if err != nil {
-		return nil, translate(err, "상품 옵션")
-	}
-	var pid int64
-	var o catalog.Option
-	_, err = pgx.ForEachRow(rows, []any{&pid, &o.ID, &o.Code, &o.Name, &o.ExtraPrice, &o.Stock}, func() error {
-		if p := out[pid]; p != nil {
-			p.Options = append(p.Options, o)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, translate(err, "상품 옵션")
-	}
-	return out, nil
 }

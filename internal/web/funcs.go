@@ -10,14 +10,6 @@ import (
 	"github.com/dure-coop/dure/internal/search"
 )
 
-// vatSplit is a price split into 공급가액 and 부가세, for templates.
-type vatSplit struct {
-	Supply int64
-	VAT    int64
-	Total  int64
-	Exempt bool
-}
-
 func templateFuncs(static func(string) string) template.FuncMap {
 	return template.FuncMap{
 		"static": static,
@@ -33,10 +25,6 @@ func templateFuncs(static func(string) string) template.FuncMap {
 		"taxLabel":    func(t catalog.TaxType) string { return t.Label() },
 		"kindLabel":   func(k catalog.Kind) string { return k.Label() },
 		"highlight":   highlight,
-		"vat": func(total int64, t catalog.TaxType) vatSplit {
-			s, v := catalog.SplitVAT(total, t)
-			return vatSplit{Supply: s, VAT: v, Total: total, Exempt: t == catalog.Exempt}
-		},
 	}
 }
 

@@ -131,6 +131,38 @@ func TestLoadTemplates(t *testing.T) {
 		t.Errorf("StaticPath(app.css) = %q, want a fingerprinted name", p)
 	}
 
+	// The base template reaches static files by their "static/NAME"
+	// templates and the page's view as .Page.
+	good["templates/layouts/base.html"] = &fstest.MapFile{Data: []byte(
+		`{{define "base"}}<link href="{{template "static/app.css"}}">{{.L.Title}}:{{template "content" .Page}}{{end}}`)}
+	good["templates/pages/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Q}}{{end}}`)}
+	if tmpl, err = LoadTemplates(good, ""); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := tmpl.Render(&out, "home", &homeView{layout: layout{Title: "제목", Q: "<검색>"}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<link href="` + tmpl.StaticPath("app.css") + `">제목:&lt;검색&gt;`; out.String() != want {
+		t.Errorf("rendered %q, want %q", out.String(), want)
+	}
+	gone := fstest.MapFS{}
+	for k, v := range good {
+		if k != "static/app.css" {
+			gone[k] = v
+		}
+	}
+	if _, err := LoadTemplates(gone, ""); err == nil || !strings.Contains(err.Error(), "static/app.css") {
+		t.Errorf("layout naming a static file that does not exist: err = %v, want one naming it", err)
+	}
+	odd := fstest.MapFS{"static/my app.css": {Data: []byte(`body{}`)}}
+	for k, v := range good {
+		odd[k] = v
+	}
+	if _, err := LoadTemplates(odd, ""); err == nil || !strings.Contains(err.Error(), "my app.css") {
+		t.Errorf("static file with a space in its name: err = %v, want one naming it", err)
+	}
+
 	missing := fstest.MapFS{}
 	for k, v := range good {
 		if k != "templates/pages/product.html" {

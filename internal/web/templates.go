@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -92,11 +93,31 @@ func (t *Templates) Render(w io.Writer, page string, data any) error {
 			t.bufs.Put(buf)
 		}
 	}()
-	if err := tmpl.ExecuteTemplate(buf, "base", data); err != nil {
+	if err := tmpl.ExecuteTemplate(buf, "base", newBaseView(data)); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// baseView is the dot of the base template: the layout, the page's own view
+// (the dot of its "content" template) and the header's current link,
+// decided here rather than by eq calls in the template.
+type baseView struct {
+	L    *layout
+	Page any
+
+	NavEnterprises, NavOrders, NavCart bool
+}
+
+// newBaseView wraps a page's view, whose layout it reaches through base()
+// (an empty layout for a view without one).
+func newBaseView(page any) *baseView {
+	l := &layout{}
+	if v, ok := page.(interface{ base() *layout }); ok {
+		l = v.base()
+	}
+	return &baseView{L: l, Page: page, NavEnterprises: l.Nav == "enterprises", NavOrders: l.Nav == "orders", NavCart: l.Nav == "cart"}
 }
 
 // StaticPath returns the URL of a static file under its fingerprinted name
@@ -138,8 +159,15 @@ func loadAssets(fsys fs.FS) (*assetSet, error) {
 	if len(shared) == 0 {
 		return nil, fmt.Errorf("web: no layout templates in templates/layouts")
 	}
-	base, err := template.New("base").Funcs(templateFuncs(set.staticPath)).ParseFS(fsys, shared...)
+	defs, err := set.staticTemplates()
 	if err != nil {
+		return nil, err
+	}
+	base, err := template.New("base").Funcs(templateFuncs(set.staticPath)).Parse(defs)
+	if err != nil {
+		return nil, fmt.Errorf("web: static file templates: %w", err)
+	}
+	if base, err = base.ParseFS(fsys, shared...); err != nil {
 		return nil, fmt.Errorf("web: parse layouts: %w", err)
 	}
 	if base.Lookup("base") == nil {
@@ -161,6 +189,15 @@ func loadAssets(fsys fs.FS) (*assetSet, error) {
 		}
 		if tmpl.Lookup("content") == nil {
 			return nil, fmt.Errorf("web: page %s defines no \"content\" template", name)
+		}
+		// html/template escapes a page on its first execution, and only then
+		// finds a call of a template that does not exist (such as the
+		// "static/NAME" of a removed file). Run it once now, with no data, so
+		// such an error fails start-up; execution errors (the nil data) are
+		// expected and ignored.
+		var escErr *template.Error
+		if err := tmpl.ExecuteTemplate(io.Discard, "base", &baseView{L: &layout{}}); errors.As(err, &escErr) {
+			return nil, fmt.Errorf("web: page %s: %w", name, err)
 		}
 		set.pages[name] = tmpl
 	}
@@ -203,6 +240,42 @@ func (s *assetSet) loadStatic(fsys fs.FS) error {
 		s.names[name] = fp
 	}
 	return nil
+}
+
+// staticTemplates defines, for each static file, a template named
+// "static/NAME" whose text is the file's fingerprinted URL. A page writes
+// {{template "static/app.css"}} where it could call {{static "app.css"}}:
+// the URL is then template text, fixed when the templates are parsed, rather
+// than a function call and three escaper calls (all by reflection) on every
+// render. Only names of plain characters are allowed, so a name can neither
+// break the definition nor need escaping.
+func (s *assetSet) staticTemplates() (string, error) {
+	plain := make([]string, 0, len(s.names))
+	for name := range s.names {
+		plain = append(plain, name)
+	}
+	sort.Strings(plain)
+	var b strings.Builder
+	for _, name := range plain {
+		if !plainFileName(name) {
+			return "", fmt.Errorf("web: static file name %q: only letters, digits, '.', '-' and '_' are allowed", name)
+		}
+		b.WriteString(`{{define "static/` + name + `"}}/static/` + s.names[name] + `{{end}}`)
+	}
+	return b.String(), nil
+}
+
+func plainFileName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '-' || ch == '_') {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *assetSet) staticPath(name string) string {
