@@ -19,6 +19,7 @@ type listing struct {
 	Values     url.Values // the page's parameters
 	Query      search.Query
 	Total      int
+	TotalText  string // 1,234
 	Cards      []productCard
 	Degraded   bool
 	Facets     []facetGroup
@@ -43,14 +44,16 @@ type facetGroup struct {
 	Name   string // form field
 	Radio  bool   // single choice (with a 전체 option)
 	Values []facetOption
+	Show   bool // worth showing: a choice among several values
 }
 
 type facetOption struct {
-	Value   string
-	Label   string
-	Count   int
-	Checked bool
-	URL     string
+	Value     string
+	Label     string
+	Count     int
+	CountText string // 1,234
+	Checked   bool
+	URL       string
 }
 
 type chip struct {
@@ -328,6 +331,18 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 	if len(res.Hits) == 0 && res.Total > 0 && page > 1 {
 		l.OutOfRange = true
 		l.FirstURL = linkTo(o.action, v, nil)
+	}
+	// Display text, so that the template calls no functions per value.
+	l.TotalText = kr.Comma(int64(res.Total))
+	for i := range l.Categories {
+		l.Categories[i].CountText = kr.Comma(int64(l.Categories[i].Count))
+	}
+	for i := range l.Facets {
+		f := &l.Facets[i]
+		f.Show = (f.Radio && len(f.Values) > 1) || (!f.Radio && len(f.Values) > 0)
+		for j := range f.Values {
+			f.Values[j].CountText = kr.Comma(int64(f.Values[j].Count))
+		}
 	}
 	return l
 }

@@ -43,6 +43,26 @@ type productCard struct {
 	Kind           catalog.Kind
 	TaxType        catalog.TaxType
 	InStock        bool
+
+	// Set by done, for the card template, which then calls no functions
+	// (each call is reflection in html/template; a listing has 24 cards).
+	PriceText   string // 12,000원
+	TypeLabel   string // 사회적기업; "" without an enterprise type
+	RegionLabel string
+	Service     bool
+}
+
+// done fills the card's display fields from the others.
+func (c productCard) done() productCard {
+	c.PriceText = kr.Won(c.Price)
+	if c.EnterpriseType != "" {
+		c.TypeLabel = c.EnterpriseType.Label()
+	}
+	if c.Region != "" {
+		c.RegionLabel = c.Region.Label()
+	}
+	c.Service = c.Kind == catalog.Service
+	return c
 }
 
 func productURL(id int64) string    { return "/p/" + strconv.FormatInt(id, 10) }
@@ -72,7 +92,7 @@ func cardFromHit(h search.Hit) productCard {
 		ImageURL: img, EnterpriseID: h.EnterpriseID, EnterpriseName: h.EnterpriseName,
 		EnterpriseType: h.EnterpriseType, Region: h.Region, Price: h.ConsumerPrice, Kind: h.Kind,
 		TaxType: h.TaxType, InStock: h.InStock,
-	}
+	}.done()
 }
 
 func cardFromProduct(p *catalog.Product, e *catalog.Enterprise) productCard {
@@ -84,7 +104,7 @@ func cardFromProduct(p *catalog.Product, e *catalog.Enterprise) productCard {
 	if e != nil {
 		c.EnterpriseName, c.EnterpriseType, c.Region = e.Name, e.Type, e.Region
 	}
-	return c
+	return c.done()
 }
 
 // imageOf returns the product's first picture, or its generated SVG.
