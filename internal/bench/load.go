@@ -445,10 +445,10 @@ func row(name, floor string, workers int, m *vegeta.Metrics, firstErr, note stri
 
 // meiliSearch is what the app sends Meilisearch for one search: one request,
 // or the merge window's requests in parallel and then the page's documents
-// (meilisearch.WindowRequests, meilisearch.PageQuery).
+// (meilisearch.WindowRequests, meilisearch.PageRequest).
 type meiliSearch struct {
 	window [][]byte // search bodies, sent in parallel
-	page   []byte   // documents/fetch body sent after them; nil for one request
+	page   []byte   // the page's search body, sent after them; nil for one request
 }
 
 // meiliSearches builds, for each search, the requests the app's Meilisearch
@@ -503,7 +503,7 @@ func meiliSearches(ctx context.Context, cfg LoadConfig, searches []url.Values) (
 		if len(ids) == 0 {
 			ids = []int64{1}
 		}
-		if one.page, err = json.Marshal(meilisearch.PageQuery(ids)); err != nil {
+		if one.page, err = json.Marshal(meilisearch.PageRequest(ids)); err != nil {
 			return nil, fmt.Errorf("bench: encode page query: %w", err)
 		}
 		out = append(out, one)
@@ -554,7 +554,7 @@ func meiliFloor(cfg LoadConfig, searches []meiliSearch) func(context.Context, in
 		if err := errors.Join(errs...); err != nil || s.page == nil {
 			return err
 		}
-		return meiliPost(ctx, client, cfg, "/documents/fetch", s.page, nil)
+		return meiliPost(ctx, client, cfg, "/search", s.page, nil)
 	}
 }
 

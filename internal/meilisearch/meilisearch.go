@@ -218,7 +218,7 @@ var (
 	jamoAttributes       = []string{"name_jamo"}
 	choseongAttributes   = []string{"name_choseong"}
 	searchableAttributes = append(append(append([]string{}, textAttributes...), jamoAttributes...), choseongAttributes...)
-	filterableAttributes = []string{"category_ids", "enterprise_id", "enterprise_type", "region", "tax_type", "kind",
+	filterableAttributes = []string{"id", "category_ids", "enterprise_id", "enterprise_type", "region", "tax_type", "kind",
 		"consumer_price", "public_price", "in_stock", "featured"}
 	sortableAttributes = []string{"consumer_price", "created_at", "popularity"}
 	// retrieved are the attributes a result page shows.

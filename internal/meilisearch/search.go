@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -63,7 +64,7 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 // searchVariants merges the variants of q in two steps. First every variant
 // (WindowRequests, in parallel) returns the ids and names of its first
 // search.MergeWindow hits, and search.MergeVariants ranks them; then the
-// documents of the page alone are fetched by id (PageQuery). Retrieving whole
+// documents of the page alone are fetched by id (PageRequest). Retrieving whole
 // documents for the window made Meilisearch and our decoding do four times the
 // work a page needs.
 func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Result, error) {
@@ -103,21 +104,37 @@ func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Re
 	if len(res.Hits) == 0 {
 		return res, nil
 	}
+	// The page's documents and, when the first variant found nothing, the
+	// facets of the variant that leads instead (only the first asks for them).
+	var page pageResponse
+	var facets windowResponse
+	lead := slices.IndexFunc(results, func(r *search.Result) bool { return len(r.Hits) > 0 })
+	var perr, ferr error
+	var fwg sync.WaitGroup
+	if lead > 0 {
+		fwg.Add(1)
+		go func() {
+			defer fwg.Done()
+			ferr = c.search(ctx, FacetRequest(q, q.Variants[lead]), &facets)
+		}()
+	}
 	ids := make([]int64, len(res.Hits))
 	for i, h := range res.Hits {
 		ids[i] = h.ProductID
 	}
-	var docs ms.DocumentsResult
-	if err := c.sm.Index(c.index).GetDocumentsWithContext(ctx, PageQuery(ids), &docs); err != nil {
-		return nil, fmt.Errorf("meilisearch: page documents %s: %w", c.index, err)
+	perr = c.search(ctx, PageRequest(ids), &page)
+	fwg.Wait()
+	if err := errors.Join(perr, ferr); err != nil {
+		return nil, err
 	}
-	var page []search.Document
-	if err := docs.Results.DecodeInto(&page); err != nil {
-		return nil, fmt.Errorf("meilisearch: page documents %s: decode: %w", c.index, err)
+	if lead > 0 {
+		for name, counts := range facets.FacetDistribution {
+			res.Facets[name] = facetValues(counts)
+		}
 	}
-	byID := make(map[int64]*search.Document, len(page))
-	for i := range page {
-		byID[page[i].ID] = &page[i]
+	byID := make(map[int64]*search.Document, len(page.Hits))
+	for i := range page.Hits {
+		byID[page.Hits[i].ID] = &page.Hits[i]
 	}
 	hits := res.Hits[:0]
 	for _, h := range res.Hits {
@@ -136,7 +153,9 @@ func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Re
 
 // WindowRequests are the first step of a search with variants (exported, like
 // Request, so the benchmark's floor sends exactly what the app sends): each
-// variant's first search.MergeWindow hits, ids and names only, with facets.
+// variant's first search.MergeWindow hits, ids and names only; the first asks
+// for the facets too (the others' would be thrown away but when the first
+// finds nothing, and counting them is Meilisearch's dearest part).
 func WindowRequests(q search.Query) []*ms.SearchRequest {
 	wq := q
 	wq.Page, wq.PerPage = 1, search.MergeWindow
@@ -144,17 +163,37 @@ func WindowRequests(q search.Query) []*ms.SearchRequest {
 	for i, v := range q.Variants {
 		reqs[i] = VariantRequest(wq, v)
 		reqs[i].AttributesToRetrieve = windowRetrieved
+		if i > 0 {
+			reqs[i].Facets = nil
+		}
 	}
 	return reqs
 }
 
-// PageQuery is the second step: the documents of the page's ids.
-func PageQuery(ids []int64) *ms.DocumentsQuery {
-	s := make([]string, len(ids))
+// FacetRequest asks for the facets of variant v of q alone, for when v
+// leads the merge because the first variant found nothing.
+func FacetRequest(q search.Query, v search.Variant) *ms.SearchRequest {
+	req := VariantRequest(q, v)
+	zero := int64(0)
+	req.Page, req.HitsPerPage = 1, &zero
+	req.AttributesToRetrieve = windowRetrieved
+	return req
+}
+
+// PageRequest is the second step: the documents of the page's ids, by a
+// filter on the primary key (the documents route would return them as maps
+// that meilisearch-go decodes twice).
+func PageRequest(ids []int64) *ms.SearchRequest {
+	var b strings.Builder
+	b.WriteString("id IN [")
 	for i, id := range ids {
-		s[i] = strconv.FormatInt(id, 10)
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.FormatInt(id, 10))
 	}
-	return &ms.DocumentsQuery{Ids: s, Fields: retrieved, Limit: int64(len(ids))}
+	b.WriteString("]")
+	return &ms.SearchRequest{Filter: b.String(), Limit: int64(len(ids)), AttributesToRetrieve: retrieved}
 }
 
 // VariantRequest is Request for one variant of q: the variant's text on the
@@ -192,6 +231,11 @@ func (r *response) result(q search.Query) *search.Result {
 		res.Facets[name] = facetValues(counts)
 	}
 	return res
+}
+
+// pageResponse is a second-step answer.
+type pageResponse struct {
+	Hits []search.Document `json:"hits"`
 }
 
 // windowResponse is a first-step answer: ids and names.

@@ -211,6 +211,11 @@ func TestRelevance(t *testing.T) {
 		if err == nil && res.Degraded {
 			t.Fatalf("search %q was answered by the fallback", text)
 		}
+		// Facets come with every result, also when a variant other than
+		// the first leads (a typo only the jamo form finds).
+		if err == nil && len(res.Hits) > 0 && len(res.Facets[search.FacetKind]) == 0 {
+			t.Errorf("search %q: %d hits but no facets", text, len(res.Hits))
+		}
 		return res, err
 	}})
 	if recall < minRecall || mrr < minMRR {
