@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -28,6 +30,13 @@ const shutdownGrace = 10 * time.Second
 // runServe migrates, wires the stores, search and web layer, serves until ctx
 // ends (SIGINT/SIGTERM) and then drains in-flight requests.
 func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
+	// The live heap is small (tens of MiB) and a search or page allocates
+	// fast, so at Go's default GOGC=100 the collector ran many times a second
+	// and took a fifth of a search's CPU; 400 trades ~15 MiB of RSS for it
+	// (docs/bench.md). GOGC in the environment wins.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
 	// Templates first: a broken template fails start-up before anything connects.
 	tmpl, err := web.LoadTemplates(storefront.FS(), cfg.DevTemplates)
 	if err != nil {
@@ -136,6 +145,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 
 // servePprof serves the runtime profiles on addr (DURE_PPROF_ADDR), on a mux
 // of its own so that nothing reaches them through the storefront's port.
+// serveGCPercent is serve's GOGC when the environment sets none.
+const serveGCPercent = 400
+
 func servePprof(addr string, log *slog.Logger) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)

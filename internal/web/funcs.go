@@ -106,5 +106,10 @@ func highlight(s string) template.HTML {
 
 // stripHighlight removes the highlight markers (for alt texts, JSON names).
 func stripHighlight(s string) string {
-	return strings.NewReplacer(search.HighlightPre, "", search.HighlightPost, "").Replace(s)
+	if !strings.Contains(s, search.HighlightPre) && !strings.Contains(s, search.HighlightPost) {
+		return s
+	}
+	return unhighlight.Replace(s)
 }
+
+var unhighlight = strings.NewReplacer(search.HighlightPre, "", search.HighlightPost, "")
