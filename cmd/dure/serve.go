@@ -32,7 +32,7 @@ const shutdownGrace = 10 * time.Second
 func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
 	// The live heap is small (tens of MiB) and a search or page allocates
 	// fast, so at Go's default GOGC=100 the collector ran many times a second
-	// and took a fifth of a search's CPU; 400 trades ~15 MiB of RSS for it
+	// and took a fifth of a search's CPU; 400 trades ~40 MiB of peak RSS for it
 	// (docs/bench.md). GOGC in the environment wins.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serveGCPercent)
