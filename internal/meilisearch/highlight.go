@@ -29,7 +29,9 @@ type synonymCopy struct {
 func (c *Client) synonymDict(ctx context.Context) map[string][]string {
 	s := &c.syn
 	s.mu.Lock()
-	if s.refreshing || (s.m != nil && time.Since(s.at) < synonymTTL) {
+	// A failed read is not retried before the TTL either: searches must not
+	// each wait for a dictionary Meilisearch cannot give.
+	if s.refreshing || (!s.at.IsZero() && time.Since(s.at) < synonymTTL) {
 		defer s.mu.Unlock()
 		return s.m
 	}
@@ -57,8 +59,17 @@ func (c *Client) highlightWords(ctx context.Context, q search.Query) []string {
 		return words
 	}
 	out := words
+	seen := make(map[string]bool, len(words)+4)
+	for _, w := range words {
+		seen[w] = true
+	}
 	for _, w := range append([]string{search.NormalizeTerm(q.Text)}, words...) {
-		out = append(out, dict[strings.ToLower(w)]...)
+		for _, syn := range dict[strings.ToLower(w)] {
+			if !seen[syn] {
+				seen[syn] = true
+				out = append(out, syn)
+			}
+		}
 	}
 	return out
 }
