@@ -91,6 +91,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Limiter:              dredis.NewRateLimiter(rdb, ""),
 		CookieSecret:         []byte(cfg.CookieSecret),
 		SecureCookies:        cfg.SecureCookies,
+		TrustedProxies:       cfg.TrustedProxies,
+		ProxyHeader:          cfg.ProxyHeader,
 		TestPayments:         testPayments,
 		StripePublishableKey: cfg.StripePublishableKey,
 		BenchHello:           cfg.BenchHello,

@@ -5,9 +5,11 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -48,6 +50,16 @@ type Config struct {
 	// StripePublishableKey is the pk_... key the Stripe.js card form on the
 	// payment page uses (DURE_STRIPE_PUBLISHABLE_KEY); unused with stripe-mock.
 	StripePublishableKey string
+	// TrustedProxies are the addresses or CIDR ranges of the reverse proxies in
+	// front of serve (DURE_TRUSTED_PROXIES, comma-separated; default none).
+	// Only a request from one of them has its client address read from
+	// ProxyHeader (and its scheme from X-Forwarded-Proto); from anyone else
+	// those headers are ignored, so the checkout rate limit keys on the peer.
+	TrustedProxies []string
+	// ProxyHeader is the header a trusted proxy puts the client address in
+	// (DURE_PROXY_HEADER, default X-Real-IP: one address the proxy sets, not a
+	// list the client could have started).
+	ProxyHeader string
 	// BenchHello serves GET /bench/hello, the benchmark's hello-world floor
 	// (DURE_BENCH_HELLO; only `make bench` sets it).
 	BenchHello bool
@@ -79,6 +91,12 @@ func FromEnv() (Config, error) {
 
 		StripePublishableKey: env("DURE_STRIPE_PUBLISHABLE_KEY", ""),
 		PprofAddr:            env("DURE_PPROF_ADDR", ""),
+		ProxyHeader:          env("DURE_PROXY_HEADER", "X-Real-IP"),
+	}
+	for _, p := range strings.Split(env("DURE_TRUSTED_PROXIES", ""), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
 	}
 	var errs []error
 	c.OutboxInterval = duration("DURE_OUTBOX_INTERVAL", 200*time.Millisecond, &errs)
@@ -121,6 +139,14 @@ func (c Config) Validate() error {
 	}
 	if c.ReconcileAfter <= 0 || c.ReconcileInterval <= 0 {
 		errs = append(errs, errors.New("DURE_RECONCILE_AFTER and DURE_RECONCILE_INTERVAL must be positive"))
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			errs = append(errs, fmt.Errorf("DURE_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p))
+		}
+	}
+	if len(c.TrustedProxies) > 0 && strings.TrimSpace(c.ProxyHeader) == "" {
+		errs = append(errs, errors.New("DURE_PROXY_HEADER: empty while DURE_TRUSTED_PROXIES is set"))
 	}
 	if len(c.CookieSecret) < 32 {
 		errs = append(errs, errors.New("DURE_COOKIE_SECRET: must be at least 32 bytes"))

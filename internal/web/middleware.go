@@ -84,6 +84,7 @@ func (s *server) observe(c *fiber.Ctx) error {
 		slog.String("method", c.Method()),
 		slog.String("path", c.Path()),
 		slog.String("route", pattern),
+		slog.String("ip", c.IP()), // the client's, through a trusted proxy (Deps.TrustedProxies)
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		slog.Int("bytes", len(c.Response().Body())),

@@ -75,10 +75,12 @@ func okSearch(ctx context.Context, q search.Query) (*search.Result, error) {
 }
 
 type unitApp struct {
-	store  *fakeStore
-	search searchFn
-	checks map[string]func(context.Context) error
-	logs   bytes.Buffer
+	store   *fakeStore
+	search  searchFn
+	checks  map[string]func(context.Context) error
+	proxies []string // Deps.TrustedProxies
+	header  http.Header
+	logs    bytes.Buffer
 }
 
 func (u *unitApp) do(t *testing.T, method, target string) (*http.Response, string) {
@@ -90,8 +92,12 @@ func (u *unitApp) do(t *testing.T, method, target string) (*http.Response, strin
 		u.search = okSearch
 	}
 	app := web.New(web.Deps{Catalog: u.store, Search: u.search, Checks: u.checks, Metrics: metrics.New(),
-		Log: slog.New(slog.NewTextHandler(&u.logs, nil))})
-	resp, err := app.Test(httptest.NewRequest(method, target, nil), -1)
+		Log: slog.New(slog.NewTextHandler(&u.logs, nil)), TrustedProxies: u.proxies, ProxyHeader: "X-Real-IP"})
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range u.header {
+		req.Header[k] = v
+	}
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, target, err)
 	}
@@ -239,5 +245,27 @@ func TestHeadersAndMethods(t *testing.T) {
 	resp, body := u.do(t, "POST", "/")
 	if resp.StatusCode != 405 {
 		t.Errorf("POST /: %d, want 405: %s", resp.StatusCode, body)
+	}
+}
+
+// The client address (the checkout rate limit's key, the access log's ip) is
+// read from the proxy header only when the request comes from a trusted
+// proxy; from anyone else the header is ignored.
+func TestClientIPTrustsConfiguredProxiesOnly(t *testing.T) {
+	forwarded := http.Header{"X-Real-Ip": {"203.0.113.7"}}
+	for _, tt := range []struct {
+		name    string
+		proxies []string
+		want    bool
+	}{
+		{"no proxy configured", nil, false},
+		{"peer not trusted", []string{"10.0.0.0/8"}, false},
+		{"peer trusted", []string{"0.0.0.0/8"}, true}, // app.Test's peer is 0.0.0.0
+	} {
+		u := &unitApp{proxies: tt.proxies, header: forwarded}
+		u.do(t, "GET", "/healthz")
+		if got := strings.Contains(u.logs.String(), "ip=203.0.113.7"); got != tt.want {
+			t.Errorf("%s: access log %q; forwarded address used = %v, want %v", tt.name, u.logs.String(), got, tt.want)
+		}
 	}
 }

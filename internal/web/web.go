@@ -55,6 +55,11 @@ type Deps struct {
 	CookieSecret []byte
 	// SecureCookies forces the Secure flag; otherwise it follows the scheme.
 	SecureCookies bool
+	// TrustedProxies and ProxyHeader: only requests from these addresses or
+	// ranges have their client address read from ProxyHeader and their scheme
+	// from X-Forwarded-Proto (config.Config.TrustedProxies).
+	TrustedProxies []string
+	ProxyHeader    string
 	// TestPayments shows the "테스트 카드로 결제" button instead of the Stripe.js
 	// card form: only when the payment backend is stripe-mock.
 	TestPayments bool
@@ -114,10 +119,24 @@ func New(d Deps) *fiber.App {
 		ReadBufferSize:        16 << 10,
 		BodyLimit:             1 << 20,
 		AppName:               "dure",
+		// Forwarded headers are believed from the configured proxies only;
+		// with none, c.IP() is the peer and X-Forwarded-Proto is ignored.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          d.TrustedProxies,
+		ProxyHeader:             proxyHeader(d),
+		EnableIPValidation:      true,
 	})
 	app.Use(s.requestID, s.observe, s.recover, securityHeaders)
 	s.routes(app)
 	return app
+}
+
+// proxyHeader is the header c.IP() reads, when any proxy is trusted.
+func proxyHeader(d Deps) string {
+	if len(d.TrustedProxies) == 0 {
+		return ""
+	}
+	return d.ProxyHeader
 }
 
 func (s *server) routes(app *fiber.App) {
