@@ -500,11 +500,12 @@ func meiliSearches(ctx context.Context, cfg LoadConfig, searches []url.Values) (
 				ids = append(ids, h.ID)
 			}
 		}
-		if len(ids) == 0 {
-			ids = []int64{1}
-		}
-		if one.page, err = json.Marshal(meilisearch.PageRequest(ids)); err != nil {
-			return nil, fmt.Errorf("bench: encode page query: %w", err)
+		// As the app: no second step for one variant (its window brought the
+		// documents) or when nothing was found.
+		if len(one.window) > 1 && len(ids) > 0 {
+			if one.page, err = json.Marshal(meilisearch.PageRequest(ids)); err != nil {
+				return nil, fmt.Errorf("bench: encode page query: %w", err)
+			}
 		}
 		out = append(out, one)
 	}

@@ -65,35 +65,34 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 // (WindowRequests, in parallel) returns the ids and names of its first
 // search.MergeWindow hits, and search.MergeVariants ranks them; then the
 // documents of the page alone are fetched by id (PageRequest). Retrieving whole
-// documents for the window made Meilisearch and our decoding do four times the
-// work a page needs.
+// documents for every window made Meilisearch and our decoding do several
+// times the work a page needs. A query with one variant (초성, Latin, one
+// syllable) has nothing to merge but the ranking: its window brings whole
+// documents and there is no second step.
 func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Result, error) {
 	reqs := WindowRequests(q)
 	words := c.highlightWords(ctx, q)
 	results := make([]*search.Result, len(reqs))
+	windows := make([][]search.Document, len(reqs))
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
 	for i, req := range reqs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var resp windowResponse
+			var resp response
 			if errs[i] = c.search(ctx, req, &resp); errs[i] != nil {
 				return
 			}
-			r := &search.Result{Hits: make([]search.Hit, len(resp.Hits)), Total: resp.TotalHits,
-				Facets: make(map[string][]search.FacetValue, len(resp.FacetDistribution))}
+			r := resp.result(q)
 			text := q.Variants[i].Field == search.FieldText
-			for j, h := range resp.Hits {
-				r.Hits[j] = search.Hit{ProductID: h.ID, Name: h.Name}
+			for j, d := range resp.Hits {
+				r.Hits[j] = search.Hit{ProductID: d.ID, Name: d.Name}
 				if text { // MergeVariants reads a marked name as "the text matched the name"
-					r.Hits[j].NameHighlight = search.Highlight(h.Name, words)
+					r.Hits[j].NameHighlight = search.Highlight(d.Name, words)
 				}
 			}
-			for name, counts := range resp.FacetDistribution {
-				r.Facets[name] = facetValues(counts)
-			}
-			results[i] = r
+			results[i], windows[i] = r, resp.Hits
 		}()
 	}
 	wg.Wait()
@@ -104,10 +103,13 @@ func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Re
 	if len(res.Hits) == 0 {
 		return res, nil
 	}
+	if len(reqs) == 1 {
+		return fillPage(res, windows[0], words), nil
+	}
 	// The page's documents and, when the first variant found nothing, the
 	// facets of the variant that leads instead (only the first asks for them).
-	var page pageResponse
-	var facets windowResponse
+	var page response
+	var facets windowFacets
 	lead := slices.IndexFunc(results, func(r *search.Result) bool { return len(r.Hits) > 0 })
 	var perr, ferr error
 	var fwg sync.WaitGroup
@@ -132,14 +134,21 @@ func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Re
 			res.Facets[name] = facetValues(counts)
 		}
 	}
-	byID := make(map[int64]*search.Document, len(page.Hits))
-	for i := range page.Hits {
-		byID[page.Hits[i].ID] = &page.Hits[i]
+	return fillPage(res, page.Hits, words), nil
+}
+
+// fillPage fills res's hits, in their merged order, from docs (the page's
+// documents, or a window holding them), with names highlighted. A hit whose
+// document is missing was deleted in between and is dropped.
+func fillPage(res *search.Result, docs []search.Document, words []string) *search.Result {
+	byID := make(map[int64]*search.Document, len(docs))
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i]
 	}
 	hits := res.Hits[:0]
 	for _, h := range res.Hits {
 		d := byID[h.ProductID]
-		if d == nil { // deleted between the two steps
+		if d == nil {
 			res.Total = max(res.Total-1, 0)
 			continue
 		}
@@ -148,12 +157,13 @@ func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Re
 		hits = append(hits, hit)
 	}
 	res.Hits = hits
-	return res, nil
+	return res
 }
 
 // WindowRequests are the first step of a search with variants (exported, like
 // Request, so the benchmark's floor sends exactly what the app sends): each
-// variant's first search.MergeWindow hits, ids and names only; the first asks
+// variant's first search.MergeWindow hits, ids and names only (whole
+// documents when there is one variant: then nothing follows); the first asks
 // for the facets too (the others' would be thrown away but when the first
 // finds nothing, and counting them is Meilisearch's dearest part).
 func WindowRequests(q search.Query) []*ms.SearchRequest {
@@ -162,7 +172,9 @@ func WindowRequests(q search.Query) []*ms.SearchRequest {
 	reqs := make([]*ms.SearchRequest, len(q.Variants))
 	for i, v := range q.Variants {
 		reqs[i] = VariantRequest(wq, v)
-		reqs[i].AttributesToRetrieve = windowRetrieved
+		if len(q.Variants) > 1 {
+			reqs[i].AttributesToRetrieve = windowRetrieved
+		}
 		if i > 0 {
 			reqs[i].Facets = nil
 		}
@@ -233,18 +245,8 @@ func (r *response) result(q search.Query) *search.Result {
 	return res
 }
 
-// pageResponse is a second-step answer.
-type pageResponse struct {
-	Hits []search.Document `json:"hits"`
-}
-
-// windowResponse is a first-step answer: ids and names.
-type windowResponse struct {
-	Hits []struct {
-		ID   int64  `json:"id"`
-		Name string `json:"name"`
-	} `json:"hits"`
-	TotalHits         int                       `json:"totalHits"`
+// windowFacets is a FacetRequest's answer.
+type windowFacets struct {
 	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
 }
 
