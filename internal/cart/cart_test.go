@@ -130,6 +130,7 @@ func TestCartRejectsBadInputAndChangesNothing(t *testing.T) {
 		{"set absurd", cart.Key{ProductID: p}, cart.MaxQuantity + 1, true, apperr.Invalid},
 		{"set over stock", cart.Key{ProductID: p}, stock + 1, true, apperr.Invalid},
 		{"set unknown product", cart.Key{ProductID: 987654321}, 1, true, apperr.NotFound},
+		{"set a line not in the cart", cart.Key{ProductID: opt.ProductID, OptionID: opt.OptionID}, 1, true, apperr.NotFound},
 	}
 	// Each refusal through the plain change and through the one that answers
 	// the view (the JSON API's).

@@ -209,26 +209,26 @@ func (s *Service) add(ctx context.Context, cartID string, k Key, quantity int, a
 	return s.set(ctx, cartID, lines, k, have+quantity, a)
 }
 
-// SetQuantity changes a line's quantity; 0 removes the line.
+// SetQuantity changes a line's quantity; 0 removes the line. A line that is
+// not in the cart is apperr.NotFound (it is added with Add, which keeps the
+// cart's limits), and so are the refusals of Add.
 func (s *Service) SetQuantity(ctx context.Context, cartID string, k Key, quantity int) error {
-	if quantity == 0 {
-		return s.store.Remove(ctx, cartID, k)
-	}
-	if quantity < 0 || quantity > MaxQuantity {
-		return apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
-	}
-	_, err := s.set(ctx, cartID, nil, k, quantity, answer{})
+	_, err := s.setQuantity(ctx, cartID, k, quantity, answer{})
 	return err
 }
 
 // SetQuantityView is SetQuantity answering the cart as View(ctx, cartID,
 // postcode) would right after it, built from the reads the change makes.
 func (s *Service) SetQuantityView(ctx context.Context, cartID string, k Key, quantity int, postcode string) (*View, error) {
+	return s.setQuantity(ctx, cartID, k, quantity, answer{view: true, postcode: postcode})
+}
+
+func (s *Service) setQuantity(ctx context.Context, cartID string, k Key, quantity int, a answer) (*View, error) {
 	if quantity == 0 {
-		if err := s.store.Remove(ctx, cartID, k); err != nil {
+		if err := s.store.Remove(ctx, cartID, k); err != nil || !a.view {
 			return nil, err
 		}
-		return s.View(ctx, cartID, postcode)
+		return s.View(ctx, cartID, a.postcode)
 	}
 	if quantity < 0 || quantity > MaxQuantity {
 		return nil, apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
@@ -237,7 +237,10 @@ func (s *Service) SetQuantityView(ctx context.Context, cartID string, k Key, qua
 	if err != nil {
 		return nil, err
 	}
-	return s.set(ctx, cartID, lines, k, quantity, answer{view: true, postcode: postcode})
+	if !slices.ContainsFunc(lines, func(l Line) bool { return l.Key == k }) {
+		return nil, apperr.Errorf(apperr.NotFound, "장바구니에 없는 상품입니다. 상품 페이지에서 담아 주세요.")
+	}
+	return s.set(ctx, cartID, lines, k, quantity, a)
 }
 
 // set checks k at quantity against the catalogue and writes the line. When a
