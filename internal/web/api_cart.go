@@ -188,6 +188,9 @@ func (s *server) apiCartRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if _, err := cartPostcode(c); err != nil { // refused before anything changes
+		return err
+	}
 	id, err := s.cartID(c, false)
 	if err != nil {
 		return err
@@ -202,6 +205,9 @@ func (s *server) apiCartRemove(c *fiber.Ctx) error {
 
 // apiCartClear empties the cart.
 func (s *server) apiCartClear(c *fiber.Ctx) error {
+	if _, err := cartPostcode(c); err != nil { // refused before anything changes
+		return err
+	}
 	id, err := s.cartID(c, false)
 	if err != nil {
 		return err

@@ -186,6 +186,8 @@ func TestAPICartChangeAnswersTheCart(t *testing.T) {
 		{http.MethodPost, "/api/v1/cart/items", addBody(ids[1], 1000)},
 		{http.MethodPatch, "/api/v1/cart/items/" + strconv.FormatInt(ids[0], 10) + "-0?postcode=12345678901", `{"quantity":2}`},
 		{http.MethodPatch, "/api/v1/cart/items/" + strconv.FormatInt(ids[0], 10) + "-0", `{"quantity":100}`},
+		{http.MethodDelete, "/api/v1/cart/items/" + strconv.FormatInt(ids[0], 10) + "-0?postcode=12345678901", ""},
+		{http.MethodDelete, "/api/v1/cart?postcode=12345678901", ""},
 	} {
 		status, raw, _ := e.cartCall(t, r.method, r.target, cookie, r.body)
 		if status != http.StatusBadRequest {
