@@ -20,6 +20,7 @@ import (
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
+	"github.com/dure-coop/dure/internal/stripe"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/storefront"
 )
@@ -37,10 +38,14 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serveGCPercent)
 	}
-	// Templates first: a broken template fails start-up before anything connects.
+	// Templates and payment settings first: either broken fails start-up
+	// before anything connects.
 	tmpl, err := web.LoadTemplates(storefront.FS(), cfg.DevTemplates)
 	if err != nil {
 		return fmt.Errorf("serve: templates: %w", err)
+	}
+	if err := checkPayments(cfg); err != nil {
+		return err
 	}
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -147,6 +152,20 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 
 // servePprof serves the runtime profiles on addr (DURE_PPROF_ADDR), on a mux
 // of its own so that nothing reaches them through the storefront's port.
+// checkPayments refuses a configuration in which no order could be paid:
+// against the real Stripe API the payment page needs Stripe.js and its
+// publishable key (stripe-mock gets the test-card button instead).
+func checkPayments(cfg config.Config) error {
+	p, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
+	if err != nil {
+		return err
+	}
+	if !p.IsMock && cfg.StripePublishableKey == "" {
+		return errors.New("serve: DURE_STRIPE_PUBLISHABLE_KEY is empty while payments go to Stripe (not stripe-mock): the payment page could not take cards")
+	}
+	return nil
+}
+
 // serveGCPercent is serve's GOGC when the environment sets none.
 const serveGCPercent = 400
 
