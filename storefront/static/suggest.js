@@ -108,6 +108,11 @@
       else if (e.key === "Enter" && active >= 0) { e.preventDefault(); location.href = items[active].dataset.url; }
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
+    // Enter on a marked entry opens it even where the browser submits the
+    // form anyway (a key event that skips keydown's preventDefault).
+    if (input.form) input.form.addEventListener("submit", function (e) {
+      if (!list.hidden && active >= 0) { e.preventDefault(); location.href = items[active].dataset.url; }
+    });
   }
 
   function init() {
