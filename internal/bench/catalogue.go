@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"github.com/dure-coop/dure/internal/demo"
+	"github.com/dure-coop/dure/internal/kr"
 )
 
 // catalogueSeed fixes the synthetic catalogue: the same n gives the same file.
@@ -146,15 +148,8 @@ func num(v any) int64 {
 func round100(n int64) int64 { return max((n+50)/100*100, 100) }
 
 // businessNumber returns the k-th synthetic 사업자등록번호 with a valid check
-// digit (weights 1,3,7,1,3,7,1,3,5 plus the carry of the ninth digit).
+// digit.
 func businessNumber(k int) string {
 	d := fmt.Sprintf("%03d%02d%04d", 101+k/10000, 81+(k/10000)%8, k%10000)
-	weights := []int{1, 3, 7, 1, 3, 7, 1, 3, 5}
-	sum := 0
-	for i, w := range weights {
-		sum += int(d[i]-'0') * w
-	}
-	sum += int(d[8]-'0') * 5 / 10
-	d += fmt.Sprint((10 - sum%10) % 10)
-	return d[:3] + "-" + d[3:5] + "-" + d[5:]
+	return kr.FormatBusinessNumber(d + strconv.Itoa(kr.BusinessNumberCheckDigit(d)))
 }

@@ -11,7 +11,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
+
+	"github.com/dure-coop/dure/internal/kr"
 )
 
 // seed is fixed so that every run yields the same catalogue.
@@ -238,20 +241,14 @@ func typeRegionShort(code string) string {
 }
 
 // businessNumber returns a fresh 사업자등록번호 (123-45-67890) whose last digit
-// is the checksum: weights 1,3,7,1,3,7,1,3,5 plus the carry of the ninth digit.
+// is the checksum.
 func (g *generator) businessNumber(r regionInfo) string {
 	for {
 		d := g.pick(r.office) + g.pick([]string{"81", "82", "86", "87", "88"}) + fmt.Sprintf("%04d", g.rng.IntN(10000))
-		weights := []int{1, 3, 7, 1, 3, 7, 1, 3, 5}
-		sum := 0
-		for i, w := range weights {
-			sum += int(d[i]-'0') * w
-		}
-		sum += int(d[8]-'0') * 5 / 10
-		d += fmt.Sprint((10 - sum%10) % 10)
+		d += strconv.Itoa(kr.BusinessNumberCheckDigit(d))
 		if !g.usedBN[d] {
 			g.usedBN[d] = true
-			return d[:3] + "-" + d[3:5] + "-" + d[5:]
+			return kr.FormatBusinessNumber(d)
 		}
 	}
 }

@@ -23,18 +23,24 @@ func NormalizeBusinessNumber(s string) (string, bool) {
 	if len(d) != 10 {
 		return d, false
 	}
-	sum := 0
 	for i := 0; i < 10; i++ {
 		if d[i] < '0' || d[i] > '9' {
 			return d, false
 		}
 	}
+	return d, BusinessNumberCheckDigit(d[:9]) == int(d[9]-'0')
+}
+
+// BusinessNumberCheckDigit is the 10th digit of a 사업자등록번호 whose first
+// nine digits are d9 (ASCII digits; weights 1,3,7,1,3,7,1,3,5 plus the carry
+// of the ninth digit × 5).
+func BusinessNumberCheckDigit(d9 string) int {
+	sum := 0
 	for i, w := range brnWeights {
-		sum += int(d[i]-'0') * w
+		sum += int(d9[i]-'0') * w
 	}
-	sum += int(d[8]-'0') * 5 / 10
-	check := (10 - sum%10) % 10
-	return d, check == int(d[9]-'0')
+	sum += int(d9[8]-'0') * 5 / 10
+	return (10 - sum%10) % 10
 }
 
 // FormatBusinessNumber renders 10 digits as 123-45-67890.

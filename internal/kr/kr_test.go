@@ -77,3 +77,12 @@ func TestWon(t *testing.T) {
 		}
 	}
 }
+
+func TestBusinessNumberCheckDigit(t *testing.T) {
+	// 220-81-62517 and 124-81-00998 are real, published numbers.
+	for _, n := range []string{"2208162517", "1248100998"} {
+		if got := kr.BusinessNumberCheckDigit(n[:9]); got != int(n[9]-'0') {
+			t.Errorf("BusinessNumberCheckDigit(%s) = %d, want %c", n[:9], got, n[9])
+		}
+	}
+}
