@@ -10,14 +10,13 @@ import (
 	"github.com/dure-coop/dure/internal/search"
 )
 
-func templateFuncs(static func(string) string) template.FuncMap {
+func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"static": static,
-		"won":    kr.Won,
-		"comma":  func(n any) string { return kr.Comma(toInt64(n)) },
-		"date":   formatDate,
-		"phone":  kr.Phone,
-		"brn":    kr.FormatBusinessNumber,
+		"won":   kr.Won,
+		"comma": func(n any) string { return kr.Comma(toInt64(n)) },
+		"date":  formatDate,
+		"phone": kr.Phone,
+		"brn":   kr.FormatBusinessNumber,
 		"typeLabel": func(t catalog.EnterpriseType) string {
 			return t.Label()
 		},

@@ -124,12 +124,10 @@ func newBaseView(page any) *baseView {
 // (/static/app.3f9a1c.css); an unknown name is returned unfingerprinted.
 func (t *Templates) StaticPath(name string) string {
 	set, err := t.assets()
-	if err == nil {
-		if fp, ok := set.names[name]; ok {
-			return "/static/" + fp
-		}
+	if err != nil {
+		return "/static/" + name
 	}
-	return "/static/" + name
+	return set.staticPath(name)
 }
 
 // static returns the static file requested by its (fingerprinted or plain) name.
@@ -163,7 +161,7 @@ func loadAssets(fsys fs.FS) (*assetSet, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := template.New("base").Funcs(templateFuncs(set.staticPath)).Parse(defs)
+	base, err := template.New("base").Funcs(templateFuncs()).Parse(defs)
 	if err != nil {
 		return nil, fmt.Errorf("web: static file templates: %w", err)
 	}
