@@ -54,6 +54,9 @@ func (c *Client) synonymDict(ctx context.Context) map[string][]string {
 // (search.HighlightWords) and their synonyms, as Meilisearch matches them.
 func (c *Client) highlightWords(ctx context.Context, q search.Query) []string {
 	words := search.HighlightWords(q)
+	if len(words) == 0 { // a category or enterprise listing: nothing to mark
+		return nil
+	}
 	dict := c.synonymDict(ctx)
 	if len(dict) == 0 {
 		return words
