@@ -445,7 +445,7 @@ func row(name, floor string, workers int, m *vegeta.Metrics, firstErr, note stri
 
 // meiliSearch is what the app sends Meilisearch for one search: one request,
 // or the merge window's requests in parallel and then the page's documents
-// (meilisearch.WindowRequests, meilisearch.PageRequest).
+// (meilisearch.Requests, meilisearch.PageRequest).
 type meiliSearch struct {
 	window [][]byte // search bodies, sent in parallel
 	page   []byte   // the page's search body, sent after them; nil for one request
@@ -465,27 +465,16 @@ func meiliSearches(ctx context.Context, cfg LoadConfig, searches []url.Values) (
 			return nil, fmt.Errorf("bench: query %v: %w", v, err)
 		}
 		q.Variants = search.Analyze(q.Text)
+		reqs, merged := meilisearch.Requests(q)
 		var one meiliSearch
-		if len(q.Variants) == 0 || q.Page*q.PerPage > search.MergeWindow {
-			req := meilisearch.Request(q)
-			if len(q.Variants) > 0 {
-				req = meilisearch.VariantRequest(q, q.Variants[0])
-			}
-			b, err := json.Marshal(req)
-			if err != nil {
-				return nil, fmt.Errorf("bench: encode search: %w", err)
-			}
-			out = append(out, meiliSearch{window: [][]byte{b}})
-			continue
-		}
 		var ids []int64
-		for _, r := range meilisearch.WindowRequests(q) {
+		for _, r := range reqs {
 			b, err := json.Marshal(r)
 			if err != nil {
 				return nil, fmt.Errorf("bench: encode search: %w", err)
 			}
 			one.window = append(one.window, b)
-			if len(ids) > 0 {
+			if !merged || len(reqs) == 1 || len(ids) > 0 {
 				continue
 			}
 			var resp struct {
@@ -500,9 +489,9 @@ func meiliSearches(ctx context.Context, cfg LoadConfig, searches []url.Values) (
 				ids = append(ids, h.ID)
 			}
 		}
-		// As the app: no second step for one variant (its window brought the
-		// documents) or when nothing was found.
-		if len(one.window) > 1 && len(ids) > 0 {
+		// As the app: the page's documents follow several merge windows (one
+		// window brings whole documents), unless nothing was found.
+		if len(ids) > 0 {
 			if one.page, err = json.Marshal(meilisearch.PageRequest(ids)); err != nil {
 				return nil, fmt.Errorf("bench: encode page query: %w", err)
 			}

@@ -29,15 +29,12 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	if len(q.Variants) > 0 && q.Page*q.PerPage <= search.MergeWindow {
-		return c.searchVariants(ctx, q)
-	}
-	req := Request(q)
-	if len(q.Variants) > 0 { // a page beyond the merge window: the first variant's own page
-		req = VariantRequest(q, q.Variants[0])
+	reqs, merged := Requests(q)
+	if merged {
+		return c.searchVariants(ctx, q, reqs)
 	}
 	var resp response
-	if err := c.search(ctx, req, &resp); err != nil {
+	if err := c.search(ctx, reqs[0], &resp); err != nil {
 		return nil, err
 	}
 	res := resp.result(q)
@@ -47,6 +44,23 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 		res.Hits[i].NameHighlight = search.Highlight(d.Name, words)
 	}
 	return res, nil
+}
+
+// Requests are the search requests Search sends first for q, in parallel
+// (exported, like PageRequest, so the benchmark's floor sends exactly what
+// the app sends). merged says they are merge windows (windowRequests): their
+// hits are merged, and when there are several the page's documents follow
+// (PageRequest). Otherwise there is one request, whose answer is the page: q
+// without variants as a bare engine would run it, or a page beyond the merge
+// window as the first variant ranks it.
+func Requests(q search.Query) (reqs []*ms.SearchRequest, merged bool) {
+	switch {
+	case len(q.Variants) == 0:
+		return []*ms.SearchRequest{Request(q)}, false
+	case q.Page*q.PerPage > search.MergeWindow:
+		return []*ms.SearchRequest{VariantRequest(q, q.Variants[0])}, false
+	}
+	return windowRequests(q), true
 }
 
 // search sends one search request and decodes its answer into out.
@@ -62,15 +76,14 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 }
 
 // searchVariants merges the variants of q in two steps. First every variant
-// (WindowRequests, in parallel) returns the ids and names of its first
+// (windowRequests, in parallel) returns the ids and names of its first
 // search.MergeWindow hits, and search.MergeVariants ranks them; then the
 // documents of the page alone are fetched by id (PageRequest). Retrieving whole
 // documents for every window made Meilisearch and our decoding do several
 // times the work a page needs. A query with one variant (초성, Latin, one
 // syllable) has nothing to merge but the ranking: its window brings whole
 // documents and there is no second step.
-func (c *Client) searchVariants(ctx context.Context, q search.Query) (*search.Result, error) {
-	reqs := WindowRequests(q)
+func (c *Client) searchVariants(ctx context.Context, q search.Query, reqs []*ms.SearchRequest) (*search.Result, error) {
 	words := c.highlightWords(ctx, q)
 	results := make([]*search.Result, len(reqs))
 	windows := make([][]search.Document, len(reqs))
@@ -160,13 +173,12 @@ func fillPage(res *search.Result, docs []search.Document, words []string) *searc
 	return res
 }
 
-// WindowRequests are the first step of a search with variants (exported, like
-// Request, so the benchmark's floor sends exactly what the app sends): each
+// windowRequests are the first step of a search with variants: each
 // variant's first search.MergeWindow hits, ids and names only (whole
 // documents when there is one variant: then nothing follows); the first asks
 // for the facets too (the others' would be thrown away but when the first
 // finds nothing, and counting them is Meilisearch's dearest part).
-func WindowRequests(q search.Query) []*ms.SearchRequest {
+func windowRequests(q search.Query) []*ms.SearchRequest {
 	wq := q
 	wq.Page, wq.PerPage = 1, search.MergeWindow
 	reqs := make([]*ms.SearchRequest, len(q.Variants))
