@@ -1,0 +1,172 @@
+// Package account is Dure's identity seam: users, their roles and memberships,
+// the actor of a request carried in its context, and the rules (Can…) that say
+// what an actor may see and change. It knows nothing of HTTP, PostgreSQL or
+// Redis; services call the rules where they read and write, as
+// benbjohnson/wtf's CanEditDial does.
+package account
+
+import (
+	"context"
+
+	"github.com/dure-coop/dure/internal/apperr"
+)
+
+// Role is what a user is to the co-op. A user has exactly one.
+type Role string
+
+// Roles.
+const (
+	Consumer        Role = "consumer"    // 개인 구매자
+	EnterpriseStaff Role = "enterprise"  // 입점기업 구성원 (owner or staff of one enterprise)
+	InstitutionUser Role = "institution" // 공공기관 구매담당자
+	Operator        Role = "operator"    // 협동조합 운영자
+)
+
+var roleLabels = map[Role]string{
+	Consumer: "개인 회원", EnterpriseStaff: "입점기업 회원", InstitutionUser: "기관 구매담당자", Operator: "운영자",
+}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { _, ok := roleLabels[r]; return ok }
+
+// Label is the Korean name of the role.
+func (r Role) Label() string { return roleLabels[r] }
+
+// MemberRole is a user's place in their enterprise.
+type MemberRole string
+
+// Member roles: an owner also manages the enterprise's members and API keys.
+const (
+	Owner MemberRole = "owner" // 대표 계정
+	Staff MemberRole = "staff" // 직원
+)
+
+// Label is the Korean name of the member role.
+func (m MemberRole) Label() string {
+	if m == Owner {
+		return "대표 계정"
+	}
+	return "직원"
+}
+
+// Enterprise statuses the rules look at (the catalogue owns the full set).
+const (
+	EnterpriseActive    = "active"
+	EnterpriseSuspended = "suspended"
+)
+
+// Actor is who is acting in a request: a signed-in user (through a session)
+// or an enterprise's API key. A nil *Actor is anonymous.
+type Actor struct {
+	UserID int64
+	Name   string
+	Email  string
+	Role   Role
+
+	// EnterpriseID is the enterprise the actor acts for: its own (enterprise
+	// members, and API keys) or, for an operator, the one it acts on behalf
+	// of (대리 등록; OnBehalf is then true). 0 for nobody.
+	EnterpriseID     int64
+	EnterpriseStatus string     // EnterpriseActive, EnterpriseSuspended, …
+	MemberRole       MemberRole // for enterprise members
+	OnBehalf         bool       // an operator acting as EnterpriseID
+
+	// InstitutionID is the buyer's institution (procurement).
+	InstitutionID int64
+
+	// SessionID is the session the actor came with ("" for an API key);
+	// APIKeyID the key (0 for a session).
+	SessionID string
+	APIKeyID  int64
+}
+
+type actorKey struct{}
+
+// NewContext returns ctx carrying a.
+func NewContext(ctx context.Context, a *Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// FromContext returns the actor in ctx, or nil when anonymous.
+func FromContext(ctx context.Context) *Actor {
+	a, _ := ctx.Value(actorKey{}).(*Actor)
+	return a
+}
+
+// IsOperator reports whether a is a co-op operator (also while acting on
+// behalf of an enterprise).
+func (a *Actor) IsOperator() bool { return a != nil && a.Role == Operator }
+
+// errSignIn, errOperatorOnly and errSuspended are the rules' refusals.
+func errSignIn() error { return apperr.Errorf(apperr.Unauthorized, "로그인이 필요합니다.") }
+
+func errSuspended() error {
+	return apperr.Errorf(apperr.Forbidden, "입점이 정지된 기업입니다. 협동조합 운영자에게 문의해 주세요.")
+}
+
+// RequireUser returns Unauthorized for an anonymous actor.
+func RequireUser(ctx context.Context) (*Actor, error) {
+	a := FromContext(ctx)
+	if a == nil {
+		return nil, errSignIn()
+	}
+	return a, nil
+}
+
+// RequireOperator returns Unauthorized for anonymous actors and NotFound for
+// everyone else who is not an operator (the console does not exist for them).
+func RequireOperator(ctx context.Context) (*Actor, error) {
+	a, err := RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role != Operator {
+		return nil, apperr.Errorf(apperr.NotFound, "찾는 페이지가 없습니다.")
+	}
+	return a, nil
+}
+
+// EnterpriseScope returns the enterprise whose things the actor may manage
+// in the portal: its own enterprise, or the one an operator acts for.
+// Unauthorized when anonymous, Forbidden for other roles and for a
+// suspended enterprise's members. Finders scope their queries by it, so that
+// another enterprise's things answer not found.
+func EnterpriseScope(ctx context.Context) (int64, error) {
+	a, err := RequireUser(ctx)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case a.EnterpriseID == 0 || (a.Role != EnterpriseStaff && !(a.Role == Operator && a.OnBehalf)):
+		return 0, apperr.Errorf(apperr.Forbidden, "입점기업 회원만 쓸 수 있는 화면입니다.")
+	case a.Role == EnterpriseStaff && a.EnterpriseStatus != EnterpriseActive:
+		return 0, errSuspended()
+	}
+	return a.EnterpriseID, nil
+}
+
+// CanManageEnterprise returns nil when the actor may manage enterprise id's
+// products, stock, orders and members; NotFound when it is another
+// enterprise's (its existence is not confirmed), and EnterpriseScope's errors.
+func CanManageEnterprise(ctx context.Context, id int64) error {
+	own, err := EnterpriseScope(ctx)
+	if err != nil {
+		return err
+	}
+	if own != id {
+		return apperr.Errorf(apperr.NotFound, "찾는 항목이 없습니다.")
+	}
+	return nil
+}
+
+// CanManageMembers is CanManageEnterprise for owners (and operators acting
+// on behalf): staff may not invite or remove members.
+func CanManageMembers(ctx context.Context, id int64) error {
+	if err := CanManageEnterprise(ctx, id); err != nil {
+		return err
+	}
+	if a := FromContext(ctx); a.Role == EnterpriseStaff && a.MemberRole != Owner {
+		return apperr.Errorf(apperr.Forbidden, "구성원 관리는 대표 계정만 할 수 있습니다.")
+	}
+	return nil
+}
