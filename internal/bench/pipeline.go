@@ -118,6 +118,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	env := append(os.Environ(),
+		"DURE_ENV=development",
 		"DURE_DATABASE_URL="+cfg.DatabaseURL,
 		"DURE_MEILI_URL="+cfg.MeiliURL,
 		"DURE_MEILI_KEY="+cfg.MeiliKey,

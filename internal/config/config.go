@@ -13,8 +13,20 @@ import (
 	"time"
 )
 
-// Config is Dure's whole configuration. Defaults match scripts/services.
+// Environments. Production is the default: only an explicit DURE_ENV=development
+// (which the Makefile sets for make run, make test and make bench) gets the
+// development defaults — a public cookie secret, the local Meilisearch key and
+// stripe-mock with its test-card button.
+const (
+	Production  = "production"
+	Development = "development"
+)
+
+// Config is Dure's whole configuration. Defaults match scripts/services in
+// development; production has no secret defaults at all.
 type Config struct {
+	// Env is Production or Development (DURE_ENV, default production).
+	Env              string
 	Addr             string        // DURE_ADDR
 	DatabaseURL      string        // DURE_DATABASE_URL
 	RedisURL         string        // DURE_REDIS_URL
@@ -22,7 +34,7 @@ type Config struct {
 	MeiliKey         string        // DURE_MEILI_KEY
 	MeiliIndex       string        // DURE_MEILI_INDEX
 	StripeKey        string        // DURE_STRIPE_KEY
-	StripeAPIBase    string        // DURE_STRIPE_API_BASE ("" = api.stripe.com)
+	StripeAPIBase    string        // DURE_STRIPE_API_BASE ("" = api.stripe.com; stripe-mock's URL only in development)
 	StripeWebhookKey string        // DURE_STRIPE_WEBHOOK_SECRET
 	LogFormat        string        // DURE_LOG_FORMAT: text | json
 	LogLevel         string        // DURE_LOG_LEVEL: debug | info | warn | error
@@ -72,26 +84,53 @@ type Config struct {
 // DevCookieSecret is DURE_COOKIE_SECRET's default, fit for development only.
 const DevCookieSecret = "dure-dev-cookie-secret-change-me-0123456789"
 
+// DevStripeMock is DURE_STRIPE_API_BASE's development default: stripe-mock as
+// scripts/services starts it.
+const DevStripeMock = "http://127.0.0.1:12111"
+
 // FromEnv reads the configuration from the environment and validates it.
-func FromEnv() (Config, error) {
+func FromEnv() (Config, error) { return FromLookup(os.LookupEnv) }
+
+// FromLookup is FromEnv reading variables through lookup (tests pass their own).
+func FromLookup(lookup func(string) (string, bool)) (Config, error) {
+	env := func(name, def string) string {
+		if v, ok := lookup(name); ok && v != "" {
+			return v
+		}
+		return def
+	}
+	mode := env("DURE_ENV", Production)
+	dev := func(v string) string {
+		if mode == Development {
+			return v
+		}
+		return ""
+	}
 	c := Config{
+		Env:              mode,
 		Addr:             env("DURE_ADDR", "127.0.0.1:3000"),
 		DatabaseURL:      env("DURE_DATABASE_URL", "postgres://postgres@127.0.0.1:55432/dure?sslmode=disable"),
 		RedisURL:         env("DURE_REDIS_URL", "redis://127.0.0.1:56379/0"),
 		MeiliURL:         env("DURE_MEILI_URL", "http://127.0.0.1:57700"),
-		MeiliKey:         env("DURE_MEILI_KEY", "dure-dev-master-key-0123456789"),
+		MeiliKey:         env("DURE_MEILI_KEY", dev("dure-dev-master-key-0123456789")),
 		MeiliIndex:       env("DURE_MEILI_INDEX", "products"),
-		StripeKey:        env("DURE_STRIPE_KEY", "sk_test_123"),
-		StripeAPIBase:    env("DURE_STRIPE_API_BASE", "http://127.0.0.1:12111"),
-		StripeWebhookKey: env("DURE_STRIPE_WEBHOOK_SECRET", "whsec_dure_dev"),
+		StripeKey:        env("DURE_STRIPE_KEY", dev("sk_test_123")),
+		StripeWebhookKey: env("DURE_STRIPE_WEBHOOK_SECRET", dev("whsec_dure_dev")),
 		LogFormat:        env("DURE_LOG_FORMAT", "text"),
 		LogLevel:         env("DURE_LOG_LEVEL", "info"),
 		DevTemplates:     env("DURE_DEV_TEMPLATES", ""),
-		CookieSecret:     env("DURE_COOKIE_SECRET", DevCookieSecret),
+		CookieSecret:     env("DURE_COOKIE_SECRET", dev(DevCookieSecret)),
 
 		StripePublishableKey: env("DURE_STRIPE_PUBLISHABLE_KEY", ""),
 		PprofAddr:            env("DURE_PPROF_ADDR", ""),
 		ProxyHeader:          env("DURE_PROXY_HEADER", "X-Real-IP"),
+	}
+	// Set but empty means the real Stripe API, in every mode; unset means
+	// stripe-mock in development only.
+	if v, ok := lookup("DURE_STRIPE_API_BASE"); ok {
+		c.StripeAPIBase = strings.TrimSpace(v)
+	} else {
+		c.StripeAPIBase = dev(DevStripeMock)
 	}
 	for _, p := range strings.Split(env("DURE_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
@@ -99,6 +138,12 @@ func FromEnv() (Config, error) {
 		}
 	}
 	var errs []error
+	duration := func(name string, def time.Duration, errs *[]error) time.Duration {
+		return parseDuration(name, env(name, ""), def, errs)
+	}
+	boolean := func(name string, def bool, errs *[]error) bool {
+		return parseBool(name, env(name, ""), def, errs)
+	}
 	c.OutboxInterval = duration("DURE_OUTBOX_INTERVAL", 200*time.Millisecond, &errs)
 	c.SearchTimeout = duration("DURE_SEARCH_TIMEOUT", 500*time.Millisecond, &errs)
 	c.RunWorker = boolean("DURE_RUN_WORKER", true, &errs)
@@ -148,21 +193,53 @@ func (c Config) Validate() error {
 	if len(c.TrustedProxies) > 0 && strings.TrimSpace(c.ProxyHeader) == "" {
 		errs = append(errs, errors.New("DURE_PROXY_HEADER: empty while DURE_TRUSTED_PROXIES is set"))
 	}
-	if len(c.CookieSecret) < 32 {
+	if c.Env != Production && c.Env != Development {
+		errs = append(errs, fmt.Errorf("DURE_ENV: want production or development, got %q", c.Env))
+	}
+	if c.CookieSecret != "" && len(c.CookieSecret) < 32 {
 		errs = append(errs, errors.New("DURE_COOKIE_SECRET: must be at least 32 bytes"))
 	}
 	return errors.Join(errs...)
 }
 
-func env(name, def string) string {
-	if v, ok := os.LookupEnv(name); ok && v != "" {
-		return v
+// IsDevelopment reports whether development defaults and tools (stripe-mock,
+// the test-card button, demo accounts) are allowed.
+func (c Config) IsDevelopment() bool { return c.Env == Development }
+
+// CheckServe is what serve (and the worker) need beyond Validate: outside
+// development it refuses, naming the variable to set, every secret left at a
+// development value or unset, and a Stripe API base other than the real one
+// (the mock is for development only).
+func (c Config) CheckServe() error {
+	var errs []error
+	if c.CookieSecret == "" {
+		errs = append(errs, errors.New("DURE_COOKIE_SECRET: unset; set a random secret of at least 32 bytes (e.g. `openssl rand -base64 48`), the same on every instance"))
 	}
-	return def
+	if c.IsDevelopment() {
+		return errors.Join(errs...)
+	}
+	if c.CookieSecret == DevCookieSecret {
+		errs = append(errs, errors.New("DURE_COOKIE_SECRET: the public development secret; set a random one of at least 32 bytes"))
+	}
+	if c.MeiliKey == "" || c.MeiliKey == "dure-dev-master-key-0123456789" {
+		errs = append(errs, errors.New("DURE_MEILI_KEY: unset or the development key; set your Meilisearch API key"))
+	}
+	if c.StripeKey == "" || c.StripeKey == "sk_test_123" {
+		errs = append(errs, errors.New("DURE_STRIPE_KEY: unset or the development key; set your Stripe secret key"))
+	}
+	if c.StripeWebhookKey == "" || c.StripeWebhookKey == "whsec_dure_dev" {
+		errs = append(errs, errors.New("DURE_STRIPE_WEBHOOK_SECRET: unset or the development secret; set the webhook endpoint's signing secret"))
+	}
+	if c.StripeAPIBase != "" {
+		errs = append(errs, fmt.Errorf("DURE_STRIPE_API_BASE: %q outside development; leave it unset (api.stripe.com) or set DURE_ENV=development to use stripe-mock", c.StripeAPIBase))
+	}
+	if len(errs) > 0 {
+		errs = append([]error{errors.New("refusing to serve in production (DURE_ENV is not development)")}, errs...)
+	}
+	return errors.Join(errs...)
 }
 
-func duration(name string, def time.Duration, errs *[]error) time.Duration {
-	v := os.Getenv(name)
+func parseDuration(name, v string, def time.Duration, errs *[]error) time.Duration {
 	if v == "" {
 		return def
 	}
@@ -174,8 +251,7 @@ func duration(name string, def time.Duration, errs *[]error) time.Duration {
 	return d
 }
 
-func boolean(name string, def bool, errs *[]error) bool {
-	v := os.Getenv(name)
+func parseBool(name, v string, def bool, errs *[]error) bool {
 	if v == "" {
 		return def
 	}

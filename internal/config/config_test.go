@@ -27,3 +27,67 @@ func TestTrustedProxies(t *testing.T) {
 		t.Errorf("no proxies: %q, %v", c.TrustedProxies, err)
 	}
 }
+
+func lookup(vars map[string]string) func(string) (string, bool) {
+	return func(name string) (string, bool) { v, ok := vars[name]; return v, ok }
+}
+
+// Production is the default and has no secret defaults: serve refuses to
+// start, naming each variable to set (a deployment could otherwise sign
+// cookies with the public development secret).
+func TestProductionFailsClosed(t *testing.T) {
+	c, err := FromLookup(lookup(map[string]string{"DURE_STRIPE_PUBLISHABLE_KEY": "pk_live_x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Env != Production || c.CookieSecret != "" || c.MeiliKey != "" || c.StripeKey != "" || c.StripeAPIBase != "" {
+		t.Fatalf("production defaults leak development values: %+v", c)
+	}
+	err = c.CheckServe()
+	for _, name := range []string{"DURE_COOKIE_SECRET", "DURE_MEILI_KEY", "DURE_STRIPE_KEY", "DURE_STRIPE_WEBHOOK_SECRET"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("CheckServe = %v, want it to name %s", err, name)
+		}
+	}
+
+	// The development secrets set explicitly are refused too, and so is the mock.
+	c, err = FromLookup(lookup(map[string]string{
+		"DURE_COOKIE_SECRET": DevCookieSecret, "DURE_MEILI_KEY": "k", "DURE_STRIPE_KEY": "sk_live_x",
+		"DURE_STRIPE_WEBHOOK_SECRET": "whsec_x", "DURE_STRIPE_API_BASE": DevStripeMock,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckServe()
+	if err == nil || !strings.Contains(err.Error(), "DURE_COOKIE_SECRET") || !strings.Contains(err.Error(), "DURE_STRIPE_API_BASE") {
+		t.Errorf("CheckServe with the development secret and stripe-mock = %v", err)
+	}
+
+	// A complete production configuration serves.
+	c, err = FromLookup(lookup(map[string]string{
+		"DURE_COOKIE_SECRET": strings.Repeat("s3cr3t", 8), "DURE_MEILI_KEY": "k", "DURE_STRIPE_KEY": "sk_live_x",
+		"DURE_STRIPE_WEBHOOK_SECRET": "whsec_x",
+	}))
+	if err != nil || c.CheckServe() != nil {
+		t.Errorf("complete production configuration: %v / %v", err, c.CheckServe())
+	}
+}
+
+// In development the defaults work as before; DURE_STRIPE_API_BASE set but
+// empty means the real API there too (it used to select stripe-mock).
+func TestDevelopmentDefaultsAndEmptyStripeBase(t *testing.T) {
+	c, err := FromLookup(lookup(map[string]string{"DURE_ENV": "development"}))
+	if err != nil || c.CheckServe() != nil {
+		t.Fatalf("development defaults: %v / %v", err, c.CheckServe())
+	}
+	if c.StripeAPIBase != DevStripeMock || c.CookieSecret != DevCookieSecret {
+		t.Errorf("development defaults: base %q, secret %q", c.StripeAPIBase, c.CookieSecret)
+	}
+	c, _ = FromLookup(lookup(map[string]string{"DURE_ENV": "development", "DURE_STRIPE_API_BASE": ""}))
+	if c.StripeAPIBase != "" {
+		t.Errorf("DURE_STRIPE_API_BASE= in development = %q, want the real API (empty)", c.StripeAPIBase)
+	}
+	if _, err := FromLookup(lookup(map[string]string{"DURE_ENV": "staging"})); err == nil {
+		t.Error("DURE_ENV=staging accepted")
+	}
+}

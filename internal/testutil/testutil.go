@@ -22,10 +22,17 @@ import (
 )
 
 // Config returns the configuration the services script's defaults imply,
-// overridden by the same DURE_* environment variables the binary reads.
+// overridden by the same DURE_* environment variables the binary reads; tests
+// run in development mode unless DURE_ENV says otherwise.
 func Config(tb testing.TB) config.Config {
 	tb.Helper()
-	c, err := config.FromEnv()
+	c, err := config.FromLookup(func(name string) (string, bool) {
+		v, ok := os.LookupEnv(name)
+		if name == "DURE_ENV" && v == "" {
+			return config.Development, true
+		}
+		return v, ok
+	})
 	if err != nil {
 		tb.Fatalf("testutil: config: %v", err)
 	}
