@@ -15,6 +15,7 @@ const (
 	Conflict     = "conflict"     // 409: a uniqueness or state conflict.
 	Unauthorized = "unauthorized" // 401
 	Forbidden    = "forbidden"    // 403
+	TooMany      = "too_many"     // 429: a rate limit refused; Message says when to retry.
 	Unavailable  = "unavailable"  // 503: a dependency is down.
 	Internal     = "internal"     // 500: never shown in detail.
 )
