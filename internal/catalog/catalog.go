@@ -97,11 +97,36 @@ func (k Kind) Label() string {
 	return "상품"
 }
 
-// Product statuses. Only active products are shown and indexed.
+// Product statuses. Only active products (of an active enterprise) are shown
+// and indexed. An enterprise moves its products between draft and active; an
+// operator hides them (the enterprise cannot publish a hidden product again)
+// and approves those pending review; a deleted product that was ever ordered
+// stays, archived, for the orders that refer to it.
 const (
-	StatusDraft  = "draft"
-	StatusActive = "active"
-	StatusHidden = "hidden"
+	StatusDraft         = "draft"          // 판매중지: saved, not shown
+	StatusActive        = "active"         // 판매중
+	StatusHidden        = "hidden"         // 운영자 숨김
+	StatusPendingReview = "pending_review" // 검토 대기: published by an enterprise whose products need review
+	StatusArchived      = "archived"       // 삭제됨: never shown, listed or indexed again
+)
+
+var productStatusLabels = map[string]string{
+	StatusDraft: "판매중지", StatusActive: "판매중", StatusHidden: "운영자 숨김",
+	StatusPendingReview: "검토 대기", StatusArchived: "삭제됨",
+}
+
+// ValidProductStatus reports whether s is one of the product statuses.
+func ValidProductStatus(s string) bool { _, ok := productStatusLabels[s]; return ok }
+
+// ProductStatusLabel is the Korean name of a product status.
+func ProductStatusLabel(s string) string { return productStatusLabels[s] }
+
+// Enterprise statuses. Only an active enterprise's products are shown and
+// indexed; suspending one takes them out of search at once.
+const (
+	EnterprisePending   = "pending"
+	EnterpriseActive    = "active"
+	EnterpriseSuspended = "suspended"
 )
 
 // ShippingPolicy is an enterprise's delivery charge: a fee per order part, free
@@ -130,6 +155,9 @@ type Enterprise struct {
 	Description    string
 	Shipping       ShippingPolicy
 	Status         string
+	// ReviewProducts says an operator approves this enterprise's products
+	// before they are shown: publishing one makes it StatusPendingReview.
+	ReviewProducts bool
 	ProductCount   int // filled by finders that say so
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
@@ -158,14 +186,16 @@ type Option struct {
 
 // Image is a product picture.
 type Image struct {
-	URL string
-	Alt string
+	URL      string
+	Alt      string
+	ThumbURL string // a small rendition for lists; "" when there is none
 }
 
 // Product is an item or service an enterprise sells through the co-op.
 type Product struct {
 	ID            int64
-	ExternalID    string
+	ExternalID    string // the importer's stable id; generated for products made in the portal
+	Code          string // 상품코드: the enterprise's own code, unique within it (optional)
 	EnterpriseID  int64
 	CategoryID    int64
 	Kind          Kind

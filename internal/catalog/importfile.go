@@ -8,7 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
+	"math"
 	"regexp"
 	"slices"
 	"sort"
@@ -29,19 +29,11 @@ import (
 // each other by those ids, in any order. A file with any bad row imports
 // nothing: Parse reports every problem it finds, not just the first.
 
-// Limits that keep one row from being absurd.
+// Limits of the file format itself; the fields' own limits are the
+// catalogue's rules (validate.go), the same for every way in.
 const (
 	maxLineBytes   = 1 << 20
 	maxIDLen       = 100
-	maxNameLen     = 200
-	maxShortLen    = 500
-	maxTextLen     = 20000
-	maxOptions     = 100
-	maxImages      = 20
-	maxMoney       = 10_000_000_000 // 100억 원 per item is far beyond any real product
-	maxCount       = 1_000_000_000  // fits the schema's int columns
-	maxPosition    = 1_000_000
-	maxURLLen      = 2000
 	maxCycleReport = 10
 )
 
@@ -194,19 +186,18 @@ func Import(ctx context.Context, imp Importer, r io.Reader) (ImportStats, error)
 	return imp.ImportCatalogue(ctx, b)
 }
 
-var (
-	slugRe    = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	integerRe = regexp.MustCompile(`^-?[0-9]+$`)
-)
+var integerRe = regexp.MustCompile(`^-?[0-9]+$`)
 
-var enterpriseStatuses = map[string]bool{"pending": true, "active": true, "suspended": true}
-
-var productStatuses = map[string]bool{StatusDraft: true, StatusActive: true, StatusHidden: true}
+// importStatuses are the product statuses a catalogue file may set.
+var importStatuses = map[string]bool{StatusDraft: true, StatusActive: true, StatusHidden: true}
 
 // Parse reads a catalogue file and validates every row, including references
 // between rows and to what already exists (existing may be nil). It returns an
 // *ImportError listing every problem, sorted by line, when any row is bad;
-// other errors are read failures.
+// other errors are read failures. The rows' fields are judged by the same
+// rules as the portal's forms (Product.Validate, Enterprise.Validate,
+// Category.Validate); the file adds its own: JSON types, known fields, ids
+// and references.
 func Parse(r io.Reader, existing *Existing) (*Batch, error) {
 	p := &parser{b: &Batch{}, catLines: map[string]int{}, entLines: map[string]int{}, prodLines: map[string]int{}}
 	sc := bufio.NewScanner(r)
@@ -223,6 +214,7 @@ func Parse(r io.Reader, existing *Existing) (*Batch, error) {
 		p.errs = append(p.errs, RowError{Line: line + 1, Message: fmt.Sprintf("줄이 너무 깁니다 (최대 %d바이트)", maxLineBytes),
 			English: fmt.Sprintf("line is too long (at most %d bytes); reading stopped here", maxLineBytes)})
 	}
+	p.errs = append(p.errs, p.b.duplicateNames()...)
 	p.errs = append(p.errs, p.b.CheckReferences(existing)...)
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Line < p.errs[j].Line })
@@ -237,6 +229,17 @@ type parser struct {
 	errs                          []RowError
 	catLines, entLines, prodLines map[string]int
 }
+
+// The fields of each type of row in the order their problems are reported.
+var (
+	categoryFields   = fieldOrder{top: []string{"type", "id", "slug", "name", "parent", "position"}}
+	enterpriseFields = fieldOrder{top: []string{"type", "id", "name", "enterprise_type", "cert_number", "cert_valid_until",
+		"business_number", "region", "representative", "phone", "email", "address", "mission", "description", "shipping", "status"},
+		sub: map[string][]string{"shipping": {"fee", "free_threshold", "remote_surcharge"}}}
+	productFields = fieldOrder{top: []string{"type", "id", "enterprise", "category", "kind", "name", "code", "summary", "description",
+		"unit", "tax_type", "consumer_price", "public_price", "stock", "status", "featured", "popularity", "options", "images"},
+		sub: map[string][]string{"options": {"name", "extra_price", "stock", "code"}, "images": {"url", "alt", "thumb_url"}}}
+)
 
 func (p *parser) parseLine(line int, text []byte) {
 	if line == 1 {
@@ -259,12 +262,16 @@ func (p *parser) parseLine(line int, text []byte) {
 		p.errs = append(p.errs, RowError{Line: line, Message: "한 줄이 하나의 JSON 객체여야 합니다", English: msg})
 		return
 	}
-	f := &fields{line: line, raw: raw, errs: &p.errs}
-	switch typ := f.str("type", true, 20); typ {
+	var rowErrs []RowError
+	f := &fields{line: line, raw: raw, errs: &rowErrs}
+	order := productFields
+	switch typ := f.str("type", true); typ {
 	case "category":
 		p.category(f)
+		order = categoryFields
 	case "enterprise":
 		p.enterprise(f)
+		order = enterpriseFields
 	case "product":
 		p.product(f)
 	case "":
@@ -272,6 +279,8 @@ func (p *parser) parseLine(line int, text []byte) {
 		f.fail("type", fmt.Sprintf("알 수 없는 종류 %q입니다 (category, enterprise, product 중 하나)", typ),
 			fmt.Sprintf("unknown type %q (want category, enterprise or product)", typ))
 	}
+	sort.SliceStable(rowErrs, func(i, j int) bool { return order.less(rowErrs[i].Field, rowErrs[j].Field) })
+	p.errs = append(p.errs, rowErrs...)
 }
 
 // id reads the row's external id and reports a duplicate of the same type.
@@ -293,13 +302,11 @@ func (p *parser) category(f *fields) {
 	f.only("type", "id", "slug", "name", "parent", "position")
 	c := CategoryRow{Line: f.line}
 	c.ExternalID = p.id(f, p.catLines, "category", "카테고리")
-	c.Slug = f.str("slug", true, maxIDLen)
-	if c.Slug != "" && !slugRe.MatchString(c.Slug) {
-		f.fail("slug", "영문 소문자, 숫자, 하이픈(-)만 쓸 수 있습니다", "must be lower-case letters, digits and single hyphens")
-	}
-	c.Name = f.str("name", true, maxNameLen)
+	c.Slug = f.str("slug", true)
+	c.Name = f.str("name", true)
 	c.ParentRef = f.ref("parent", false)
-	c.Position = int(f.integer("position", false, -maxPosition, maxPosition))
+	c.Position = int(f.integer("position", false))
+	f.validated(c.problems())
 	p.b.Categories = append(p.b.Categories, c)
 }
 
@@ -308,14 +315,10 @@ func (p *parser) enterprise(f *fields) {
 		"representative", "phone", "email", "address", "mission", "description", "shipping", "status")
 	e := EnterpriseRow{Line: f.line}
 	e.ExternalID = p.id(f, p.entLines, "enterprise", "기업")
-	e.Name = f.str("name", true, maxNameLen)
-	e.Type = EnterpriseType(f.str("enterprise_type", true, 50))
-	if e.Type != "" && !e.Type.Valid() {
-		f.fail("enterprise_type", fmt.Sprintf("알 수 없는 기업 유형 %q입니다", e.Type),
-			fmt.Sprintf("unknown enterprise type %q (want one of %s)", e.Type, joinCodes(EnterpriseTypes)))
-	}
-	e.CertNumber = f.str("cert_number", false, maxIDLen)
-	if s := f.str("cert_valid_until", false, 20); s != "" {
+	e.Name = f.str("name", true)
+	e.Type = EnterpriseType(f.str("enterprise_type", true))
+	e.CertNumber = f.str("cert_number", false)
+	if s := f.str("cert_valid_until", false); s != "" {
 		d, err := time.Parse("2006-01-02", s)
 		if err != nil {
 			f.fail("cert_valid_until", "날짜는 YYYY-MM-DD 형식이어야 합니다", "must be a date written YYYY-MM-DD")
@@ -323,48 +326,25 @@ func (p *parser) enterprise(f *fields) {
 			e.CertValidUntil = &d
 		}
 	}
-	if s := f.str("business_number", true, 20); s != "" {
-		d, ok := kr.NormalizeBusinessNumber(s)
-		if !ok {
-			f.fail("business_number", "사업자등록번호가 올바르지 않습니다 (10자리, 마지막 자리는 검증번호)",
-				"invalid business registration number (10 digits, the last one a check digit)")
-		}
-		e.BusinessNumber = d
-	}
-	e.Region = Region(f.str("region", true, 20))
-	if e.Region != "" && !e.Region.Valid() {
-		f.fail("region", fmt.Sprintf("알 수 없는 지역 %q입니다", e.Region),
-			fmt.Sprintf("unknown region %q (want one of %s)", e.Region, joinCodes(Regions)))
-	}
-	e.Representative = f.str("representative", true, maxNameLen)
-	if s := f.str("phone", false, 30); s != "" {
-		if !kr.ValidPhone(s) {
-			f.fail("phone", "전화번호 형식이 올바르지 않습니다 (예: 053-123-4567)", "invalid phone number (e.g. 053-123-4567)")
-		}
-		e.Phone = kr.Phone(s)
-	}
-	if s := f.str("email", false, 254); s != "" {
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s {
-			f.fail("email", "이메일 주소 형식이 올바르지 않습니다", "invalid e-mail address")
-		}
-		e.Email = s
-	}
-	e.Address = f.str("address", false, maxShortLen)
-	e.Mission = f.str("mission", false, maxTextLen)
-	e.Description = f.str("description", false, maxTextLen)
+	e.BusinessNumber = f.str("business_number", true)
+	e.Region = Region(f.str("region", true))
+	e.Representative = f.str("representative", true)
+	e.Phone = f.str("phone", false)
+	e.Email = f.str("email", false)
+	e.Address = f.str("address", false)
+	e.Mission = f.str("mission", false)
+	e.Description = f.str("description", false)
 	if sh, ok := f.object("shipping"); ok {
 		sh.only("fee", "free_threshold", "remote_surcharge")
-		e.Shipping.Fee = sh.integer("fee", false, 0, maxMoney)
-		e.Shipping.FreeThreshold = sh.integer("free_threshold", false, 0, maxMoney)
-		e.Shipping.RemoteSurcharge = sh.integer("remote_surcharge", false, 0, maxMoney)
+		e.Shipping.Fee = sh.integer("fee", false)
+		e.Shipping.FreeThreshold = sh.integer("free_threshold", false)
+		e.Shipping.RemoteSurcharge = sh.integer("remote_surcharge", false)
 	}
-	e.Status = f.str("status", false, 20)
-	if e.Status == "" {
-		e.Status = "active"
-	} else if !enterpriseStatuses[e.Status] {
-		f.fail("status", fmt.Sprintf("알 수 없는 상태 %q입니다", e.Status),
-			fmt.Sprintf("unknown status %q (want pending, active or suspended)", e.Status))
+	if e.Status = f.str("status", false); e.Status == "" {
+		e.Status = EnterpriseActive
 	}
+	e.Normalize()
+	f.validated(e.problems())
 	p.b.Enterprises = append(p.b.Enterprises, e)
 }
 
@@ -375,77 +355,70 @@ func (p *parser) product(f *fields) {
 	pr.ExternalID = p.id(f, p.prodLines, "product", "상품")
 	pr.EnterpriseRef = f.ref("enterprise", true)
 	pr.CategoryRef = f.ref("category", true)
-	pr.Kind = Kind(f.str("kind", true, 20))
-	if pr.Kind != "" && !pr.Kind.Valid() {
-		f.fail("kind", fmt.Sprintf("알 수 없는 상품 구분 %q입니다 (goods 또는 service)", pr.Kind),
-			fmt.Sprintf("unknown kind %q (want goods or service)", pr.Kind))
-	}
-	pr.Name = f.str("name", true, maxNameLen)
-	pr.Summary = f.str("summary", false, maxShortLen)
-	pr.Description = f.str("description", false, maxTextLen)
-	pr.Unit = f.str("unit", false, 50)
-	pr.TaxType = TaxType(f.str("tax_type", true, 20))
-	if pr.TaxType != "" && !pr.TaxType.Valid() {
-		f.fail("tax_type", fmt.Sprintf("알 수 없는 과세 구분 %q입니다 (taxable 또는 exempt)", pr.TaxType),
-			fmt.Sprintf("unknown tax type %q (want taxable or exempt)", pr.TaxType))
-	}
-	pr.ConsumerPrice = f.integer("consumer_price", true, 1, maxMoney)
-	pr.PublicPrice = f.integer("public_price", true, 1, maxMoney)
-	pr.Stock = int(f.integer("stock", true, 0, maxCount))
-	pr.Status = f.str("status", false, 20)
-	if pr.Status == "" {
+	pr.Kind = Kind(f.str("kind", true))
+	pr.Name = f.str("name", true)
+	pr.Summary = f.str("summary", false)
+	pr.Description = f.str("description", false)
+	pr.Unit = f.str("unit", false)
+	pr.TaxType = TaxType(f.str("tax_type", true))
+	pr.ConsumerPrice = f.integer("consumer_price", true)
+	pr.PublicPrice = f.integer("public_price", true)
+	pr.Stock = f.count("stock", true)
+	if pr.Status = f.str("status", false); pr.Status == "" {
 		pr.Status = StatusActive
-	} else if !productStatuses[pr.Status] {
+	} else if !importStatuses[pr.Status] {
 		f.fail("status", fmt.Sprintf("알 수 없는 상태 %q입니다", pr.Status),
 			fmt.Sprintf("unknown status %q (want draft, active or hidden)", pr.Status))
 	}
 	pr.Featured = f.boolean("featured")
-	pr.Popularity = int(f.integer("popularity", false, 0, maxCount))
+	pr.Popularity = f.count("popularity", false)
 
-	items, _ := f.array("options", maxOptions)
-	codes := map[string]int{}
-	optionStock, optionsOK := 0, true
+	// Elements that cannot be read still take their place, so that the
+	// rules' problems name the same index as the file.
+	items := f.array("options")
 	for i, raw := range items {
-		of, ok := f.element("options", i, raw)
-		if !ok {
-			optionsOK = false
-			continue
+		var o Option
+		if of, ok := f.element("options", i, raw); ok {
+			of.only("code", "name", "extra_price", "stock")
+			o = Option{Code: of.ref("code", true), Name: of.str("name", true),
+				ExtraPrice: of.integer("extra_price", false), Stock: of.count("stock", true)}
 		}
-		before := len(*f.errs)
-		of.only("code", "name", "extra_price", "stock")
-		o := Option{Code: of.ref("code", true), Name: of.str("name", true, maxNameLen),
-			ExtraPrice: of.integer("extra_price", false, 0, maxMoney), Stock: int(of.integer("stock", true, 0, maxCount))}
-		if j, dup := codes[o.Code]; dup && o.Code != "" {
-			of.fail("code", fmt.Sprintf("옵션 코드 %q가 options[%d]와 중복됩니다", o.Code, j),
-				fmt.Sprintf("duplicate option code %q (also options[%d])", o.Code, j))
-		}
-		codes[o.Code] = i
-		if len(*f.errs) > before {
-			optionsOK = false
-		}
-		optionStock += o.Stock
 		pr.Options = append(pr.Options, o)
 	}
-	if len(items) > 0 && optionsOK && f.has("stock") && pr.Stock != optionStock {
-		f.fail("stock", fmt.Sprintf("옵션이 있으면 재고는 옵션 재고의 합(%d)과 같아야 합니다", optionStock),
-			fmt.Sprintf("with options, stock must equal the sum of the options' stock (%d)", optionStock))
-	}
-
-	items, _ = f.array("images", maxImages)
+	items = f.array("images")
 	for i, raw := range items {
-		imf, ok := f.element("images", i, raw)
-		if !ok {
-			continue
-		}
-		imf.only("url", "alt")
-		im := Image{URL: imf.str("url", true, maxURLLen), Alt: imf.str("alt", false, maxShortLen)}
-		if im.URL != "" && !strings.HasPrefix(im.URL, "https://") && !strings.HasPrefix(im.URL, "http://") &&
-			!(strings.HasPrefix(im.URL, "/") && !strings.HasPrefix(im.URL, "//")) {
-			imf.fail("url", "이미지 주소는 http://, https:// 또는 /로 시작해야 합니다", "must start with http://, https:// or /")
+		var im Image
+		if imf, ok := f.element("images", i, raw); ok {
+			imf.only("url", "alt")
+			im = Image{URL: imf.str("url", true), Alt: imf.str("alt", false)}
 		}
 		pr.Images = append(pr.Images, im)
 	}
+	pr.Normalize()
+	f.validated(pr.problems(false))
 	p.b.Products = append(p.b.Products, pr)
+}
+
+// duplicateNames reports the products that have the name of an earlier
+// product of the same enterprise in the file (the database refuses two
+// products of one enterprise with one name).
+func (b *Batch) duplicateNames() []RowError {
+	var errs []RowError
+	seen := map[[2]string]int{}
+	for _, p := range b.Products {
+		if p.EnterpriseRef == "" || p.Name == "" {
+			continue
+		}
+		k := [2]string{p.EnterpriseRef, p.Name}
+		if first, ok := seen[k]; ok {
+			errs = append(errs, RowError{Line: p.Line, Field: "name",
+				Message: fmt.Sprintf("같은 이름의 상품이 이미 있습니다 (%d행)", first),
+				English: fmt.Sprintf("duplicate product name %q for enterprise %q (first on line %d)", p.Name, p.EnterpriseRef, first)})
+			continue
+		}
+		seen[k] = p.Line
+	}
+	return errs
 }
 
 // CheckReferences reports the rows of b whose references do not resolve
@@ -605,7 +578,8 @@ func joinCodes[T ~string](codes []T) string {
 
 // fields reads the fields of one JSON object of a line, reporting every
 // problem as a RowError. prefix names the object inside the row ("shipping.",
-// "options[2].").
+// "options[2]."). Readers check the JSON types only; what the values may be
+// is the rules' business (validated).
 type fields struct {
 	line   int
 	prefix string
@@ -615,6 +589,28 @@ type fields struct {
 
 func (f *fields) fail(field, ko, en string) {
 	*f.errs = append(*f.errs, RowError{Line: f.line, Field: f.prefix + field, Message: ko, English: en})
+}
+
+// validated adds the rules' problems, except those about a field that
+// could not be read (its problem is already reported, and the rule saw a
+// zero value in its place).
+func (f *fields) validated(ps problems) {
+	read := len(*f.errs)
+	for _, p := range ps {
+		if !f.unread(p, (*f.errs)[:read]) {
+			f.fail(p.field, p.ko, p.en)
+		}
+	}
+}
+
+func (f *fields) unread(p problem, errs []RowError) bool {
+	for _, e := range errs {
+		if e.Field == p.field || strings.HasPrefix(p.field, e.Field+".") || strings.HasPrefix(p.field, e.Field+"[") ||
+			(p.sum && strings.HasPrefix(e.Field, "options")) {
+			return true
+		}
+	}
+	return false
 }
 
 // only reports every field that is not one of names (typos must not be
@@ -638,7 +634,8 @@ func (f *fields) has(name string) bool {
 	return ok && string(bytes.TrimSpace(raw)) != "null"
 }
 
-func (f *fields) str(name string, required bool, max int) string {
+// str reads a string, trimmed; a required field must be present.
+func (f *fields) str(name string, required bool) string {
 	if !f.has(name) {
 		if required {
 			f.fail(name, "필수 항목입니다", "is required")
@@ -650,30 +647,28 @@ func (f *fields) str(name string, required bool, max int) string {
 		f.fail(name, "문자열이어야 합니다", "must be a string")
 		return ""
 	}
-	s = strings.TrimSpace(s)
-	switch {
-	case s == "" && required:
-		f.fail(name, "필수 항목입니다", "is required")
-	case utf8.RuneCountInString(s) > max:
-		f.fail(name, fmt.Sprintf("%d자 이하여야 합니다", max), fmt.Sprintf("must be at most %d characters", max))
-	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }):
-		f.fail(name, "제어 문자를 쓸 수 없습니다", "must not contain control characters")
-	}
-	return s
+	return strings.TrimSpace(s)
 }
 
 // ref reads an external id: a string without spaces, up to maxIDLen long.
 func (f *fields) ref(name string, required bool) string {
-	s := f.str(name, required, maxIDLen)
-	if strings.ContainsFunc(s, unicode.IsSpace) {
+	before := len(*f.errs)
+	s := f.str(name, required)
+	switch {
+	case len(*f.errs) > before:
+	case s == "" && required:
+		f.fail(name, "필수 항목입니다", "is required")
+	case utf8.RuneCountInString(s) > maxIDLen:
+		f.fail(name, fmt.Sprintf("%d자 이하여야 합니다", maxIDLen), fmt.Sprintf("must be at most %d characters", maxIDLen))
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
 		f.fail(name, "id에는 공백을 쓸 수 없습니다", "ids must not contain spaces")
 	}
 	return s
 }
 
-// integer reads a JSON integer (no quotes, no fraction, no exponent) between
-// min and max; money is always read this way, so 12000.5 and "12000" fail.
-func (f *fields) integer(name string, required bool, min, max int64) int64 {
+// integer reads a JSON integer (no quotes, no fraction, no exponent); money
+// is always read this way, so 12000.5 and "12000" fail.
+func (f *fields) integer(name string, required bool) int64 {
 	if !f.has(name) {
 		if required {
 			f.fail(name, "필수 항목입니다", "is required")
@@ -686,19 +681,18 @@ func (f *fields) integer(name string, required bool, min, max int64) int64 {
 		return 0
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	switch {
-	case err != nil || n > max:
-		f.fail(name, fmt.Sprintf("%s 이하여야 합니다", kr.Comma(max)), fmt.Sprintf("must be at most %d", max))
-	case n < min && min == 1:
-		f.fail(name, "0보다 커야 합니다", "must be greater than 0")
-	case n < min && min == 0:
-		f.fail(name, "0 이상이어야 합니다", "must not be negative")
-	case n < min:
-		f.fail(name, fmt.Sprintf("%s 이상이어야 합니다", kr.Comma(min)), fmt.Sprintf("must be at least %d", min))
-	default:
-		return n
+	if err != nil {
+		f.fail(name, "숫자가 너무 큽니다", fmt.Sprintf("must be at most %d", int64(math.MaxInt64)))
+		return 0
 	}
-	return 0
+	return n
+}
+
+// count reads an integer that must fit an int (stock, popularity); a value
+// beyond it is left to the rules' upper bound.
+func (f *fields) count(name string, required bool) int {
+	n := f.integer(name, required)
+	return int(max(min(n, math.MaxInt32), math.MinInt32))
 }
 
 func (f *fields) boolean(name string) bool {
@@ -725,21 +719,17 @@ func (f *fields) object(name string) (*fields, bool) {
 	return &fields{line: f.line, prefix: f.prefix + name + ".", raw: m, errs: f.errs}, true
 }
 
-// array reads a JSON array of at most max elements.
-func (f *fields) array(name string, max int) ([]json.RawMessage, bool) {
+// array reads a JSON array; how many elements it may have is a rule.
+func (f *fields) array(name string) []json.RawMessage {
 	if !f.has(name) {
-		return nil, false
+		return nil
 	}
 	var a []json.RawMessage
 	if err := json.Unmarshal(f.raw[name], &a); err != nil {
 		f.fail(name, "JSON 배열([...])이어야 합니다", "must be a JSON array")
-		return nil, false
+		return nil
 	}
-	if len(a) > max {
-		f.fail(name, fmt.Sprintf("%d개 이하여야 합니다", max), fmt.Sprintf("must have at most %d elements", max))
-		return nil, false
-	}
-	return a, true
+	return a
 }
 
 // element reads the i-th object of array name.
@@ -751,4 +741,41 @@ func (f *fields) element(name string, i int, raw json.RawMessage) (*fields, bool
 		return nil, false
 	}
 	return &fields{line: f.line, prefix: f.prefix + field + ".", raw: m, errs: f.errs}, true
+}
+
+// fieldOrder is the order in which a row's problems are reported: by the
+// top-level field, then an array element's index, then the element's
+// field. Fields not in the order (unknown ones) come first.
+type fieldOrder struct {
+	top []string
+	sub map[string][]string
+}
+
+func (o fieldOrder) less(a, b string) bool {
+	ka, kb := o.key(a), o.key(b)
+	for i := range ka {
+		if ka[i] != kb[i] {
+			return ka[i] < kb[i]
+		}
+	}
+	return false
+}
+
+// key splits "options[2].stock" into the ranks of "options", 2 and "stock".
+func (o fieldOrder) key(field string) [3]int {
+	top, rest := field, ""
+	if i := strings.IndexAny(field, ".["); i >= 0 {
+		top, rest = field[:i], field[i:]
+	}
+	k := [3]int{slices.Index(o.top, top), -1, -1}
+	if strings.HasPrefix(rest, "[") {
+		if j := strings.IndexByte(rest, ']'); j > 0 {
+			k[1], _ = strconv.Atoi(rest[1:j])
+			rest = rest[j+1:]
+		}
+	}
+	if sub, ok := strings.CutPrefix(rest, "."); ok {
+		k[2] = slices.Index(o.sub[top], sub)
+	}
+	return k
 }

@@ -203,14 +203,14 @@ func TestParseReportsEveryBadRow(t *testing.T) {
 		catFruit,                        // 6
 		`{"type":"category","id":"a","slug":"a","name":"가","parent":"b"}`, // 7
 		`{"type":"category","id":"b","slug":"b","name":"나","parent":"a"}`, // 8
-		`# {"type":"nonsense"}`,    // 9
-		product("p3", ``),          // 10: good
-		product("p4", `"price":1`), // 11
+		`# {"type":"nonsense"}`,               // 9
+		product("p3", `"name":"배"`),           // 10: good
+		product("p4", `"name":"감","price":1`), // 11
 	}
 	_, rows := parse(t, lines, nil)
 	got := joinRows(rows)
 	want := []string{
-		"line 2: stock: 0 이상이어야 합니다 (must not be negative)",
+		"line 2: stock: 재고는 0 이상 1,000,000 이하로 입력해 주세요. (must not be negative)",
 		"line 4: enterprise: 문자열이어야 합니다 (must be a string)",
 		"line 7: parent: 상위 카테고리가 순환합니다: a → b → a (category parents form a cycle: a → b → a)",
 		"line 8: parent: 상위 카테고리가 순환합니다: b → a → b (category parents form a cycle: b → a → b)",
