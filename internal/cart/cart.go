@@ -45,6 +45,31 @@ type Store interface {
 	Clear(ctx context.Context, cartID string) error
 	// Count returns the number of lines, for the page header.
 	Count(ctx context.Context, cartID string) (int, error)
+	// Merge moves the lines of cart fromID into cart intoID and deletes
+	// fromID, in one atomic step: a change to either cart made meanwhile is
+	// neither lost nor half-applied. Lines are taken in the order of limits'
+	// keys by product then option. A line's quantity in intoID becomes
+	// max(before, min(before+moved, limits[key])), and its price seen stays
+	// intoID's when it was there; a line with a limit of 0 or less is not
+	// moved; a key intoID does not hold is added only while intoID has
+	// fewer than maxLines lines. It returns what happened to each line of
+	// fromID, none when fromID is empty or gone. When fromID holds a line
+	// that limits lacks (it changed since it was read), nothing changes
+	// and it returns apperr.Conflict; read fromID again and retry.
+	Merge(ctx context.Context, fromID, intoID string, limits map[Key]int, maxLines int) ([]Merged, error)
+}
+
+// Merged is what Store.Merge did with one line of the cart merged from.
+type Merged struct {
+	// Line is the line as it was in the cart merged from.
+	Line
+	// Before and After are the line's quantity in the cart merged into,
+	// before and after (0: not there); After == Before when nothing was
+	// added.
+	Before, After int
+	// Full is set when the line was not added because the cart merged into
+	// already held maxLines lines.
+	Full bool
 }
 
 // Catalog is what the cart needs from the catalogue: the current state of the

@@ -5,6 +5,7 @@ package redis
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 )
 
@@ -113,4 +115,115 @@ func (s *CartStore) Count(ctx context.Context, id string) (int, error) {
 		return 0, fmt.Errorf("redis: cart count: %w", err)
 	}
 	return int(n), nil
+}
+
+// mergeScript is CartStore.Merge: KEYS are the carts merged from and into;
+// ARGV the line cap, the TTL in seconds, then pairs of field and limit. It
+// answers false when the cart merged from holds a line without a limit,
+// else for each line moved: field, quantity, price seen, quantity before,
+// after, and 1 when the cart was full.
+var mergeScript = goredis.NewScript(`
+local function parse(v)
+  local q, p = string.match(v, '^(%d+):(%-?%d+)$')
+  q = tonumber(q)
+  if q == nil or q <= 0 then return nil end
+  return q, p
+end
+local function canonical(f)
+  local p, o = string.match(f, '^(%-?%d+):(%-?%d+)$')
+  if p == nil then return nil end
+  return string.format('%d:%d', tonumber(p), tonumber(o))
+end
+
+local raw = redis.call('HGETALL', KEYS[1])
+if #raw == 0 then return {} end
+local limits = {}
+for i = 3, #ARGV, 2 do limits[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local from = {}
+for i = 1, #raw, 2 do
+  local f, q, p = canonical(raw[i]), parse(raw[i + 1])
+  if f ~= nil and q ~= nil then
+    if limits[f] == nil then return false end
+    from[f] = {q, p}
+  end
+end
+
+local maxLines = tonumber(ARGV[1])
+local n = redis.call('HLEN', KEYS[2])
+local out = {}
+for i = 3, #ARGV, 2 do
+  local f, limit, g = ARGV[i], limits[ARGV[i]], from[ARGV[i]]
+  if g ~= nil then
+    local cur = redis.call('HGET', KEYS[2], f)
+    local before, price = 0, g[2]
+    if cur then
+      local q, p = parse(cur)
+      if q ~= nil then before, price = q, p end
+    end
+    local after, full = before, 0
+    if limit > 0 then
+      if not cur and n >= maxLines then
+        full = 1
+      else
+        after = math.max(before, math.min(before + g[1], limit))
+      end
+    end
+    if after > before then
+      redis.call('HSET', KEYS[2], f, after .. ':' .. price)
+      if not cur then n = n + 1 end
+    end
+    out[#out + 1] = f
+    out[#out + 1] = g[1]
+    out[#out + 1] = g[2]
+    out[#out + 1] = before
+    out[#out + 1] = after
+    out[#out + 1] = full
+  end
+end
+redis.call('DEL', KEYS[1])
+if n > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+return out
+`)
+
+// Merge moves cart fromID into cart intoID in one Lua script, so that no
+// other change to either cart falls between reading and writing them. Both
+// keys must live on one server: with Redis Cluster they would need a common
+// hash tag.
+func (s *CartStore) Merge(ctx context.Context, fromID, intoID string, limits map[cart.Key]int, maxLines int) ([]cart.Merged, error) {
+	keys := make([]cart.Key, 0, len(limits))
+	for k := range limits {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b cart.Key) int {
+		return cmp.Or(cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.OptionID, b.OptionID))
+	})
+	args := make([]any, 0, 2+2*len(keys))
+	args = append(args, maxLines, int64(cart.TTL.Seconds()))
+	for _, k := range keys {
+		args = append(args, field(k), limits[k])
+	}
+	reply, err := mergeScript.Run(ctx, s.rdb, []string{s.key(fromID), s.key(intoID)}, args...).Slice()
+	if errors.Is(err, goredis.Nil) {
+		return nil, apperr.Errorf(apperr.Conflict, "장바구니가 바뀌는 중이었습니다. 다시 시도해 주세요.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redis: cart merge: %w", err)
+	}
+	if len(reply)%6 != 0 {
+		return nil, fmt.Errorf("redis: cart merge: reply of %d values", len(reply))
+	}
+	merged := make([]cart.Merged, 0, len(reply)/6)
+	for i := 0; i < len(reply); i += 6 {
+		f, _ := reply[i].(string)
+		price, _ := reply[i+2].(string)
+		l, ok := parseLine(f, fmt.Sprint(reply[i+1])+":"+price)
+		before, ok1 := reply[i+3].(int64)
+		after, ok2 := reply[i+4].(int64)
+		full, ok3 := reply[i+5].(int64)
+		if !ok || !ok1 || !ok2 || !ok3 {
+			return nil, fmt.Errorf("redis: cart merge: bad reply %v", reply[i:i+6])
+		}
+		merged = append(merged, cart.Merged{Line: l, Before: int(before), After: int(after), Full: full == 1})
+	}
+	return merged, nil
 }

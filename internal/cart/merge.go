@@ -1,0 +1,109 @@
+package cart
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/dure-coop/dure/internal/apperr"
+)
+
+// UserCartID returns the cart id of a signed-in user. Guest carts have random
+// ids of 22 URL-safe characters, which never contain ':'.
+func UserCartID(userID int64) string { return "u:" + strconv.FormatInt(userID, 10) }
+
+// MergeResult says what Merge did.
+type MergeResult struct {
+	// Moved counts the guest lines now in the user's cart, in whole or in
+	// part.
+	Moved int
+	// Notices say, in Korean, which lines were not moved or not in full.
+	Notices []string
+}
+
+// mergeAttempts bounds the retries when the guest cart changes while it is
+// being merged (another tab adding to it at the moment of sign-in).
+const mergeAttempts = 3
+
+// Merge moves the guest cart fromID into the signed-in user's cart intoID
+// (see UserCartID) and deletes the guest cart. A product already in the
+// user's cart gets the quantities added, capped by its stock and
+// MaxQuantity; a new line is added while the cart holds fewer than MaxLines;
+// lines that do not fit, are sold out or are no longer sold stay out and
+// are told in Notices. Running it again finds the guest cart gone and does
+// nothing, and a change made to the user's cart meanwhile is kept. It
+// returns apperr.Conflict only if the guest cart kept changing under it.
+func (s *Service) Merge(ctx context.Context, fromID, intoID string) (*MergeResult, error) {
+	if fromID == "" || intoID == "" || fromID == intoID {
+		return &MergeResult{}, nil
+	}
+	for attempt := 1; ; attempt++ {
+		res, err := s.merge(ctx, fromID, intoID)
+		if apperr.Code(err) == apperr.Conflict && attempt < mergeAttempts {
+			continue
+		}
+		return res, err
+	}
+}
+
+func (s *Service) merge(ctx context.Context, fromID, intoID string) (*MergeResult, error) {
+	lines, err := s.store.Lines(ctx, fromID)
+	if err != nil || len(lines) == 0 {
+		return &MergeResult{}, err
+	}
+	products, err := s.catalog.FindCartProducts(ctx, productIDs(lines))
+	if err != nil {
+		return nil, err
+	}
+	limits := make(map[Key]int, len(lines))
+	for _, l := range lines {
+		limits[l.Key] = 0
+		if _, _, stock, _, ok := resolve(products, l.Key); ok {
+			limits[l.Key] = max(0, min(stock, MaxQuantity))
+		}
+	}
+	merged, err := s.store.Merge(ctx, fromID, intoID, limits, MaxLines)
+	if err != nil {
+		return nil, err
+	}
+	res := &MergeResult{}
+	for _, m := range merged {
+		p, _, stock, optName, ok := resolve(products, m.Key)
+		name := ""
+		if p != nil {
+			name = p.Name
+			if optName != "" {
+				name += " (" + optName + ")"
+			}
+		}
+		if m.After > m.Before {
+			res.Moved++
+		}
+		if n := mergeNotice(m, name, ok, stock); n != "" {
+			res.Notices = append(res.Notices, n)
+		}
+	}
+	return res, nil
+}
+
+// mergeNotice says what became of a guest line that was not moved in full,
+// or "" when it was. name is "" for a product the catalogue no longer has.
+func mergeNotice(m Merged, name string, sold bool, stock int) string {
+	switch {
+	case !sold && name == "":
+		return "장바구니에 담아 두셨던 상품 하나가 더 이상 판매되지 않아 옮기지 못했습니다."
+	case !sold:
+		return fmt.Sprintf("'%s'은(는) 더 이상 판매되지 않아 옮기지 못했습니다.", name)
+	case stock <= 0:
+		return fmt.Sprintf("'%s'은(는) 품절되어 옮기지 못했습니다.", name)
+	case m.Full:
+		return fmt.Sprintf("장바구니에는 %d종류까지 담을 수 있어 '%s'은(는) 옮기지 못했습니다.", MaxLines, name)
+	case m.After >= m.Before+m.Quantity:
+		return ""
+	case m.After == m.Before:
+		return fmt.Sprintf("'%s'은(는) 장바구니에 이미 %d개 있어 더 담지 못했습니다.", name, m.Before)
+	case stock < MaxQuantity:
+		return fmt.Sprintf("'%s'은(는) 재고가 %d개 남아 있어 %d개로 담았습니다.", name, stock, m.After)
+	}
+	return fmt.Sprintf("'%s'은(는) 한 상품에 %d개까지 담을 수 있어 %d개로 담았습니다.", name, MaxQuantity, m.After)
+}
