@@ -99,8 +99,9 @@ var formats = map[string]format{
 // Process reads an uploaded image of at most maxBytes from r (reading no more
 // than maxBytes+1 bytes), checks it and returns its main image and
 // thumbnail. Opaque pictures are stored as JPEG, pictures with transparency
-// as PNG; an animated GIF or WebP keeps its first frame. A JPEG's EXIF
-// orientation is applied. Refusals are apperr.Invalid with a Korean message
+// as PNG; an animated GIF keeps its first frame, and an animated WebP is
+// refused as unreadable (golang.org/x/image/webp decodes no animation). A
+// JPEG's EXIF orientation is applied. Refusals are apperr.Invalid with a Korean message
 // (too large, not a JPG/PNG/GIF/WebP, dimensions too large, unreadable); an
 // error reading r is returned as it is.
 func Process(r io.Reader, maxBytes int64) (*Result, error) {

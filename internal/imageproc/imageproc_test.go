@@ -354,6 +354,15 @@ func hugeWebP(w, h uint32) []byte {
 	return append(append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...), body...)
 }
 
+// hugeWebPX is an extended WebP header (VP8X) claiming a w×h canvas, which
+// the decoder reports from that chunk alone.
+func hugeWebPX(w, h uint32) []byte {
+	vp8x := []byte{0, 0, 0, 0, byte(w - 1), byte((w - 1) >> 8), byte((w - 1) >> 16), byte(h - 1), byte((h - 1) >> 8), byte((h - 1) >> 16)}
+	body := append([]byte("WEBPVP8X"), binary.LittleEndian.AppendUint32(nil, uint32(len(vp8x)))...)
+	body = append(body, vp8x...)
+	return append(append([]byte("RIFF"), binary.LittleEndian.AppendUint32(nil, uint32(len(body)))...), body...)
+}
+
 // TestProcessRefusesHugeDimensionsBeforeDecoding checks decompression bombs
 // of each type: refused from their header, without allocating for their
 // pixels. Not parallel, so that the allocation count is this test's own.
@@ -368,6 +377,7 @@ func TestProcessRefusesHugeDimensionsBeforeDecoding(t *testing.T) {
 		{"JPEG 60000x60000", hugeJPEG(t, 60000, 60000)},
 		{"GIF 65535x65535", hugeGIF(65535, 65535)},
 		{"WebP 16384x16384", hugeWebP(16384, 16384)},
+		{"extended WebP 40000x40000", hugeWebPX(40000, 40000)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
