@@ -97,10 +97,19 @@ func FromContext(ctx context.Context) *Actor {
 // behalf of an enterprise).
 func (a *Actor) IsOperator() bool { return a != nil && a.Role == Operator }
 
-// errSignIn, errOperatorOnly and errSuspended are the rules' refusals.
+// errSignIn is the rules' refusal of anonymous actors.
 func errSignIn() error { return apperr.Errorf(apperr.Unauthorized, "로그인이 필요합니다.") }
 
-func errSuspended() error {
+// errNotActive is the refusal for members of an enterprise that is not
+// active: pending and rejected applicants are told where their application
+// stands, anyone else that the enterprise is suspended.
+func errNotActive(status string) error {
+	switch status {
+	case EnterprisePending:
+		return apperr.Errorf(apperr.Forbidden, "입점 신청을 심사하고 있습니다. 승인되면 입점기업 화면을 쓸 수 있습니다.")
+	case EnterpriseRejected:
+		return apperr.Errorf(apperr.Forbidden, "입점 신청이 반려되었습니다. 신청 현황에서 사유를 확인해 주세요.")
+	}
 	return apperr.Errorf(apperr.Forbidden, "입점이 정지된 기업입니다. 협동조합 운영자에게 문의해 주세요.")
 }
 
@@ -140,7 +149,7 @@ func EnterpriseScope(ctx context.Context) (int64, error) {
 	case a.EnterpriseID == 0 || (a.Role != EnterpriseStaff && !(a.Role == Operator && a.OnBehalf)):
 		return 0, apperr.Errorf(apperr.Forbidden, "입점기업 회원만 쓸 수 있는 화면입니다.")
 	case a.Role == EnterpriseStaff && a.EnterpriseStatus != EnterpriseActive:
-		return 0, errSuspended()
+		return 0, errNotActive(a.EnterpriseStatus)
 	}
 	return a.EnterpriseID, nil
 }
