@@ -7,6 +7,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 type apiCartLine struct {
@@ -90,18 +91,18 @@ func writeCart(c *fiber.Ctx, v *cart.View, status int) error {
 	out := apiCart{Lines: []apiCartLine{}, Parts: []apiCartPart{}, Notices: []string{}, Currency: currency}
 	if v != nil {
 		for _, l := range v.Lines {
-			al := apiCartLine{Key: lineKey(l.Key), ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
+			al := apiCartLine{Key: view.LineKey(l.Key), ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
 				OptionName: l.OptionName, UnitPrice: l.UnitPrice, Quantity: l.Quantity, LineTotal: l.LineTotal(),
-				Available: l.Available, Orderable: l.Orderable, Notice: l.Notice, URL: productURL(l.ProductID)}
+				Available: l.Available, Orderable: l.Orderable, Notice: l.Notice, URL: view.ProductURL(l.ProductID)}
 			if e := l.Product.Enterprise; e != nil {
 				al.Enterprise = enterpriseRef{ID: e.ID, Name: e.Name, Type: string(e.Type), TypeLabel: e.Type.Label(),
-					Region: string(e.Region), URL: enterpriseURL(e.ID)}
+					Region: string(e.Region), URL: view.EnterpriseURL(e.ID)}
 			}
 			out.Lines = append(out.Lines, al)
 		}
 		for _, p := range v.Price.Parts {
 			ap := apiCartPart{ItemsTotal: p.ItemsTotal, ShippingFee: p.ShippingFee, FreeShipping: p.FreeShipping,
-				AmountToFree: p.AmountToFree, Remote: p.Remote, Total: p.Total, Shipping: shippingText(p)}
+				AmountToFree: p.AmountToFree, Remote: p.Remote, Total: p.Total, Shipping: view.ShippingText(p)}
 			if p.Enterprise != nil {
 				ap.EnterpriseID, ap.EnterpriseName = p.Enterprise.ID, p.Enterprise.Name
 			}
@@ -139,7 +140,7 @@ func (s *server) apiCartAdd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if in.ProductID <= 0 || in.ProductID > maxID || in.OptionID < 0 || in.OptionID > maxID {
+	if in.ProductID <= 0 || in.ProductID > view.MaxID || in.OptionID < 0 || in.OptionID > view.MaxID {
 		return apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
 	}
 	postcode, err := cartPostcode(c)
@@ -159,7 +160,7 @@ func (s *server) apiCartAdd(c *fiber.Ctx) error {
 
 // apiCartUpdate sets a line's {quantity}; 0 removes it.
 func (s *server) apiCartUpdate(c *fiber.Ctx) error {
-	k, err := parseLineKey(c.Params("key"))
+	k, err := view.ParseLineKey(c.Params("key"))
 	if err != nil {
 		return err
 	}
@@ -184,7 +185,7 @@ func (s *server) apiCartUpdate(c *fiber.Ctx) error {
 
 // apiCartRemove deletes a line.
 func (s *server) apiCartRemove(c *fiber.Ctx) error {
-	k, err := parseLineKey(c.Params("key"))
+	k, err := view.ParseLineKey(c.Params("key"))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 type apiCategory struct {
@@ -20,15 +21,15 @@ type apiCategory struct {
 func categoryTree(cats []*catalog.Category) []apiCategory {
 	out := make([]apiCategory, 0, len(cats))
 	for _, c := range cats {
-		out = append(out, apiCategory{ID: c.ID, Slug: c.Slug, Name: c.Name, ParentID: c.ParentID, URL: categoryURL(c.Slug),
-			ImageURL: categoryImageURL(c.Slug), Children: categoryTree(c.Children)})
+		out = append(out, apiCategory{ID: c.ID, Slug: c.Slug, Name: c.Name, ParentID: c.ParentID, URL: view.CategoryURL(c.Slug),
+			ImageURL: view.CategoryImageURL(c.Slug), Children: categoryTree(c.Children)})
 	}
 	return out
 }
 
 // apiCategories returns the whole category tree.
 func (s *server) apiCategories(c *fiber.Ctx) error {
-	ix, err := s.cats.get(c.UserContext())
+	ix, err := s.cats.Get(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -72,7 +73,7 @@ func enterpriseOut(e *catalog.Enterprise) apiEnterprise {
 		Phone: kr.Phone(e.Phone), Email: e.Email, Address: e.Address, Mission: e.Mission, Description: e.Description,
 		Shipping: apiShipping{Fee: e.Shipping.Fee, FreeThreshold: e.Shipping.FreeThreshold,
 			RemoteSurcharge: e.Shipping.RemoteSurcharge, Currency: currency},
-		ProductCount: e.ProductCount, URL: enterpriseURL(e.ID),
+		ProductCount: e.ProductCount, URL: view.EnterpriseURL(e.ID),
 	}
 	if e.CertValidUntil != nil {
 		d := e.CertValidUntil.Format("2006-01-02")
@@ -83,11 +84,11 @@ func enterpriseOut(e *catalog.Enterprise) apiEnterprise {
 
 // apiEnterprises lists the member enterprises by name.
 func (s *server) apiEnterprises(c *fiber.Ctx) error {
-	v, err := queryValues(c)
+	v, err := view.QueryValues(c)
 	if err != nil {
 		return err
 	}
-	page, per, err := pageParams(v, 50, 200)
+	page, per, err := view.PageParams(v, 50, 200)
 	if err != nil {
 		return err
 	}
@@ -101,18 +102,18 @@ func (s *server) apiEnterprises(c *fiber.Ctx) error {
 		out.Description = ""
 		data = append(data, out)
 	}
-	return c.JSON(listResponse{Data: data, Pagination: pagination{Page: page, PerPage: per, Total: total, TotalPages: totalPages(total, per, 0)}})
+	return c.JSON(listResponse{Data: data, Pagination: pagination{Page: page, PerPage: per, Total: total, TotalPages: view.TotalPages(total, per, 0)}})
 }
 
 // apiEnterprise returns one enterprise's full profile.
 func (s *server) apiEnterprise(c *fiber.Ctx) error {
-	id, err := parseID(c.Params("id"), "기업")
+	id, err := view.ParseID(c.Params("id"), "기업")
 	if err != nil {
 		return err
 	}
 	e, err := s.Catalog.FindEnterpriseByID(c.UserContext(), id)
 	if err != nil {
-		return friendlyNotFound(err, "기업을 찾을 수 없습니다.")
+		return view.FriendlyNotFound(err, "기업을 찾을 수 없습니다.")
 	}
 	return c.JSON(itemResponse{Data: enterpriseOut(e)})
 }

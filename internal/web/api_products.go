@@ -8,6 +8,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // currency is the ISO code of every amount in the API: whole won, no decimals.
@@ -114,14 +115,14 @@ func refOf(e *catalog.Enterprise) *enterpriseRef {
 	if e == nil {
 		return nil
 	}
-	return &enterpriseRef{ID: e.ID, Name: e.Name, Type: string(e.Type), TypeLabel: e.Type.Label(), Region: string(e.Region), URL: enterpriseURL(e.ID)}
+	return &enterpriseRef{ID: e.ID, Name: e.Name, Type: string(e.Type), TypeLabel: e.Type.Label(), Region: string(e.Region), URL: view.EnterpriseURL(e.ID)}
 }
 
 func summaryOf(p *catalog.Product, e *catalog.Enterprise) apiProductSummary {
 	return apiProductSummary{
 		ID: p.ID, Name: p.Name, Summary: p.Summary, Kind: string(p.Kind), TaxType: string(p.TaxType),
 		ConsumerPrice: p.ConsumerPrice, PublicPrice: p.PublicPrice, Currency: currency, InStock: p.InStock(), Stock: p.Stock,
-		CategoryID: p.CategoryID, Enterprise: refOf(e), ImageURL: imageOf(p), URL: productURL(p.ID),
+		CategoryID: p.CategoryID, Enterprise: refOf(e), ImageURL: view.ImageOf(p), URL: view.ProductURL(p.ID),
 		CreatedAt: p.CreatedAt.UTC().Format(timeFormat),
 	}
 }
@@ -136,18 +137,18 @@ func priceOf(amount int64, t catalog.TaxType) apiPrice {
 // apiProducts lists products newest first, by category (id or slug, with its
 // subcategories) and enterprise.
 func (s *server) apiProducts(c *fiber.Ctx) error {
-	v, err := queryValues(c)
+	v, err := view.QueryValues(c)
 	if err != nil {
 		return err
 	}
-	page, per, err := pageParams(v, 24, 100)
+	page, per, err := view.PageParams(v, 24, 100)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
 	f := catalog.ProductFilter{Limit: per, Offset: (page - 1) * per}
 	if raw := strings.TrimSpace(v.Get("category")); raw != "" {
-		ix, err := s.cats.get(ctx)
+		ix, err := s.cats.Get(ctx)
 		if err != nil {
 			return err
 		}
@@ -161,7 +162,7 @@ func (s *server) apiProducts(c *fiber.Ctx) error {
 		f.CategoryIDs = ix.Descendants(cat.ID)
 	}
 	if raw := strings.TrimSpace(v.Get("enterprise")); raw != "" {
-		if f.EnterpriseID, err = parseID(raw, "기업"); err != nil {
+		if f.EnterpriseID, err = view.ParseID(raw, "기업"); err != nil {
 			return err
 		}
 	}
@@ -172,7 +173,7 @@ func (s *server) apiProducts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ents, err := s.enterprisesOf(ctx, products)
+	ents, err := view.EnterprisesOf(ctx, s.Catalog, products)
 	if err != nil {
 		return err
 	}
@@ -180,13 +181,13 @@ func (s *server) apiProducts(c *fiber.Ctx) error {
 	for _, p := range products {
 		data = append(data, summaryOf(p, ents[p.EnterpriseID]))
 	}
-	return c.JSON(listResponse{Data: data, Pagination: pagination{Page: page, PerPage: per, Total: total, TotalPages: totalPages(total, per, 0)}})
+	return c.JSON(listResponse{Data: data, Pagination: pagination{Page: page, PerPage: per, Total: total, TotalPages: view.TotalPages(total, per, 0)}})
 }
 
 // apiProduct returns one product with prices split into 공급가액 and 부가세,
 // options, images, category path, enterprise and shipping policy.
 func (s *server) apiProduct(c *fiber.Ctx) error {
-	p, ix, err := s.loadProduct(c)
+	p, ix, err := view.LoadProduct(c, s.Catalog, s.cats)
 	if err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func (s *server) apiProduct(c *fiber.Ctx) error {
 		Kind: string(p.Kind), Unit: p.Unit, TaxType: string(p.TaxType),
 		ConsumerPrice: priceOf(p.ConsumerPrice, p.TaxType), PublicPrice: priceOf(p.PublicPrice, p.TaxType),
 		Stock: p.Stock, InStock: p.InStock(), Options: []apiOption{}, Images: []apiImage{}, CategoryPath: []apiCategoryRef{},
-		URL: productURL(p.ID), CreatedAt: p.CreatedAt.UTC().Format(timeFormat), UpdatedAt: p.UpdatedAt.UTC().Format(timeFormat),
+		URL: view.ProductURL(p.ID), CreatedAt: p.CreatedAt.UTC().Format(timeFormat), UpdatedAt: p.UpdatedAt.UTC().Format(timeFormat),
 	}
 	for _, o := range p.Options {
 		out.Options = append(out.Options, apiOption{ID: o.ID, Code: o.Code, Name: o.Name, ExtraPrice: o.ExtraPrice, Stock: o.Stock})
@@ -204,10 +205,10 @@ func (s *server) apiProduct(c *fiber.Ctx) error {
 		out.Images = append(out.Images, apiImage{URL: im.URL, Alt: im.Alt})
 	}
 	if len(out.Images) == 0 {
-		out.Images = append(out.Images, apiImage{URL: productImageURL(p.ID), Alt: p.Name})
+		out.Images = append(out.Images, apiImage{URL: view.ProductImageURL(p.ID), Alt: p.Name})
 	}
 	for _, cat := range ix.Path(p.CategoryID) {
-		out.CategoryPath = append(out.CategoryPath, apiCategoryRef{ID: cat.ID, Slug: cat.Slug, Name: cat.Name, URL: categoryURL(cat.Slug)})
+		out.CategoryPath = append(out.CategoryPath, apiCategoryRef{ID: cat.ID, Slug: cat.Slug, Name: cat.Name, URL: view.CategoryURL(cat.Slug)})
 	}
 	if n := len(out.CategoryPath); n > 0 {
 		out.Category = &out.CategoryPath[n-1]

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 type apiHit struct {
@@ -42,7 +43,7 @@ type apiSearchResponse struct {
 // apiSearch answers the same parameters as the search page with hits, facet
 // counts (with Korean labels) and pagination.
 func (s *server) apiSearch(c *fiber.Ctx) error {
-	_, q, err := searchParams(c)
+	_, q, err := view.SearchParams(c)
 	if err != nil {
 		return err
 	}
@@ -51,19 +52,19 @@ func (s *server) apiSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ix, err := s.cats.get(ctx)
+	ix, err := s.cats.Get(ctx)
 	if err != nil {
 		return err
 	}
 	out := apiSearchResponse{Data: make([]apiHit, 0, len(res.Hits)), Facets: map[string][]apiFacetValue{}, Degraded: res.Degraded}
 	for _, h := range res.Hits {
-		card := cardFromHit(h)
+		card := view.CardFromHit(h)
 		out.Data = append(out.Data, apiHit{
 			ID: h.ProductID, Name: card.Name, NameHTML: string(card.NameHTML), Summary: h.Summary, Kind: string(h.Kind),
 			TaxType: string(h.TaxType), ConsumerPrice: h.ConsumerPrice, PublicPrice: h.PublicPrice, Currency: currency,
 			InStock: h.InStock, CategoryID: h.CategoryID, ImageURL: card.ImageURL, URL: card.URL,
 			Enterprise: enterpriseRef{ID: h.EnterpriseID, Name: h.EnterpriseName, Type: string(h.EnterpriseType),
-				TypeLabel: h.EnterpriseType.Label(), Region: string(h.Region), URL: enterpriseURL(h.EnterpriseID)},
+				TypeLabel: h.EnterpriseType.Label(), Region: string(h.Region), URL: view.EnterpriseURL(h.EnterpriseID)},
 		})
 	}
 	for name, values := range res.Facets {
@@ -77,7 +78,7 @@ func (s *server) apiSearch(c *fiber.Ctx) error {
 	if per <= 0 {
 		per = search.DefaultPerPage
 	}
-	out.Pagination = pagination{Page: max(q.Page, 1), PerPage: per, Total: res.Total, TotalPages: totalPages(res.Total, per, search.MaxPage)}
+	out.Pagination = pagination{Page: max(q.Page, 1), PerPage: per, Total: res.Total, TotalPages: view.TotalPages(res.Total, per, search.MaxPage)}
 	return c.JSON(out)
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // suggestLimit is how many product names the search box offers.
@@ -32,7 +33,7 @@ type apiSuggestResponse struct {
 // prefix is asked again and again while typing.
 func SuggestHandler(s search.Suggester) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		v, err := queryValues(c)
+		v, err := view.QueryValues(c)
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // listing is a page of search results with everything around it: facets,
@@ -20,7 +21,7 @@ type listing struct {
 	Query      search.Query
 	Total      int
 	TotalText  string // 1,234
-	Cards      []productCard
+	Cards      []view.Card
 	Degraded   bool
 	Facets     []facetGroup
 	Categories []facetOption // category facet as links
@@ -29,7 +30,7 @@ type listing struct {
 	Chips      []chip
 	ClearURL   string
 	Sorts      []facetOption
-	Pager      pager
+	Pager      view.Pager
 	Hidden     []hiddenField // parameters the filter form carries along
 	SortHidden []hiddenField // parameters the sort form carries along
 	Roots      []*catalog.Category
@@ -62,19 +63,6 @@ type chip struct {
 }
 
 type hiddenField struct{ Name, Value string }
-
-type pager struct {
-	Page, Pages int
-	Prev, Next  string
-	Items       []pagerItem
-}
-
-type pagerItem struct {
-	N       int
-	URL     string
-	Current bool
-	Gap     bool
-}
 
 // listingParams are the parameters a listing's links keep; anything else in
 // the URL (tracking junk) is dropped from generated links.
@@ -163,7 +151,7 @@ type listingOptions struct {
 func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Result, ix *catalog.CategoryIndex) listing {
 	l := listing{Action: o.action, Values: v, Query: q, Total: res.Total, Degraded: res.Degraded, ShowFacets: o.showFacets}
 	for _, h := range res.Hits {
-		l.Cards = append(l.Cards, cardFromHit(h))
+		l.Cards = append(l.Cards, view.CardFromHit(h))
 	}
 	counts := func(facet string) map[string]int {
 		m := map[string]int{}
@@ -321,7 +309,7 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 		per = search.DefaultPerPage
 	}
 	page := max(q.Page, 1)
-	l.Pager = buildPager(page, totalPages(res.Total, per, search.MaxPage), func(n int) string {
+	l.Pager = view.BuildPager(page, view.TotalPages(res.Total, per, search.MaxPage), func(n int) string {
 		return linkTo(o.action, v, func(c url.Values) {
 			if n > 1 {
 				c.Set("page", strconv.Itoa(n))
@@ -345,31 +333,4 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 		}
 	}
 	return l
-}
-
-// buildPager makes a bounded pager: first, last and two either side of the
-// current page, with gaps between.
-func buildPager(page, pages int, link func(int) string) pager {
-	p := pager{Page: page, Pages: pages}
-	if pages <= 1 {
-		return p
-	}
-	if page > 1 {
-		p.Prev = link(min(page-1, pages))
-	}
-	if page < pages {
-		p.Next = link(page + 1)
-	}
-	last := 0
-	for n := 1; n <= pages; n++ {
-		if n != 1 && n != pages && (n < page-2 || n > page+2) {
-			continue
-		}
-		if last != 0 && n > last+1 {
-			p.Items = append(p.Items, pagerItem{Gap: true})
-		}
-		p.Items = append(p.Items, pagerItem{N: n, URL: link(n), Current: n == page})
-		last = n
-	}
-	return p
 }

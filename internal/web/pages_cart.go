@@ -9,8 +9,8 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
-	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // cartLine is one line of the cart page.
@@ -54,48 +54,6 @@ type cartView struct {
 	Notice string
 }
 
-func lineKey(k cart.Key) string {
-	return strconv.FormatInt(k.ProductID, 10) + "-" + strconv.FormatInt(k.OptionID, 10)
-}
-
-// parseLineKey reads "<product>-<option>" from a URL.
-func parseLineKey(raw string) (cart.Key, error) {
-	p, o, ok := strings.Cut(raw, "-")
-	pid, err1 := strconv.ParseInt(p, 10, 64)
-	oid, err2 := strconv.ParseInt(o, 10, 64)
-	if !ok || err1 != nil || err2 != nil || pid <= 0 || pid > maxID || oid < 0 || oid > maxID {
-		return cart.Key{}, apperr.Errorf(apperr.Invalid, "장바구니 항목 번호가 올바르지 않습니다.")
-	}
-	return cart.Key{ProductID: pid, OptionID: oid}, nil
-}
-
-// shippingText says what one enterprise's part pays for delivery.
-func shippingText(p *order.Part) string {
-	if p == nil {
-		return ""
-	}
-	services := true
-	for _, it := range p.Items {
-		services = services && it.Kind == catalog.Service
-	}
-	switch {
-	case services:
-		return "배송 없음 (현장 제공 서비스)"
-	case p.ShippingFee == 0:
-		return "무료배송"
-	}
-	t := "배송비 " + kr.Won(p.ShippingFee)
-	if p.Remote {
-		t += " (제주/도서산간 추가 배송비 포함)"
-	}
-	if p.AmountToFree > 0 {
-		t += " · " + kr.Won(p.AmountToFree) + " 더 담으면 무료배송"
-	} else if p.FreeShipping {
-		t += " · 기본 배송비 무료"
-	}
-	return t
-}
-
 // summarize groups a cart view by enterprise, in the view's order.
 func summarize(v *cart.View) cartSummary {
 	sum := cartSummary{Notices: v.Notices, Price: v.Price, Blocked: v.Blocked, Empty: len(v.Lines) == 0}
@@ -113,12 +71,12 @@ func summarize(v *cart.View) cartSummary {
 				e = &catalog.Enterprise{ID: p.EnterpriseID}
 			}
 			part := parts[p.EnterpriseID]
-			sum.Groups = append(sum.Groups, cartGroup{Enterprise: e, URL: enterpriseURL(e.ID), Part: part,
-				Shipping: shippingText(part)})
+			sum.Groups = append(sum.Groups, cartGroup{Enterprise: e, URL: view.EnterpriseURL(e.ID), Part: part,
+				Shipping: view.ShippingText(part)})
 		}
 		g := &sum.Groups[len(sum.Groups)-1]
-		g.Lines = append(g.Lines, cartLine{ViewLine: l, Key: lineKey(l.Key), URL: productURL(p.ID),
-			ImageURL: imageOf(p), Max: min(cart.MaxQuantity, max(l.Available, l.Quantity))})
+		g.Lines = append(g.Lines, cartLine{ViewLine: l, Key: view.LineKey(l.Key), URL: view.ProductURL(p.ID),
+			ImageURL: view.ImageOf(p), Max: min(cart.MaxQuantity, max(l.Available, l.Quantity))})
 	}
 	return sum
 }
@@ -151,7 +109,7 @@ func formInt(c *fiber.Ctx, name string, def int64, what string) (int64, error) {
 		return def, nil
 	}
 	n, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || n < 0 || n > maxID {
+	if err != nil || n < 0 || n > view.MaxID {
 		return 0, apperr.Errorf(apperr.Invalid, "%s 값이 올바르지 않습니다.", what)
 	}
 	return n, nil
@@ -196,7 +154,7 @@ func (s *server) cartAdd(c *fiber.Ctx) error {
 
 // cartUpdate changes a line's quantity; 0 removes it.
 func (s *server) cartUpdate(c *fiber.Ctx) error {
-	k, err := parseLineKey(c.Params("key"))
+	k, err := view.ParseLineKey(c.Params("key"))
 	if err != nil {
 		return err
 	}

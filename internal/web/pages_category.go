@@ -8,6 +8,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 type categoryView struct {
@@ -30,7 +31,7 @@ type categoryLink struct {
 // through search, so facets, sort and pagination come with it.
 func (s *server) categoryPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ix, err := s.cats.get(ctx)
+	ix, err := s.cats.Get(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 	if cat == nil {
 		return apperr.Errorf(apperr.NotFound, "카테고리를 찾을 수 없습니다.")
 	}
-	v, q, err := searchParams(c, "category") // the page is the category
+	v, q, err := view.SearchParams(c, "category") // the page is the category
 	if err != nil {
 		return err
 	}
@@ -47,8 +48,8 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	action := categoryURL(cat.Slug)
-	view := categoryView{
+	action := view.CategoryURL(cat.Slug)
+	pv := categoryView{
 		listing:  buildListing(listingOptions{action: action, fixedCatID: cat.ID, showFacets: true}, v, q, res, ix),
 		Category: cat,
 		Path:     ix.Path(cat.ID),
@@ -59,11 +60,11 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 		counts[fv.Value] = fv.Count
 	}
 	for _, ch := range cat.Children {
-		view.Children = append(view.Children, categoryLink{Name: ch.Name, URL: categoryURL(ch.Slug),
-			ImageURL: categoryImageURL(ch.Slug), Count: counts[strconv.FormatInt(ch.ID, 10)]})
+		pv.Children = append(pv.Children, categoryLink{Name: ch.Name, URL: view.CategoryURL(ch.Slug),
+			ImageURL: view.CategoryImageURL(ch.Slug), Count: counts[strconv.FormatInt(ch.ID, 10)]})
 	}
-	view.Title = cat.Name
-	view.Q = q.Text
-	view.Description = "두레 사회적경제 공동판매장의 " + cat.Name + " 상품"
-	return s.render(c, "category", &view)
+	pv.Title = cat.Name
+	pv.Q = q.Text
+	pv.Description = "두레 사회적경제 공동판매장의 " + cat.Name + " 상품"
+	return s.render(c, "category", &pv)
 }

@@ -1,19 +1,18 @@
 package web
 
 import (
-	"context"
-
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 type homeView struct {
 	layout
 	Categories []*catalog.Category
-	Featured   []productCard
-	New        []productCard
+	Featured   []view.Card
+	New        []view.Card
 	Types      []typeInfo
 }
 
@@ -21,7 +20,7 @@ type homeView struct {
 // and what the co-op and its enterprise types are.
 func (s *server) homePage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	ix, err := s.cats.get(ctx)
+	ix, err := s.cats.Get(ctx)
 	if err != nil {
 		return err
 	}
@@ -32,65 +31,19 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	v := homeView{Categories: ix.Roots, Types: enterpriseTypeInfos()}
 	v.HideSearch = true
 	v.Description = "두레는 사회적기업·마을기업·자활기업·협동조합의 상품과 서비스를 한곳에서 만나는 사회적경제 공동판매장입니다."
-	if v.Featured, err = s.cardsWithEnterprises(ctx, featured); err != nil {
+	if v.Featured, err = view.CardsWithEnterprises(ctx, s.Catalog, featured); err != nil {
 		return err
 	}
 	// New arrivals come from search, which carries the enterprise fields; a
 	// search outage only empties this shelf.
 	if res, err := s.Search.Search(ctx, search.Query{Sort: search.SortNewest, Page: 1, PerPage: 8}); err == nil {
 		for _, h := range res.Hits {
-			v.New = append(v.New, cardFromHit(h))
+			v.New = append(v.New, view.CardFromHit(h))
 		}
 	} else {
 		s.Log.Warn("home: new products", "request_id", requestIDOf(c), "err", err)
 	}
 	return s.render(c, "home", &v)
-}
-
-// enterprisesByIDs is implemented by stores that can fetch many enterprises
-// in one query (postgres.CatalogStore); others are asked one by one.
-type enterprisesByIDs interface {
-	FindEnterprisesByIDs(ctx context.Context, ids []int64) (map[int64]*catalog.Enterprise, error)
-}
-
-// cardsWithEnterprises makes cards of catalogue products, with their
-// enterprises' names and types.
-func (s *server) cardsWithEnterprises(ctx context.Context, products []*catalog.Product) ([]productCard, error) {
-	ents, err := s.enterprisesOf(ctx, products)
-	if err != nil {
-		return nil, err
-	}
-	cards := make([]productCard, 0, len(products))
-	for _, p := range products {
-		cards = append(cards, cardFromProduct(p, ents[p.EnterpriseID]))
-	}
-	return cards, nil
-}
-
-func (s *server) enterprisesOf(ctx context.Context, products []*catalog.Product) (map[int64]*catalog.Enterprise, error) {
-	var ids []int64
-	seen := map[int64]bool{}
-	for _, p := range products {
-		if !seen[p.EnterpriseID] {
-			seen[p.EnterpriseID] = true
-			ids = append(ids, p.EnterpriseID)
-		}
-	}
-	if len(ids) == 0 {
-		return map[int64]*catalog.Enterprise{}, nil
-	}
-	if f, ok := s.Catalog.(enterprisesByIDs); ok {
-		return f.FindEnterprisesByIDs(ctx, ids)
-	}
-	out := make(map[int64]*catalog.Enterprise, len(ids))
-	for _, id := range ids {
-		e, err := s.Catalog.FindEnterpriseByID(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = e
-	}
-	return out, nil
 }
 
 // render writes an HTML page. data is a pointer to a view embedding layout,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // Generated pictures: every product and category gets an SVG the project draws
@@ -22,7 +23,7 @@ const mediaCacheControl = "public, max-age=2592000"
 
 // productImage draws /media/products/:id.svg.
 func (s *server) productImage(c *fiber.Ctx) error {
-	p, ix, err := s.loadProduct(c)
+	p, ix, err := view.LoadProduct(c, s.Catalog, s.cats)
 	if err != nil {
 		return err
 	}
@@ -33,7 +34,7 @@ func (s *server) productImage(c *fiber.Ctx) error {
 
 // categoryImage draws /media/categories/:slug.svg.
 func (s *server) categoryImage(c *fiber.Ctx) error {
-	ix, err := s.cats.get(c.UserContext())
+	ix, err := s.cats.Get(c.UserContext())
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // productView is the product page's data with every text already formatted
@@ -59,28 +60,10 @@ type optionView struct {
 	SoldOut bool
 }
 
-// loadProduct reads the :id product and the category index every product
-// route needs; a bad or unknown id is a friendly 400/404.
-func (s *server) loadProduct(c *fiber.Ctx) (*catalog.Product, *catalog.CategoryIndex, error) {
-	id, err := parseID(c.Params("id"), "상품")
-	if err != nil {
-		return nil, nil, err
-	}
-	p, err := s.Catalog.FindProductByID(c.UserContext(), id)
-	if err != nil {
-		return nil, nil, friendlyNotFound(err, "상품을 찾을 수 없습니다. 판매가 끝났거나 주소가 바뀌었을 수 있어요.")
-	}
-	ix, err := s.cats.get(c.UserContext())
-	if err != nil {
-		return nil, nil, err
-	}
-	return p, ix, nil
-}
-
 // productPage shows one product with its prices, VAT split, stock, shipping
 // and the enterprise that makes it.
 func (s *server) productPage(c *fiber.Ctx) error {
-	p, ix, err := s.loadProduct(c)
+	p, ix, err := view.LoadProduct(c, s.Catalog, s.cats)
 	if err != nil {
 		return err
 	}
@@ -93,7 +76,7 @@ func (s *server) productPage(c *fiber.Ctx) error {
 func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView {
 	v := &productView{
 		ID: p.ID, Name: p.Name, Summary: p.Summary, Description: p.Description, Unit: p.Unit,
-		ImageURL: imageOf(p), ImageAlt: p.Name, Path: ix.Path(p.CategoryID),
+		ImageURL: view.ImageOf(p), ImageAlt: p.Name, Path: ix.Path(p.CategoryID),
 		Price: kr.Won(p.ConsumerPrice), PublicPrice: kr.Won(p.PublicPrice), Exempt: p.TaxType == catalog.Exempt,
 		KindTax: p.Kind.Label() + " · " + p.TaxType.Label(),
 		InStock: p.InStock(), Stock: kr.Comma(int64(p.Stock)), MaxQuantity: cart.MaxQuantity,
@@ -122,7 +105,7 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 	if e := p.Enterprise; e != nil {
 		v.Shipping = shippingLines(p.Kind, e.Shipping)
 		v.EntName, v.EntType, v.EntTypeLabel, v.EntRegion = e.Name, e.Type, e.Type.Label(), e.Region.Label()
-		v.CertNumber, v.CertValidUntil, v.Mission = e.CertNumber, formatDate(e.CertValidUntil), e.Mission
+		v.CertNumber, v.CertValidUntil, v.Mission = e.CertNumber, view.FormatDate(e.CertValidUntil), e.Mission
 	}
 	return v
 }

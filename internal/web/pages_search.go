@@ -7,6 +7,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 type searchView struct {
@@ -19,12 +20,12 @@ type searchView struct {
 
 // searchPage shows search results with facets, sort and pagination.
 func (s *server) searchPage(c *fiber.Ctx) error {
-	v, q, err := searchParams(c)
+	v, q, err := view.SearchParams(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.UserContext()
-	ix, err := s.cats.get(ctx)
+	ix, err := s.cats.Get(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,23 +39,23 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view := searchView{
+	pv := searchView{
 		listing:  buildListing(listingOptions{action: "/search", showFacets: true, showCategory: true}, v, q, res, ix),
 		Category: cat,
 		Roots:    ix.Roots,
 	}
-	view.Q = q.Text
-	view.NoIndex = true
+	pv.Q = q.Text
+	pv.NoIndex = true
 	switch {
 	case q.Text != "":
-		view.Title = "'" + q.Text + "' 검색 결과"
-		view.Heading = "'" + q.Text + "' 검색 결과 " + strconv.Itoa(res.Total) + "개"
+		pv.Title = "'" + q.Text + "' 검색 결과"
+		pv.Heading = "'" + q.Text + "' 검색 결과 " + strconv.Itoa(res.Total) + "개"
 	case cat != nil:
-		view.Title = cat.Name
-		view.Heading = cat.Name + " 상품 " + strconv.Itoa(res.Total) + "개"
+		pv.Title = cat.Name
+		pv.Heading = cat.Name + " 상품 " + strconv.Itoa(res.Total) + "개"
 	default:
-		view.Title = "전체 상품"
-		view.Heading = "전체 상품 " + strconv.Itoa(res.Total) + "개"
+		pv.Title = "전체 상품"
+		pv.Heading = "전체 상품 " + strconv.Itoa(res.Total) + "개"
 	}
-	return s.render(c, "search", &view)
+	return s.render(c, "search", &pv)
 }

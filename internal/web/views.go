@@ -1,13 +1,8 @@
 package web
 
 import (
-	"html/template"
-	"net/url"
-	"strconv"
-
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
-	"github.com/dure-coop/dure/internal/search"
 )
 
 // layout is what the base template needs on every page.
@@ -26,94 +21,6 @@ type layout struct {
 }
 
 func (l *layout) base() *layout { return l }
-
-// productCard is one product in a grid, from a search hit or a catalogue row.
-type productCard struct {
-	ID             int64
-	URL            string
-	Name           string
-	NameHTML       template.HTML
-	Summary        string
-	ImageURL       string
-	EnterpriseID   int64
-	EnterpriseName string
-	EnterpriseType catalog.EnterpriseType
-	Region         catalog.Region
-	Price          int64
-	Kind           catalog.Kind
-	TaxType        catalog.TaxType
-	InStock        bool
-
-	// Set by done, for the card template, which then calls no functions
-	// (each call is reflection in html/template; a listing has 24 cards).
-	PriceText   string // 12,000원
-	TypeLabel   string // 사회적기업; "" without an enterprise type
-	RegionLabel string
-	Service     bool
-}
-
-// done fills the card's display fields from the others.
-func (c productCard) done() productCard {
-	c.PriceText = kr.Won(c.Price)
-	if c.EnterpriseType != "" {
-		c.TypeLabel = c.EnterpriseType.Label()
-	}
-	if c.Region != "" {
-		c.RegionLabel = c.Region.Label()
-	}
-	c.Service = c.Kind == catalog.Service
-	return c
-}
-
-func productURL(id int64) string    { return "/p/" + strconv.FormatInt(id, 10) }
-func enterpriseURL(id int64) string { return "/e/" + strconv.FormatInt(id, 10) }
-func categoryURL(slug string) string {
-	return "/c/" + url.PathEscape(slug)
-}
-func productImageURL(id int64) string {
-	return "/media/products/" + strconv.FormatInt(id, 10) + ".svg"
-}
-func categoryImageURL(slug string) string {
-	return "/media/categories/" + url.PathEscape(slug) + ".svg"
-}
-
-func cardFromHit(h search.Hit) productCard {
-	name := stripHighlight(h.Name)
-	hl := h.NameHighlight
-	if hl == "" {
-		hl = name
-	}
-	img := h.ImageURL
-	if img == "" {
-		img = productImageURL(h.ProductID)
-	}
-	return productCard{
-		ID: h.ProductID, URL: productURL(h.ProductID), Name: name, NameHTML: highlight(hl), Summary: h.Summary,
-		ImageURL: img, EnterpriseID: h.EnterpriseID, EnterpriseName: h.EnterpriseName,
-		EnterpriseType: h.EnterpriseType, Region: h.Region, Price: h.ConsumerPrice, Kind: h.Kind,
-		TaxType: h.TaxType, InStock: h.InStock,
-	}.done()
-}
-
-func cardFromProduct(p *catalog.Product, e *catalog.Enterprise) productCard {
-	c := productCard{
-		ID: p.ID, URL: productURL(p.ID), Name: p.Name, NameHTML: highlight(p.Name), Summary: p.Summary,
-		ImageURL: imageOf(p), EnterpriseID: p.EnterpriseID, Price: p.ConsumerPrice, Kind: p.Kind,
-		TaxType: p.TaxType, InStock: p.InStock(),
-	}
-	if e != nil {
-		c.EnterpriseName, c.EnterpriseType, c.Region = e.Name, e.Type, e.Region
-	}
-	return c.done()
-}
-
-// imageOf returns the product's first picture, or its generated SVG.
-func imageOf(p *catalog.Product) string {
-	if len(p.Images) > 0 && p.Images[0].URL != "" {
-		return p.Images[0].URL
-	}
-	return productImageURL(p.ID)
-}
 
 // typeInfo explains one enterprise type on the home page and in badges.
 type typeInfo struct {

@@ -8,7 +8,6 @@ package web
 import (
 	"context"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +17,7 @@ import (
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web/view"
 	"github.com/dure-coop/dure/storefront"
 )
 
@@ -84,7 +84,7 @@ type RateLimiter interface {
 // server holds the dependencies for the handlers.
 type server struct {
 	Deps
-	cats categoryCache
+	cats *view.Categories
 }
 
 // New builds the fiber app with every route, the middleware and the error handler.
@@ -105,9 +105,7 @@ func New(d Deps) *fiber.App {
 	if d.CategoryTTL == 0 {
 		d.CategoryTTL = 10 * time.Second
 	}
-	s := &server{Deps: d}
-	s.cats.ttl = d.CategoryTTL
-	s.cats.load = d.Catalog.FindCategories
+	s := &server{Deps: d, cats: view.NewCategories(d.Catalog.FindCategories, d.CategoryTTL)}
 
 	app := fiber.New(fiber.Config{
 		ErrorHandler:          s.handleError,
@@ -201,30 +199,4 @@ func (s *server) needOrders(c *fiber.Ctx) error {
 		return fiber.ErrServiceUnavailable
 	}
 	return c.Next()
-}
-
-// categoryCache keeps the category tree for a short while.
-type categoryCache struct {
-	ttl  time.Duration
-	load func(context.Context) ([]*catalog.Category, error)
-
-	mu sync.Mutex
-	ix *catalog.CategoryIndex
-	at time.Time
-}
-
-// get returns the category index, reloading it when older than the TTL. The
-// returned index is never modified afterwards, so readers share it freely.
-func (cc *categoryCache) get(ctx context.Context) (*catalog.CategoryIndex, error) {
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	if cc.ix != nil && cc.ttl > 0 && time.Since(cc.at) < cc.ttl {
-		return cc.ix, nil
-	}
-	cats, err := cc.load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cc.ix, cc.at = catalog.NewCategoryIndex(cats), time.Now()
-	return cc.ix, nil
 }

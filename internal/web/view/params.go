@@ -1,4 +1,4 @@
-package web
+package view
 
 import (
 	"net/url"
@@ -8,26 +8,27 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/search"
 )
 
-// maxID bounds ids taken from URLs (JavaScript-safe integers; bigserial ids
+// MaxID bounds ids taken from URLs (JavaScript-safe integers; bigserial ids
 // stay far below it).
-const maxID = 1 << 53
+const MaxID = 1 << 53
 
-// parseID reads a positive integer id from a path parameter; what names the
+// ParseID reads a positive integer id from a path parameter; what names the
 // thing in the Korean message ("상품", "기업").
-func parseID(raw, what string) (int64, error) {
+func ParseID(raw, what string) (int64, error) {
 	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 || id > maxID {
+	if err != nil || id <= 0 || id > MaxID {
 		return 0, apperr.Errorf(apperr.Invalid, "%s 번호가 올바르지 않습니다.", what)
 	}
 	return id, nil
 }
 
-// queryValues parses the raw query string strictly: a malformed escape is a
+// QueryValues parses the raw query string strictly: a malformed escape is a
 // 400, not a silently dropped parameter.
-func queryValues(c *fiber.Ctx) (url.Values, error) {
+func QueryValues(c *fiber.Ctx) (url.Values, error) {
 	raw := string(c.Request().URI().QueryString())
 	v, err := url.ParseQuery(raw)
 	if err != nil {
@@ -36,11 +37,11 @@ func queryValues(c *fiber.Ctx) (url.Values, error) {
 	return v, nil
 }
 
-// searchParams reads the request's search parameters (the same for every
+// SearchParams reads the request's search parameters (the same for every
 // listing page and /api/v1/search), without those the route itself fixes
 // (e.g. "category" on a category page), and parses them into a Query.
-func searchParams(c *fiber.Ctx, fixed ...string) (url.Values, search.Query, error) {
-	v, err := queryValues(c)
+func SearchParams(c *fiber.Ctx, fixed ...string) (url.Values, search.Query, error) {
+	v, err := QueryValues(c)
 	if err != nil {
 		return nil, search.Query{}, err
 	}
@@ -51,8 +52,8 @@ func searchParams(c *fiber.Ctx, fixed ...string) (url.Values, search.Query, erro
 	return v, q, err
 }
 
-// pageParams reads page and per_page for the simple (non-search) lists.
-func pageParams(v url.Values, defPer, maxPer int) (page, per int, err error) {
+// PageParams reads page and per_page for the simple (non-search) lists.
+func PageParams(v url.Values, defPer, maxPer int) (page, per int, err error) {
 	page, per = 1, defPer
 	if s := strings.TrimSpace(v.Get("page")); s != "" {
 		n, perr := strconv.Atoi(s)
@@ -71,26 +72,27 @@ func pageParams(v url.Values, defPer, maxPer int) (page, per int, err error) {
 	return page, per, nil
 }
 
-// totalPages is the number of pages for total items, at least 1 and at most limit.
-func totalPages(total, per, limit int) int {
-	if per <= 0 {
-		return 1
-	}
-	n := (total + per - 1) / per
-	if n < 1 {
-		n = 1
-	}
-	if limit > 0 && n > limit {
-		n = limit
-	}
-	return n
-}
-
-// friendlyNotFound replaces a store's generic not-found message with one
+// FriendlyNotFound replaces a store's generic not-found message with one
 // written for the page; other errors pass through.
-func friendlyNotFound(err error, msg string) error {
+func FriendlyNotFound(err error, msg string) error {
 	if apperr.Code(err) == apperr.NotFound {
 		return &apperr.Error{Code: apperr.NotFound, Message: msg}
 	}
 	return err
+}
+
+// LineKey is a cart line's key in URLs: "<product>-<option>".
+func LineKey(k cart.Key) string {
+	return strconv.FormatInt(k.ProductID, 10) + "-" + strconv.FormatInt(k.OptionID, 10)
+}
+
+// ParseLineKey reads "<product>-<option>" from a URL.
+func ParseLineKey(raw string) (cart.Key, error) {
+	p, o, ok := strings.Cut(raw, "-")
+	pid, err1 := strconv.ParseInt(p, 10, 64)
+	oid, err2 := strconv.ParseInt(o, 10, 64)
+	if !ok || err1 != nil || err2 != nil || pid <= 0 || pid > MaxID || oid < 0 || oid > MaxID {
+		return cart.Key{}, apperr.Errorf(apperr.Invalid, "장바구니 항목 번호가 올바르지 않습니다.")
+	}
+	return cart.Key{ProductID: pid, OptionID: oid}, nil
 }

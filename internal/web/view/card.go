@@ -1,0 +1,79 @@
+package view
+
+import (
+	"html/template"
+
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/search"
+)
+
+// Card is one product in a grid, from a search hit or a catalogue row.
+type Card struct {
+	ID             int64
+	URL            string
+	Name           string
+	NameHTML       template.HTML
+	Summary        string
+	ImageURL       string
+	EnterpriseID   int64
+	EnterpriseName string
+	EnterpriseType catalog.EnterpriseType
+	Region         catalog.Region
+	Price          int64
+	Kind           catalog.Kind
+	TaxType        catalog.TaxType
+	InStock        bool
+
+	// Set by done, for the card template, which then calls no functions
+	// (each call is reflection in html/template; a listing has 24 cards).
+	PriceText   string // 12,000원
+	TypeLabel   string // 사회적기업; "" without an enterprise type
+	RegionLabel string
+	Service     bool
+}
+
+// done fills the card's display fields from the others.
+func (c Card) done() Card {
+	c.PriceText = kr.Won(c.Price)
+	if c.EnterpriseType != "" {
+		c.TypeLabel = c.EnterpriseType.Label()
+	}
+	if c.Region != "" {
+		c.RegionLabel = c.Region.Label()
+	}
+	c.Service = c.Kind == catalog.Service
+	return c
+}
+
+// CardFromHit makes the card of a search hit, its name highlighted.
+func CardFromHit(h search.Hit) Card {
+	name := StripHighlight(h.Name)
+	hl := h.NameHighlight
+	if hl == "" {
+		hl = name
+	}
+	img := h.ImageURL
+	if img == "" {
+		img = ProductImageURL(h.ProductID)
+	}
+	return Card{
+		ID: h.ProductID, URL: ProductURL(h.ProductID), Name: name, NameHTML: Highlight(hl), Summary: h.Summary,
+		ImageURL: img, EnterpriseID: h.EnterpriseID, EnterpriseName: h.EnterpriseName,
+		EnterpriseType: h.EnterpriseType, Region: h.Region, Price: h.ConsumerPrice, Kind: h.Kind,
+		TaxType: h.TaxType, InStock: h.InStock,
+	}.done()
+}
+
+// CardFromProduct makes the card of a catalogue product; e may be nil.
+func CardFromProduct(p *catalog.Product, e *catalog.Enterprise) Card {
+	c := Card{
+		ID: p.ID, URL: ProductURL(p.ID), Name: p.Name, NameHTML: Highlight(p.Name), Summary: p.Summary,
+		ImageURL: ImageOf(p), EnterpriseID: p.EnterpriseID, Price: p.ConsumerPrice, Kind: p.Kind,
+		TaxType: p.TaxType, InStock: p.InStock(),
+	}
+	if e != nil {
+		c.EnterpriseName, c.EnterpriseType, c.Region = e.Name, e.Type, e.Region
+	}
+	return c.done()
+}
