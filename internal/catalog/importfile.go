@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -85,6 +86,24 @@ func (e *ImportError) Unwrap() error {
 		Message: fmt.Sprintf("카탈로그 파일에 문제가 %d건 있어 아무것도 가져오지 않았습니다.", len(e.Rows)),
 		Fields:  fields,
 	}
+}
+
+// ErrorAtLine returns err as an *ImportError naming line when it is an
+// *apperr.Error (a rule the database enforced on that row, such as a name
+// the enterprise already uses); other errors are returned as they are.
+func ErrorAtLine(line int, err error) error {
+	var ae *apperr.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	if len(ae.Fields) == 0 {
+		return &ImportError{Rows: []RowError{{Line: line, Message: ae.Message, English: "refused: " + ae.Code}}}
+	}
+	ie := &ImportError{}
+	for _, k := range slices.Sorted(maps.Keys(ae.Fields)) {
+		ie.Rows = append(ie.Rows, RowError{Line: line, Field: k, Message: ae.Fields[k], English: "refused: " + ae.Code})
+	}
+	return ie
 }
 
 // CategoryRow is a category line of a catalogue file.

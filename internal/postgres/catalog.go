@@ -23,7 +23,7 @@ func NewCatalogStore(pool *pgxpool.Pool) *CatalogStore { return &CatalogStore{po
 const enterpriseColumns = `e.id, e.external_id, e.name, e.type, e.cert_number, e.cert_valid_until,
 	e.business_number, e.region, e.representative, e.phone, e.email, e.address, e.mission,
 	e.description, e.shipping_fee, e.free_shipping_threshold, e.remote_surcharge, e.status,
-	e.created_at, e.updated_at`
+	e.review_products, e.created_at, e.updated_at`
 
 func scanEnterprise(row pgx.Row, extra ...any) (*catalog.Enterprise, error) {
 	var e catalog.Enterprise
@@ -31,7 +31,7 @@ func scanEnterprise(row pgx.Row, extra ...any) (*catalog.Enterprise, error) {
 	dest := []any{&e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &validUntil,
 		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
 		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
-		&e.CreatedAt, &e.UpdatedAt}
+		&e.ReviewProducts, &e.CreatedAt, &e.UpdatedAt}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -39,16 +39,20 @@ func scanEnterprise(row pgx.Row, extra ...any) (*catalog.Enterprise, error) {
 	return &e, nil
 }
 
-const productColumns = `p.id, p.external_id, p.enterprise_id, p.category_id, p.kind, p.name, p.summary,
+const productColumns = `p.id, p.external_id, p.code, p.enterprise_id, p.category_id, p.kind, p.name, p.summary,
 	p.description, p.unit, p.tax_type, p.consumer_price, p.public_price, p.stock, p.status, p.featured,
 	p.popularity, p.created_at, p.updated_at`
 
+// productDest lists scan destinations for productColumns.
+func productDest(p *catalog.Product) []any {
+	return []any{&p.ID, &p.ExternalID, &p.Code, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary,
+		&p.Description, &p.Unit, &p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Status, &p.Featured,
+		&p.Popularity, &p.CreatedAt, &p.UpdatedAt}
+}
+
 func scanProduct(row pgx.Row) (*catalog.Product, error) {
 	var p catalog.Product
-	err := row.Scan(&p.ID, &p.ExternalID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary,
-		&p.Description, &p.Unit, &p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Status, &p.Featured,
-		&p.Popularity, &p.CreatedAt, &p.UpdatedAt)
-	if err != nil {
+	if err := row.Scan(productDest(&p)...); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -57,37 +61,39 @@ func scanProduct(row pgx.Row) (*catalog.Product, error) {
 // productEnterpriseDest lists scan destinations for productColumns followed
 // by enterpriseColumns.
 func productEnterpriseDest(p *catalog.Product, e *catalog.Enterprise) []any {
-	return []any{&p.ID, &p.ExternalID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary,
-		&p.Description, &p.Unit, &p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Status, &p.Featured,
-		&p.Popularity, &p.CreatedAt, &p.UpdatedAt,
-		&e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &e.CertValidUntil,
+	return append(productDest(p), &e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &e.CertValidUntil,
 		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
 		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
-		&e.CreatedAt, &e.UpdatedAt}
+		&e.ReviewProducts, &e.CreatedAt, &e.UpdatedAt)
 }
 
 // FindProductByID returns an active product of an active enterprise with its
+// enterprise, category, options and images.
+func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.Product, error) {
+	return findFullProduct(ctx, s.pool, `p.id = $1 AND p.status = 'active' AND e.status = 'active'`, id)
+}
+
+// findFullProduct returns the product matching cond (on p and e) with its
 // enterprise, category, options and images, in one round trip: the options
 // and images come aggregated into arrays (one per column, each in the same
 // order) in the product's row.
-func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.Product, error) {
-	row := s.pool.QueryRow(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`,
+func findFullProduct(ctx context.Context, q querier, cond string, args ...any) (*catalog.Product, error) {
+	row := q.QueryRow(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`,
 			c.id, c.external_id, c.slug, c.parent_id, c.name, c.position, `+optionArrays+`,
-			i.urls, i.alts
+			i.urls, i.alts, i.thumbs
 		FROM products p
 		JOIN enterprises e ON e.id = p.enterprise_id
 		JOIN categories c ON c.id = p.category_id
 		CROSS JOIN LATERAL (`+optionArraysFrom+`) o
-		CROSS JOIN LATERAL (SELECT array_agg(url ORDER BY position) AS urls, array_agg(alt ORDER BY position) AS alts
-			FROM product_images WHERE product_id = p.id) i
-		WHERE p.id = $1 AND p.status = 'active' AND e.status = 'active'`, id)
+		CROSS JOIN LATERAL (`+imageArraysFrom+`) i
+		WHERE `+cond, args...)
 	var p catalog.Product
 	var e catalog.Enterprise
 	var c catalog.Category
 	var o optionCols
-	var urls, alts []string
+	var im imageCols
 	dest := append(productEnterpriseDest(&p, &e), &c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
-	if err := row.Scan(append(append(dest, o.dest()...), &urls, &alts)...); err != nil {
+	if err := row.Scan(append(append(dest, o.dest()...), im.dest()...)...); err != nil {
 		return nil, translate(err, "상품")
 	}
 	p.Enterprise, p.Category = &e, &c
@@ -95,11 +101,28 @@ func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.
 	if p.Options == nil {
 		p.Options = []catalog.Option{}
 	}
-	p.Images = make([]catalog.Image, len(urls))
-	for i := range urls {
-		p.Images[i] = catalog.Image{URL: urls[i], Alt: alts[i]}
-	}
+	p.Images = im.images()
 	return &p, nil
+}
+
+// imageArraysFrom is a lateral subquery (aliased i) giving a product's images
+// as parallel arrays in order: i.urls, i.alts, i.thumbs (NULL when none).
+const imageArraysFrom = `SELECT array_agg(url ORDER BY position) AS urls, array_agg(alt ORDER BY position) AS alts,
+			array_agg(thumb_url ORDER BY position) AS thumbs
+		FROM product_images WHERE product_id = p.id`
+
+// imageCols receives i.urls, i.alts, i.thumbs.
+type imageCols struct{ urls, alts, thumbs []string }
+
+func (im *imageCols) dest() []any { return []any{&im.urls, &im.alts, &im.thumbs} }
+
+// images returns the images, an empty slice when there are none.
+func (im *imageCols) images() []catalog.Image {
+	out := make([]catalog.Image, len(im.urls))
+	for i := range im.urls {
+		out[i] = catalog.Image{URL: im.urls[i], Alt: im.alts[i], ThumbURL: im.thumbs[i]}
+	}
+	return out
 }
 
 // optionArrays are a product's options as parallel arrays, ordered by

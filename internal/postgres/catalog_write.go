@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/search"
 )
 
 var _ catalog.Importer = (*CatalogStore)(nil)
@@ -87,12 +88,9 @@ func (s *CatalogStore) ImportCatalogue(ctx context.Context, b *catalog.Batch) (c
 	if stats.Products, err = w.products(ctx, b.Products); err != nil {
 		return catalog.ImportStats{}, err
 	}
-	for _, entity := range []string{"category", "enterprise", "product"} {
-		if ids := w.outbox[entity]; len(ids) > 0 {
-			if _, err := tx.Exec(ctx, `INSERT INTO search_outbox (entity, entity_id)
-				SELECT $1, unnest($2::bigint[])`, entity, ids); err != nil {
-				return catalog.ImportStats{}, fmt.Errorf("postgres: import: outbox: %w", err)
-			}
+	for _, entity := range []string{search.EntityCategory, search.EntityEnterprise, search.EntityProduct} {
+		if err := queueOutbox(ctx, tx, entity, w.outbox[entity]...); err != nil {
+			return catalog.ImportStats{}, err
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -118,6 +116,10 @@ type importWriter struct {
 // ImportError naming that line; other errors are wrapped.
 func rowError(line int, what string, err error) error {
 	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.ConstraintName == "products_enterprise_name" {
+		return &catalog.ImportError{Rows: []catalog.RowError{{Line: line, Field: "name", Message: catalog.MsgNameTaken,
+			English: "another product of the enterprise already has this name"}}}
+	}
 	if errors.As(err, &pgErr) && len(pgErr.Code) == 5 && pgErr.Code[:2] == "23" {
 		field := pgErr.ColumnName
 		return &catalog.ImportError{Rows: []catalog.RowError{{Line: line, Field: field,

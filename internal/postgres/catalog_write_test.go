@@ -135,9 +135,9 @@ func TestImportBadFileWritesNothing(t *testing.T) {
 	}
 	want := []string{
 		"line 8: consumer_price: 따옴표나 소수점 없는 정수여야 합니다 (must be a JSON integer (no quotes, no decimals))",
-		"line 8: public_price: 0보다 커야 합니다 (must be greater than 0)",
+		"line 8: public_price: 가격은 1원 이상 1억원 이하로 입력해 주세요. (must be greater than 0)",
 		`line 9: enterprise: 기업 "nobody"가 파일에도 데이터베이스에도 없습니다 (unknown enterprise "nobody" (neither in the file nor in the database))`,
-		"line 10: business_number: 사업자등록번호가 올바르지 않습니다 (10자리, 마지막 자리는 검증번호) (invalid business registration number (10 digits, the last one a check digit))",
+		"line 10: business_number: 사업자등록번호가 올바르지 않습니다 (10자리, 마지막 자리는 검증번호). (invalid business registration number (10 digits, the last one a check digit))",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -36,6 +36,19 @@ type querier interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
+// queueOutbox queues the entities with ids for the search index, on q: the
+// transaction of the write that changed them, so that the change and its
+// outbox row commit together. Every catalogue write goes through it.
+func queueOutbox(ctx context.Context, q querier, entity string, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO search_outbox (entity, entity_id) SELECT $1, unnest($2::bigint[])`, entity, ids); err != nil {
+		return fmt.Errorf("postgres: queue %s for search: %w", entity, err)
+	}
+	return nil
+}
+
 // ProcessOutbox claims up to limit outbox rows with FOR UPDATE SKIP LOCKED (so
 // several workers can run), loads the affected products and calls apply; the
 // rows are deleted in the same transaction only if apply succeeds.
