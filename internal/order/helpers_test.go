@@ -12,6 +12,7 @@ import (
 	stripego "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/order"
@@ -36,6 +37,13 @@ type countingStripe struct {
 	answers map[string]answer
 	// failRefunds is how many Refund calls fail before they work again.
 	failRefunds atomic.Int64
+	refunds     []refundCall // Refund calls that reached stripe-mock, in order
+}
+
+// refundCall is one refund sent to the provider.
+type refundCall struct {
+	key    string
+	amount int64
 }
 
 // answer is what the provider says about one PaymentIntent; "" passes the
@@ -110,7 +118,16 @@ func (c *countingStripe) Refund(ctx context.Context, ref string, amount int64, k
 	if c.failRefunds.Add(-1) >= 0 {
 		return "", errors.New("stripe: connection refused (test)")
 	}
+	c.mu.Lock()
+	c.refunds = append(c.refunds, refundCall{key: key, amount: amount})
+	c.mu.Unlock()
 	return c.Provider.Refund(ctx, ref, amount, key)
+}
+
+func (c *countingStripe) refundCalls() []refundCall {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]refundCall(nil), c.refunds...)
 }
 
 func (c *countingStripe) sentKeys() []string {
@@ -165,6 +182,45 @@ func (e *env) product(t *testing.T, stock int, skip ...int64) (id, enterprise in
 	}
 	e.exec(t, `UPDATE products SET stock = $2 WHERE id = $1`, id, stock)
 	return id, enterprise
+}
+
+// productOf finds another in-stock goods product without options of the
+// enterprise, not in skip, and sets its stock.
+func (e *env) productOf(t *testing.T, enterprise int64, stock int, skip ...int64) int64 {
+	t.Helper()
+	var id int64
+	err := e.pool.QueryRow(context.Background(), `SELECT p.id FROM products p
+		WHERE p.enterprise_id = $1 AND p.status = 'active' AND p.kind = 'goods' AND p.stock > 0
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
+		  AND NOT (p.id = ANY($2))
+		ORDER BY p.id LIMIT 1`, enterprise, append([]int64{0}, skip...)).Scan(&id)
+	if err != nil {
+		t.Fatalf("no second goods product of enterprise %d in the demo catalogue: %v", enterprise, err)
+	}
+	e.exec(t, `UPDATE products SET stock = $2 WHERE id = $1`, id, stock)
+	return id
+}
+
+// staff is a context whose actor is a member of the enterprise.
+func staff(enterprise int64) context.Context {
+	return account.NewContext(context.Background(), &account.Actor{UserID: 900000 + enterprise, Name: "직원",
+		Role: account.EnterpriseStaff, EnterpriseID: enterprise, EnterpriseStatus: account.EnterpriseActive,
+		MemberRole: account.Staff})
+}
+
+// member creates a consumer account and returns its id and a context whose
+// actor is that member.
+func (e *env) member(t *testing.T) (int64, context.Context) {
+	t.Helper()
+	var id int64
+	email := testutil.Name("member") + "@example.kr"
+	err := e.pool.QueryRow(context.Background(), `INSERT INTO users (email, name, password_hash, role)
+		VALUES ($1, '회원', '$argon2id$test', 'consumer') RETURNING id`, email).Scan(&id)
+	if err != nil {
+		t.Fatalf("create member: %v", err)
+	}
+	return id, account.NewContext(context.Background(), &account.Actor{UserID: id, Name: "회원", Email: email,
+		Role: account.Consumer})
 }
 
 func (e *env) exec(t *testing.T, sql string, args ...any) {

@@ -24,6 +24,7 @@ type Order struct {
 	Number        string // "D251123-7KQ2MX"
 	CheckoutKey   string
 	Status        Status
+	UserID        int64 // the member who ordered or claimed it; 0 for a guest order
 	Buyer         Buyer
 	Address       Address
 	ItemsTotal    int64
@@ -67,13 +68,60 @@ type SubOrder struct {
 	ShippingFee    int64
 	Remote         bool // the 제주/도서산간 surcharge is included
 	Total          int64
+
+	// CourierCode is the stored courier (Couriers); Courier its Korean name
+	// and TrackingURL the courier's public tracking page for TrackingNumber
+	// (digits). All "" until the part ships; see SetShipment.
+	CourierCode    string
 	Courier        string
 	TrackingNumber string
-	Lines          []Line
+	TrackingURL    string
+
+	PaidAt, AcceptedAt, ShippedAt, DeliveredAt, CancelledAt *time.Time
+	CancelReason                                            string
+	CancelledBy                                             Party // "" unless cancelled
+	// Refund is the refund of this part alone, when it was cancelled after
+	// payment by itself (a whole-order refund is not listed here).
+	Refund *Refund
+	Lines  []Line
 }
 
 // StatusLabel is the Korean name of the sub-order's status.
 func (s *SubOrder) StatusLabel() string { return s.Status.Label() }
+
+// CancelledByLabel is who cancelled the part, in Korean ("" unless
+// cancelled).
+func (s *SubOrder) CancelledByLabel() string { return s.CancelledBy.Label() }
+
+// RefundLabel says where this part's own refund is: "환불 완료",
+// "환불 처리 중", or "" when it has none.
+func (s *SubOrder) RefundLabel() string {
+	switch {
+	case s.Refund == nil:
+		return ""
+	case s.Refund.Ref != "":
+		return "환불 완료"
+	}
+	return "환불 처리 중"
+}
+
+// SetShipment sets the courier (by code) and tracking number with the
+// courier's name and tracking page, as loaded or as just shipped.
+func (s *SubOrder) SetShipment(courierCode, trackingNumber string) {
+	s.CourierCode, s.TrackingNumber = courierCode, trackingNumber
+	s.Courier = CourierName(courierCode)
+	s.TrackingURL = TrackingURL(courierCode, trackingNumber)
+}
+
+// SubOrder returns the order's sub-order id, or nil.
+func (o *Order) SubOrder(id int64) *SubOrder {
+	for _, s := range o.SubOrders {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
 
 // Line is one product (option) of a sub-order with the snapshot the law and
 // the reports need: price and VAT split, and the supplier's social-economy
@@ -132,14 +180,21 @@ type Payment struct {
 	Amount         int64
 	Status         PaymentStatus
 	FailureReason  string
-	RefundedAmount int64
+	RefundedAmount int64 // refunds the provider confirmed
+	// RefundsTotal is every refund written for the payment, confirmed or
+	// not: what may still be refunded is Amount - RefundsTotal.
+	RefundsTotal int64
 }
+
+// Refundable is what may still be refunded of the payment.
+func (p *Payment) Refundable() int64 { return max(p.Amount-p.RefundsTotal, 0) }
 
 // Refund is money given back for a payment. Its row, with its own
 // idempotency key, is written before the provider is called.
 type Refund struct {
 	ID             int64
 	PaymentID      int64
+	SubOrderID     int64 // the one part refunded; 0 for a whole-order refund
 	PaymentRef     string
 	Amount         int64
 	Reason         string
@@ -158,14 +213,34 @@ type ProcessedEvent struct {
 // Change is what a state-changing step decided, for the store to write in
 // the transaction that holds the order's row lock.
 type Change struct {
-	To      Status // "" leaves the order's status as it is
-	SubTo   SubStatus
-	Reason  string
-	Note    string // an event recorded without a state change ("" for none)
-	Release bool   // give the reserved stock back
+	To Status // "" leaves the order's status as it is
+	// SubTo moves every sub-order not already in it (the whole order).
+	SubTo  SubStatus
+	Reason string
+	// CancelledBy is recorded on the sub-orders SubTo cancels.
+	CancelledBy Party
+	Note        string // an event recorded without a state change ("" for none)
+	// Release gives back the stock of every sub-order not cancelled before
+	// this change.
+	Release bool
 	Payment PaymentStatus
 	Failure string
 	Refund  *Refund
+	// Sub changes one sub-order alone (fulfilment); it is written before To.
+	Sub *SubChange
+}
+
+// SubChange is a change of one sub-order by its enterprise.
+type SubChange struct {
+	ID     int64
+	To     SubStatus // may be its status (shipped) to correct the tracking number
+	Reason string    // the event's text
+	// CourierCode and TrackingNumber are written when To is shipped.
+	CourierCode, TrackingNumber string
+	// CancelReason and CancelledBy are written when To is cancelled.
+	CancelReason string
+	CancelledBy  Party
+	Release      bool // give this part's stock back
 }
 
 // Store keeps orders. Every method is one short transaction; none makes a
@@ -209,6 +284,36 @@ type Store interface {
 	// PendingRefunds lists refunds written more than olderThan ago that the
 	// provider has not confirmed, for retry.
 	PendingRefunds(ctx context.Context, olderThan time.Duration, limit int) ([]Refund, error)
+
+	// FindEnterpriseSubOrders lists the enterprise's paid sub-orders (those
+	// never paid are not its business) with their lines, and how many match
+	// f in all. f is valid (Service checks it).
+	FindEnterpriseSubOrders(ctx context.Context, enterpriseID int64, f SubOrderFilter) ([]*EnterpriseSubOrder, int, error)
+	// FindEnterpriseSubOrder returns one paid sub-order of the enterprise
+	// with its lines and events; apperr.NotFound when there is none or it is
+	// another enterprise's.
+	FindEnterpriseSubOrder(ctx context.Context, enterpriseID, id int64) (*EnterpriseSubOrder, error)
+	// UpdateSubOrder is UpdateOrder for the order of the enterprise's paid
+	// sub-order id, found by the enterprise and the id alone: decide gets
+	// the order and that sub-order. apperr.NotFound when there is none or it
+	// is another enterprise's.
+	UpdateSubOrder(ctx context.Context, enterpriseID, id int64, decide func(*Order, *SubOrder) (Change, error)) error
+	// FindEnterpriseStats returns the enterprise's sales per day (Korean
+	// time) since salesSince, its best-selling products since topSince (at
+	// most topLimit each way) and its sub-orders waiting for it.
+	FindEnterpriseStats(ctx context.Context, enterpriseID int64, salesSince, topSince time.Time, topLimit int) (*EnterpriseStats, error)
+
+	// FindUserOrders lists the user's orders, newest first, with sub-orders,
+	// lines, events and payment, and how many there are in all.
+	FindUserOrders(ctx context.Context, userID int64, f UserOrderFilter) ([]*Order, int, error)
+	// CreateClaim stores c, a member's claim of a guest order, ending the
+	// member's earlier open claims of it, unless the order already got
+	// perHour claims in the last hour (then created is false).
+	CreateClaim(ctx context.Context, c Claim, perHour int) (created bool, err error)
+	// UpdateClaim locks the order with number and the user's newest claim of
+	// it (apperr.NotFound when there is none) and writes what decide
+	// returned, in one transaction. An error from decide rolls back.
+	UpdateClaim(ctx context.Context, number string, userID int64, decide func(*Claim) (ClaimChange, error)) error
 }
 
 // CheckKind selects the orders Store.FindPaymentChecks lists.

@@ -9,9 +9,11 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/payment"
 )
 
@@ -57,7 +59,10 @@ type Config struct {
 	// payment is still processing (3-D Secure, the card network) keeps
 	// waiting before the worker tries to cancel that payment (1 hour when 0).
 	ProcessingGrace time.Duration
-	Logger          *slog.Logger
+	// Mailer sends the codes that claim guest orders (StartClaim); nil
+	// disables claims (apperr.Unavailable).
+	Mailer mail.Mailer
+	Logger *slog.Logger
 }
 
 const (
@@ -69,7 +74,8 @@ const (
 )
 
 // Service is checkout and everything that follows: payment, payment events,
-// cancellation, expiry of unpaid reservations and the guest order lookup.
+// cancellation, expiry of unpaid reservations, the guest order lookup, the
+// enterprises' fulfilment of their parts and the members' order history.
 type Service struct {
 	store    Store
 	carts    Cart
@@ -116,6 +122,9 @@ type CheckoutInput struct {
 	// ExpectedTotal is the total the checkout page showed; if the total
 	// computed now differs, the buyer must look again.
 	ExpectedTotal int64
+	// UserID is the signed-in buyer, whose order history the order joins;
+	// 0 for a guest. It must be the actor's own (account.FromContext).
+	UserID int64
 }
 
 // notFound is the one answer for an unknown order and a wrong phone alike.
@@ -133,11 +142,17 @@ func notFound() error {
 //   - apperr.Conflict "'X'의 재고가 부족합니다. 남은 수량: n개" when stock is
 //     short (found while reading the cart or while reserving), and
 //     "가격이나 배송비가 바뀌었습니다. 다시 확인해 주세요." when the total is not
-//     in.ExpectedTotal or a price changed while reserving.
+//     in.ExpectedTotal or a price changed while reserving;
+//   - apperr.Forbidden when in.UserID is not the signed-in actor's.
 //
 // Nothing is written when it fails. The cart is cleared after the order is
 // committed (best effort).
 func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error) {
+	if in.UserID != 0 {
+		if a := account.FromContext(ctx); a == nil || a.UserID != in.UserID {
+			return nil, apperr.Errorf(apperr.Forbidden, "로그인한 회원 본인의 주문만 만들 수 있습니다.")
+		}
+	}
 	in.CheckoutKey = strings.TrimSpace(in.CheckoutKey)
 	if n := len(in.CheckoutKey); n < 16 || n > 100 {
 		return nil, apperr.Errorf(apperr.Invalid, "주문서가 만료되었습니다. 주문서를 다시 열어 주세요.")
@@ -237,7 +252,7 @@ func validate(b Buyer, a Address) error {
 
 // newOrder builds the order a priced cart becomes, with each line's snapshot.
 func newOrder(in CheckoutInput, b Breakdown) *Order {
-	o := &Order{CheckoutKey: in.CheckoutKey, Status: PendingPayment, Buyer: in.Buyer, Address: in.Address,
+	o := &Order{CheckoutKey: in.CheckoutKey, Status: PendingPayment, UserID: in.UserID, Buyer: in.Buyer, Address: in.Address,
 		ItemsTotal: b.ItemsTotal, ShippingTotal: b.ShippingTotal, Total: b.Total, Supply: b.Supply, VAT: b.VAT}
 	for _, p := range b.Parts {
 		e := p.Enterprise
@@ -445,13 +460,14 @@ func (s *Service) decideEvent(o *Order, ev payment.Event) Change {
 			if ev.FailureReason != "" {
 				reason += ": " + ev.FailureReason
 			}
-			return Change{To: Cancelled, SubTo: SubCancelled, Reason: reason, Release: true,
+			return Change{To: Cancelled, SubTo: SubCancelled, Reason: reason, CancelledBy: PartySystem, Release: true,
 				Payment: PaymentFailed, Failure: ev.FailureReason}
 		}
 	case payment.EventCancelled:
 		switch {
 		case o.Status == PendingPayment:
-			return Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 취소", Release: true, Payment: PaymentCancelled}
+			return Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 취소", CancelledBy: PartySystem, Release: true,
+				Payment: PaymentCancelled}
 		case o.Status == Cancelled && (p.Status == PaymentCreated || p.Status == PaymentFailed):
 			return Change{Payment: PaymentCancelled}
 		}
@@ -536,9 +552,11 @@ func (s *Service) Cancel(ctx context.Context, number, phone string) error {
 		if !o.Cancellable() {
 			return Change{}, apperr.Errorf(apperr.Conflict, "이미 발송된 상품이 있거나 구매가 확정되어 취소할 수 없습니다. 판매 기업에 문의해 주세요.")
 		}
-		c := Change{To: Cancelled, SubTo: SubCancelled, Reason: "구매자 취소", Release: true}
-		if p := o.Payment; p != nil && p.Status == PaymentSucceeded && p.Amount > p.RefundedAmount {
-			c.Refund = &Refund{PaymentID: p.ID, PaymentRef: p.Ref, Amount: p.Amount - p.RefundedAmount,
+		c := Change{To: Cancelled, SubTo: SubCancelled, Reason: "구매자 취소", CancelledBy: PartyBuyer, Release: true}
+		// Parts cancelled on their own were refunded on their own: the rest
+		// is what is left.
+		if p := o.Payment; p != nil && p.Status == PaymentSucceeded && p.Refundable() > 0 {
+			c.Refund = &Refund{PaymentID: p.ID, PaymentRef: p.Ref, Amount: p.Refundable(),
 				Reason: "구매자 취소", IdempotencyKey: RefundKey(o.Number)}
 		} else if p != nil && closed != "" && p.Ref == closed {
 			c.Payment = PaymentCancelled
@@ -645,7 +663,7 @@ func (s *Service) expire(ctx context.Context, c PaymentCheck) (bool, error) {
 		if o.Status != PendingPayment || ref != c.PaymentRef {
 			return Change{}, nil
 		}
-		ch := Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 시간 초과", Release: true}
+		ch := Change{To: Cancelled, SubTo: SubCancelled, Reason: "결제 시간 초과", CancelledBy: PartySystem, Release: true}
 		if ref != "" {
 			ch.Payment = PaymentCancelled
 		}
@@ -832,8 +850,22 @@ func (s *Service) update(ctx context.Context, number string, ev *ProcessedEvent,
 }
 
 // check enforces the state machines for a change: every transition it asks
-// for must be allowed by Status.Transition and SubStatus.Transition.
+// for must be allowed by Status.Transition and SubStatus.Transition. A
+// SubChange to the state its sub-order is in may only correct a shipment.
 func (c Change) check(o *Order) error {
+	if sc := c.Sub; sc != nil {
+		so := o.SubOrder(sc.ID)
+		switch {
+		case so == nil:
+			return fmt.Errorf("order: sub-order %d is not part of %s", sc.ID, o.Number)
+		case so.Status != sc.To:
+			if err := so.Status.Transition(sc.To); err != nil {
+				return err
+			}
+		case sc.To != SubShipped:
+			return apperr.Errorf(apperr.Conflict, "이미 '%s' 상태인 주문입니다.", sc.To.Label())
+		}
+	}
 	if c.To != "" && c.To != o.Status {
 		if err := o.Status.Transition(c.To); err != nil {
 			return err

@@ -516,7 +516,13 @@ func TestCancelAfterShippingIsRefused(t *testing.T) {
 	p1, e1 := e.product(t, 10)
 	p2, _ := e.product(t, 10, e1)
 	o := e.paidOrder(t, 1, p1, p2)
-	e.exec(t, `UPDATE sub_orders SET status = 'shipped' WHERE id = $1`, o.SubOrders[0].ID)
+	shipper := staff(o.SubOrders[0].EnterpriseID)
+	if err := e.svc.AcceptSubOrder(shipper, o.SubOrders[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ShipSubOrder(shipper, o.SubOrders[0].ID, "cj", "123456789012"); err != nil {
+		t.Fatal(err)
+	}
 	wantCode(t, e.svc.Cancel(ctx, o.Number, buyerPhone), apperr.Conflict)
 	got := e.reload(t, o.Number)
 	if got.Status != order.Paid || got.SubOrders[1].Status != order.SubPaid {

@@ -87,3 +87,21 @@ func (s SubStatus) Transition(next SubStatus) error {
 // Cancellable reports whether a consumer may still cancel a sub-order in s
 // (nothing has shipped).
 func (s SubStatus) Cancellable() bool { return s.CanTransition(SubCancelled) }
+
+// Party is who cancelled a sub-order.
+type Party string
+
+// Parties.
+const (
+	PartyBuyer      Party = "buyer"
+	PartyEnterprise Party = "enterprise"
+	PartyOperator   Party = "operator" // the co-op, acting on behalf of the enterprise
+	PartySystem     Party = "system"   // unpaid in time, or the payment failed
+)
+
+var partyLabels = map[Party]string{
+	PartyBuyer: "구매자", PartyEnterprise: "판매 기업", PartyOperator: "운영자", PartySystem: "자동 취소",
+}
+
+// Label is the Korean name of the party ("" for none).
+func (p Party) Label() string { return partyLabels[p] }

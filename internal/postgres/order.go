@@ -58,13 +58,13 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 	a := o.Address
 	err = tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_key, status, buyer_name, buyer_phone, buyer_email,
 			recipient, recipient_phone, postcode, road_address, detail_address, delivery_memo,
-			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until)
+			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until, user_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			now() + make_interval(secs => $18))
+			now() + make_interval(secs => $18), $19)
 		RETURNING id`,
 		o.Number, o.CheckoutKey, o.Status, o.Buyer.Name, o.Buyer.Phone, o.Buyer.Email,
 		a.Recipient, a.Phone, a.Postcode, a.Road, a.Detail, a.Memo,
-		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds()).Scan(&orderID)
+		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds(), nullID(o.UserID)).Scan(&orderID)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "orders_number_key" {
@@ -222,9 +222,12 @@ func touchProducts(ctx context.Context, tx pgx.Tx, lines []stockLine) error {
 	return nil
 }
 
-// release gives an order's reserved stock back.
-func release(ctx context.Context, tx pgx.Tx, orderID int64) error {
-	rows, err := tx.Query(ctx, `SELECT product_id, coalesce(option_id, 0), quantity FROM order_lines WHERE order_id = $1`, orderID)
+// release gives the stock of the lines of the sub-orders subIDs back. The
+// caller holds the order's row lock and releases each sub-order once: when
+// it leaves for cancelled.
+func release(ctx context.Context, tx pgx.Tx, subIDs []int64) error {
+	rows, err := tx.Query(ctx, `SELECT product_id, coalesce(option_id, 0), quantity FROM order_lines
+		WHERE sub_order_id = ANY($1)`, subIDs)
 	if err != nil {
 		return fmt.Errorf("postgres: release stock: %w", err)
 	}
@@ -289,66 +292,188 @@ type orderQuerier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-func loadOrder(ctx context.Context, q orderQuerier, cond string, arg any) (*order.Order, error) {
+// orderSelect reads orders with their latest payment and the sum of the
+// refunds written for it; callers add WHERE and the rest.
+const orderSelect = `SELECT o.id, o.number, o.checkout_key, o.status, coalesce(o.user_id, 0), o.buyer_name,
+		o.buyer_phone, o.buyer_email, o.recipient, o.recipient_phone, o.postcode, o.road_address, o.detail_address,
+		o.delivery_memo, o.items_total, o.shipping_total, o.total, o.supply_amount, o.vat_amount,
+		o.reserved_until, o.created_at, o.paid_at, o.cancelled_at,
+		p.id, p.provider, p.idempotency_key, p.provider_ref, p.client_secret, p.amount, p.status,
+		p.failure_reason, p.refunded_amount, p.refunds_total
+	FROM orders o
+	LEFT JOIN LATERAL (SELECT py.id, py.provider, py.idempotency_key, py.provider_ref, py.client_secret, py.amount,
+			py.status, py.failure_reason, py.refunded_amount,
+			(SELECT coalesce(sum(r.amount), 0) FROM refunds r WHERE r.payment_id = py.id)::bigint AS refunds_total
+		FROM payments py WHERE py.order_id = o.id ORDER BY py.id DESC LIMIT 1) p ON true`
+
+func scanOrder(r pgx.CollectableRow) (*order.Order, error) {
 	var o order.Order
 	var pid *int64
 	var pProvider, pKey, pRef, pSecret, pStatus, pFailure *string
-	var pAmount, pRefunded *int64
-	err := q.QueryRow(ctx, `SELECT o.id, o.number, o.checkout_key, o.status, o.buyer_name, o.buyer_phone,
-			o.buyer_email, o.recipient, o.recipient_phone, o.postcode, o.road_address, o.detail_address,
-			o.delivery_memo, o.items_total, o.shipping_total, o.total, o.supply_amount, o.vat_amount,
-			o.reserved_until, o.created_at, o.paid_at, o.cancelled_at,
-			p.id, p.provider, p.idempotency_key, p.provider_ref, p.client_secret, p.amount, p.status,
-			p.failure_reason, p.refunded_amount
-		FROM orders o LEFT JOIN payments p ON p.order_id = o.id
-		WHERE `+cond+` ORDER BY p.id DESC LIMIT 1`, arg).Scan(
-		&o.ID, &o.Number, &o.CheckoutKey, &o.Status, &o.Buyer.Name, &o.Buyer.Phone, &o.Buyer.Email,
-		&o.Address.Recipient, &o.Address.Phone, &o.Address.Postcode, &o.Address.Road, &o.Address.Detail,
-		&o.Address.Memo, &o.ItemsTotal, &o.ShippingTotal, &o.Total, &o.Supply, &o.VAT,
+	var pAmount, pRefunded, pRefunds *int64
+	err := r.Scan(&o.ID, &o.Number, &o.CheckoutKey, &o.Status, &o.UserID, &o.Buyer.Name, &o.Buyer.Phone,
+		&o.Buyer.Email, &o.Address.Recipient, &o.Address.Phone, &o.Address.Postcode, &o.Address.Road,
+		&o.Address.Detail, &o.Address.Memo, &o.ItemsTotal, &o.ShippingTotal, &o.Total, &o.Supply, &o.VAT,
 		&o.ReservedUntil, &o.CreatedAt, &o.PaidAt, &o.CancelledAt,
-		&pid, &pProvider, &pKey, &pRef, &pSecret, &pAmount, &pStatus, &pFailure, &pRefunded)
+		&pid, &pProvider, &pKey, &pRef, &pSecret, &pAmount, &pStatus, &pFailure, &pRefunded, &pRefunds)
 	if err != nil {
-		return nil, translate(err, "주문")
+		return nil, err
 	}
 	if pid != nil {
 		o.Payment = &order.Payment{ID: *pid, Provider: *pProvider, IdempotencyKey: *pKey, ClientSecret: *pSecret,
-			Amount: *pAmount, Status: order.PaymentStatus(*pStatus), FailureReason: *pFailure, RefundedAmount: *pRefunded}
+			Amount: *pAmount, Status: order.PaymentStatus(*pStatus), FailureReason: *pFailure,
+			RefundedAmount: *pRefunded, RefundsTotal: *pRefunds}
 		if pRef != nil {
 			o.Payment.Ref = *pRef
 		}
 	}
-	rows, err := q.Query(ctx, `SELECT id, enterprise_id, status, items_total, shipping_fee, remote_surcharge_applied,
-			total, courier, tracking_number
-		FROM sub_orders WHERE order_id = $1 ORDER BY id`, o.ID)
+	return &o, nil
+}
+
+// loadOrder returns the one order cond selects with its sub-orders, lines,
+// events and payment; apperr.NotFound when there is none.
+func loadOrder(ctx context.Context, q orderQuerier, cond string, arg any) (*order.Order, error) {
+	list, err := loadOrders(ctx, q, cond, "", arg)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, translate(pgx.ErrNoRows, "주문")
+	}
+	return list[0], nil
+}
+
+// loadOrders returns the orders cond selects (tail orders and pages them)
+// with their sub-orders, lines, events and payment: five queries whatever
+// their number and size.
+func loadOrders(ctx context.Context, q orderQuerier, cond, tail string, args ...any) ([]*order.Order, error) {
+	rows, err := q.Query(ctx, orderSelect+` WHERE `+cond+` `+tail, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load orders: %w", err)
+	}
+	orders, err := pgx.CollectRows(rows, scanOrder)
+	if err != nil {
+		return nil, translate(err, "주문")
+	}
+	if len(orders) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(orders))
+	byID := make(map[int64]*order.Order, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+		byID[o.ID] = o
+	}
+	subs, err := querySubOrders(ctx, q, `SELECT `+subOrderColumns+` FROM `+subOrderFrom+`
+		WHERE s.order_id = ANY($1) ORDER BY s.id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range subs {
+		o := byID[x.orderID]
+		o.SubOrders = append(o.SubOrders, x.so)
+	}
+	if err := attachLines(ctx, q, subs, `order_id = ANY($1)`, ids); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT order_id, coalesce(sub_order_id, 0), from_status, to_status, reason, created_at
+		FROM order_events WHERE order_id = ANY($1) ORDER BY id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load order events: %w", err)
+	}
+	var orderID int64
+	var e order.Event
+	_, err = pgx.ForEachRow(rows, []any{&orderID, &e.SubOrderID, &e.From, &e.To, &e.Reason, &e.At}, func() error {
+		byID[orderID].Events = append(byID[orderID].Events, e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: load order events: %w", err)
+	}
+	return orders, nil
+}
+
+// subOrderColumns and subOrderFrom read sub-orders (s) with the refund of
+// each one alone (r), for querySubOrders.
+const (
+	subOrderColumns = `s.id, s.order_id, s.enterprise_id, s.status, s.items_total, s.shipping_fee,
+		s.remote_surcharge_applied, s.total, s.courier, s.tracking_number, s.paid_at, s.accepted_at, s.shipped_at,
+		s.delivered_at, s.cancelled_at, s.cancel_reason, s.cancelled_by,
+		r.id, r.payment_id, r.amount, r.reason, r.idempotency_key, r.provider_ref`
+	subOrderFrom = `sub_orders s LEFT JOIN refunds r ON r.sub_order_id = s.id`
+)
+
+// subOrderRow is a sub-order read with subOrderColumns and its order's id.
+type subOrderRow struct {
+	orderID int64
+	so      *order.SubOrder
+}
+
+// querySubOrders runs sql, which selects subOrderColumns.
+func querySubOrders(ctx context.Context, q orderQuerier, sql string, args ...any) ([]subOrderRow, error) {
+	return querySubOrdersWith(ctx, q, nil, sql, args...)
+}
+
+// querySubOrdersWith runs sql, which selects subOrderColumns and then the
+// columns extra returns destinations for (nil for none).
+func querySubOrdersWith(ctx context.Context, q orderQuerier, extra func(*order.SubOrder) []any, sql string,
+	args ...any) ([]subOrderRow, error) {
+	rows, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: load sub-orders: %w", err)
 	}
-	o.SubOrders, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*order.SubOrder, error) {
-		var so order.SubOrder
-		err := r.Scan(&so.ID, &so.EnterpriseID, &so.Status, &so.ItemsTotal, &so.ShippingFee, &so.Remote,
-			&so.Total, &so.Courier, &so.TrackingNumber)
-		return &so, err
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (subOrderRow, error) {
+		so := &order.SubOrder{}
+		x := subOrderRow{so: so}
+		var courier, tracking string
+		var rID, rPayment, rAmount *int64
+		var rReason, rKey, rRef *string
+		dest := []any{&so.ID, &x.orderID, &so.EnterpriseID, &so.Status, &so.ItemsTotal, &so.ShippingFee, &so.Remote,
+			&so.Total, &courier, &tracking, &so.PaidAt, &so.AcceptedAt, &so.ShippedAt, &so.DeliveredAt,
+			&so.CancelledAt, &so.CancelReason, &so.CancelledBy, &rID, &rPayment, &rAmount, &rReason, &rKey, &rRef}
+		if extra != nil {
+			dest = append(dest, extra(so)...)
+		}
+		if err := r.Scan(dest...); err != nil {
+			return x, err
+		}
+		so.SetShipment(courier, tracking)
+		if rID != nil {
+			so.Refund = &order.Refund{ID: *rID, PaymentID: *rPayment, SubOrderID: so.ID, Amount: *rAmount,
+				Reason: *rReason, IdempotencyKey: *rKey}
+			if rRef != nil {
+				so.Refund.Ref = *rRef
+			}
+		}
+		return x, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: load sub-orders: %w", err)
 	}
-	subs := make(map[int64]*order.SubOrder, len(o.SubOrders))
-	for _, so := range o.SubOrders {
-		subs[so.ID] = so
+	return list, nil
+}
+
+// attachLines loads the order lines cond selects (arg is its $1) into the
+// sub-orders they belong to, in id order, and names each sub-order's
+// enterprise as it was at order time.
+func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond string, arg any) error {
+	bySub := make(map[int64]*order.SubOrder, len(subs))
+	for _, x := range subs {
+		bySub[x.so.ID] = x.so
 	}
-	rows, err = q.Query(ctx, `SELECT id, sub_order_id, product_id, coalesce(option_id, 0), product_name, option_name,
+	rows, err := q.Query(ctx, `SELECT id, sub_order_id, product_id, coalesce(option_id, 0), product_name, option_name,
 			kind, tax_type, unit_price, quantity, line_total, supply_amount, vat_amount, enterprise_name,
 			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number
-		FROM order_lines WHERE order_id = $1 ORDER BY id`, o.ID)
+		FROM order_lines WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: load order lines: %w", err)
+		return fmt.Errorf("postgres: load order lines: %w", err)
 	}
 	var subID int64
 	var l order.Line
 	_, err = pgx.ForEachRow(rows, []any{&l.ID, &subID, &l.ProductID, &l.OptionID, &l.Name, &l.OptionName,
 		&l.Kind, &l.TaxType, &l.UnitPrice, &l.Quantity, &l.LineTotal, &l.Supply, &l.VAT, &l.EnterpriseName,
 		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber}, func() error {
-		if so := subs[subID]; so != nil {
+		if so := bySub[subID]; so != nil {
 			if so.EnterpriseName == "" {
 				so.EnterpriseName = l.EnterpriseName // the name at order time
 			}
@@ -357,22 +482,9 @@ func loadOrder(ctx context.Context, q orderQuerier, cond string, arg any) (*orde
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: load order lines: %w", err)
+		return fmt.Errorf("postgres: load order lines: %w", err)
 	}
-	rows, err = q.Query(ctx, `SELECT coalesce(sub_order_id, 0), from_status, to_status, reason, created_at
-		FROM order_events WHERE order_id = $1 ORDER BY id`, o.ID)
-	if err != nil {
-		return nil, fmt.Errorf("postgres: load order events: %w", err)
-	}
-	o.Events, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (order.Event, error) {
-		var e order.Event
-		err := r.Scan(&e.SubOrderID, &e.From, &e.To, &e.Reason, &e.At)
-		return e, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("postgres: load order events: %w", err)
-	}
-	return &o, nil
+	return nil
 }
 
 // UpdateOrder records ev (if any), locks the order, lets decide look at it
@@ -460,6 +572,29 @@ func (s *OrderStore) apply(ctx context.Context, tx pgx.Tx, id int64, decide func
 	if err != nil {
 		return err
 	}
+	var released []int64 // sub-orders whose stock goes back
+	if c.Release {
+		for _, so := range o.SubOrders {
+			if so.Status != order.SubCancelled {
+				released = append(released, so.ID)
+			}
+		}
+	}
+	if sc := c.Sub; sc != nil {
+		so := o.SubOrder(sc.ID)
+		if so == nil {
+			return fmt.Errorf("postgres: sub-order %d is not part of order %s", sc.ID, o.Number)
+		}
+		if err := setSubStatus(ctx, tx, so, sc.To, sc.CourierCode, sc.TrackingNumber, sc.CancelReason, sc.CancelledBy); err != nil {
+			return err
+		}
+		if err := addEvent(ctx, tx, o.ID, so.ID, string(so.Status), string(sc.To), sc.Reason); err != nil {
+			return err
+		}
+		if sc.Release {
+			released = append(released, so.ID)
+		}
+	}
 	if c.To != "" && c.To != o.Status {
 		if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, updated_at = now(),
 				paid_at = CASE WHEN $3 = 'paid_at' THEN now() ELSE paid_at END,
@@ -474,17 +609,11 @@ func (s *OrderStore) apply(ctx context.Context, tx pgx.Tx, id int64, decide func
 	}
 	if c.SubTo != "" {
 		for _, so := range o.SubOrders {
-			if so.Status == c.SubTo {
+			if so.Status == c.SubTo || so.ID == subID(c.Sub) {
 				continue
 			}
-			if _, err := tx.Exec(ctx, `UPDATE sub_orders SET status = $2, updated_at = now(),
-					paid_at = CASE WHEN $3 = 'paid_at' THEN now() ELSE paid_at END,
-					accepted_at = CASE WHEN $3 = 'accepted_at' THEN now() ELSE accepted_at END,
-					shipped_at = CASE WHEN $3 = 'shipped_at' THEN now() ELSE shipped_at END,
-					delivered_at = CASE WHEN $3 = 'delivered_at' THEN now() ELSE delivered_at END,
-					cancelled_at = CASE WHEN $3 = 'cancelled_at' THEN now() ELSE cancelled_at END
-				WHERE id = $1`, so.ID, c.SubTo, statusTimes[string(c.SubTo)]); err != nil {
-				return fmt.Errorf("postgres: sub-order %d to %s: %w", so.ID, c.SubTo, err)
+			if err := setSubStatus(ctx, tx, so, c.SubTo, "", "", c.Reason, c.CancelledBy); err != nil {
+				return err
 			}
 			if err := addEvent(ctx, tx, o.ID, so.ID, string(so.Status), string(c.SubTo), c.Reason); err != nil {
 				return err
@@ -500,8 +629,8 @@ func (s *OrderStore) apply(ctx context.Context, tx pgx.Tx, id int64, decide func
 			return err
 		}
 	}
-	if c.Release {
-		if err := release(ctx, tx, o.ID); err != nil {
+	if len(released) > 0 {
+		if err := release(ctx, tx, released); err != nil {
 			return err
 		}
 	}
@@ -513,11 +642,70 @@ func (s *OrderStore) apply(ctx context.Context, tx pgx.Tx, id int64, decide func
 		}
 	}
 	if r := c.Refund; r != nil {
-		if _, err := tx.Exec(ctx, `INSERT INTO refunds (payment_id, amount, reason, idempotency_key)
-			VALUES ($1, $2, $3, $4) ON CONFLICT (idempotency_key) DO NOTHING`,
-			r.PaymentID, r.Amount, r.Reason, r.IdempotencyKey); err != nil {
-			return translate(err, "환불")
+		if err := addRefund(ctx, tx, r); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+func subID(sc *order.SubChange) int64 {
+	if sc == nil {
+		return 0
+	}
+	return sc.ID
+}
+
+// setSubStatus moves a sub-order to status to, setting the time of that
+// status when it changes, the shipment when given, and the reason and
+// party of a cancellation.
+func setSubStatus(ctx context.Context, tx pgx.Tx, so *order.SubOrder, to order.SubStatus, courier, tracking,
+	cancelReason string, by order.Party) error {
+	at := ""
+	if so.Status != to {
+		at = statusTimes[string(to)]
+	}
+	if _, err := tx.Exec(ctx, `UPDATE sub_orders SET status = $2, updated_at = now(),
+			paid_at = CASE WHEN $3 = 'paid_at' THEN now() ELSE paid_at END,
+			accepted_at = CASE WHEN $3 = 'accepted_at' THEN now() ELSE accepted_at END,
+			shipped_at = CASE WHEN $3 = 'shipped_at' THEN now() ELSE shipped_at END,
+			delivered_at = CASE WHEN $3 = 'delivered_at' THEN now() ELSE delivered_at END,
+			cancelled_at = CASE WHEN $3 = 'cancelled_at' THEN now() ELSE cancelled_at END,
+			courier = CASE WHEN $4 <> '' THEN $4 ELSE courier END,
+			tracking_number = CASE WHEN $5 <> '' THEN $5 ELSE tracking_number END,
+			cancel_reason = CASE WHEN $2 = 'cancelled' THEN $6 ELSE cancel_reason END,
+			cancelled_by = CASE WHEN $2 = 'cancelled' THEN $7 ELSE cancelled_by END
+		WHERE id = $1`, so.ID, to, at, courier, tracking, cancelReason, by); err != nil {
+		return translate(fmt.Errorf("sub-order %d to %s: %w", so.ID, to, err), "배송 정보")
+	}
+	return nil
+}
+
+// addRefund writes a refund row unless its key (or, for one sub-order's
+// refund, that sub-order) already has one, and refuses one that would take
+// the refunds of the payment past its amount. The caller holds the order's
+// row lock, so the sum it checks cannot move meanwhile.
+func addRefund(ctx context.Context, tx pgx.Tx, r *order.Refund) error {
+	tag, err := tx.Exec(ctx, `INSERT INTO refunds (payment_id, sub_order_id, amount, reason, idempotency_key)
+		SELECT $1::bigint, $2::bigint, $3::bigint, $4::text, $5::text
+		WHERE (SELECT coalesce(sum(amount), 0) FROM refunds WHERE payment_id = $1::bigint) + $3::bigint
+			<= (SELECT amount FROM payments WHERE id = $1::bigint)
+		ON CONFLICT DO NOTHING`, r.PaymentID, nullID(r.SubOrderID), r.Amount, r.Reason, r.IdempotencyKey)
+	if err != nil {
+		return translate(err, "환불")
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM refunds
+			WHERE idempotency_key = $1 OR (sub_order_id IS NOT NULL AND sub_order_id = $2))`,
+		r.IdempotencyKey, nullID(r.SubOrderID)).Scan(&exists); err != nil {
+		return fmt.Errorf("postgres: refund %s: %w", r.IdempotencyKey, err)
+	}
+	if !exists {
+		return fmt.Errorf("postgres: refund %s of %d won would refund payment %d past its amount",
+			r.IdempotencyKey, r.Amount, r.PaymentID)
 	}
 	return nil
 }
@@ -597,8 +785,8 @@ func (s *OrderStore) CompleteRefund(ctx context.Context, key, ref string) error 
 
 // PendingRefunds lists refunds the provider has not confirmed.
 func (s *OrderStore) PendingRefunds(ctx context.Context, olderThan time.Duration, limit int) ([]order.Refund, error) {
-	rows, err := s.pool.Query(ctx, `SELECT r.id, r.payment_id, coalesce(p.provider_ref, ''), r.amount, r.reason,
-			r.idempotency_key
+	rows, err := s.pool.Query(ctx, `SELECT r.id, r.payment_id, coalesce(r.sub_order_id, 0), coalesce(p.provider_ref, ''),
+			r.amount, r.reason, r.idempotency_key
 		FROM refunds r JOIN payments p ON p.id = r.payment_id
 		WHERE r.provider_ref IS NULL AND r.created_at < now() - make_interval(secs => $1)
 		ORDER BY r.id LIMIT $2`, olderThan.Seconds(), limit)
@@ -607,7 +795,7 @@ func (s *OrderStore) PendingRefunds(ctx context.Context, olderThan time.Duration
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (order.Refund, error) {
 		var x order.Refund
-		err := r.Scan(&x.ID, &x.PaymentID, &x.PaymentRef, &x.Amount, &x.Reason, &x.IdempotencyKey)
+		err := r.Scan(&x.ID, &x.PaymentID, &x.SubOrderID, &x.PaymentRef, &x.Amount, &x.Reason, &x.IdempotencyKey)
 		return x, err
 	})
 	if err != nil {
