@@ -446,7 +446,9 @@ func planRow(r csvRow, cols map[string]bool, e *Enterprise, cn *categoryNames, b
 			}
 		}
 	}
-	p.Code = code
+	if before == nil || before.Code != "" || code != before.ExternalID {
+		p.Code = code // an imported product named by its external id keeps no code
+	}
 	cell := func(field string) (string, bool) {
 		v, ok := r.cells[field]
 		return strings.TrimSpace(v), ok && cols[field]
