@@ -11,6 +11,9 @@ import (
 //go:embed templates static
 var files embed.FS
 
-// FS returns the embedded files: templates/{layouts,partials,pages}/*.html and
-// static/*. It is a function, not a variable, so no caller can swap it.
+// FS returns the embedded files: templates/layouts/<audience>.html (one
+// layout per audience), templates/partials/*.html (shared by every audience),
+// templates/<audience>/*.html (its pages) and templates/<audience>/partials/
+// (its own partials), and static/*. It is a function, not a variable, so no
+// caller can swap it.
 func FS() fs.FS { return files }

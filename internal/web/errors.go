@@ -102,12 +102,12 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		return c.SendString(msg)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	page := "error"
+	page := "shop/error"
 	v := errorView{Status: status, Message: msg}
 	v.Title, v.NoIndex, v.HideSearch = "오류", true, true
 	switch status {
 	case fiber.StatusNotFound:
-		page, v.Title, v.Heading = "notfound", "페이지를 찾을 수 없습니다", "페이지를 찾을 수 없습니다"
+		page, v.Title, v.Heading = "shop/notfound", "페이지를 찾을 수 없습니다", "페이지를 찾을 수 없습니다"
 	case fiber.StatusBadRequest:
 		v.Title, v.Heading = "잘못된 요청", "요청을 처리할 수 없습니다"
 	case fiber.StatusServiceUnavailable:
@@ -127,7 +127,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	}
 	c.Type("html", "utf-8")
 	s.fillLayout(c, &v.layout)
-	if rerr := s.Templates.Render(c, page, &v); rerr != nil {
+	if rerr := s.Templates.Render(c, page, newBaseView(&v.layout, &v)); rerr != nil {
 		s.Log.Error("render error page", "request_id", rid, "err", rerr)
 		c.Type("txt", "utf-8")
 		return c.SendString(msg)

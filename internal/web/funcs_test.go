@@ -58,11 +58,11 @@ func TestLoadTemplates(t *testing.T) {
 		t.Fatalf("embedded storefront: %v", err)
 	}
 	good := fstest.MapFS{
-		"templates/layouts/base.html": {Data: []byte(`{{define "base"}}<html>{{template "content" .}}</html>{{end}}`)},
+		"templates/layouts/shop.html": {Data: []byte(`{{define "base"}}<html>{{template "content" .}}</html>{{end}}`)},
 		"static/app.css":              {Data: []byte(`body{}`)},
 	}
 	for _, name := range requiredPages {
-		good["templates/pages/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}` + name + `{{end}}`)}
+		good["templates/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}` + name + `{{end}}`)}
 	}
 	tmpl, err := LoadTemplates(good, "")
 	if err != nil {
@@ -74,14 +74,15 @@ func TestLoadTemplates(t *testing.T) {
 
 	// The base template reaches static files by their "static/NAME"
 	// templates and the page's view as .Page.
-	good["templates/layouts/base.html"] = &fstest.MapFile{Data: []byte(
+	good["templates/layouts/shop.html"] = &fstest.MapFile{Data: []byte(
 		`{{define "base"}}<link href="{{template "static/app.css"}}">{{.L.Title}}:{{template "content" .Page}}{{end}}`)}
-	good["templates/pages/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Q}}{{end}}`)}
+	good["templates/shop/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Q}}{{end}}`)}
 	if tmpl, err = LoadTemplates(good, ""); err != nil {
 		t.Fatal(err)
 	}
 	var out strings.Builder
-	if err := tmpl.Render(&out, "home", &homeView{layout: layout{Title: "제목", Q: "<검색>"}}); err != nil {
+	home := &homeView{layout: layout{Title: "제목", Q: "<검색>"}}
+	if err := tmpl.Render(&out, "shop/home", newBaseView(&home.layout, home)); err != nil {
 		t.Fatal(err)
 	}
 	if want := `<link href="` + tmpl.StaticPath("app.css") + `">제목:&lt;검색&gt;`; out.String() != want {
@@ -106,7 +107,7 @@ func TestLoadTemplates(t *testing.T) {
 
 	missing := fstest.MapFS{}
 	for k, v := range good {
-		if k != "templates/pages/product.html" {
+		if k != "templates/shop/product.html" {
 			missing[k] = v
 		}
 	}
@@ -117,8 +118,37 @@ func TestLoadTemplates(t *testing.T) {
 	for k, v := range good {
 		broken[k] = v
 	}
-	broken["templates/pages/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Oops`)}
+	broken["templates/shop/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Oops`)}
 	if _, err := LoadTemplates(broken, ""); err == nil {
 		t.Error("broken template: no error")
+	}
+
+	// Another audience: its pages get its own layout and partials, and may
+	// use the names of the shop's (each page sees only its audience's);
+	// pages without a layout fail.
+	two := fstest.MapFS{}
+	for k, v := range good {
+		two[k] = v
+	}
+	two["templates/shop/partials/note.html"] = &fstest.MapFile{Data: []byte(`{{define "note"}}shop{{end}}`)}
+	two["templates/shop/note.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{template "note"}}{{end}}`)}
+	two["templates/layouts/admin.html"] = &fstest.MapFile{Data: []byte(`{{define "base"}}[admin {{template "content" .}}]{{end}}`)}
+	two["templates/admin/partials/note.html"] = &fstest.MapFile{Data: []byte(`{{define "note"}}admin{{end}}`)}
+	two["templates/admin/note.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{template "note"}}{{end}}`)}
+	if tmpl, err = loadTemplates(two, "", append([]string{"admin/note"}, requiredPages...)); err != nil {
+		t.Fatal(err)
+	}
+	for page, want := range map[string]string{"admin/note": "[admin admin]", "shop/note": "shop"} {
+		out.Reset()
+		if err := tmpl.Render(&out, page, newBaseView(&layout{}, nil)); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); !strings.HasSuffix(got, want) || (page == "shop/note" && strings.Contains(got, "admin")) {
+			t.Errorf("%s rendered %q, want its own layout and partial (%q)", page, got, want)
+		}
+	}
+	delete(two, "templates/layouts/admin.html")
+	if _, err := LoadTemplates(two, ""); err == nil || !strings.Contains(err.Error(), "layouts/admin.html") {
+		t.Errorf("pages without a layout: err = %v, want one naming the layout", err)
 	}
 }

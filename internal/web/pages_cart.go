@@ -99,7 +99,7 @@ func (s *server) cartPage(c *fiber.Ctx) error {
 	}
 	v.Title, v.NoIndex, v.Nav, v.Forms = "장바구니", true, "cart", true
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, "cart", &v)
+	return s.render(c, "shop/cart", &v)
 }
 
 // formInt reads a small non-negative integer form field; absent is def.

@@ -66,5 +66,5 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 	pv.Title = cat.Name
 	pv.Q = q.Text
 	pv.Description = "두레 사회적경제 공동판매장의 " + cat.Name + " 상품"
-	return s.render(c, "category", &pv)
+	return s.render(c, "shop/category", &pv)
 }

@@ -72,7 +72,7 @@ func (s *server) renderCheckout(c *fiber.Ctx, v *checkoutView, status int) error
 	v.Title, v.NoIndex, v.Forms, v.HideSearch = "주문서 작성", true, true, true
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Status(status)
-	return s.render(c, "checkout", v)
+	return s.render(c, "shop/checkout", v)
 }
 
 // checkoutSubmit places the order. A wrong field re-renders the form (422)

@@ -50,7 +50,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 	}
 	pv.Title = e.Name
 	pv.Description = e.Name + " (" + e.Type.Label() + ", " + e.Region.Label() + ") — " + e.Mission
-	return s.render(c, "enterprise", &pv)
+	return s.render(c, "shop/enterprise", &pv)
 }
 
 type enterprisesView struct {
@@ -84,5 +84,5 @@ func (s *server) enterprisesPage(c *fiber.Ctx) error {
 	pv.Title = "입점기업"
 	pv.Nav = "enterprises"
 	pv.Description = "두레에 함께하는 사회적경제기업 " + kr.Comma(int64(total)) + "곳"
-	return s.render(c, "enterprises", &pv)
+	return s.render(c, "shop/enterprises", &pv)
 }

@@ -43,17 +43,37 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	} else {
 		s.Log.Warn("home: new products", "request_id", requestIDOf(c), "err", err)
 	}
-	return s.render(c, "home", &v)
+	return s.render(c, "shop/home", &v)
 }
 
-// render writes an HTML page. data is a pointer to a view embedding layout,
-// whose header fields (cart count, CSRF token) are filled here.
+// render writes a shop page ("shop/product") in the shop's layout. data is
+// a pointer to a view embedding layout, whose header fields (cart count, CSRF
+// token) are filled here.
 func (s *server) render(c *fiber.Ctx, page string, data any) error {
-	if l, ok := data.(interface{ base() *layout }); ok {
-		s.fillLayout(c, l.base())
+	var l *layout
+	if v, ok := data.(interface{ base() *layout }); ok {
+		l = v.base()
+		s.fillLayout(c, l)
+	} else {
+		l = &layout{}
 	}
 	c.Type("html", "utf-8")
-	return s.Templates.Render(c, page, data)
+	return s.Templates.Render(c, page, newBaseView(l, data))
+}
+
+// baseView is the dot of the shop's layout (templates/layouts/shop.html):
+// the layout, the page's own view (the dot of its "content" template) and
+// the header's current link, decided here rather than by eq calls in the
+// template.
+type baseView struct {
+	L    *layout
+	Page any
+
+	NavEnterprises, NavOrders, NavCart bool
+}
+
+func newBaseView(l *layout, page any) *baseView {
+	return &baseView{L: l, Page: page, NavEnterprises: l.Nav == "enterprises", NavOrders: l.Nav == "orders", NavCart: l.Nav == "cart"}
 }
 
 // fillLayout sets the header's cart count (one HLEN, and only for a browser

@@ -116,7 +116,7 @@ func (s *server) payPage(c *fiber.Ctx) error {
 		v.Scripts = []string{"https://js.stripe.com/v3/", s.Templates.StaticPath("pay.js")}
 		c.Set(fiber.HeaderContentSecurityPolicy, stripeCSP)
 	}
-	return s.render(c, "pay", &v)
+	return s.render(c, "shop/pay", &v)
 }
 
 // stripeCSP is the payment page's policy: the site's own, plus Stripe.js
@@ -148,7 +148,7 @@ func (s *server) completePage(c *fiber.Ctx) error {
 	}
 	v := newOrderView(o)
 	v.Title, v.Complete = "주문 완료", true
-	return s.render(c, "order", &v)
+	return s.render(c, "shop/order", &v)
 }
 
 // orderPage is the order detail with its timeline and the cancel form.
@@ -162,7 +162,7 @@ func (s *server) orderPage(c *fiber.Ctx) error {
 	if c.Query("done") == "cancelled" && o.Status == order.Cancelled {
 		v.Notice = "주문을 취소했습니다."
 	}
-	return s.render(c, "order", &v)
+	return s.render(c, "shop/order", &v)
 }
 
 // orderCancel cancels for the buyer, who gives the phone number again.
@@ -185,7 +185,7 @@ func (s *server) orderCancel(c *fiber.Ctx) error {
 		v.Problem = "연락처가 주문하신 분의 연락처와 다릅니다. 다시 입력해 주세요."
 	}
 	c.Status(fiber.StatusUnprocessableEntity)
-	return s.render(c, "order", &v)
+	return s.render(c, "shop/order", &v)
 }
 
 // lookupPage is the guest order lookup form.
@@ -201,7 +201,7 @@ func (s *server) renderLookup(c *fiber.Ctx, v *lookupView, status int) error {
 	v.Title, v.NoIndex, v.Nav, v.Forms, v.HideSearch = "주문 조회", true, "orders", true, true
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Status(status)
-	return s.render(c, "lookup", v)
+	return s.render(c, "shop/lookup", v)
 }
 
 // lookupSubmit checks the number and phone; on success this browser may see

@@ -69,7 +69,7 @@ func (s *server) productPage(c *fiber.Ctx) error {
 	}
 	v := newProductView(p, ix)
 	v.Layout.Forms = s.Carts != nil
-	return s.render(c, "product", v)
+	return s.render(c, "shop/product", v)
 }
 
 // newProductView formats p for the product page.

@@ -57,5 +57,5 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		pv.Title = "전체 상품"
 		pv.Heading = "전체 상품 " + strconv.Itoa(res.Total) + "개"
 	}
-	return s.render(c, "search", &pv)
+	return s.render(c, "shop/search", &pv)
 }

@@ -36,7 +36,7 @@ func BenchmarkRenderProductPage(b *testing.B) {
 	for b.Loop() {
 		v := newProductView(p, ix)
 		v.Layout.Forms, v.Layout.CSRF = true, "token"
-		if err := t.Render(io.Discard, "product", v); err != nil {
+		if err := t.Render(io.Discard, "shop/product", newBaseView(&v.Layout, v)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -19,17 +19,28 @@ import (
 
 // requiredPages are the page templates the handlers execute; a missing one
 // fails start-up rather than the first request that needs it.
-var requiredPages = []string{"home", "search", "category", "product", "enterprise", "enterprises", "notfound", "error",
-	"cart", "checkout", "pay", "order", "lookup"}
+var requiredPages = []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
+	"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup"}
 
-// Templates renders the storefront's pages and serves its static files. It is
-// built once from an fs.FS holding templates/{layouts,partials,pages}/*.html and
-// static/*; in development (LoadTemplates with a DevDir) it re-reads the folder
-// on every render so template and CSS edits show without a restart.
+// Templates renders the pages of every audience and serves the static files.
+// It is built once from an fs.FS holding
+//
+//	templates/partials/*.html            partials shared by every audience
+//	templates/layouts/<audience>.html    an audience's layout: defines "base"
+//	templates/<audience>/partials/*.html the audience's own partials
+//	templates/<audience>/*.html          its pages: each defines "content"
+//	static/*                             served under fingerprinted names
+//
+// A page is named "<audience>/<file name without .html>" ("shop/product")
+// and parsed with the shared partials and its own audience's layout and
+// partials only, so audiences can use the same template names. In
+// development (LoadTemplates with a devDir) it re-reads the folder on every
+// render so template and CSS edits show without a restart.
 type Templates struct {
-	set    *assetSet // nil in dev mode
-	devDir string
-	bufs   sync.Pool
+	set      *assetSet // nil in dev mode
+	devDir   string
+	required []string
+	bufs     sync.Pool
 }
 
 // assetSet is one parsed load of the templates and static files.
@@ -51,13 +62,17 @@ type staticFile struct {
 // devDir is not empty, fsys is only checked and the templates are read from
 // devDir (a storefront/ folder) on each request instead.
 func LoadTemplates(fsys fs.FS, devDir string) (*Templates, error) {
-	set, err := loadAssets(fsys)
+	return loadTemplates(fsys, devDir, requiredPages)
+}
+
+func loadTemplates(fsys fs.FS, devDir string, required []string) (*Templates, error) {
+	set, err := loadAssets(fsys, required)
 	if err != nil {
 		return nil, err
 	}
-	t := &Templates{set: set}
+	t := &Templates{set: set, required: required}
 	if devDir != "" {
-		if _, err := loadAssets(os.DirFS(devDir)); err != nil {
+		if _, err := loadAssets(os.DirFS(devDir), required); err != nil {
 			return nil, fmt.Errorf("templates from %s: %w", devDir, err)
 		}
 		t.set, t.devDir = nil, devDir
@@ -72,12 +87,15 @@ func (t *Templates) assets() (*assetSet, error) {
 	if t.devDir == "" {
 		return t.set, nil
 	}
-	return loadAssets(os.DirFS(t.devDir))
+	return loadAssets(os.DirFS(t.devDir), t.required)
 }
 
-// Render executes page into w. The page is rendered into a pooled buffer first,
-// so a failing template never sends half a page.
-func (t *Templates) Render(w io.Writer, page string, data any) error {
+// Render executes page ("shop/product") into w: its audience's layout, the
+// "base" template, with dot, which is whatever that layout expects (the
+// audience's own base view, holding the page's view for "content"). The
+// page is rendered into a pooled buffer first, so a failing template never
+// sends half a page.
+func (t *Templates) Render(w io.Writer, page string, dot any) error {
 	set, err := t.assets()
 	if err != nil {
 		return err
@@ -93,31 +111,11 @@ func (t *Templates) Render(w io.Writer, page string, data any) error {
 			t.bufs.Put(buf)
 		}
 	}()
-	if err := tmpl.ExecuteTemplate(buf, "base", newBaseView(data)); err != nil {
+	if err := tmpl.ExecuteTemplate(buf, "base", dot); err != nil {
 		return fmt.Errorf("web: render %s: %w", page, err)
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
-}
-
-// baseView is the dot of the base template: the layout, the page's own view
-// (the dot of its "content" template) and the header's current link,
-// decided here rather than by eq calls in the template.
-type baseView struct {
-	L    *layout
-	Page any
-
-	NavEnterprises, NavOrders, NavCart bool
-}
-
-// newBaseView wraps a page's view, whose layout it reaches through base()
-// (an empty layout for a view without one).
-func newBaseView(page any) *baseView {
-	l := &layout{}
-	if v, ok := page.(interface{ base() *layout }); ok {
-		l = v.base()
-	}
-	return &baseView{L: l, Page: page, NavEnterprises: l.Nav == "enterprises", NavOrders: l.Nav == "orders", NavCart: l.Nav == "cart"}
 }
 
 // StaticPath returns the URL of a static file under its fingerprinted name
@@ -140,67 +138,45 @@ func (t *Templates) static(name string) (*staticFile, bool) {
 	return f, ok
 }
 
-func loadAssets(fsys fs.FS) (*assetSet, error) {
+// Folders of templates/ that are not an audience's pages.
+const (
+	layoutsDir  = "layouts"
+	partialsDir = "partials"
+)
+
+func loadAssets(fsys fs.FS, required []string) (*assetSet, error) {
 	set := &assetSet{pages: map[string]*template.Template{}, static: map[string]*staticFile{}, names: map[string]string{}}
 	if err := set.loadStatic(fsys); err != nil {
 		return nil, err
-	}
-	shared, err := fs.Glob(fsys, "templates/layouts/*.html")
-	if err != nil {
-		return nil, err
-	}
-	partials, err := fs.Glob(fsys, "templates/partials/*.html")
-	if err != nil {
-		return nil, err
-	}
-	shared = append(shared, partials...)
-	if len(shared) == 0 {
-		return nil, fmt.Errorf("web: no layout templates in templates/layouts")
 	}
 	defs, err := set.staticTemplates()
 	if err != nil {
 		return nil, err
 	}
-	base, err := template.New("base").Funcs(templateFuncs()).Parse(defs)
+	shared, err := template.New("base").Funcs(templateFuncs()).Parse(defs)
 	if err != nil {
 		return nil, fmt.Errorf("web: static file templates: %w", err)
 	}
-	if base, err = base.ParseFS(fsys, shared...); err != nil {
-		return nil, fmt.Errorf("web: parse layouts: %w", err)
+	if shared, err = parseGlob(shared, fsys, "templates/"+partialsDir+"/*.html"); err != nil {
+		return nil, fmt.Errorf("web: parse shared partials: %w", err)
 	}
-	if base.Lookup("base") == nil {
-		return nil, fmt.Errorf("web: layouts define no \"base\" template")
-	}
-	pages, err := fs.Glob(fsys, "templates/pages/*.html")
+	dirs, err := fs.ReadDir(fsys, "templates")
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("web: templates: %w", err)
 	}
-	for _, p := range pages {
-		name := strings.TrimSuffix(path.Base(p), ".html")
-		clone, err := base.Clone()
-		if err != nil {
+	for _, d := range dirs {
+		if !d.IsDir() || d.Name() == layoutsDir || d.Name() == partialsDir {
+			continue
+		}
+		if err := set.loadAudience(fsys, shared, d.Name()); err != nil {
 			return nil, err
 		}
-		tmpl, err := clone.ParseFS(fsys, p)
-		if err != nil {
-			return nil, fmt.Errorf("web: parse page %s: %w", name, err)
-		}
-		if tmpl.Lookup("content") == nil {
-			return nil, fmt.Errorf("web: page %s defines no \"content\" template", name)
-		}
-		// html/template escapes a page on its first execution, and only then
-		// finds a call of a template that does not exist (such as the
-		// "static/NAME" of a removed file). Run it once now, with no data, so
-		// such an error fails start-up; execution errors (the nil data) are
-		// expected and ignored.
-		var escErr *template.Error
-		if err := tmpl.ExecuteTemplate(io.Discard, "base", &baseView{L: &layout{}}); errors.As(err, &escErr) {
-			return nil, fmt.Errorf("web: page %s: %w", name, err)
-		}
-		set.pages[name] = tmpl
+	}
+	if len(set.pages) == 0 {
+		return nil, fmt.Errorf("web: no page templates in templates/<audience>/")
 	}
 	var missing []string
-	for _, name := range requiredPages {
+	for _, name := range required {
 		if _, ok := set.pages[name]; !ok {
 			missing = append(missing, name)
 		}
@@ -210,6 +186,66 @@ func loadAssets(fsys fs.FS) (*assetSet, error) {
 		return nil, fmt.Errorf("web: missing page templates: %s", strings.Join(missing, ", "))
 	}
 	return set, nil
+}
+
+// loadAudience parses the pages of templates/<audience>/, each a clone of
+// the shared partials with the audience's layout and partials.
+func (s *assetSet) loadAudience(fsys fs.FS, shared *template.Template, audience string) error {
+	pages, err := fs.Glob(fsys, "templates/"+audience+"/*.html")
+	if err != nil || len(pages) == 0 {
+		return err
+	}
+	layout := "templates/" + layoutsDir + "/" + audience + ".html"
+	if _, err := fs.Stat(fsys, layout); err != nil {
+		return fmt.Errorf("web: the pages of templates/%s/ have no layout %s", audience, layout)
+	}
+	base, err := shared.Clone()
+	if err != nil {
+		return err
+	}
+	if base, err = base.ParseFS(fsys, layout); err != nil {
+		return fmt.Errorf("web: parse layout %s: %w", audience, err)
+	}
+	if base, err = parseGlob(base, fsys, "templates/"+audience+"/"+partialsDir+"/*.html"); err != nil {
+		return fmt.Errorf("web: parse %s partials: %w", audience, err)
+	}
+	if base.Lookup("base") == nil {
+		return fmt.Errorf("web: layout %s defines no \"base\" template", layout)
+	}
+	for _, p := range pages {
+		name := audience + "/" + strings.TrimSuffix(path.Base(p), ".html")
+		clone, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		tmpl, err := clone.ParseFS(fsys, p)
+		if err != nil {
+			return fmt.Errorf("web: parse page %s: %w", name, err)
+		}
+		if tmpl.Lookup("content") == nil {
+			return fmt.Errorf("web: page %s defines no \"content\" template", name)
+		}
+		// html/template escapes a page on its first execution, and only then
+		// finds a call of a template that does not exist (such as the
+		// "static/NAME" of a removed file). Run it once now, with no data, so
+		// such an error fails start-up; execution errors (the nil data) are
+		// expected and ignored.
+		var escErr *template.Error
+		if err := tmpl.ExecuteTemplate(io.Discard, "base", nil); errors.As(err, &escErr) {
+			return fmt.Errorf("web: page %s: %w", name, err)
+		}
+		s.pages[name] = tmpl
+	}
+	return nil
+}
+
+// parseGlob adds the files matching pattern to t; none is fine.
+func parseGlob(t *template.Template, fsys fs.FS, pattern string) (*template.Template, error) {
+	files, err := fs.Glob(fsys, pattern)
+	if err != nil || len(files) == 0 {
+		return t, err
+	}
+	return t.ParseFS(fsys, files...)
 }
 
 // loadStatic reads static/* into memory under two names: the plain one
