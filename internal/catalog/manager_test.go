@@ -142,7 +142,10 @@ func TestManagerAuthorisation(t *testing.T) {
 			_, err := w.m.SetStock(ctx, id, catalog.StockUpdate{Stock: 1})
 			return err
 		}},
-		{"SetStatus", func(ctx context.Context, id int64) error { _, err := w.m.SetStatus(ctx, id, catalog.StatusDraft); return err }},
+		{"SetStatus", func(ctx context.Context, id int64) error {
+			_, err := w.m.SetStatus(ctx, id, catalog.StatusDraft)
+			return err
+		}},
 		{"MarkSoldOut", func(ctx context.Context, id int64) error { _, err := w.m.MarkSoldOut(ctx, id); return err }},
 		{"DeleteProduct", func(ctx context.Context, id int64) error { _, err := w.m.DeleteProduct(ctx, id); return err }},
 		{"FindPortalProduct", func(ctx context.Context, id int64) error { _, err := w.m.FindPortalProduct(ctx, id); return err }},
@@ -177,7 +180,10 @@ func TestManagerAuthorisation(t *testing.T) {
 		call func(ctx context.Context) error
 	}{
 		{"HideProduct", func(ctx context.Context) error { _, err := w.m.HideProduct(ctx, apple); return err }},
-		{"UnhideProduct", func(ctx context.Context) error { _, err := w.m.UnhideProduct(ctx, w.fx.Products["AppleHidden"]); return err }},
+		{"UnhideProduct", func(ctx context.Context) error {
+			_, err := w.m.UnhideProduct(ctx, w.fx.Products["AppleHidden"])
+			return err
+		}},
 		{"ApproveProduct", func(ctx context.Context) error { _, err := w.m.ApproveProduct(ctx, apple); return err }},
 		{"FindAllProducts", func(ctx context.Context) error {
 			_, _, err := w.m.FindAllProducts(ctx, catalog.ManagedProductFilter{})

@@ -322,7 +322,11 @@ func planUpload(f *csvFile, e *Enterprise, cats []*Category, current []*Product)
 	}
 	var plans []planned
 	codeLines := map[string]int{}
-	for _, r := range f.rows {
+	rows := f.rows
+	if !f.cols["code"] {
+		rows = nil // the file's own error says why
+	}
+	for _, r := range rows {
 		row, before, after := planRow(r, f.cols, e, cn, byCode, codeLines)
 		preview.Rows = append(preview.Rows, row)
 		plans = append(plans, planned{len(preview.Rows) - 1, before, after})
@@ -582,8 +586,26 @@ func planRow(r csvRow, cols map[string]bool, e *Enterprise, cn *categoryNames, b
 	if before != nil {
 		p.Status = reviewedStatus(e, before, p)
 	}
+	slices.SortStableFunc(row.Errors, func(a, b RowError) int {
+		if csvFields.less(a.Field, b.Field) {
+			return -1
+		}
+		if csvFields.less(b.Field, a.Field) {
+			return 1
+		}
+		return 0
+	})
 	return row, before, p
 }
+
+// csvFields orders a row's problems as the template orders its columns.
+var csvFields = func() fieldOrder {
+	o := fieldOrder{sub: productFields.sub}
+	for _, c := range csvColumns {
+		o.top = append(o.top, c.field)
+	}
+	return o
+}()
 
 // unreadField reports whether a rule's problem is about a field that could
 // not be read (and is reported already).

@@ -1,0 +1,118 @@
+package catalog_test
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/meilisearch"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/testutil"
+)
+
+// eventually polls cond until it holds; the outbox worker applies a change
+// in well under a second, the deadline is for a loaded machine.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Portal and console writes reach Meilisearch through the outbox worker, and
+// a suspended enterprise's products leave both Meilisearch and the
+// PostgreSQL fallback.
+func TestWritesReachSearch(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	cfg := testutil.Config(t)
+	client := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, testutil.NewMeiliIndex(t))
+	ix := &search.Indexer{Store: postgres.NewSearchOutbox(w.pool), Index: client, Builder: client,
+		Prepare: client.Configure, Interval: 20 * time.Millisecond}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	if err := client.Configure(ctx); err != nil {
+		t.Fatalf("Configure: %v", err)
+	}
+	if _, err := ix.Drain(ctx); err != nil {
+		t.Fatalf("Drain: %v", err)
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := ix.Run(ctx); err != nil {
+			t.Errorf("worker: %v", err)
+		}
+	}()
+
+	fallback := postgres.NewSearchFallback(w.pool)
+	find := func(s search.Searcher, text string) []int64 {
+		res, err := s.Search(context.Background(), search.Query{Text: text, Page: 1, PerPage: search.MaxPerPage})
+		if err != nil {
+			t.Logf("Search(%q): %v", text, err)
+			return nil
+		}
+		var ids []int64
+		for _, h := range res.Hits {
+			ids = append(ids, h.ProductID)
+		}
+		return ids
+	}
+	apple, juice := w.fx.Products["Apple"], w.fx.Products["AppleJuice"]
+	eventually(t, "the fixture is indexed", func() bool { return slices.Contains(find(client, "사과"), apple) })
+
+	start := time.Now()
+	p := w.create(t, member(w.a), w.newProduct(w.a, "홍옥 사과 2kg"))
+	eventually(t, "the product created in the portal is searchable", func() bool { return slices.Contains(find(client, "홍옥"), p.ID) })
+	t.Logf("a portal product was searchable %s after CreateProduct", time.Since(start).Round(time.Millisecond))
+
+	op := operator()
+	if _, err := w.m.SuspendEnterprise(op, w.a); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the suspended enterprise's products leave Meilisearch", func() bool {
+		ids := find(client, "사과")
+		return len(ids) > 0 && !slices.Contains(ids, apple) && !slices.Contains(ids, juice) && !slices.Contains(ids, p.ID)
+	})
+	if ids := find(fallback, "사과"); slices.Contains(ids, apple) || slices.Contains(ids, p.ID) || len(ids) == 0 {
+		t.Errorf("the fallback still finds the suspended enterprise's products: %v", ids)
+	}
+	if _, err := postgres.NewCatalogStore(w.pool).FindProductByID(context.Background(), apple); apperr.Code(err) != apperr.NotFound {
+		t.Errorf("the shop still shows a suspended enterprise's product: %v", err)
+	}
+	_, err := w.m.SuspendEnterprise(op, w.a)
+	wantCode(t, "suspending twice", err, apperr.Conflict)
+
+	if _, err := w.m.ReinstateEnterprise(op, w.a); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the reinstated enterprise's products return", func() bool {
+		ids := find(client, "사과")
+		return slices.Contains(ids, apple) && slices.Contains(ids, p.ID)
+	})
+
+	// Hidden, unpublished and deleted products leave search too.
+	if _, err := w.m.HideProduct(op, apple); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.m.SetStatus(member(w.a), juice, catalog.StatusDraft); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.m.DeleteProduct(member(w.a), p.ID); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "hidden, draft and deleted products leave Meilisearch", func() bool {
+		ids := find(client, "사과")
+		return len(ids) > 0 && !slices.Contains(ids, apple) && !slices.Contains(ids, juice) && !slices.Contains(ids, p.ID)
+	})
+}
