@@ -51,7 +51,7 @@ const (
 const (
 	ConfirmEmailPath  = "/account/confirm"
 	ResetPasswordPath = "/account/password/reset"
-	InvitationPath    = "/portal/invitation"
+	InvitationPath    = "/account/invitation"
 )
 
 // Config configures a Service. Zero fields take the defaults.
