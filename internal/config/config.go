@@ -75,6 +75,13 @@ type Config struct {
 	// BenchHello serves GET /bench/hello, the benchmark's hello-world floor
 	// (DURE_BENCH_HELLO; only `make bench` sets it).
 	BenchHello bool
+	// BaseURL is the site's public address, for links in e-mails
+	// (DURE_BASE_URL; development default http://127.0.0.1:3000).
+	BaseURL string
+	// UploadDir is the folder of the local blob store for uploaded images
+	// (DURE_UPLOAD_DIR, default var/uploads). Every instance must see the
+	// same files: a shared volume, or later an S3-compatible store.
+	UploadDir string
 	// PprofAddr, when set, serves net/http/pprof on this separate loopback
 	// address (DURE_PPROF_ADDR), for profiling under `make bench`. Never
 	// expose it publicly.
@@ -123,6 +130,8 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 
 		StripePublishableKey: env("DURE_STRIPE_PUBLISHABLE_KEY", ""),
 		PprofAddr:            env("DURE_PPROF_ADDR", ""),
+		BaseURL:              env("DURE_BASE_URL", dev("http://127.0.0.1:3000")),
+		UploadDir:            env("DURE_UPLOAD_DIR", "var/uploads"),
 		ProxyHeader:          env("DURE_PROXY_HEADER", "X-Real-IP"),
 	}
 	// Set but empty means the real Stripe API, in every mode; unset means
@@ -229,6 +238,9 @@ func (c Config) CheckServe() error {
 	}
 	if c.StripeWebhookKey == "" || c.StripeWebhookKey == "whsec_dure_dev" {
 		errs = append(errs, errors.New("DURE_STRIPE_WEBHOOK_SECRET: unset or the development secret; set the webhook endpoint's signing secret"))
+	}
+	if !strings.HasPrefix(c.BaseURL, "https://") {
+		errs = append(errs, fmt.Errorf("DURE_BASE_URL: %q; set the site's public https address (links in e-mails use it)", c.BaseURL))
 	}
 	if c.StripeAPIBase != "" {
 		errs = append(errs, fmt.Errorf("DURE_STRIPE_API_BASE: %q outside development; leave it unset (api.stripe.com) or set DURE_ENV=development to use stripe-mock", c.StripeAPIBase))

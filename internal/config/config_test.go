@@ -64,7 +64,7 @@ func TestProductionFailsClosed(t *testing.T) {
 	}
 
 	// A complete production configuration serves.
-	c, err = FromLookup(lookup(map[string]string{
+	c, err = FromLookup(lookup(map[string]string{"DURE_BASE_URL": "https://dure.example",
 		"DURE_COOKIE_SECRET": strings.Repeat("s3cr3t", 8), "DURE_MEILI_KEY": "k", "DURE_STRIPE_KEY": "sk_live_x",
 		"DURE_STRIPE_WEBHOOK_SECRET": "whsec_x",
 	}))
