@@ -195,6 +195,10 @@ func TestManagerAuthorisation(t *testing.T) {
 			return err
 		}},
 		{"SetProductReview", func(ctx context.Context) error { _, err := w.m.SetProductReview(ctx, w.a, true); return err }},
+		{"FindAllEnterprises", func(ctx context.Context) error {
+			_, _, err := w.m.FindAllEnterprises(ctx, catalog.ManagedEnterpriseFilter{})
+			return err
+		}},
 	}
 	for _, op := range operatorOnly {
 		t.Run(op.name, func(t *testing.T) {
@@ -585,5 +589,44 @@ func TestFindProducts(t *testing.T) {
 	_, total, _ = w.m.FindAllProducts(operator(), catalog.ManagedProductFilter{EnterpriseQuery: "100-00-000"})
 	if total != 13 {
 		t.Errorf("by business number prefix: %d products, want every product but none archived (13)", total)
+	}
+}
+
+func TestFindAllEnterprises(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	names := func(f catalog.ManagedEnterpriseFilter) ([]string, int) {
+		t.Helper()
+		list, total, err := w.m.FindAllEnterprises(operator(), f)
+		if err != nil {
+			t.Fatalf("FindAllEnterprises(%+v): %v", f, err)
+		}
+		var out []string
+		for _, e := range list {
+			out = append(out, fmt.Sprintf("%s:%d", e.Name, e.ProductCount))
+		}
+		return out, total
+	}
+	for _, tc := range []struct {
+		name  string
+		f     catalog.ManagedEnterpriseFilter
+		want  []string
+		total int
+	}{
+		{"every status, by name, with products not archived", catalog.ManagedEnterpriseFilter{Limit: 2}, []string{"깨끗한세상 사회적협동조합:2", "달빛공방:1"}, 6},
+		{"suspended", catalog.ManagedEnterpriseFilter{Status: catalog.EnterpriseSuspended}, []string{"달빛공방:1"}, 1},
+		{"type", catalog.ManagedEnterpriseFilter{Type: catalog.Cooperative}, []string{"푸른살림협동조합:2"}, 1},
+		{"name", catalog.ManagedEnterpriseFilter{Query: "사과"}, []string{"청송사과마을:3"}, 1},
+		{"business number with hyphens", catalog.ManagedEnterpriseFilter{Query: "100-00-000-05"}, []string{"달빛공방:1"}, 1},
+		{"ids", catalog.ManagedEnterpriseFilter{IDs: []int64{w.a, w.b}}, []string{"청송사과마을:3", "푸른살림협동조합:2"}, 2},
+		{"no ids", catalog.ManagedEnterpriseFilter{IDs: []int64{}}, nil, 0},
+		{"like characters are literal", catalog.ManagedEnterpriseFilter{Query: "%"}, nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, total := names(tc.f)
+			if !slices.Equal(got, tc.want) || total != tc.total {
+				t.Errorf("got %v (%d), want %v (%d)", got, total, tc.want, tc.total)
+			}
+		})
 	}
 }

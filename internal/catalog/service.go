@@ -71,6 +71,20 @@ type ManagedProductFilter struct {
 	Offset int
 }
 
+// ManagedEnterpriseFilter selects enterprises for the operator console's
+// list: every status, unlike Store.FindEnterprises.
+type ManagedEnterpriseFilter struct {
+	// IDs restricts the list to these enterprises (names for the audit log).
+	IDs []int64
+	// Query matches part of the name, or the leading digits (three or more)
+	// of the 사업자등록번호, with or without hyphens.
+	Query  string
+	Status string         // one status (EnterpriseActive, …, "rejected"); "" for all
+	Type   EnterpriseType // "" for all
+	Limit  int            // default 50, at most 200
+	Offset int
+}
+
 // ProductUpdate is a full edit of a product in the portal: every field is
 // replaced. Options with an ID keep their identity (orders refer to it);
 // options with ID 0 are added and options left out are removed. A product
@@ -137,6 +151,10 @@ type WriteStore interface {
 	// FindManagedProducts returns the products f selects, with their
 	// enterprise, options and first image, and the total.
 	FindManagedProducts(ctx context.Context, f ManagedProductFilter) ([]*Product, int, error)
+	// FindManagedEnterprises returns the enterprises f selects, by name,
+	// with the number of their products that are not archived
+	// (ProductCount), and the total.
+	FindManagedEnterprises(ctx context.Context, f ManagedEnterpriseFilter) ([]*Enterprise, int, error)
 	// FindEnterpriseProducts returns every product of the enterprise but the
 	// archived ones, with options and images, by id: what an upload is
 	// compared with.
@@ -469,6 +487,15 @@ func (s *Manager) FindAllProducts(ctx context.Context, f ManagedProductFilter) (
 		return nil, 0, err
 	}
 	return s.Store.FindManagedProducts(ctx, f)
+}
+
+// FindAllEnterprises lists enterprises of every status for the operator
+// console: by name or 사업자등록번호 (f.Query), status and type.
+func (s *Manager) FindAllEnterprises(ctx context.Context, f ManagedEnterpriseFilter) ([]*Enterprise, int, error) {
+	if _, err := account.RequireOperator(ctx); err != nil {
+		return nil, 0, err
+	}
+	return s.Store.FindManagedEnterprises(ctx, f)
 }
 
 // operatorSetStatus changes the status of product id for an operator: to

@@ -121,6 +121,64 @@ func (s *CatalogStore) FindManagedProducts(ctx context.Context, f catalog.Manage
 	return list, total, nil
 }
 
+// FindManagedEnterprises returns the enterprises f selects, by name, with
+// their product counts (archived products left out), and the total.
+func (s *CatalogStore) FindManagedEnterprises(ctx context.Context, f catalog.ManagedEnterpriseFilter) ([]*catalog.Enterprise, int, error) {
+	where := []string{"true"}
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, replaceN(cond, len(args)))
+	}
+	if f.IDs != nil {
+		add("e.id = ANY($N)", f.IDs)
+	}
+	if f.Status != "" {
+		add("e.status = $N", f.Status)
+	}
+	if f.Type != "" {
+		add("e.type = $N", f.Type)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		// A 사업자등록번호 matches by its leading digits, hyphens or not.
+		digits := strings.ReplaceAll(q, "-", "")
+		if len(digits) < 3 || strings.Trim(digits, "0123456789") != "" {
+			digits = "-" // matches no business number
+		}
+		args = append(args, "%"+escapeLike(q)+"%", digits+"%")
+		where = append(where, fmt.Sprintf("(e.name ILIKE $%d OR e.business_number LIKE $%d)", len(args)-1, len(args)))
+	}
+	cond := joinAnd(where)
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM enterprises e WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, translate(err, "기업 목록")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	args = append(args, min(limit, 200), max(f.Offset, 0))
+	rows, err := s.pool.Query(ctx, `SELECT `+enterpriseColumns+`,
+			(SELECT count(*) FROM products p WHERE p.enterprise_id = e.id AND p.status <> 'archived')
+		FROM enterprises e WHERE `+cond+` ORDER BY e.name, e.id
+		LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, 0, translate(err, "기업 목록")
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Enterprise, error) {
+		var n int
+		e, err := scanEnterprise(r, &n)
+		if err == nil {
+			e.ProductCount = n
+		}
+		return e, err
+	})
+	if err != nil {
+		return nil, 0, translate(err, "기업 목록")
+	}
+	return list, total, nil
+}
+
 // FindEnterpriseProducts returns the enterprise's products that are not
 // archived, with options and images, by id.
 func (s *CatalogStore) FindEnterpriseProducts(ctx context.Context, enterpriseID int64) ([]*catalog.Product, error) {
