@@ -21,7 +21,7 @@ import (
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/stripe"
-	"github.com/dure-coop/dure/internal/web"
+	webapp "github.com/dure-coop/dure/internal/web/app"
 	"github.com/dure-coop/dure/storefront"
 )
 
@@ -43,7 +43,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err := cfg.CheckServe(); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	tmpl, err := web.LoadTemplates(storefront.FS(), cfg.DevTemplates)
+	tmpl, err := webapp.LoadTemplates(storefront.FS(), cfg.DevTemplates)
 	if err != nil {
 		return fmt.Errorf("serve: templates: %w", err)
 	}
@@ -87,7 +87,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if cfg.IsDevelopment() {
 		log.Warn("development mode (DURE_ENV=development): development secrets and stripe-mock are allowed; never expose this instance")
 	}
-	app := web.New(web.Deps{
+	app := webapp.New(webapp.Deps{
 		Catalog:              catalogStore,
 		Search:               sd.Searcher,
 		Checks:               checks,

@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"log/slog"
+	"sort"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,7 +11,8 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 )
 
-// errorBody is the JSON error shape of every /api response.
+// errorBody is the JSON error shape of every JSON answer (/api, webhooks,
+// /healthz, or a client that asked for JSON).
 type errorBody struct {
 	Error errorDetail `json:"error"`
 }
@@ -21,12 +24,73 @@ type errorDetail struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
-// errorView is the data of the HTML error pages.
-type errorView struct {
-	layout
-	Status  int
-	Heading string
-	Message string
+// ErrorInfo is what an error page may show; nothing in it is an internal
+// detail.
+type ErrorInfo struct {
+	Status  int    // the HTTP status, already set on the response
+	Code    string // the apperr code (apperr.NotFound, …)
+	Message string // the safe Korean message
+	Title   string // the page's title, by status ("페이지를 찾을 수 없습니다")
+	Heading string // its heading, by status
+}
+
+// ErrorPage renders an audience's HTML error page (in its own layout). It is
+// called with the status set and the body empty; if it fails, the failure is
+// logged and the safe message is sent as plain text instead.
+type ErrorPage func(c *fiber.Ctx, e ErrorInfo) error
+
+// How the errors under a path prefix are answered.
+type errorKind int
+
+const (
+	errorPlain errorKind = iota
+	errorJSON
+	errorHTML
+)
+
+type errorRule struct {
+	prefix string
+	kind   errorKind
+	page   ErrorPage
+}
+
+// matches reports whether path is under the rule: a prefix ending in "/"
+// covers everything below it ("/" covers every path), any other is the one
+// path ("/healthz").
+func (r *errorRule) matches(path string) bool {
+	if strings.HasSuffix(r.prefix, "/") {
+		return strings.HasPrefix(path, r.prefix)
+	}
+	return path == r.prefix
+}
+
+// errorHandler is fiber's single ErrorHandler with the answers the
+// audiences registered, longest prefix first.
+type errorHandler struct {
+	log   *slog.Logger
+	rules []errorRule
+}
+
+func (h *errorHandler) add(r errorRule) {
+	h.rules = append(h.rules, r)
+	sort.SliceStable(h.rules, func(i, j int) bool { return len(h.rules[i].prefix) > len(h.rules[j].prefix) })
+}
+
+// JSONErrors answers errors under prefix ("/api/"; see errorRule.matches)
+// with {"error":{"code","message","fields","request_id"}}. Call it from Mount,
+// before the app serves, like PlainErrors and ErrorPages.
+func (k *Kit) JSONErrors(prefix string) { k.errs.add(errorRule{prefix: prefix, kind: errorJSON}) }
+
+// PlainErrors answers errors under prefix with the safe message as text
+// (static files, pictures).
+func (k *Kit) PlainErrors(prefix string) { k.errs.add(errorRule{prefix: prefix, kind: errorPlain}) }
+
+// ErrorPages answers errors under prefix with page, the audience's HTML
+// error page. The shop's covers "/"; an audience under its own prefix
+// ("/portal/") registers its own. A client that asks for JSON only
+// (Accept: application/json) gets JSON anywhere.
+func (k *Kit) ErrorPages(prefix string, page ErrorPage) {
+	k.errs.add(errorRule{prefix: prefix, kind: errorHTML, page: page})
 }
 
 // classify maps an error to its HTTP status, code and safe Korean message.
@@ -73,62 +137,61 @@ func classify(err error) (status int, code, msg string) {
 	return status, code, apperr.Message(err)
 }
 
-// handleError is fiber's single ErrorHandler: it logs internal errors with the
-// request id and answers with JSON under /api and an HTML page elsewhere. An
-// internal detail never reaches the response.
-func (s *server) handleError(c *fiber.Ctx, err error) error {
+// handle is fiber's single ErrorHandler: it logs internal errors with the
+// request id and answers as the rule of the path says (JSON, text or an
+// audience's page; text when no rule covers the path). An internal detail
+// never reaches the response.
+func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	status, code, msg := classify(err)
-	rid := requestIDOf(c)
+	rid := RequestID(c)
 	if code == apperr.Internal {
-		s.Log.Error("internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+		h.log.Error("internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
 	}
 	if status == fiber.StatusMethodNotAllowed && c.Get(fiber.HeaderAllow) == "" {
 		c.Set(fiber.HeaderAllow, "GET, HEAD")
 	}
 	c.Status(status)
 	c.Response().ResetBody()
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	var rule *errorRule
 	path := c.Path()
+	for i := range h.rules {
+		if h.rules[i].matches(path) {
+			rule = &h.rules[i]
+			break
+		}
+	}
 	switch {
-	case strings.HasPrefix(path, "/api/") || strings.HasPrefix(path, "/webhooks/") || path == "/healthz" || wantsJSON(c):
-		c.Set(fiber.HeaderCacheControl, "no-store")
+	case (rule != nil && rule.kind == errorJSON) || wantsJSON(c):
 		var fields map[string]string
 		var ae *apperr.Error
 		if errors.As(err, &ae) && code != apperr.Internal {
 			fields = ae.Fields
 		}
 		return c.JSON(errorBody{Error: errorDetail{Code: code, Message: msg, Fields: fields, RequestID: rid}})
-	case strings.HasPrefix(path, "/static/") || strings.HasPrefix(path, "/media/"):
-		c.Set(fiber.HeaderCacheControl, "no-store")
+	case rule == nil || rule.kind == errorPlain:
 		return c.SendString(msg)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	page := "shop/error"
-	v := errorView{Status: status, Message: msg}
-	v.Title, v.NoIndex, v.HideSearch = "오류", true, true
+	e := ErrorInfo{Status: status, Code: code, Message: msg, Title: "오류"}
 	switch status {
 	case fiber.StatusNotFound:
-		page, v.Title, v.Heading = "shop/notfound", "페이지를 찾을 수 없습니다", "페이지를 찾을 수 없습니다"
+		e.Title, e.Heading = "페이지를 찾을 수 없습니다", "페이지를 찾을 수 없습니다"
 	case fiber.StatusBadRequest:
-		v.Title, v.Heading = "잘못된 요청", "요청을 처리할 수 없습니다"
+		e.Title, e.Heading = "잘못된 요청", "요청을 처리할 수 없습니다"
 	case fiber.StatusServiceUnavailable:
-		v.Title, v.Heading = "잠시 후 다시 시도해 주세요", "서비스가 잠시 불안정합니다"
+		e.Title, e.Heading = "잠시 후 다시 시도해 주세요", "서비스가 잠시 불안정합니다"
 	case fiber.StatusForbidden:
-		v.Title, v.Heading = "요청을 처리할 수 없습니다", "요청을 처리할 수 없습니다"
+		e.Title, e.Heading = "요청을 처리할 수 없습니다", "요청을 처리할 수 없습니다"
 	case fiber.StatusConflict:
-		v.Title, v.Heading = "다시 확인해 주세요", "다시 확인해 주세요"
+		e.Title, e.Heading = "다시 확인해 주세요", "다시 확인해 주세요"
 	case fiber.StatusTooManyRequests:
-		v.Title, v.Heading = "잠시 후 다시 시도해 주세요", "요청이 너무 많습니다"
+		e.Title, e.Heading = "잠시 후 다시 시도해 주세요", "요청이 너무 많습니다"
 	default:
-		v.Heading = "문제가 발생했습니다"
+		e.Heading = "문제가 발생했습니다"
 	}
-	v.Q = c.Query("q")
-	if len([]rune(v.Q)) > 100 {
-		v.Q = ""
-	}
-	c.Type("html", "utf-8")
-	s.fillLayout(c, &v.layout)
-	if rerr := s.Templates.Render(c, page, newBaseView(&v.layout, &v)); rerr != nil {
-		s.Log.Error("render error page", "request_id", rid, "err", rerr)
+	if perr := rule.page(c, e); perr != nil {
+		h.log.Error("render error page", "request_id", rid, "err", perr)
+		c.Response().ResetBody()
 		c.Type("txt", "utf-8")
 		return c.SendString(msg)
 	}

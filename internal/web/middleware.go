@@ -17,7 +17,7 @@ const localRequestID = "request_id"
 
 // requestID takes a sane X-Request-ID from the client (a proxy's) or makes
 // one, and echoes it in the response.
-func (s *server) requestID(c *fiber.Ctx) error {
+func (s *core) requestID(c *fiber.Ctx) error {
 	id := c.Get(fiber.HeaderXRequestID)
 	if !validRequestID(id) {
 		var b [8]byte
@@ -50,7 +50,8 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func requestIDOf(c *fiber.Ctx) string {
+// RequestID is the request's id (X-Request-ID), for log lines.
+func RequestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(localRequestID).(string)
 	return id
 }
@@ -59,11 +60,11 @@ func requestIDOf(c *fiber.Ctx) string {
 // right here (so the status is final), then records the latency under the
 // route pattern (never the raw path, which would explode the label set) and
 // writes one access-log line.
-func (s *server) observe(c *fiber.Ctx) error {
+func (s *core) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	self := c.Route() // the middleware route; still current afterwards if no route matched
 	if err := c.Next(); err != nil {
-		if herr := s.handleError(c, err); herr != nil {
+		if herr := s.errs.handle(c, err); herr != nil {
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
@@ -80,11 +81,11 @@ func (s *server) observe(c *fiber.Ctx) error {
 		level = slog.LevelWarn
 	}
 	s.Log.LogAttrs(c.UserContext(), level, "http request",
-		slog.String("request_id", requestIDOf(c)),
+		slog.String("request_id", RequestID(c)),
 		slog.String("method", c.Method()),
 		slog.String("path", c.Path()),
 		slog.String("route", pattern),
-		slog.String("ip", c.IP()), // the client's, through a trusted proxy (Deps.TrustedProxies)
+		slog.String("ip", c.IP()), // the client's, through a trusted proxy (Config.TrustedProxies)
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 		slog.Int("bytes", len(c.Response().Body())),
@@ -94,10 +95,10 @@ func (s *server) observe(c *fiber.Ctx) error {
 
 // recover turns a panic in a handler into an internal error (logged with its
 // stack by the ErrorHandler) instead of a dropped connection.
-func (s *server) recover(c *fiber.Ctx) (err error) {
+func (s *core) recover(c *fiber.Ctx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			s.Log.Error("panic", "request_id", requestIDOf(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			s.Log.Error("panic", "request_id", RequestID(c), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			err = fmt.Errorf("web: panic: %v", r)
 		}
 	}()

@@ -13,7 +13,7 @@ import (
 
 // staticFile serves a static file: for a year under its fingerprinted name,
 // briefly under its plain name.
-func (s *server) staticFile(c *fiber.Ctx) error {
+func (s *core) staticFile(c *fiber.Ctx) error {
 	f, ok := s.Templates.static(c.Params("name"))
 	if !ok {
 		return fiber.ErrNotFound
@@ -47,7 +47,7 @@ const criticalCheck = "postgres"
 // healthz probes every dependency concurrently, each with a short budget.
 // 200 when PostgreSQL answers (status "degraded" if another does not), 503
 // when PostgreSQL does not.
-func (s *server) healthz(c *fiber.Ctx) error {
+func (s *core) healthz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
 	names := make([]string, 0, len(s.Checks))
@@ -88,6 +88,6 @@ func (s *server) healthz(c *fiber.Ctx) error {
 }
 
 // metricsHandler serves the Prometheus registry.
-func (s *server) metricsHandler() fiber.Handler {
+func (s *core) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{Registry: s.Metrics.Registry}))
 }

@@ -17,11 +17,6 @@ import (
 	"sync"
 )
 
-// requiredPages are the page templates the handlers execute; a missing one
-// fails start-up rather than the first request that needs it.
-var requiredPages = []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
-	"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup"}
-
 // Templates renders the pages of every audience and serves the static files.
 // It is built once from an fs.FS holding
 //
@@ -57,15 +52,12 @@ type staticFile struct {
 	immutable   bool // requested under its fingerprinted name
 }
 
-// LoadTemplates parses every template of fsys and fingerprints its static files.
-// It fails when a required page is missing or any template does not parse. When
+// LoadTemplates parses every template of fsys and fingerprints its static
+// files. It fails when a required page ("shop/product") is missing or any
+// template does not parse, so that a broken storefront fails start-up. When
 // devDir is not empty, fsys is only checked and the templates are read from
 // devDir (a storefront/ folder) on each request instead.
-func LoadTemplates(fsys fs.FS, devDir string) (*Templates, error) {
-	return loadTemplates(fsys, devDir, requiredPages)
-}
-
-func loadTemplates(fsys fs.FS, devDir string, required []string) (*Templates, error) {
+func LoadTemplates(fsys fs.FS, devDir string, required ...string) (*Templates, error) {
 	set, err := loadAssets(fsys, required)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,123 @@
+// Package app assembles the web layer: the shared infrastructure of
+// internal/web and every audience package mounted on it. cmd/dure calls
+// New; adding an audience is a field or two in Deps, its Pages in Pages and
+// one Mount line in New.
+package app
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/internal/web/shop"
+	"github.com/dure-coop/dure/internal/web/view"
+	"github.com/dure-coop/dure/storefront"
+)
+
+// Deps is what the web layer needs; cmd/dure builds it.
+type Deps struct {
+	// Catalog reads products, enterprises and categories.
+	Catalog catalog.Store
+	// Search answers the search, category and enterprise product lists.
+	Search search.Searcher
+	// Checks are the dependency probes /healthz runs (web.Config.Checks).
+	Checks map[string]func(context.Context) error
+	// Metrics receives the per-route latency histogram and serves /metrics.
+	Metrics *metrics.Metrics
+	// Log receives access and internal-error logs.
+	Log *slog.Logger
+	// Templates renders pages and serves static files; nil means the embedded
+	// storefront (and New panics if that is broken: a build defect).
+	Templates *web.Templates
+	// CategoryTTL is how long the category tree is reused between database
+	// reads (default 10s); see view.Categories.
+	CategoryTTL time.Duration
+
+	// Carts keeps the shoppers' carts (nil: the cart and checkout routes
+	// answer 503, for deployments that only show the catalogue).
+	Carts *cart.Service
+	// Orders is checkout, payment, the Stripe webhook and the order pages.
+	Orders *order.Service
+	// Limiter bounds checkout attempts per client IP across all instances.
+	Limiter web.RateLimiter
+	// CookieSecret signs the cookies and the CSRF tokens
+	// (config.Config.CookieSecret).
+	CookieSecret []byte
+	// SecureCookies forces the Secure flag; otherwise it follows the scheme.
+	SecureCookies bool
+	// TrustedProxies and ProxyHeader: see web.Config.
+	TrustedProxies []string
+	ProxyHeader    string
+	// TestPayments shows the "테스트 카드로 결제" button instead of the Stripe.js
+	// card form: only when the payment backend is stripe-mock.
+	TestPayments bool
+	// StripePublishableKey is the pk_... key of the Stripe.js card form.
+	StripePublishableKey string
+	// BenchHello adds GET /bench/hello (web.Config.BenchHello).
+	BenchHello bool
+	// Suggest answers /api/v1/suggest for the search box; nil leaves the
+	// route out.
+	Suggest search.Suggester
+}
+
+// Pages are the page templates of every audience: a missing one fails
+// LoadTemplates, hence start-up.
+func Pages() []string {
+	return slices.Concat(shop.Pages())
+}
+
+// LoadTemplates parses the storefront's templates (fsys, or devDir in
+// development) and checks that every audience's pages are there.
+func LoadTemplates(fsys fs.FS, devDir string) (*web.Templates, error) {
+	return web.LoadTemplates(fsys, devDir, Pages()...)
+}
+
+// New builds the fiber app: the shared middleware, error handler and ops
+// routes, and every audience.
+func New(d Deps) *fiber.App {
+	if d.Templates == nil {
+		t, err := LoadTemplates(storefront.FS(), "")
+		if err != nil {
+			panic(err)
+		}
+		d.Templates = t
+	}
+	if d.CategoryTTL == 0 {
+		d.CategoryTTL = 10 * time.Second
+	}
+	a, k := web.New(web.Config{
+		Templates:      d.Templates,
+		Log:            d.Log,
+		Metrics:        d.Metrics,
+		Checks:         d.Checks,
+		CookieSecret:   d.CookieSecret,
+		SecureCookies:  d.SecureCookies,
+		TrustedProxies: d.TrustedProxies,
+		ProxyHeader:    d.ProxyHeader,
+		BenchHello:     d.BenchHello,
+	})
+	categories := view.NewCategories(d.Catalog.FindCategories, d.CategoryTTL)
+
+	shop.Mount(a, k, shop.Deps{
+		Catalog:              d.Catalog,
+		Search:               d.Search,
+		Categories:           categories,
+		Carts:                d.Carts,
+		Orders:               d.Orders,
+		Limiter:              d.Limiter,
+		TestPayments:         d.TestPayments,
+		StripePublishableKey: d.StripePublishableKey,
+		Suggest:              d.Suggest,
+	})
+	return a
+}

@@ -1,0 +1,119 @@
+package shop
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/web/view"
+)
+
+type apiCategory struct {
+	ID       int64         `json:"id"`
+	Slug     string        `json:"slug"`
+	Name     string        `json:"name"`
+	ParentID *int64        `json:"parent_id"`
+	URL      string        `json:"url"`
+	ImageURL string        `json:"image_url"`
+	Children []apiCategory `json:"children"`
+}
+
+func categoryTree(cats []*catalog.Category) []apiCategory {
+	out := make([]apiCategory, 0, len(cats))
+	for _, c := range cats {
+		out = append(out, apiCategory{ID: c.ID, Slug: c.Slug, Name: c.Name, ParentID: c.ParentID, URL: view.CategoryURL(c.Slug),
+			ImageURL: view.CategoryImageURL(c.Slug), Children: categoryTree(c.Children)})
+	}
+	return out
+}
+
+// apiCategories returns the whole category tree.
+func (s *server) apiCategories(c *fiber.Ctx) error {
+	ix, err := s.Categories.Get(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(itemResponse{Data: categoryTree(ix.Roots)})
+}
+
+type apiShipping struct {
+	Fee             int64  `json:"fee"`
+	FreeThreshold   int64  `json:"free_threshold"`
+	RemoteSurcharge int64  `json:"remote_surcharge"`
+	Currency        string `json:"currency"`
+}
+
+type apiEnterprise struct {
+	ID                   int64       `json:"id"`
+	Name                 string      `json:"name"`
+	Type                 string      `json:"type"`
+	TypeLabel            string      `json:"type_label"`
+	CertNumber           string      `json:"cert_number"`
+	CertValidUntil       *string     `json:"cert_valid_until"`
+	BusinessNumber       string      `json:"business_number"`
+	BusinessNumberFormat string      `json:"business_number_formatted"`
+	Region               string      `json:"region"`
+	RegionLabel          string      `json:"region_label"`
+	Representative       string      `json:"representative"`
+	Phone                string      `json:"phone"`
+	Email                string      `json:"email"`
+	Address              string      `json:"address"`
+	Mission              string      `json:"mission"`
+	Description          string      `json:"description,omitempty"`
+	Shipping             apiShipping `json:"shipping"`
+	ProductCount         int         `json:"product_count"`
+	URL                  string      `json:"url"`
+}
+
+func enterpriseOut(e *catalog.Enterprise) apiEnterprise {
+	out := apiEnterprise{
+		ID: e.ID, Name: e.Name, Type: string(e.Type), TypeLabel: e.Type.Label(), CertNumber: e.CertNumber,
+		BusinessNumber: e.BusinessNumber, BusinessNumberFormat: kr.FormatBusinessNumber(e.BusinessNumber),
+		Region: string(e.Region), RegionLabel: e.Region.Label(), Representative: e.Representative,
+		Phone: kr.Phone(e.Phone), Email: e.Email, Address: e.Address, Mission: e.Mission, Description: e.Description,
+		Shipping: apiShipping{Fee: e.Shipping.Fee, FreeThreshold: e.Shipping.FreeThreshold,
+			RemoteSurcharge: e.Shipping.RemoteSurcharge, Currency: currency},
+		ProductCount: e.ProductCount, URL: view.EnterpriseURL(e.ID),
+	}
+	if e.CertValidUntil != nil {
+		d := e.CertValidUntil.Format("2006-01-02")
+		out.CertValidUntil = &d
+	}
+	return out
+}
+
+// apiEnterprises lists the member enterprises by name.
+func (s *server) apiEnterprises(c *fiber.Ctx) error {
+	v, err := view.QueryValues(c)
+	if err != nil {
+		return err
+	}
+	page, per, err := view.PageParams(v, 50, 200)
+	if err != nil {
+		return err
+	}
+	list, total, err := s.Catalog.FindEnterprises(c.UserContext(), per, (page-1)*per)
+	if err != nil {
+		return err
+	}
+	data := make([]apiEnterprise, 0, len(list))
+	for _, e := range list {
+		out := enterpriseOut(e)
+		out.Description = ""
+		data = append(data, out)
+	}
+	return c.JSON(listResponse{Data: data, Pagination: pagination{Page: page, PerPage: per, Total: total, TotalPages: view.TotalPages(total, per, 0)}})
+}
+
+// apiEnterprise returns one enterprise's full profile.
+func (s *server) apiEnterprise(c *fiber.Ctx) error {
+	id, err := view.ParseID(c.Params("id"), "기업")
+	if err != nil {
+		return err
+	}
+	e, err := s.Catalog.FindEnterpriseByID(c.UserContext(), id)
+	if err != nil {
+		return view.FriendlyNotFound(err, "기업을 찾을 수 없습니다.")
+	}
+	return c.JSON(itemResponse{Data: enterpriseOut(e)})
+}

@@ -1,0 +1,53 @@
+package shop_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/dure-coop/dure/internal/web/webtest"
+)
+
+// TestBrowserSuggestions drives suggest.js in Chromium: typing into the
+// home search box shows suggestions (an ARIA listbox with products), the
+// arrow key marks one and Enter opens it.
+func TestBrowserSuggestions(t *testing.T) {
+	e := webtest.NewEnv(t)
+	b := newBrowser(t, e)
+
+	b.run("open home", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(css("#home-q")))
+	// A Korean IME delivers the composed word at once; typing it as two key
+	// events could let a late answer for '사' redraw the list (and reset the
+	// marked entry) between the arrow key and Enter.
+	b.run("type 사과", chromedp.Focus(css("#home-q")),
+		chromedp.Evaluate[chromedp.Void](`(() => { const q = document.querySelector("#home-q"); q.value = "사과"; q.dispatchEvent(new Event("input", {bubbles: true})); })()`),
+		chromedp.WaitVisible(css(`ul.suggest li[role="option"]`)))
+	list := b.text("ul.suggest")
+	expanded, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#home-q").getAttribute("aria-expanded")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('ul.suggest li[role="option"]').dataset.url`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.run("arrow down and Enter", chromedp.SendKeys(css("#home-q"), kb.ArrowDown+kb.Enter),
+		chromedp.WaitNotPresent(css("#home-q")))
+	landed := b.location()
+
+	if !strings.Contains(list, "사과") {
+		t.Errorf("suggestions %q do not mention 사과", list)
+	}
+	if expanded != "true" {
+		t.Errorf("aria-expanded = %q while the list shows", expanded)
+	}
+	if !regexp.MustCompile(`^/(p|c)/[^/]+$`).MatchString(first) {
+		t.Errorf("first suggestion links to %q", first)
+	}
+	if !strings.HasSuffix(landed, first) {
+		t.Errorf("Enter on the first suggestion went to %s, want %s", landed, first)
+	}
+}

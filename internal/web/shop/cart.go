@@ -1,0 +1,177 @@
+package shop
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/web/view"
+)
+
+// cartLine is one line of the cart page.
+type cartLine struct {
+	cart.ViewLine
+	Key      string // the line's URL key: "<product>-<option>"
+	URL      string
+	ImageURL string
+	Max      int // the quantity input's bound
+}
+
+// cartGroup is one enterprise's lines with its shipping.
+type cartGroup struct {
+	Enterprise *catalog.Enterprise
+	URL        string
+	Lines      []cartLine
+	Part       *order.Part // nil when none of its lines can be ordered
+	Shipping   string
+}
+
+// cartSummary is the cart grouped for the cart and checkout pages.
+type cartSummary struct {
+	Groups  []cartGroup
+	Notices []string
+	Price   order.Breakdown
+	Blocked bool
+	Empty   bool
+}
+
+// cartNotices are the messages a redirect back to /cart may ask for; the
+// query names one, so no text from the request is ever shown.
+var cartNotices = map[string]string{
+	"added":   "장바구니에 담았습니다.",
+	"updated": "수량을 바꿨습니다.",
+	"removed": "장바구니에서 뺐습니다.",
+}
+
+type cartView struct {
+	layout
+	cartSummary
+	Notice string
+}
+
+// summarize groups a cart view by enterprise, in the view's order.
+func summarize(v *cart.View) cartSummary {
+	sum := cartSummary{Notices: v.Notices, Price: v.Price, Blocked: v.Blocked, Empty: len(v.Lines) == 0}
+	parts := map[int64]*order.Part{}
+	for _, p := range v.Price.Parts {
+		if p.Enterprise != nil {
+			parts[p.Enterprise.ID] = p
+		}
+	}
+	for _, l := range v.Lines {
+		p := l.Product
+		if n := len(sum.Groups); n == 0 || sum.Groups[n-1].Enterprise.ID != p.EnterpriseID {
+			e := p.Enterprise
+			if e == nil {
+				e = &catalog.Enterprise{ID: p.EnterpriseID}
+			}
+			part := parts[p.EnterpriseID]
+			sum.Groups = append(sum.Groups, cartGroup{Enterprise: e, URL: view.EnterpriseURL(e.ID), Part: part,
+				Shipping: view.ShippingText(part)})
+		}
+		g := &sum.Groups[len(sum.Groups)-1]
+		g.Lines = append(g.Lines, cartLine{ViewLine: l, Key: view.LineKey(l.Key), URL: view.ProductURL(p.ID),
+			ImageURL: view.ImageOf(p), Max: min(cart.MaxQuantity, max(l.Available, l.Quantity))})
+	}
+	return sum
+}
+
+// cartPage shows the cart grouped by enterprise with shipping and totals.
+func (s *server) cartPage(c *fiber.Ctx) error {
+	id, err := s.kit.CartID(c, false)
+	if err != nil {
+		return err
+	}
+	v := cartView{Notice: cartNotices[c.Query("done")]}
+	if id != "" {
+		cv, err := s.Carts.View(c.UserContext(), id, "")
+		if err != nil {
+			return err
+		}
+		v.cartSummary = summarize(cv)
+	} else {
+		v.Empty = true
+	}
+	v.Title, v.NoIndex, v.Nav, v.Forms = "장바구니", true, "cart", true
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "shop/cart", &v)
+}
+
+// formInt reads a small non-negative integer form field; absent is def.
+func formInt(c *fiber.Ctx, name string, def int64, what string) (int64, error) {
+	raw := strings.TrimSpace(c.FormValue(name))
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || n < 0 || n > view.MaxID {
+		return 0, apperr.Errorf(apperr.Invalid, "%s 값이 올바르지 않습니다.", what)
+	}
+	return n, nil
+}
+
+// quantity reads a quantity field; anything that is not a number from 0 to
+// cart.MaxQuantity is a 400 with the cart's own message.
+func quantity(raw string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(raw))
+	if err != nil || n < 0 || n > cart.MaxQuantity {
+		return 0, apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", cart.MaxQuantity)
+	}
+	return n, nil
+}
+
+// cartAdd is the product page's "장바구니 담기" form.
+func (s *server) cartAdd(c *fiber.Ctx) error {
+	pid, err := formInt(c, "product_id", 0, "상품 번호")
+	if err != nil {
+		return err
+	}
+	oid, err := formInt(c, "option_id", 0, "옵션")
+	if err != nil {
+		return err
+	}
+	if pid == 0 {
+		return apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
+	}
+	q, err := quantity(c.FormValue("quantity", "1"))
+	if err != nil {
+		return err
+	}
+	id, err := s.kit.CartID(c, true)
+	if err != nil {
+		return err
+	}
+	if err := s.Carts.Add(c.UserContext(), id, cart.Key{ProductID: pid, OptionID: oid}, q); err != nil {
+		return err
+	}
+	return c.Redirect("/cart?done=added", fiber.StatusSeeOther)
+}
+
+// cartUpdate changes a line's quantity; 0 removes it.
+func (s *server) cartUpdate(c *fiber.Ctx) error {
+	k, err := view.ParseLineKey(c.Params("key"))
+	if err != nil {
+		return err
+	}
+	q, err := quantity(c.FormValue("quantity"))
+	if err != nil {
+		return err
+	}
+	id, err := s.kit.CartID(c, true)
+	if err != nil {
+		return err
+	}
+	if err := s.Carts.SetQuantity(c.UserContext(), id, k, q); err != nil {
+		return err
+	}
+	done := "updated"
+	if q == 0 {
+		done = "removed"
+	}
+	return c.Redirect("/cart?done="+done, fiber.StatusSeeOther)
+}

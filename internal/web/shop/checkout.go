@@ -1,0 +1,152 @@
+package shop
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/web"
+)
+
+// Checkout attempts allowed per client IP and minute, across instances.
+const (
+	checkoutLimit  = 10
+	checkoutWindow = time.Minute
+)
+
+// checkoutForm is the checkout form as typed, kept on every error.
+type checkoutForm struct {
+	BuyerName, BuyerPhone, BuyerEmail              string
+	Recipient, Phone, Postcode, Road, Detail, Memo string
+	CheckoutKey                                    string
+	ExpectedTotal                                  int64
+}
+
+type checkoutView struct {
+	layout
+	cartSummary
+	F      checkoutForm
+	Errors map[string]string // by field name
+	// Problem is the message above the form: a conflict (stock, price, the
+	// remote-area surcharge) or "please fix the fields".
+	Problem string
+}
+
+// checkoutPage is the address form with the order summary.
+func (s *server) checkoutPage(c *fiber.Ctx) error {
+	id, err := s.kit.CartID(c, false)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		return c.Redirect("/cart", fiber.StatusSeeOther)
+	}
+	v := checkoutView{F: checkoutForm{CheckoutKey: web.RandomToken(24)}}
+	if err := s.loadCheckoutCart(c, id, &v); err != nil {
+		return err
+	}
+	if v.Empty || v.Blocked {
+		return c.Redirect("/cart", fiber.StatusSeeOther)
+	}
+	return s.renderCheckout(c, &v, fiber.StatusOK)
+}
+
+// loadCheckoutCart prices the cart for the form's postcode and makes that
+// the total the form promises.
+func (s *server) loadCheckoutCart(c *fiber.Ctx, cartID string, v *checkoutView) error {
+	cv, err := s.Carts.View(c.UserContext(), cartID, v.F.Postcode)
+	if err != nil {
+		return err
+	}
+	v.cartSummary = summarize(cv)
+	v.F.ExpectedTotal = cv.Price.Total
+	return nil
+}
+
+func (s *server) renderCheckout(c *fiber.Ctx, v *checkoutView, status int) error {
+	v.Title, v.NoIndex, v.Forms, v.HideSearch = "주문서 작성", true, true, true
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	return s.render(c, "shop/checkout", v)
+}
+
+// checkoutSubmit places the order. A wrong field re-renders the form (422)
+// with every message and all input kept; a conflict (stock, price, or a
+// total changed by the postcode's surcharge) re-renders it (409) with the
+// refreshed summary and the new total to confirm; success goes to payment.
+func (s *server) checkoutSubmit(c *fiber.Ctx) error {
+	if s.Limiter != nil {
+		ok, err := s.Limiter.Allow(c.UserContext(), "checkout:"+c.IP(), checkoutLimit, checkoutWindow)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return fiber.ErrTooManyRequests
+		}
+	}
+	id, err := s.kit.CartID(c, false)
+	if err != nil {
+		return err
+	}
+	f := checkoutForm{
+		BuyerName: c.FormValue("buyer_name"), BuyerPhone: c.FormValue("buyer_phone"),
+		BuyerEmail: c.FormValue("buyer_email"), Recipient: c.FormValue("recipient"), Phone: c.FormValue("phone"),
+		Postcode: strings.TrimSpace(c.FormValue("postcode")), Road: c.FormValue("road"),
+		Detail: c.FormValue("detail"), Memo: c.FormValue("memo"), CheckoutKey: c.FormValue("checkout_key"),
+	}
+	expected, perr := strconv.ParseInt(c.FormValue("expected_total"), 10, 64)
+	if perr != nil || expected < 0 {
+		expected = -1 // never a real total: the buyer is shown the total and asked again
+	}
+	o, err := s.Orders.Checkout(c.UserContext(), order.CheckoutInput{
+		CheckoutKey: f.CheckoutKey, CartID: id,
+		Buyer: order.Buyer{Name: f.BuyerName, Phone: f.BuyerPhone, Email: f.BuyerEmail},
+		Address: order.Address{Recipient: f.Recipient, Phone: f.Phone, Postcode: f.Postcode, Road: f.Road,
+			Detail: f.Detail, Memo: f.Memo},
+		ExpectedTotal: expected,
+	})
+	if err == nil {
+		s.grantOrder(c, o.Number)
+		return c.Redirect("/orders/"+o.Number+"/pay", fiber.StatusSeeOther)
+	}
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || (ae.Code != apperr.Conflict && (ae.Code != apperr.Invalid || len(ae.Fields) == 0)) {
+		return err
+	}
+	v := checkoutView{F: f, Errors: ae.Fields, Problem: ae.Message}
+	if id == "" {
+		return c.Redirect("/cart", fiber.StatusSeeOther)
+	}
+	if err := s.loadCheckoutCart(c, id, &v); err != nil {
+		return err
+	}
+	if v.Empty {
+		return c.Redirect("/cart", fiber.StatusSeeOther)
+	}
+	if ae.Code == apperr.Invalid {
+		return s.renderCheckout(c, &v, fiber.StatusUnprocessableEntity)
+	}
+	if v.Price.Total != expected && !v.Blocked {
+		v.Problem = "합계 금액이 " + kr.Won(v.Price.Total) + "(으)로 바뀌었습니다"
+		if remote(v.Price) {
+			v.Problem += " (제주/도서산간 추가 배송비 포함)"
+		}
+		v.Problem += ". 금액을 확인하신 뒤 다시 주문해 주세요."
+	}
+	return s.renderCheckout(c, &v, fiber.StatusConflict)
+}
+
+func remote(b order.Breakdown) bool {
+	for _, p := range b.Parts {
+		if p.Remote {
+			return true
+		}
+	}
+	return false
+}

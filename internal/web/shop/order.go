@@ -1,0 +1,282 @@
+package shop
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/order"
+)
+
+// orderNumberRe is the shape of order.NewNumber; anything else is not looked up.
+var orderNumberRe = regexp.MustCompile(`^D[0-9]{6}-[A-Z2-9]{6}$`)
+
+// orderEvent is one line of an order's timeline.
+type orderEvent struct {
+	At    time.Time
+	Who   string // "주문" or the enterprise's name
+	Label string
+}
+
+type orderView struct {
+	layout
+	O        *order.Order
+	Events   []orderEvent
+	Complete bool   // the confirmation page right after payment
+	Notice   string // after a cancellation
+	Problem  string // a failed cancellation
+	Refunded bool
+	// Test is the payment page's "테스트 카드로 결제" button (stripe-mock);
+	// otherwise ClientSecret and PublishableKey feed the Stripe.js form.
+	Test           bool
+	ClientSecret   string
+	PublishableKey string
+}
+
+type lookupView struct {
+	layout
+	Number, Phone string
+	Problem       string
+}
+
+// statusLabel names an event's state, an order's or a sub-order's.
+func statusLabel(s string, sub bool) string {
+	if sub {
+		if l := order.SubStatus(s).Label(); l != "" {
+			return l
+		}
+	} else if l := order.Status(s).Label(); l != "" {
+		return l
+	}
+	return s
+}
+
+func newOrderView(o *order.Order) orderView {
+	v := orderView{O: o}
+	names := map[int64]string{}
+	for _, so := range o.SubOrders {
+		names[so.ID] = so.EnterpriseName
+	}
+	for _, e := range o.Events {
+		ev := orderEvent{At: e.At, Who: "주문", Label: statusLabel(e.To, e.SubOrderID != 0)}
+		if e.SubOrderID != 0 {
+			ev.Who = names[e.SubOrderID]
+		}
+		if e.Reason != "" {
+			ev.Label += " — " + e.Reason
+		}
+		v.Events = append(v.Events, ev)
+	}
+	v.Refunded = o.Payment != nil && o.Payment.RefundedAmount > 0
+	v.NoIndex, v.Nav, v.HideSearch = true, "orders", true
+	return v
+}
+
+// ownOrder returns the order when this browser placed it or looked it up
+// with the phone (the signed dure_orders cookie); otherwise GETs go to the
+// lookup form and other requests get NotFound, never revealing whether the
+// number exists.
+func (s *server) ownOrder(c *fiber.Ctx) (*order.Order, bool, error) {
+	number := c.Params("number")
+	if !orderNumberRe.MatchString(number) || !s.mayView(c, number) {
+		if c.Method() == fiber.MethodGet && orderNumberRe.MatchString(number) {
+			return nil, false, c.Redirect("/orders/lookup?number="+number, fiber.StatusSeeOther)
+		}
+		return nil, false, apperr.Errorf(apperr.NotFound, "주문을 찾을 수 없습니다. 주문번호와 연락처를 확인해 주세요.")
+	}
+	o, err := s.Orders.FindOrder(c.UserContext(), number)
+	if err != nil {
+		return nil, false, err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return o, true, nil
+}
+
+// payPage shows the amount and the card form (or, on stripe-mock, the
+// clearly marked test-card button).
+func (s *server) payPage(c *fiber.Ctx) error {
+	o, ok, err := s.ownOrder(c)
+	if !ok {
+		return err
+	}
+	if o.Status != order.PendingPayment {
+		return c.Redirect("/orders/"+o.Number+"/complete", fiber.StatusSeeOther)
+	}
+	v := newOrderView(o)
+	v.Title, v.Forms, v.Test = "결제하기", true, s.TestPayments
+	if !s.TestPayments {
+		p, err := s.Orders.StartPayment(c.UserContext(), o.Number)
+		if err != nil {
+			return err
+		}
+		v.ClientSecret, v.PublishableKey = p.ClientSecret, s.StripePublishableKey
+		v.Scripts = []string{"https://js.stripe.com/v3/", s.kit.Templates.StaticPath("pay.js")}
+		c.Set(fiber.HeaderContentSecurityPolicy, stripeCSP)
+	}
+	return s.render(c, "shop/pay", &v)
+}
+
+// stripeCSP is the payment page's policy: the site's own, plus Stripe.js
+// and the frames and API it talks to.
+const stripeCSP = "default-src 'self'; img-src 'self' data: https://*.stripe.com; style-src 'self'; " +
+	"script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; " +
+	"font-src 'self'; connect-src 'self' https://api.stripe.com; object-src 'none'; base-uri 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'"
+
+// payTest pays with the test card (stripe-mock only; the service refuses
+// otherwise) and goes to the confirmation.
+func (s *server) payTest(c *fiber.Ctx) error {
+	o, ok, err := s.ownOrder(c)
+	if !ok {
+		return err
+	}
+	if err := s.Orders.ConfirmTestPayment(c.UserContext(), o.Number); err != nil {
+		return err
+	}
+	return c.Redirect("/orders/"+o.Number+"/complete", fiber.StatusSeeOther)
+}
+
+// completePage is the confirmation: the order number, each enterprise's
+// part and status, the total.
+func (s *server) completePage(c *fiber.Ctx) error {
+	o, ok, err := s.ownOrder(c)
+	if !ok {
+		return err
+	}
+	v := newOrderView(o)
+	v.Title, v.Complete = "주문 완료", true
+	return s.render(c, "shop/order", &v)
+}
+
+// orderPage is the order detail with its timeline and the cancel form.
+func (s *server) orderPage(c *fiber.Ctx) error {
+	o, ok, err := s.ownOrder(c)
+	if !ok {
+		return err
+	}
+	v := newOrderView(o)
+	v.Title, v.Forms = "주문 "+o.Number, true
+	if c.Query("done") == "cancelled" && o.Status == order.Cancelled {
+		v.Notice = "주문을 취소했습니다."
+	}
+	return s.render(c, "shop/order", &v)
+}
+
+// orderCancel cancels for the buyer, who gives the phone number again.
+func (s *server) orderCancel(c *fiber.Ctx) error {
+	o, ok, err := s.ownOrder(c)
+	if !ok {
+		return err
+	}
+	err = s.Orders.Cancel(c.UserContext(), o.Number, c.FormValue("phone"))
+	if err == nil {
+		return c.Redirect("/orders/"+o.Number+"?done=cancelled", fiber.StatusSeeOther)
+	}
+	code := apperr.Code(err)
+	if code != apperr.NotFound && code != apperr.Conflict && code != apperr.Invalid {
+		return err
+	}
+	v := newOrderView(o)
+	v.Title, v.Forms, v.Problem = "주문 "+o.Number, true, apperr.Message(err)
+	if code == apperr.NotFound {
+		v.Problem = "연락처가 주문하신 분의 연락처와 다릅니다. 다시 입력해 주세요."
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, "shop/order", &v)
+}
+
+// lookupPage is the guest order lookup form.
+func (s *server) lookupPage(c *fiber.Ctx) error {
+	v := lookupView{}
+	if n := c.Query("number"); orderNumberRe.MatchString(n) {
+		v.Number = n
+	}
+	return s.renderLookup(c, &v, fiber.StatusOK)
+}
+
+func (s *server) renderLookup(c *fiber.Ctx, v *lookupView, status int) error {
+	v.Title, v.NoIndex, v.Nav, v.Forms, v.HideSearch = "주문 조회", true, "orders", true, true
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Status(status)
+	return s.render(c, "shop/lookup", v)
+}
+
+// lookupSubmit checks the number and phone; on success this browser may see
+// the order for a day (signed cookie) and goes to its page.
+func (s *server) lookupSubmit(c *fiber.Ctx) error {
+	v := lookupView{Number: strings.ToUpper(strings.TrimSpace(c.FormValue("number"))), Phone: c.FormValue("phone")}
+	if len(v.Number) > 20 {
+		v.Number = v.Number[:20]
+	}
+	o, err := s.Orders.Lookup(c.UserContext(), v.Number, v.Phone)
+	if err != nil {
+		code := apperr.Code(err)
+		if code != apperr.NotFound && code != apperr.Invalid {
+			return err
+		}
+		v.Problem = apperr.Message(err)
+		status := fiber.StatusNotFound
+		if code == apperr.Invalid {
+			status = fiber.StatusUnprocessableEntity
+		}
+		return s.renderLookup(c, &v, status)
+	}
+	s.grantOrder(c, o.Number)
+	return c.Redirect("/orders/"+o.Number, fiber.StatusSeeOther)
+}
+
+// stripeWebhook hands Stripe's event to the order service: 400 for a bad
+// signature (nothing changes), 200 once applied or ignored.
+func (s *server) stripeWebhook(c *fiber.Ctx) error {
+	if s.Orders == nil {
+		return fiber.ErrServiceUnavailable
+	}
+	if err := s.Orders.HandleWebhook(c.UserContext(), c.Body(), c.Get("Stripe-Signature")); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"received": true})
+}
+
+// ordersCookie holds the order numbers this browser placed or looked up,
+// signed (web.Cookies) with its expiry: "<n1>_<n2>~<unix>.<signature>".
+const ordersCookie = "dure_orders"
+
+// ordersTTL is how long the browser keeps access to the orders it placed or
+// looked up without giving the phone number again.
+const ordersTTL = 24 * time.Hour
+
+// orderAccess returns the order numbers this browser may see without the
+// phone number: those it placed, and those it looked up with the phone.
+func (s *server) orderAccess(c *fiber.Ctx) []string {
+	raw := c.Cookies(ordersCookie)
+	payload, sig, ok := strings.Cut(raw, ".")
+	if !ok || !s.kit.Cookies.Verify("orders", payload, sig) {
+		return nil
+	}
+	list, exp, ok := strings.Cut(payload, "~")
+	unix, err := strconv.ParseInt(exp, 10, 64)
+	if !ok || err != nil || time.Now().Unix() > unix || list == "" {
+		return nil
+	}
+	return strings.Split(list, "_")
+}
+
+func (s *server) mayView(c *fiber.Ctx, number string) bool {
+	return slices.Contains(s.orderAccess(c), number)
+}
+
+// grantOrder adds number to the browser's order access (the last five).
+func (s *server) grantOrder(c *fiber.Ctx, number string) {
+	list := slices.DeleteFunc(s.orderAccess(c), func(n string) bool { return n == number })
+	list = append(list, number)
+	if len(list) > 5 {
+		list = list[len(list)-5:]
+	}
+	payload := strings.Join(list, "_") + "~" + strconv.FormatInt(time.Now().Add(ordersTTL).Unix(), 10)
+	s.kit.Cookies.Set(c, ordersCookie, payload+"."+s.kit.Cookies.Sign("orders", payload), ordersTTL)
+}

@@ -1,0 +1,111 @@
+package shop
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/web/view"
+)
+
+// productView is the product page's data with every text already formatted
+// (prices in 원, labels, dates), so the template only reads fields: it calls
+// no function or method, each of which html/template makes by reflection, and
+// no field hides behind an embedded struct, which reflect finds only by a
+// search. The layout is a named field for that reason too (see base).
+type productView struct {
+	Layout layout
+
+	ID          int64
+	Name        string
+	Summary     string
+	Description string
+	Unit        string
+	ImageURL    string
+	ImageAlt    string
+	// Path is the category path, root first.
+	Path []*catalog.Category
+
+	// Price, Supply and VAT are the 소비자가 and its split; Public* the 공공기관가.
+	Price, Supply, VAT                   string
+	PublicPrice, PublicSupply, PublicVAT string
+	Exempt                               bool   // 면세
+	KindTax                              string // "상품 · 면세"
+
+	InStock  bool
+	Stock    string // with thousands separators
+	Shipping []string
+	Options  []optionView
+	// MaxQuantity bounds the add-to-cart quantity input.
+	MaxQuantity int
+
+	EntID          int64
+	EntName        string
+	EntType        catalog.EnterpriseType // the badge's class
+	EntTypeLabel   string
+	EntRegion      string
+	CertNumber     string
+	CertValidUntil string // empty when open-ended
+	Mission        string
+}
+
+func (v *productView) base() *layout { return &v.Layout }
+
+// optionView is one option of the product page.
+type optionView struct {
+	ID      int64
+	Name    string
+	Extra   string // the extra price in 원, empty when none
+	SoldOut bool
+}
+
+// productPage shows one product with its prices, VAT split, stock, shipping
+// and the enterprise that makes it.
+func (s *server) productPage(c *fiber.Ctx) error {
+	p, ix, err := view.LoadProduct(c, s.Catalog, s.Categories)
+	if err != nil {
+		return err
+	}
+	v := newProductView(p, ix)
+	v.Layout.Forms = s.Carts != nil
+	return s.render(c, "shop/product", v)
+}
+
+// newProductView formats p for the product page.
+func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView {
+	v := &productView{
+		ID: p.ID, Name: p.Name, Summary: p.Summary, Description: p.Description, Unit: p.Unit,
+		ImageURL: view.ImageOf(p), ImageAlt: p.Name, Path: ix.Path(p.CategoryID),
+		Price: kr.Won(p.ConsumerPrice), PublicPrice: kr.Won(p.PublicPrice), Exempt: p.TaxType == catalog.Exempt,
+		KindTax: p.Kind.Label() + " · " + p.TaxType.Label(),
+		InStock: p.InStock(), Stock: kr.Comma(int64(p.Stock)), MaxQuantity: cart.MaxQuantity,
+		EntID: p.EnterpriseID,
+	}
+	v.Layout.Title, v.Layout.Description = p.Name, p.Summary
+	if len(p.Images) > 0 && p.Images[0].Alt != "" {
+		v.ImageAlt = p.Images[0].Alt
+	}
+	if len(v.Path) == 0 && p.Category != nil {
+		v.Path = []*catalog.Category{p.Category}
+	}
+	supply, vat := catalog.SplitVAT(p.ConsumerPrice, p.TaxType)
+	v.Supply, v.VAT = kr.Won(supply), kr.Won(vat)
+	supply, vat = catalog.SplitVAT(p.PublicPrice, p.TaxType)
+	v.PublicSupply, v.PublicVAT = kr.Won(supply), kr.Won(vat)
+	if len(p.Options) > 0 {
+		v.Options = make([]optionView, len(p.Options))
+		for i, o := range p.Options {
+			v.Options[i] = optionView{ID: o.ID, Name: o.Name, SoldOut: o.Stock <= 0}
+			if o.ExtraPrice != 0 {
+				v.Options[i].Extra = kr.Won(o.ExtraPrice)
+			}
+		}
+	}
+	if e := p.Enterprise; e != nil {
+		v.Shipping = shippingLines(p.Kind, e.Shipping)
+		v.EntName, v.EntType, v.EntTypeLabel, v.EntRegion = e.Name, e.Type, e.Type.Label(), e.Region.Label()
+		v.CertNumber, v.CertValidUntil, v.Mission = e.CertNumber, view.FormatDate(e.CertValidUntil), e.Mission
+	}
+	return v
+}

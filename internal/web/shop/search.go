@@ -1,0 +1,61 @@
+package shop
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/web/view"
+)
+
+type searchView struct {
+	layout
+	listing
+	Heading  string
+	Category *catalog.Category
+	Roots    []*catalog.Category
+}
+
+// searchPage shows search results with facets, sort and pagination.
+func (s *server) searchPage(c *fiber.Ctx) error {
+	v, q, err := view.SearchParams(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	ix, err := s.Categories.Get(ctx)
+	if err != nil {
+		return err
+	}
+	var cat *catalog.Category
+	if q.CategoryID != 0 {
+		if cat = ix.ByID(q.CategoryID); cat == nil {
+			return apperr.Errorf(apperr.Invalid, "존재하지 않는 카테고리입니다.")
+		}
+	}
+	res, err := s.Search.Search(ctx, q)
+	if err != nil {
+		return err
+	}
+	pv := searchView{
+		listing:  buildListing(listingOptions{action: "/search", showFacets: true, showCategory: true}, v, q, res, ix),
+		Category: cat,
+		Roots:    ix.Roots,
+	}
+	pv.Q = q.Text
+	pv.NoIndex = true
+	switch {
+	case q.Text != "":
+		pv.Title = "'" + q.Text + "' 검색 결과"
+		pv.Heading = "'" + q.Text + "' 검색 결과 " + strconv.Itoa(res.Total) + "개"
+	case cat != nil:
+		pv.Title = cat.Name
+		pv.Heading = cat.Name + " 상품 " + strconv.Itoa(res.Total) + "개"
+	default:
+		pv.Title = "전체 상품"
+		pv.Heading = "전체 상품 " + strconv.Itoa(res.Total) + "개"
+	}
+	return s.render(c, "shop/search", &pv)
+}

@@ -1,0 +1,121 @@
+// Package shop is the storefront's audience: the Korean pages shoppers see
+// (home, search, categories, products, enterprises, cart, checkout, payment
+// and the order pages) and the generated product and category pictures, in
+// the shop's layout (templates/layouts/shop.html, templates/shop/).
+package shop
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/internal/web/view"
+)
+
+// Deps is what the shop needs; internal/web/app builds it.
+type Deps struct {
+	// Catalog reads products, enterprises and categories.
+	Catalog catalog.Store
+	// Search answers the search, category and enterprise product lists.
+	Search search.Searcher
+	// Categories is the app's shared category tree.
+	Categories *view.Categories
+	// Carts keeps the shoppers' carts (nil: the cart and checkout routes
+	// answer 503, for deployments that only show the catalogue).
+	Carts *cart.Service
+	// Orders is checkout, payment, the Stripe webhook and the order pages.
+	Orders *order.Service
+	// Limiter bounds checkout attempts per client IP across all instances.
+	Limiter web.RateLimiter
+	// TestPayments shows the "테스트 카드로 결제" button instead of the Stripe.js
+	// card form: only when the payment backend is stripe-mock.
+	TestPayments bool
+	// StripePublishableKey is the pk_... key of the Stripe.js card form.
+	StripePublishableKey string
+	// Suggest answers /api/v1/suggest for the search box; nil leaves the
+	// route out.
+	Suggest search.Suggester
+}
+
+// Pages are the templates the shop renders; app checks them at start-up.
+func Pages() []string {
+	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
+		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup"}
+}
+
+// server holds the dependencies for the handlers.
+type server struct {
+	Deps
+	kit *web.Kit
+}
+
+// Mount registers the shop's routes on r and its error pages for every
+// path no other audience claims ("/").
+func Mount(r fiber.Router, k *web.Kit, d Deps) {
+	s := &server{Deps: d, kit: k}
+	k.ErrorPages("/", s.errorPage)
+	k.PlainErrors("/media/")
+
+	r.Get("/media/products/:id.svg", s.productImage)
+	r.Get("/media/categories/:slug.svg", s.categoryImage)
+
+	r.Get("/", s.homePage)
+	r.Get("/search", s.searchPage)
+	r.Get("/c/:slug", s.categoryPage)
+	r.Get("/p/:id", s.productPage)
+	r.Get("/e/:id", s.enterprisePage)
+	r.Get("/enterprises", s.enterprisesPage)
+
+	// The Stripe webhook and the JSON API are mounted here until they get
+	// their own packages. The webhook is verified by its Stripe-Signature,
+	// not by a CSRF token.
+	k.JSONErrors("/webhooks/")
+	r.Post("/webhooks/stripe", s.stripeWebhook)
+
+	// The shop's pages: every POST carries the form's CSRF token.
+	shop := []fiber.Handler{s.needOrders, k.CheckCSRF}
+	with := func(h fiber.Handler) []fiber.Handler { return append(shop[:len(shop):len(shop)], h) }
+	r.Get("/cart", with(s.cartPage)...)
+	r.Post("/cart/items", with(s.cartAdd)...)
+	r.Post("/cart/items/:key", with(s.cartUpdate)...)
+	r.Get("/checkout", with(s.checkoutPage)...)
+	r.Post("/checkout", with(s.checkoutSubmit)...)
+	r.Get("/orders/lookup", with(s.lookupPage)...)
+	r.Post("/orders/lookup", with(s.lookupSubmit)...)
+	r.Get("/orders/:number", with(s.orderPage)...)
+	r.Post("/orders/:number/cancel", with(s.orderCancel)...)
+	r.Get("/orders/:number/pay", with(s.payPage)...)
+	r.Post("/orders/:number/pay/test", with(s.payTest)...)
+	r.Get("/orders/:number/complete", with(s.completePage)...)
+
+	k.JSONErrors("/api/")
+	api := r.Group("/api/v1")
+	api.Get("/products", s.apiProducts)
+	api.Get("/products/:id", s.apiProduct)
+	api.Get("/search", s.apiSearch)
+	if s.Suggest != nil {
+		api.Get("/suggest", SuggestHandler(s.Suggest))
+	}
+	api.Get("/categories", s.apiCategories)
+	api.Get("/enterprises", s.apiEnterprises)
+	api.Get("/enterprises/:id", s.apiEnterprise)
+
+	// The cart API: writes must be declared JSON (see web.CheckJSONWrite).
+	cartAPI := func(h fiber.Handler) []fiber.Handler { return []fiber.Handler{s.needOrders, web.CheckJSONWrite, h} }
+	api.Get("/cart", cartAPI(s.apiCart)...)
+	api.Delete("/cart", cartAPI(s.apiCartClear)...)
+	api.Post("/cart/items", cartAPI(s.apiCartAdd)...)
+	api.Patch("/cart/items/:key", cartAPI(s.apiCartUpdate)...)
+	api.Delete("/cart/items/:key", cartAPI(s.apiCartRemove)...)
+}
+
+// needOrders answers 503 when the app was built without carts and orders.
+func (s *server) needOrders(c *fiber.Ctx) error {
+	if s.Carts == nil || s.Orders == nil {
+		return fiber.ErrServiceUnavailable
+	}
+	return c.Next()
+}

@@ -1,0 +1,117 @@
+package web
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/dure-coop/dure/storefront"
+)
+
+// testDot stands for an audience's layout dot: its layout and the page's view.
+type testDot struct {
+	L    struct{ Title string }
+	Page any
+}
+
+func TestLoadTemplates(t *testing.T) {
+	if _, err := LoadTemplates(storefront.FS(), ""); err != nil {
+		t.Fatalf("embedded storefront: %v", err)
+	}
+	required := []string{"shop/home", "shop/product", "shop/error"}
+	good := fstest.MapFS{
+		"templates/layouts/shop.html": {Data: []byte(`{{define "base"}}<html>{{template "content" .}}</html>{{end}}`)},
+		"static/app.css":              {Data: []byte(`body{}`)},
+	}
+	for _, name := range required {
+		good["templates/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}` + name + `{{end}}`)}
+	}
+	tmpl, err := LoadTemplates(good, "", required...)
+	if err != nil {
+		t.Fatalf("complete set: %v", err)
+	}
+	if p := tmpl.StaticPath("app.css"); !strings.HasPrefix(p, "/static/app.") || p == "/static/app.css" || !strings.HasSuffix(p, ".css") {
+		t.Errorf("StaticPath(app.css) = %q, want a fingerprinted name", p)
+	}
+
+	// The base template reaches static files by their "static/NAME"
+	// templates and the page's view as .Page.
+	good["templates/layouts/shop.html"] = &fstest.MapFile{Data: []byte(
+		`{{define "base"}}<link href="{{template "static/app.css"}}">{{.L.Title}}:{{template "content" .Page}}{{end}}`)}
+	good["templates/shop/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Q}}{{end}}`)}
+	if tmpl, err = LoadTemplates(good, "", required...); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	dot := &testDot{Page: struct{ Q string }{Q: "<검색>"}}
+	dot.L.Title = "제목"
+	if err := tmpl.Render(&out, "shop/home", dot); err != nil {
+		t.Fatal(err)
+	}
+	if want := `<link href="` + tmpl.StaticPath("app.css") + `">제목:&lt;검색&gt;`; out.String() != want {
+		t.Errorf("rendered %q, want %q", out.String(), want)
+	}
+	gone := fstest.MapFS{}
+	for k, v := range good {
+		if k != "static/app.css" {
+			gone[k] = v
+		}
+	}
+	if _, err := LoadTemplates(gone, "", required...); err == nil || !strings.Contains(err.Error(), "static/app.css") {
+		t.Errorf("layout naming a static file that does not exist: err = %v, want one naming it", err)
+	}
+	odd := fstest.MapFS{"static/my app.css": {Data: []byte(`body{}`)}}
+	for k, v := range good {
+		odd[k] = v
+	}
+	if _, err := LoadTemplates(odd, "", required...); err == nil || !strings.Contains(err.Error(), "my app.css") {
+		t.Errorf("static file with a space in its name: err = %v, want one naming it", err)
+	}
+
+	missing := fstest.MapFS{}
+	for k, v := range good {
+		if k != "templates/shop/product.html" {
+			missing[k] = v
+		}
+	}
+	if _, err := LoadTemplates(missing, "", required...); err == nil || !strings.Contains(err.Error(), "product") {
+		t.Errorf("missing product page: err = %v, want one naming it", err)
+	}
+	broken := fstest.MapFS{}
+	for k, v := range good {
+		broken[k] = v
+	}
+	broken["templates/shop/home.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Oops`)}
+	if _, err := LoadTemplates(broken, "", required...); err == nil {
+		t.Error("broken template: no error")
+	}
+
+	// Another audience: its pages get its own layout and partials, and may
+	// use the names of the shop's (each page sees only its audience's);
+	// pages without a layout fail.
+	two := fstest.MapFS{}
+	for k, v := range good {
+		two[k] = v
+	}
+	two["templates/shop/partials/note.html"] = &fstest.MapFile{Data: []byte(`{{define "note"}}shop{{end}}`)}
+	two["templates/shop/note.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{template "note"}}{{end}}`)}
+	two["templates/layouts/admin.html"] = &fstest.MapFile{Data: []byte(`{{define "base"}}[admin {{template "content" .}}]{{end}}`)}
+	two["templates/admin/partials/note.html"] = &fstest.MapFile{Data: []byte(`{{define "note"}}admin{{end}}`)}
+	two["templates/admin/note.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{template "note"}}{{end}}`)}
+	if tmpl, err = LoadTemplates(two, "", append([]string{"admin/note"}, required...)...); err != nil {
+		t.Fatal(err)
+	}
+	for page, want := range map[string]string{"admin/note": "[admin admin]", "shop/note": "shop"} {
+		out.Reset()
+		if err := tmpl.Render(&out, page, &testDot{}); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.String(); !strings.HasSuffix(got, want) || (page == "shop/note" && strings.Contains(got, "admin")) {
+			t.Errorf("%s rendered %q, want its own layout and partial (%q)", page, got, want)
+		}
+	}
+	delete(two, "templates/layouts/admin.html")
+	if _, err := LoadTemplates(two, "", required...); err == nil || !strings.Contains(err.Error(), "layouts/admin.html") {
+		t.Errorf("pages without a layout: err = %v, want one naming the layout", err)
+	}
+}

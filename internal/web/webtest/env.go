@@ -1,0 +1,159 @@
+// Package webtest holds what the web packages' tests share: the app on the
+// real services with the demo catalogue (Env), a browser-like client that
+// keeps cookies (Shopper), and the app on fakes of the catalogue and search
+// (Unit). It is imported by tests only.
+package webtest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/meilisearch"
+	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/redis"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/stripe"
+	"github.com/dure-coop/dure/internal/testutil"
+	"github.com/dure-coop/dure/internal/web/app"
+)
+
+// Env is the whole app on the real services: a fresh database with the demo
+// catalogue, a fresh Meilisearch index built by a reindex, Redis under a
+// fresh key prefix and stripe-mock.
+type Env struct {
+	App     *fiber.App
+	Pool    *pgxpool.Pool
+	Metrics *metrics.Metrics
+	Carts   *cart.Service
+	Orders  *order.Service
+	Secret  string // the Stripe webhook secret
+}
+
+// NewEnv builds an Env for one test (or benchmark).
+func NewEnv(t testing.TB) *Env {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cfg := testutil.Config(t)
+	pool := testutil.NewDB(t)
+	testutil.SeedDemo(t, pool) // the demo catalogue `dure seed` loads
+	// Fresh tables have no statistics until autovacuum gets to them, and
+	// generic plans made without them are slow; production tables have them.
+	if _, err := pool.Exec(ctx, "ANALYZE"); err != nil {
+		t.Fatalf("analyze: %v", err)
+	}
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := metrics.New()
+	client := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, testutil.NewMeiliIndex(t))
+	if err := client.Configure(ctx); err != nil {
+		t.Fatalf("configure index: %v", err)
+	}
+	ix := &search.Indexer{Store: postgres.NewSearchOutbox(pool), Index: client, Builder: client,
+		Prepare: client.Configure, Interval: time.Second, Metrics: m, Log: log}
+	if _, err := ix.Reindex(ctx, nil); err != nil {
+		t.Fatalf("reindex: %v", err)
+	}
+	svc := search.NewService(client, postgres.NewSearchFallback(pool), 2*time.Second, m, log)
+	rdb, prefix := testutil.NewRedis(t)
+	catalogStore := postgres.NewCatalogStore(pool)
+	carts := cart.NewService(redis.NewCartStore(rdb, prefix), catalogStore)
+	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log})
+	a := app.New(app.Deps{
+		Carts:        carts,
+		Orders:       orders,
+		Limiter:      redis.NewRateLimiter(rdb, prefix),
+		CookieSecret: []byte(cfg.CookieSecret),
+		TestPayments: provider.IsMock,
+		Catalog:      catalogStore,
+		Search:       svc,
+		Checks: map[string]func(context.Context) error{
+			"postgres":    pool.Ping,
+			"meilisearch": client.Health,
+		},
+		Metrics: m,
+		Log:     log,
+		Suggest: search.NewSuggestService(client, 2*time.Second),
+	})
+	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey}
+}
+
+// Get runs a request through the app and returns the response with its body read.
+func (e *Env) Get(t testing.TB, target string, header ...string) (*http.Response, []byte) {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := e.App.Test(req, -1)
+	if err != nil {
+		t.Fatalf("GET %s: %v", target, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", target, err)
+	}
+	return resp, body
+}
+
+// Page GETs an HTML page, checks its status and returns the parsed document.
+func (e *Env) Page(t testing.TB, target string, status int) *goquery.Document {
+	t.Helper()
+	resp, body := e.Get(t, target)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: status %d, want %d\n%s", target, resp.StatusCode, status, Truncate(string(body), 2000))
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Fatalf("GET %s: content type %q, want text/html", target, ct)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("GET %s: parse HTML: %v", target, err)
+	}
+	if lang, _ := doc.Find("html").Attr("lang"); lang != "ko" {
+		t.Errorf("GET %s: <html lang=%q>, want ko", target, lang)
+	}
+	return doc
+}
+
+// JSON GETs an API route, checks its status and decodes the body into out.
+func (e *Env) JSON(t testing.TB, target string, status int, out any) {
+	t.Helper()
+	resp, body := e.Get(t, target)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: status %d, want %d\n%s", target, resp.StatusCode, status, Truncate(string(body), 2000))
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Fatalf("GET %s: content type %q, want JSON", target, ct)
+	}
+	if err := json.Unmarshal(body, out); err != nil {
+		t.Fatalf("GET %s: decode: %v\n%s", target, err, Truncate(string(body), 500))
+	}
+}
+
+// Truncate shortens s to n bytes for a failure message.
+func Truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
