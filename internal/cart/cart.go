@@ -37,8 +37,19 @@ type Line struct {
 type Store interface {
 	// Lines returns the cart's lines (none for an unknown or expired cart).
 	Lines(ctx context.Context, cartID string) ([]Line, error)
-	// Put sets a line (quantity and price seen), adding it if new.
-	Put(ctx context.Context, cartID string, l Line) error
+	// Add raises line l.Key by l.Quantity and sets its price seen to
+	// l.PriceAtAdd, adding the line if new, in one atomic step, unless the
+	// line would then hold more than limit, or it is new and the cart
+	// already holds maxLines lines: then nothing changes. It says which in
+	// Added.
+	Add(ctx context.Context, cartID string, l Line, limit, maxLines int) (Added, error)
+	// Set sets the quantity and price seen of a line the cart holds, in one
+	// atomic step; it returns false and changes nothing when the cart does
+	// not hold it.
+	Set(ctx context.Context, cartID string, l Line) (bool, error)
+	// SeePrice sets the price seen of a line, keeping its quantity as it is
+	// then; a line no longer there stays out.
+	SeePrice(ctx context.Context, cartID string, k Key, price int64) error
 	// Remove deletes a line; removing a missing line is not an error.
 	Remove(ctx context.Context, cartID string, k Key) error
 	// Clear deletes the whole cart.
@@ -57,6 +68,16 @@ type Store interface {
 	// that limits lacks (it changed since it was read), nothing changes
 	// and it returns apperr.Conflict; read fromID again and retry.
 	Merge(ctx context.Context, fromID, intoID string, limits map[Key]int, maxLines int) ([]Merged, error)
+}
+
+// Added is what Store.Add did.
+type Added struct {
+	// Before and After are the line's quantity before and after (0: not
+	// there); After == Before when the add was refused.
+	Before, After int
+	// Full is set when the line was new and the cart already held maxLines
+	// lines.
+	Full bool
 }
 
 // Merged is what Store.Merge did with one line of the cart merged from.

@@ -144,8 +144,7 @@ func (s *Service) view(ctx context.Context, cartID string, lines []Line, product
 				n += " " + vl.Notice
 			}
 			vl.Notice = n
-			l.PriceAtAdd = price
-			if err := s.store.Put(ctx, cartID, l); err != nil {
+			if err := s.store.SeePrice(ctx, cartID, l.Key, price); err != nil {
 				return nil, err
 			}
 		}
@@ -174,8 +173,10 @@ type answer struct {
 
 // Add puts quantity more of a product (option) into the cart. It returns
 // apperr.Invalid with a Korean message when the quantity is absurd, the
-// product is not sold, an option is needed or unknown, or stock is short; the
-// cart is then unchanged.
+// product is not sold, an option is needed or unknown, stock is short, or the
+// cart already holds MaxLines lines; the cart is then unchanged. The line
+// grows in one atomic step in the store, so that adds made at once (two
+// tabs, a double click) all count and none passes the limits.
 func (s *Service) Add(ctx context.Context, cartID string, k Key, quantity int) error {
 	_, err := s.add(ctx, cartID, k, quantity, answer{})
 	return err
@@ -193,25 +194,32 @@ func (s *Service) add(ctx context.Context, cartID string, k Key, quantity int, a
 	if quantity < 1 || quantity > MaxQuantity {
 		return nil, apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
 	}
-	lines, err := s.store.Lines(ctx, cartID)
+	lines, products, err := s.read(ctx, cartID, k, a)
 	if err != nil {
 		return nil, err
 	}
-	have := 0
-	for _, l := range lines {
-		if l.Key == k {
-			have = l.Quantity
-		}
+	p, price, stock, err := sellable(products, k)
+	if err != nil {
+		return nil, err
 	}
-	if have == 0 && len(lines) >= MaxLines {
+	// The quantity already held is not known until the store adds: the
+	// store checks the limit in the same step as it adds.
+	r, err := s.store.Add(ctx, cartID, Line{Key: k, Quantity: quantity, PriceAtAdd: price}, min(stock, MaxQuantity), MaxLines)
+	switch {
+	case err != nil:
+		return nil, err
+	case r.Full:
 		return nil, apperr.Errorf(apperr.Invalid, "장바구니에는 %d종류까지 담을 수 있습니다.", MaxLines)
+	case r.After == r.Before:
+		return nil, tooMany(p, stock, r.Before+quantity)
 	}
-	return s.set(ctx, cartID, lines, k, have+quantity, a)
+	return s.viewAfter(ctx, cartID, lines, Line{Key: k, Quantity: r.After, PriceAtAdd: price}, products, a)
 }
 
 // SetQuantity changes a line's quantity; 0 removes the line. A line that is
 // not in the cart is apperr.NotFound (it is added with Add, which keeps the
-// cart's limits), and so are the refusals of Add.
+// cart's limits), and so are the refusals of Add. A line removed meanwhile
+// (another tab) stays out.
 func (s *Service) SetQuantity(ctx context.Context, cartID string, k Key, quantity int) error {
 	_, err := s.setQuantity(ctx, cartID, k, quantity, answer{})
 	return err
@@ -233,52 +241,78 @@ func (s *Service) setQuantity(ctx context.Context, cartID string, k Key, quantit
 	if quantity < 0 || quantity > MaxQuantity {
 		return nil, apperr.Errorf(apperr.Invalid, "수량은 1개부터 %d개까지 담을 수 있습니다.", MaxQuantity)
 	}
-	lines, err := s.store.Lines(ctx, cartID)
+	lines, products, err := s.read(ctx, cartID, k, a)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.ContainsFunc(lines, func(l Line) bool { return l.Key == k }) {
+	p, price, stock, err := sellable(products, k)
+	if err != nil {
+		return nil, err
+	}
+	if quantity > stock {
+		return nil, tooMany(p, stock, quantity)
+	}
+	l := Line{Key: k, Quantity: quantity, PriceAtAdd: price}
+	held, err := s.store.Set(ctx, cartID, l)
+	if err != nil {
+		return nil, err
+	}
+	if !held {
 		return nil, apperr.Errorf(apperr.NotFound, "장바구니에 없는 상품입니다. 상품 페이지에서 담아 주세요.")
 	}
-	return s.set(ctx, cartID, lines, k, quantity, a)
+	return s.viewAfter(ctx, cartID, lines, l, products, a)
 }
 
-// set checks k at quantity against the catalogue and writes the line. When a
-// asks for the view, lines is the cart as read before the change: the
-// products of its lines are read in the same catalogue call, and the view is
-// built from them with the line just written.
-func (s *Service) set(ctx context.Context, cartID string, lines []Line, k Key, quantity int, a answer) (*View, error) {
+// read reads what a change of line k needs: the products of k, and when a
+// asks for the view, the cart's lines as they are before the change and the
+// products of all of them, in the same catalogue call.
+func (s *Service) read(ctx context.Context, cartID string, k Key, a answer) ([]Line, map[int64]*catalog.Product, error) {
 	if k.ProductID <= 0 || k.OptionID < 0 {
-		return nil, apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
+		return nil, nil, apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
 	}
-	if quantity > MaxQuantity {
-		return nil, apperr.Errorf(apperr.Invalid, "한 상품은 %d개까지 담을 수 있습니다.", MaxQuantity)
-	}
-	ids := []int64{k.ProductID}
+	var lines []Line
 	if a.view {
-		ids = productIDs(lines, k.ProductID)
+		var err error
+		if lines, err = s.store.Lines(ctx, cartID); err != nil {
+			return nil, nil, err
+		}
 	}
-	products, err := s.catalog.FindCartProducts(ctx, ids)
+	products, err := s.catalog.FindCartProducts(ctx, productIDs(lines, k.ProductID))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return lines, products, nil
+}
+
+// sellable resolves k among products and refuses it when it cannot be put
+// in a cart: not sold, an option needed or unknown, sold out.
+func sellable(products map[int64]*catalog.Product, k Key) (p *catalog.Product, price int64, stock int, err error) {
 	p, price, stock, _, ok := resolve(products, k)
 	switch {
 	case p == nil:
-		return nil, apperr.Errorf(apperr.NotFound, "판매 중인 상품이 아닙니다.")
+		return nil, 0, 0, apperr.Errorf(apperr.NotFound, "판매 중인 상품이 아닙니다.")
 	case !ok && k.OptionID == 0:
-		return nil, apperr.Errorf(apperr.Invalid, "옵션을 선택해 주세요.")
+		return nil, 0, 0, apperr.Errorf(apperr.Invalid, "옵션을 선택해 주세요.")
 	case !ok:
-		return nil, apperr.Errorf(apperr.Invalid, "선택한 옵션을 찾을 수 없습니다.")
+		return nil, 0, 0, apperr.Errorf(apperr.Invalid, "선택한 옵션을 찾을 수 없습니다.")
 	case stock <= 0:
-		return nil, apperr.Errorf(apperr.Invalid, "'%s'은(는) 품절되었습니다.", p.Name)
-	case quantity > stock:
-		return nil, apperr.Errorf(apperr.Invalid, "'%s'의 재고가 %d개 남아 있어 %d개까지 담을 수 있습니다.", p.Name, stock, stock)
+		return nil, 0, 0, apperr.Errorf(apperr.Invalid, "'%s'은(는) 품절되었습니다.", p.Name)
 	}
-	l := Line{Key: k, Quantity: quantity, PriceAtAdd: price}
-	if err := s.store.Put(ctx, cartID, l); err != nil {
-		return nil, err
+	return p, price, stock, nil
+}
+
+// tooMany refuses a line of quantity, more than MaxQuantity or stock allow.
+func tooMany(p *catalog.Product, stock, quantity int) error {
+	if quantity > MaxQuantity {
+		return apperr.Errorf(apperr.Invalid, "한 상품은 %d개까지 담을 수 있습니다.", MaxQuantity)
 	}
+	return apperr.Errorf(apperr.Invalid, "'%s'의 재고가 %d개 남아 있어 %d개까지 담을 수 있습니다.", p.Name, stock, stock)
+}
+
+// viewAfter is the view after line l was written, when a asks for it: built
+// from lines, the cart as read before the change, with l in place, and
+// products, read with them.
+func (s *Service) viewAfter(ctx context.Context, cartID string, lines []Line, l Line, products map[int64]*catalog.Product, a answer) (*View, error) {
 	if !a.view {
 		return nil, nil
 	}

@@ -78,13 +78,101 @@ func parseLine(f, v string) (cart.Line, bool) {
 	return cart.Line{Key: cart.Key{ProductID: pid, OptionID: oid}, Quantity: qty, PriceAtAdd: price}, true
 }
 
-// Put sets one line and refreshes the TTL, atomically.
+// Put sets one line as given and refreshes the TTL, atomically. It checks no
+// limit and keeps nothing of the line as it was, so the cart service changes
+// lines with Add, Set and SeePrice; Put seeds carts in tests.
 func (s *CartStore) Put(ctx context.Context, id string, l cart.Line) error {
 	pipe := s.rdb.TxPipeline()
 	pipe.HSet(ctx, s.key(id), field(l.Key), strconv.Itoa(l.Quantity)+":"+strconv.FormatInt(l.PriceAtAdd, 10))
 	pipe.Expire(ctx, s.key(id), cart.TTL)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("redis: cart put: %w", err)
+	}
+	return nil
+}
+
+// parseLua is the Lua of parseLine's value half: parse(v) returns a line's
+// quantity and price seen, or nil for a value this code did not write.
+const parseLua = `
+local function parse(v)
+  local q, p = string.match(v, '^(%d+):(%-?%d+)$')
+  q = tonumber(q)
+  if q == nil or q <= 0 then return nil end
+  return q, p
+end
+`
+
+// addScript is CartStore.Add: KEYS the cart; ARGV the field, the quantity to
+// add, the price seen, the line's limit, the line cap and the TTL in
+// seconds. It answers the quantity before, after, and 1 when the cart was
+// full.
+var addScript = goredis.NewScript(parseLua + `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+local before = 0
+if cur then before = parse(cur) or 0 end
+local after, full = before, 0
+if not cur and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then
+  full = 1
+elseif before + tonumber(ARGV[2]) <= tonumber(ARGV[4]) then
+  after = before + tonumber(ARGV[2])
+  redis.call('HSET', KEYS[1], ARGV[1], after .. ':' .. ARGV[3])
+end
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+return {before, after, full}
+`)
+
+// Add raises a line within its limit and the line cap in one Lua script, so
+// that adds made at once all count and none passes a limit (a read and a
+// write of their own would let two adds read the same quantity).
+func (s *CartStore) Add(ctx context.Context, id string, l cart.Line, limit, maxLines int) (cart.Added, error) {
+	reply, err := addScript.Run(ctx, s.rdb, []string{s.key(id)},
+		field(l.Key), l.Quantity, l.PriceAtAdd, limit, maxLines, int64(cart.TTL.Seconds())).Int64Slice()
+	if err != nil {
+		return cart.Added{}, fmt.Errorf("redis: cart add: %w", err)
+	}
+	if len(reply) != 3 {
+		return cart.Added{}, fmt.Errorf("redis: cart add: reply %v", reply)
+	}
+	return cart.Added{Before: int(reply[0]), After: int(reply[1]), Full: reply[2] == 1}, nil
+}
+
+// setScript is CartStore.Set: KEYS the cart; ARGV the field, its value and
+// the TTL in seconds. It answers 1 when the cart held the line.
+var setScript = goredis.NewScript(`
+local held = redis.call('HEXISTS', KEYS[1], ARGV[1])
+if held == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return held
+`)
+
+// Set replaces a line the cart holds in one Lua script: a line removed
+// meanwhile is not put back (which would also pass the line cap).
+func (s *CartStore) Set(ctx context.Context, id string, l cart.Line) (bool, error) {
+	held, err := setScript.Run(ctx, s.rdb, []string{s.key(id)},
+		field(l.Key), strconv.Itoa(l.Quantity)+":"+strconv.FormatInt(l.PriceAtAdd, 10), int64(cart.TTL.Seconds())).Int64()
+	if err != nil {
+		return false, fmt.Errorf("redis: cart set: %w", err)
+	}
+	return held == 1, nil
+}
+
+// seePriceScript is CartStore.SeePrice: KEYS the cart; ARGV the field, the
+// price seen and the TTL in seconds.
+var seePriceScript = goredis.NewScript(parseLua + `
+local cur = redis.call('HGET', KEYS[1], ARGV[1])
+local q = cur and parse(cur)
+if q then redis.call('HSET', KEYS[1], ARGV[1], q .. ':' .. ARGV[2]) end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 0
+`)
+
+// SeePrice rewrites a line's price seen in one Lua script, with the quantity
+// the line holds then: a view that read the cart before an add does not
+// write back the quantity it read.
+func (s *CartStore) SeePrice(ctx context.Context, id string, k cart.Key, price int64) error {
+	err := seePriceScript.Run(ctx, s.rdb, []string{s.key(id)}, field(k), price, int64(cart.TTL.Seconds())).Err()
+	if err != nil {
+		return fmt.Errorf("redis: cart see price: %w", err)
 	}
 	return nil
 }
@@ -122,13 +210,7 @@ func (s *CartStore) Count(ctx context.Context, id string) (int, error) {
 // answers false when the cart merged from holds a line without a limit,
 // else for each line moved: field, quantity, price seen, quantity before,
 // after, and 1 when the cart was full.
-var mergeScript = goredis.NewScript(`
-local function parse(v)
-  local q, p = string.match(v, '^(%d+):(%-?%d+)$')
-  q = tonumber(q)
-  if q == nil or q <= 0 then return nil end
-  return q, p
-end
+var mergeScript = goredis.NewScript(parseLua + `
 local function canonical(f)
   local p, o = string.match(f, '^(%-?%d+):(%-?%d+)$')
   if p == nil then return nil end

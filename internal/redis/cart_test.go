@@ -149,3 +149,82 @@ func TestCartStoreMergeOfNothing(t *testing.T) {
 		t.Fatal("an empty user cart was created")
 	}
 }
+
+func TestCartStoreAdd(t *testing.T) {
+	t.Parallel()
+	s, rdb, prefix := newCartStore(t)
+	ctx := context.Background()
+	put(t, s, "c", line(1, 3, 100), line(2, 1, 200))
+	rdb.Expire(ctx, prefix+"cart:c", time.Minute)
+	steps := []struct {
+		name     string
+		l        cart.Line
+		limit    int
+		maxLines int
+		want     cart.Added
+	}{
+		{"grow a line, new price seen", line(1, 2, 110), 10, 3, cart.Added{Before: 3, After: 5}},
+		{"grow it to its limit", line(1, 5, 110), 10, 3, cart.Added{Before: 5, After: 10}},
+		{"past its limit", line(1, 1, 120), 10, 3, cart.Added{Before: 10, After: 10}},
+		{"a new line", line(3, 2, 50), 9, 3, cart.Added{Before: 0, After: 2}},
+		{"a new line past the cap", line(4, 1, 40), 9, 3, cart.Added{Full: true}},
+		{"a held line of a full cart", line(2, 1, 200), 9, 3, cart.Added{Before: 1, After: 2}},
+		{"a new line past its limit", line(5, 4, 60), 3, 9, cart.Added{}},
+	}
+	for _, st := range steps {
+		got, err := s.Add(ctx, "c", st.l, st.limit, st.maxLines)
+		if err != nil || got != st.want {
+			t.Fatalf("%s: Add = %+v, %v; want %+v", st.name, got, err, st.want)
+		}
+	}
+	want := []cart.Line{line(1, 10, 110), line(2, 2, 200), line(3, 2, 50)}
+	if got := lines(t, s, "c"); !reflect.DeepEqual(got, want) {
+		t.Fatalf("cart = %+v, want %+v", got, want)
+	}
+	if ttl := rdb.TTL(ctx, prefix+"cart:c").Val(); ttl < cart.TTL-time.Minute {
+		t.Errorf("TTL = %v, want about %v", ttl, cart.TTL)
+	}
+	// A refused add to an empty cart creates no cart.
+	if got, err := s.Add(ctx, "empty", line(1, 5, 10), 3, 9); err != nil || got != (cart.Added{}) {
+		t.Fatalf("Add past the limit to an empty cart = %+v, %v", got, err)
+	}
+	if n := rdb.Exists(ctx, prefix+"cart:empty").Val(); n != 0 {
+		t.Fatal("a refused add created a cart")
+	}
+}
+
+func TestCartStoreSetAndSeePrice(t *testing.T) {
+	t.Parallel()
+	s, rdb, prefix := newCartStore(t)
+	ctx := context.Background()
+	put(t, s, "c", line(1, 3, 100))
+	rdb.Expire(ctx, prefix+"cart:c", time.Minute)
+	if held, err := s.Set(ctx, "c", line(1, 7, 90)); err != nil || !held {
+		t.Fatalf("Set of a held line = %v, %v", held, err)
+	}
+	if held, err := s.Set(ctx, "c", line(2, 1, 10)); err != nil || held {
+		t.Fatalf("Set of a line not held = %v, %v; want false", held, err)
+	}
+	if err := s.SeePrice(ctx, "c", cart.Key{ProductID: 1}, 95); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SeePrice(ctx, "c", cart.Key{ProductID: 2}, 10); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := lines(t, s, "c"), []cart.Line{line(1, 7, 95)}; !reflect.DeepEqual(got, want) {
+		t.Fatalf("cart = %+v, want %+v", got, want)
+	}
+	if ttl := rdb.TTL(ctx, prefix+"cart:c").Val(); ttl < cart.TTL-time.Minute {
+		t.Errorf("TTL = %v, want about %v", ttl, cart.TTL)
+	}
+	// Neither creates a cart that is not there.
+	if held, err := s.Set(ctx, "none", line(1, 1, 10)); err != nil || held {
+		t.Fatalf("Set on no cart = %v, %v", held, err)
+	}
+	if err := s.SeePrice(ctx, "none", cart.Key{ProductID: 1}, 10); err != nil {
+		t.Fatal(err)
+	}
+	if n := rdb.Exists(ctx, prefix+"cart:none").Val(); n != 0 {
+		t.Fatal("a cart was created")
+	}
+}
