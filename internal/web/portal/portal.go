@@ -43,19 +43,23 @@ type Deps struct {
 
 // Pages are the templates the portal renders; app checks them at start-up.
 func Pages() []string {
-	return []string{"portal/dashboard", "portal/error", "portal/application"}
+	return []string{"portal/dashboard", "portal/error", "portal/application",
+		"portal/products", "portal/product_form", "portal/product_delete", "portal/stock",
+		"portal/upload", "portal/upload_preview", "portal/upload_done"}
 }
 
 // server holds the dependencies for the handlers.
 type server struct {
 	Deps
 	kit *web.Kit
+	// imageSlots bounds the image uploads decoded at once (images.go).
+	imageSlots chan struct{}
 }
 
 // Mount registers the portal's routes under /portal, its error pages, and
 // the uploaded files at /media/u/.
 func Mount(r fiber.Router, k *web.Kit, d Deps) {
-	s := &server{Deps: d, kit: k}
+	s := &server{Deps: d, kit: k, imageSlots: make(chan struct{}, imageSlots)}
 	k.ErrorPages("/portal", s.errorPage)
 	k.ErrorPages("/portal/", s.errorPage)
 	k.PlainErrors("/media/u/")
@@ -65,6 +69,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	// every POST the form's CSRF token.
 	g := r.Group("/portal", s.guard, k.CheckCSRF)
 	g.Get("/", s.dashboardPage)
+	s.mountProducts(g)
 }
 
 // Locals keys.
