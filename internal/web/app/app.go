@@ -19,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/internal/web/api"
 	"github.com/dure-coop/dure/internal/web/shop"
 	"github.com/dure-coop/dure/internal/web/view"
 	"github.com/dure-coop/dure/storefront"
@@ -117,7 +118,14 @@ func New(d Deps) *fiber.App {
 		Limiter:              d.Limiter,
 		TestPayments:         d.TestPayments,
 		StripePublishableKey: d.StripePublishableKey,
-		Suggest:              d.Suggest,
+	})
+	api.Mount(a, k, api.Deps{
+		Catalog:    d.Catalog,
+		Search:     d.Search,
+		Categories: categories,
+		Carts:      d.Carts,
+		Orders:     d.Orders,
+		Suggest:    d.Suggest,
 	})
 	return a
 }

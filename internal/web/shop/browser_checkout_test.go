@@ -17,7 +17,7 @@ import (
 // confirmation with the order number.
 func TestBrowserCheckout(t *testing.T) {
 	e := webtest.NewEnv(t)
-	pid, _ := goods(t, e)
+	pid, _ := e.Goods(t)
 	b := newBrowser(t, e)
 
 	b.run("open the product", chromedp.Navigate(b.base+"/p/"+strconv.FormatInt(pid, 10)), chromedp.WaitVisible(css("form.add-cart")))

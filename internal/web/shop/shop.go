@@ -35,9 +35,6 @@ type Deps struct {
 	TestPayments bool
 	// StripePublishableKey is the pk_... key of the Stripe.js card form.
 	StripePublishableKey string
-	// Suggest answers /api/v1/suggest for the search box; nil leaves the
-	// route out.
-	Suggest search.Suggester
 }
 
 // Pages are the templates the shop renders; app checks them at start-up.
@@ -69,9 +66,8 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Get("/e/:id", s.enterprisePage)
 	r.Get("/enterprises", s.enterprisesPage)
 
-	// The Stripe webhook and the JSON API are mounted here until they get
-	// their own packages. The webhook is verified by its Stripe-Signature,
-	// not by a CSRF token.
+	// The Stripe webhook is mounted here until it gets its own package; it
+	// is verified by its Stripe-Signature, not by a CSRF token.
 	k.JSONErrors("/webhooks/")
 	r.Post("/webhooks/stripe", s.stripeWebhook)
 
@@ -90,26 +86,6 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Get("/orders/:number/pay", with(s.payPage)...)
 	r.Post("/orders/:number/pay/test", with(s.payTest)...)
 	r.Get("/orders/:number/complete", with(s.completePage)...)
-
-	k.JSONErrors("/api/")
-	api := r.Group("/api/v1")
-	api.Get("/products", s.apiProducts)
-	api.Get("/products/:id", s.apiProduct)
-	api.Get("/search", s.apiSearch)
-	if s.Suggest != nil {
-		api.Get("/suggest", SuggestHandler(s.Suggest))
-	}
-	api.Get("/categories", s.apiCategories)
-	api.Get("/enterprises", s.apiEnterprises)
-	api.Get("/enterprises/:id", s.apiEnterprise)
-
-	// The cart API: writes must be declared JSON (see web.CheckJSONWrite).
-	cartAPI := func(h fiber.Handler) []fiber.Handler { return []fiber.Handler{s.needOrders, web.CheckJSONWrite, h} }
-	api.Get("/cart", cartAPI(s.apiCart)...)
-	api.Delete("/cart", cartAPI(s.apiCartClear)...)
-	api.Post("/cart/items", cartAPI(s.apiCartAdd)...)
-	api.Patch("/cart/items/:key", cartAPI(s.apiCartUpdate)...)
-	api.Delete("/cart/items/:key", cartAPI(s.apiCartRemove)...)
 }
 
 // needOrders answers 503 when the app was built without carts and orders.

@@ -17,26 +17,6 @@ import (
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
-// goods returns an in-stock goods product without options whose enterprise
-// charges the remote-area surcharge, with its stock set to 50.
-func goods(t *testing.T, e *webtest.Env) (int64, string) {
-	t.Helper()
-	ctx := context.Background()
-	var id int64
-	var name string
-	err := e.Pool.QueryRow(ctx, `SELECT p.id, p.name FROM products p JOIN enterprises e ON e.id = p.enterprise_id
-		WHERE p.status = 'active' AND e.status = 'active' AND p.kind = 'goods' AND e.remote_surcharge > 0
-		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
-		ORDER BY p.id LIMIT 1`).Scan(&id, &name)
-	if err != nil {
-		t.Fatalf("no goods product: %v", err)
-	}
-	if _, err := e.Pool.Exec(ctx, `UPDATE products SET stock = 50 WHERE id = $1`, id); err != nil {
-		t.Fatal(err)
-	}
-	return id, name
-}
-
 func orderCount(t *testing.T, e *webtest.Env) int {
 	t.Helper()
 	var n int
@@ -63,7 +43,7 @@ func addToCart(t *testing.T, b *webtest.Shopper, product int64, qty string) {
 
 func TestCart(t *testing.T) {
 	e := webtest.NewEnv(t)
-	pid, name := goods(t, e)
+	pid, name := e.Goods(t)
 	b := e.Shopper()
 	key := strconv.FormatInt(pid, 10) + "-0"
 
@@ -174,38 +154,6 @@ func TestCart(t *testing.T) {
 			t.Error("the emptied cart does not show the empty state and count 0")
 		}
 	})
-
-	t.Run("api", func(t *testing.T) {
-		var c webtest.CartJSON
-		b.API(t, http.MethodPost, "/api/v1/cart/items", map[string]any{"product_id": pid, "quantity": 4}, http.StatusCreated, &c)
-		if len(c.Data.Lines) != 1 || c.Data.Lines[0].Quantity != 4 || c.Data.Total <= 0 {
-			t.Fatalf("after POST: %+v", c.Data)
-		}
-		b.API(t, http.MethodPatch, "/api/v1/cart/items/"+key, map[string]any{"quantity": 6}, 200, &c)
-		if c.Data.Lines[0].Quantity != 6 {
-			t.Errorf("after PATCH quantity %d", c.Data.Lines[0].Quantity)
-		}
-		var e1 webtest.APIError
-		b.API(t, http.MethodPatch, "/api/v1/cart/items/"+key, map[string]any{"quantity": 500}, 400, &e1)
-		if e1.Error.Code != "invalid" || !strings.Contains(e1.Error.Message, "수량") {
-			t.Errorf("absurd PATCH: %+v", e1)
-		}
-		b.API(t, http.MethodPost, "/api/v1/cart/items", map[string]any{"product_id": 987654321, "quantity": 1}, 404, nil)
-		// a form-encoded write is what a cross-site form would send
-		resp, _ := b.Do(t, http.MethodPost, "/api/v1/cart/items", "application/x-www-form-urlencoded", strings.NewReader("product_id=1&quantity=1"))
-		if resp.StatusCode != http.StatusForbidden {
-			t.Errorf("form-encoded API write: %d, want 403", resp.StatusCode)
-		}
-		b.API(t, http.MethodDelete, "/api/v1/cart/items/"+key, nil, 200, &c)
-		if len(c.Data.Lines) != 0 {
-			t.Error("DELETE item left a line")
-		}
-		b.API(t, http.MethodPost, "/api/v1/cart/items", map[string]any{"product_id": pid, "quantity": 1}, 201, nil)
-		b.API(t, http.MethodDelete, "/api/v1/cart", nil, 200, &c)
-		if len(c.Data.Lines) != 0 {
-			t.Error("DELETE cart left lines")
-		}
-	})
 }
 
 // checkoutForm is a filled checkout form read from the page's hidden fields.
@@ -234,7 +182,7 @@ func checkoutForm(t *testing.T, doc *goquery.Document, postcode string) url.Valu
 
 func TestCheckout(t *testing.T) {
 	e := webtest.NewEnv(t)
-	pid, name := goods(t, e)
+	pid, name := e.Goods(t)
 	b := e.Shopper()
 	addToCart(t, b, pid, "2")
 

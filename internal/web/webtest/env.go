@@ -96,6 +96,26 @@ func NewEnv(t testing.TB) *Env {
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey}
 }
 
+// Goods returns an in-stock goods product without options whose enterprise
+// charges the remote-area surcharge, with its stock set to 50.
+func (e *Env) Goods(t *testing.T) (int64, string) {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	var name string
+	err := e.Pool.QueryRow(ctx, `SELECT p.id, p.name FROM products p JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE p.status = 'active' AND e.status = 'active' AND p.kind = 'goods' AND e.remote_surcharge > 0
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
+		ORDER BY p.id LIMIT 1`).Scan(&id, &name)
+	if err != nil {
+		t.Fatalf("no goods product: %v", err)
+	}
+	if _, err := e.Pool.Exec(ctx, `UPDATE products SET stock = 50 WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return id, name
+}
+
 // Get runs a request through the app and returns the response with its body read.
 func (e *Env) Get(t testing.TB, target string, header ...string) (*http.Response, []byte) {
 	t.Helper()

@@ -1,4 +1,4 @@
-package shop
+package api
 
 import (
 	"strconv"
@@ -10,37 +10,6 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/web/view"
 )
-
-// currency is the ISO code of every amount in the API: whole won, no decimals.
-const currency = "KRW"
-
-// pagination is the list metadata of every paginated API response.
-type pagination struct {
-	Page       int `json:"page"`
-	PerPage    int `json:"per_page"`
-	Total      int `json:"total"`
-	TotalPages int `json:"total_pages"`
-}
-
-// listResponse is the body of every API list: data plus pagination.
-type listResponse struct {
-	Data       any        `json:"data"`
-	Pagination pagination `json:"pagination"`
-}
-
-// itemResponse is the body of every API single-item response.
-type itemResponse struct {
-	Data any `json:"data"`
-}
-
-type enterpriseRef struct {
-	ID        int64  `json:"id"`
-	Name      string `json:"name"`
-	Type      string `json:"type"`
-	TypeLabel string `json:"type_label"`
-	Region    string `json:"region,omitempty"`
-	URL       string `json:"url"`
-}
 
 type apiProductSummary struct {
 	ID            int64          `json:"id"`

@@ -1,4 +1,4 @@
-package shop_test
+package api_test
 
 import (
 	"context"
@@ -196,4 +196,45 @@ func TestAPICartChangeAnswersTheCart(t *testing.T) {
 		}
 	}
 	same("the cart after refused changes", get(""), before)
+}
+
+// TestAPICart drives the cart API as a script would: add, change, refuse
+// absurd input, unknown products and form-encoded writes, remove, clear.
+func TestAPICart(t *testing.T) {
+	e := webtest.NewEnv(t)
+	pid, _ := e.Goods(t)
+	b := e.Shopper()
+	key := strconv.FormatInt(pid, 10) + "-0"
+
+	t.Run("api", func(t *testing.T) {
+		var c webtest.CartJSON
+		b.API(t, http.MethodPost, "/api/v1/cart/items", map[string]any{"product_id": pid, "quantity": 4}, http.StatusCreated, &c)
+		if len(c.Data.Lines) != 1 || c.Data.Lines[0].Quantity != 4 || c.Data.Total <= 0 {
+			t.Fatalf("after POST: %+v", c.Data)
+		}
+		b.API(t, http.MethodPatch, "/api/v1/cart/items/"+key, map[string]any{"quantity": 6}, 200, &c)
+		if c.Data.Lines[0].Quantity != 6 {
+			t.Errorf("after PATCH quantity %d", c.Data.Lines[0].Quantity)
+		}
+		var e1 webtest.APIError
+		b.API(t, http.MethodPatch, "/api/v1/cart/items/"+key, map[string]any{"quantity": 500}, 400, &e1)
+		if e1.Error.Code != "invalid" || !strings.Contains(e1.Error.Message, "수량") {
+			t.Errorf("absurd PATCH: %+v", e1)
+		}
+		b.API(t, http.MethodPost, "/api/v1/cart/items", map[string]any{"product_id": 987654321, "quantity": 1}, 404, nil)
+		// a form-encoded write is what a cross-site form would send
+		resp, _ := b.Do(t, http.MethodPost, "/api/v1/cart/items", "application/x-www-form-urlencoded", strings.NewReader("product_id=1&quantity=1"))
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("form-encoded API write: %d, want 403", resp.StatusCode)
+		}
+		b.API(t, http.MethodDelete, "/api/v1/cart/items/"+key, nil, 200, &c)
+		if len(c.Data.Lines) != 0 {
+			t.Error("DELETE item left a line")
+		}
+		b.API(t, http.MethodPost, "/api/v1/cart/items", map[string]any{"product_id": pid, "quantity": 1}, 201, nil)
+		b.API(t, http.MethodDelete, "/api/v1/cart", nil, 200, &c)
+		if len(c.Data.Lines) != 0 {
+			t.Error("DELETE cart left lines")
+		}
+	})
 }

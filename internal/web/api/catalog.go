@@ -1,4 +1,4 @@
-package shop
+package api
 
 import (
 	"github.com/gofiber/fiber/v2"
