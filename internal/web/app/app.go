@@ -13,6 +13,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dure-coop/dure/internal/account/onboarding"
+	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/metrics"
@@ -20,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/api"
+	"github.com/dure-coop/dure/internal/web/portal"
 	"github.com/dure-coop/dure/internal/web/shop"
 	"github.com/dure-coop/dure/internal/web/view"
 	"github.com/dure-coop/dure/storefront"
@@ -69,12 +72,21 @@ type Deps struct {
 	// Suggest answers /api/v1/suggest for the search box; nil leaves the
 	// route out.
 	Suggest search.Suggester
+
+	// Manager writes the catalogue for the enterprise portal (nil: /portal
+	// answers 503).
+	Manager *catalog.Manager
+	// Onboarding shows an enterprise under review its application's status.
+	Onboarding *onboarding.Service
+	// Blobs keeps uploaded images (served at /media/u/) and pending CSV
+	// uploads.
+	Blobs blob.Store
 }
 
 // Pages are the page templates of every audience: a missing one fails
 // LoadTemplates, hence start-up.
 func Pages() []string {
-	return slices.Concat(shop.Pages())
+	return slices.Concat(shop.Pages(), portal.Pages())
 }
 
 // LoadTemplates parses the storefront's templates (fsys, or devDir in
@@ -108,6 +120,10 @@ func New(d Deps) *fiber.App {
 		BenchHello:     d.BenchHello,
 	})
 	categories := view.NewCategories(d.Catalog.FindCategories, d.CategoryTTL)
+	// The portal's uploads may be larger than the 1 MB every other request
+	// keeps (portal.LimitBody); fiber has no per-route body limit.
+	a.Server().MaxRequestBodySize = portal.MaxUploadBody
+	a.Use(portal.LimitBody)
 
 	shop.Mount(a, k, shop.Deps{
 		Catalog:              d.Catalog,
@@ -127,5 +143,6 @@ func New(d Deps) *fiber.App {
 		Orders:     d.Orders,
 		Suggest:    d.Suggest,
 	})
+	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories})
 	return a
 }
