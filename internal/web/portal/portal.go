@@ -82,9 +82,6 @@ const localEnterprise = "portal_enterprise"
 // or rejected sees the application's status instead of the portal; a
 // suspended enterprise's member gets the account rules' 403.
 func (s *server) guard(c *fiber.Ctx) error {
-	if s.Manager == nil {
-		return fiber.ErrServiceUnavailable
-	}
 	ctx := c.UserContext()
 	a := account.FromContext(ctx)
 	if a == nil {
@@ -92,6 +89,9 @@ func (s *server) guard(c *fiber.Ctx) error {
 			return c.Redirect("/account/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 		}
 		return apperr.Errorf(apperr.Unauthorized, "로그인이 필요합니다. 다시 로그인한 뒤 시도해 주세요.")
+	}
+	if s.Manager == nil {
+		return fiber.ErrServiceUnavailable
 	}
 	id, err := account.EnterpriseScope(ctx)
 	if err != nil {
