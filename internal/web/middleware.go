@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -63,7 +65,9 @@ func RequestID(c *fiber.Ctx) string {
 func (s *core) observe(c *fiber.Ctx) error {
 	start := time.Now()
 	self := c.Route() // the middleware route; still current afterwards if no route matched
-	if err := c.Next(); err != nil {
+	err := c.Next()
+	miss := err != nil && unmatched(err)
+	if err != nil {
 		if herr := s.errs.handle(c, err); herr != nil {
 			c.Status(fiber.StatusInternalServerError)
 		}
@@ -72,7 +76,7 @@ func (s *core) observe(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	route := c.Route()
 	pattern := route.Path
-	if route == self {
+	if route == self || miss {
 		pattern = "unmatched"
 	}
 	s.Metrics.HTTPDuration.WithLabelValues(pattern, c.Method(), strconv.Itoa(status/100)+"xx").Observe(elapsed.Seconds())
@@ -91,6 +95,18 @@ func (s *core) observe(c *fiber.Ctx) error {
 		slog.Int("bytes", len(c.Response().Body())),
 	)
 	return nil
+}
+
+// unmatched reports whether err is the router's own answer to a request no
+// route took (404 "Cannot GET /x", or 405 for a path only other methods
+// have) rather than a handler's. After a middleware an audience adds with
+// app.Use, c.Route() is that middleware's route, not observe's own.
+func unmatched(err error) bool {
+	var fe *fiber.Error
+	if !errors.As(err, &fe) {
+		return false
+	}
+	return fe == fiber.ErrMethodNotAllowed || (fe.Code == fiber.StatusNotFound && strings.HasPrefix(fe.Message, "Cannot "))
 }
 
 // recover turns a panic in a handler into an internal error (logged with its

@@ -4,13 +4,20 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/gofiber/fiber/v2"
+
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -157,5 +164,44 @@ func TestClientIPTrustsConfiguredProxiesOnly(t *testing.T) {
 		if got := strings.Contains(u.Logs.String(), "ip=203.0.113.7"); got != tt.want {
 			t.Errorf("%s: access log %q; forwarded address used = %v, want %v", tt.name, u.Logs.String(), got, tt.want)
 		}
+	}
+}
+
+// Requests no route takes share the route label "unmatched" (the raw path
+// would explode the label set), also behind a middleware an audience adds
+// with app.Use after the shared ones.
+func TestUnmatchedRequestsShareOneLabel(t *testing.T) {
+	m := metrics.New()
+	a, _ := web.New(web.Config{Metrics: m, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a.Use(func(c *fiber.Ctx) error { return c.Next() })
+	a.Get("/known/:id", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	for _, r := range []struct {
+		method, target string
+		status         int
+	}{{"GET", "/nope/1", 404}, {"GET", "/nope/2", 404}, {"POST", "/known/1", 405}, {"GET", "/known/1", 404}} {
+		resp, err := a.Test(httptest.NewRequest(r.method, r.target, nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != r.status {
+			t.Errorf("%s %s: %d, want %d", r.method, r.target, resp.StatusCode, r.status)
+		}
+	}
+	resp, err := a.Test(httptest.NewRequest("GET", "/metrics", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	text := string(body)
+	for _, want := range []string{`_count{code="4xx",method="GET",route="unmatched"} 2`,
+		`_count{code="4xx",method="POST",route="unmatched"} 1`, `_count{code="4xx",method="GET",route="/known/:id"} 1`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if strings.Contains(text, "/nope") {
+		t.Error("a raw unmatched path became a label")
 	}
 }
