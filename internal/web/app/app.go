@@ -25,6 +25,7 @@ import (
 	"github.com/dure-coop/dure/internal/web/portal"
 	"github.com/dure-coop/dure/internal/web/shop"
 	"github.com/dure-coop/dure/internal/web/view"
+	"github.com/dure-coop/dure/internal/web/webhooks"
 	"github.com/dure-coop/dure/storefront"
 )
 
@@ -50,7 +51,8 @@ type Deps struct {
 	// Carts keeps the shoppers' carts (nil: the cart and checkout routes
 	// answer 503, for deployments that only show the catalogue).
 	Carts *cart.Service
-	// Orders is checkout, payment, the Stripe webhook and the order pages.
+	// Orders is checkout, payment, the Stripe webhook and the order pages
+	// (nil, with Carts: those routes answer 503).
 	Orders *order.Service
 	// Limiter bounds checkout attempts per client IP across all instances.
 	Limiter web.RateLimiter
@@ -143,6 +145,7 @@ func New(d Deps) *fiber.App {
 		Orders:     d.Orders,
 		Suggest:    d.Suggest,
 	})
+	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories})
 	return a
 }

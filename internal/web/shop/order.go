@@ -230,18 +230,6 @@ func (s *server) lookupSubmit(c *fiber.Ctx) error {
 	return c.Redirect("/orders/"+o.Number, fiber.StatusSeeOther)
 }
 
-// stripeWebhook hands Stripe's event to the order service: 400 for a bad
-// signature (nothing changes), 200 once applied or ignored.
-func (s *server) stripeWebhook(c *fiber.Ctx) error {
-	if s.Orders == nil {
-		return fiber.ErrServiceUnavailable
-	}
-	if err := s.Orders.HandleWebhook(c.UserContext(), c.Body(), c.Get("Stripe-Signature")); err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"received": true})
-}
-
 // ordersCookie holds the order numbers this browser placed or looked up,
 // signed (web.Cookies) with its expiry: "<n1>_<n2>~<unix>.<signature>".
 const ordersCookie = "dure_orders"

@@ -26,7 +26,7 @@ type Deps struct {
 	// Carts keeps the shoppers' carts (nil: the cart and checkout routes
 	// answer 503, for deployments that only show the catalogue).
 	Carts *cart.Service
-	// Orders is checkout, payment, the Stripe webhook and the order pages.
+	// Orders is checkout, payment and the order pages.
 	Orders *order.Service
 	// Limiter bounds checkout attempts per client IP across all instances.
 	Limiter web.RateLimiter
@@ -65,11 +65,6 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Get("/p/:id", s.productPage)
 	r.Get("/e/:id", s.enterprisePage)
 	r.Get("/enterprises", s.enterprisesPage)
-
-	// The Stripe webhook is mounted here until it gets its own package; it
-	// is verified by its Stripe-Signature, not by a CSRF token.
-	k.JSONErrors("/webhooks/")
-	r.Post("/webhooks/stripe", s.stripeWebhook)
 
 	// The shop's pages: every POST carries the form's CSRF token.
 	shop := []fiber.Handler{s.needOrders, k.CheckCSRF}
