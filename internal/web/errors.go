@@ -126,6 +126,8 @@ func classify(err error) (status int, code, msg string) {
 		status = fiber.StatusUnauthorized
 	case apperr.Forbidden:
 		status = fiber.StatusForbidden
+	case apperr.TooMany:
+		status = fiber.StatusTooManyRequests
 	case apperr.Unavailable:
 		status = fiber.StatusServiceUnavailable
 	default:

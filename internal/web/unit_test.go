@@ -52,6 +52,12 @@ func TestErrorsMapToStatusAndSafeMessages(t *testing.T) {
 		{"conflict", "/api/v1/enterprises/3", &webtest.FakeStore{FindEnterpriseByIDFn: func(context.Context, int64) (*catalog.Enterprise, error) {
 			return nil, apperr.Errorf(apperr.Conflict, "충돌")
 		}}, nil, 409, "conflict"},
+		{"too many", "/api/v1/enterprises/3", &webtest.FakeStore{FindEnterpriseByIDFn: func(context.Context, int64) (*catalog.Enterprise, error) {
+			return nil, apperr.Errorf(apperr.TooMany, "잠시 후 다시 시도해 주세요.")
+		}}, nil, 429, "too_many"},
+		{"too many page", "/e/3", &webtest.FakeStore{FindEnterpriseByIDFn: func(context.Context, int64) (*catalog.Enterprise, error) {
+			return nil, apperr.Errorf(apperr.TooMany, "잠시 후 다시 시도해 주세요.")
+		}}, nil, 429, "too_many"},
 		{"unknown id", "/api/v1/products/99999999", nil, nil, 404, "not_found"},
 		{"bad id", "/api/v1/products/-1", nil, nil, 400, "invalid"},
 		{"id too large", "/api/v1/products/99999999999999999999", nil, nil, 400, "invalid"},
