@@ -10,9 +10,10 @@ import (
 )
 
 // synonymTTL is how long searches reuse a copy of the index's synonyms for
-// highlighting. A copy at most this old is harmless: it only decides which
-// words of a name are marked (and so whether a name "matched" in
-// MergeVariants); what matches is Meilisearch's own, current dictionary.
+// highlighting and ranking. A copy at most this old is harmless: it only
+// decides which words of a name are marked and how a name that says a
+// synonym ranks (search.Merge); what matches is Meilisearch's own, current
+// dictionary.
 const synonymTTL = time.Minute
 
 // synonymCopy is the index's synonym dictionary as last read, refreshed by
@@ -51,14 +52,11 @@ func (c *Client) synonymDict(ctx context.Context) map[string][]string {
 }
 
 // highlightWords are the words marked in names for q: its text readings
-// (search.HighlightWords) and their synonyms, as Meilisearch matches them.
-func (c *Client) highlightWords(ctx context.Context, q search.Query) []string {
+// (search.HighlightWords) and their synonyms in dict, as Meilisearch matches
+// them.
+func highlightWords(q search.Query, dict map[string][]string) []string {
 	words := search.HighlightWords(q)
-	if len(words) == 0 { // a category or enterprise listing: nothing to mark
-		return nil
-	}
-	dict := c.synonymDict(ctx)
-	if len(dict) == 0 {
+	if len(words) == 0 || len(dict) == 0 { // a listing without a query: nothing to mark
 		return words
 	}
 	out := words

@@ -37,7 +37,7 @@ func TestSynonymDictReadOncePerTTL(t *testing.T) {
 
 	c := New(srv.URL, "key", "products")
 	for range 5 {
-		if got := c.highlightWords(ctx, q); !slices.Equal(got, []string{"퐁퐁", "주방세제"}) {
+		if got := highlightWords(q, c.synonymDict(ctx)); !slices.Equal(got, []string{"퐁퐁", "주방세제"}) {
 			t.Fatalf("highlightWords = %q, want 퐁퐁 and its synonym", got)
 		}
 	}
@@ -49,7 +49,7 @@ func TestSynonymDictReadOncePerTTL(t *testing.T) {
 	reads.Store(0)
 	c = New(srv.URL, "key", "products")
 	for range 5 {
-		if got := c.highlightWords(ctx, q); !slices.Equal(got, []string{"퐁퐁"}) {
+		if got := highlightWords(q, c.synonymDict(ctx)); !slices.Equal(got, []string{"퐁퐁"}) {
 			t.Fatalf("highlightWords without a dictionary = %q, want the query's words", got)
 		}
 	}

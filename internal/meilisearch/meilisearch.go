@@ -209,12 +209,17 @@ func (c *Client) createIndex(ctx context.Context, uid string) error {
 }
 
 // Index settings. searchable order matters (the attribute rule ranks a match
-// in name above one in a description). The Korean search forms (jamo, 초성)
-// come after the real attributes, so a whole-word match in the text ranks
-// above a tail, typo or 초성 match; only query variants search them
-// (attributesToSearchOn), so a Latin query never matches their key alphabet.
+// in an earlier attribute higher): the name's head nouns first, so a head
+// match (꿀사과 for 사과) ranks above a name that only mentions the word
+// (사과 양념 불고기 소스), then the name, the pieces of its compounds, the
+// categories, summary and description, and the enterprise's name last, so a
+// product that does not say the word itself comes after those that do. The
+// Korean search forms (jamo, 초성) come after the real attributes; only query
+// variants search them (attributesToSearchOn), so a Latin query never matches
+// their key alphabet.
 var (
-	textAttributes       = []string{"name", "enterprise_name", "category_names", "summary", "description"}
+	textAttributes = []string{"name_head", "name", "name_parts", "category_names", "summary", "description",
+		"enterprise_name"}
 	jamoAttributes       = []string{"name_jamo"}
 	choseongAttributes   = []string{"name_choseong"}
 	searchableAttributes = append(append(append([]string{}, textAttributes...), jamoAttributes...), choseongAttributes...)
@@ -224,18 +229,18 @@ var (
 	// retrieved are the attributes a result page shows.
 	retrieved = []string{"id", "name", "summary", "category_id", "enterprise_id", "enterprise_name",
 		"enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price", "in_stock", "image_url"}
-	// windowRetrieved is what a merge window needs of each hit (MergeVariants).
-	windowRetrieved = []string{"id", "name"}
-	facets          = []string{search.FacetCategory, search.FacetEnterpriseType, search.FacetRegion, search.FacetTaxType, search.FacetKind}
+	facets = []string{search.FacetCategory, search.FacetEnterpriseType, search.FacetRegion, search.FacetTaxType, search.FacetKind}
 )
 
 // settings returns the index settings.
 //
 // Ranking: Meilisearch's default rules with two changes.
-//   - exactness comes before attribute: Meilisearch matches Korean prefixes
-//     by jamo, so '청소' also finds '청송' (ㅊㅓㅇㅅㅗ is a prefix of
-//     ㅊㅓㅇㅅㅗㅇ) — useful while typing, but a product that contains the
-//     word exactly must rank above one that merely starts with its letters.
+//   - attribute comes before exactness: a search's text reading matches
+//     whole words only (VariantRequest), so what tells matches apart is
+//     where the word is — the head noun, the name, a category, the
+//     description, the enterprise — more than whether a field starts with
+//     it (exactness ranks a name starting with the word first, which in a
+//     head-final language is the modifier: 사과 양념 불고기 소스).
 //   - in_stock:desc sits just before sort: sold-out products sink below
 //     equally relevant ones, and with an explicit sort (price, newest) the
 //     in-stock products come first, each group in the asked order; a sold-out
@@ -248,18 +253,19 @@ func settings() *ms.Settings {
 		SearchableAttributes: searchableAttributes,
 		FilterableAttributes: filterableAttributes,
 		SortableAttributes:   sortableAttributes,
-		RankingRules: []string{"words", "typo", "proximity", "exactness", "attribute", "in_stock:desc", "sort",
+		RankingRules: []string{"words", "typo", "proximity", "attribute", "exactness", "in_stock:desc", "sort",
 			"popularity:desc"},
 		// Without the Korean locale, short Korean queries such as '사과' were
 		// seen to find nothing (DESIGN.md §3).
 		LocalizedAttributes: []*ms.LocalizedAttributes{{Locales: []string{"kor"}, AttributePatterns: searchableAttributes}},
-		// No typos in descriptions, summaries and enterprise names: there a
-		// typo match ('생수' finding the 성수 of an address) is noise rather
-		// than what the shopper meant. Names and categories keep them.
+		// Typos only in the jamo and 초성 forms: there a one-jamo slip is one
+		// typo of a word of keys, and the search's own reading shows it. In
+		// the text (Meilisearch compares Hangul by jamo) a typo was a
+		// different word: '청소' found 청송, '생수' the 성수 of an address.
 		TypoTolerance: &ms.TypoTolerance{
 			Enabled:             true,
 			MinWordSizeForTypos: ms.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
-			DisableOnAttributes: []string{"summary", "description", "enterprise_name"},
+			DisableOnAttributes: textAttributes,
 		},
 		Faceting:   &ms.Faceting{MaxValuesPerFacet: 300, SortFacetValuesBy: map[string]ms.SortFacetType{"*": ms.SortFacetTypeCount}},
 		Pagination: &ms.Pagination{MaxTotalHits: search.MaxPage * search.MaxPerPage},

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,8 +17,9 @@ import (
 // Search runs q on the live index. q must be valid (Service validates); an
 // invalid one is apperr.Invalid. Any other failure is a wrapped error, on which
 // the Service falls back to PostgreSQL. With q.Variants (search.Analyze) it
-// searches every variant and merges them (search.MergeVariants); without, q.Text
-// alone on the real attributes, as a bare engine would.
+// asks every reading for its window and builds the result list the policy
+// says (search.Merge); without, q.Text alone on the real attributes, as a bare
+// engine would.
 //
 // Names are highlighted here (search.Highlight), not by Meilisearch: its
 // highlighting re-tokenises every hit's name and was a third of its time for a
@@ -29,38 +28,52 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	reqs, merged := Requests(q)
-	if merged {
-		return c.searchVariants(ctx, q, reqs)
+	reqs, _ := Requests(q)
+	syn := c.synonymDict(ctx)
+	if len(q.Variants) == 0 {
+		var resp response
+		if err := c.search(ctx, reqs[0], &resp); err != nil {
+			return nil, err
+		}
+		return page(q, resp.result(q), docPointers(resp.Hits), syn), nil
 	}
-	var resp response
-	if err := c.search(ctx, reqs[0], &resp); err != nil {
-		return nil, err
+	if (q.Page-1)*q.PerPage >= search.MergeWindow {
+		// A page past every window: when the first reading has more than a
+		// window, it is the spine and the page is its own.
+		var resp response
+		if err := c.search(ctx, reqs[0], &resp); err != nil {
+			return nil, err
+		}
+		if resp.TotalHits > search.MergeWindow {
+			res := resp.result(q)
+			docs := docPointers(resp.Hits)
+			if len(docs) > 0 {
+				res.Reading = search.NewRanker(q, syn).TailReading(q, 0, docs[0])
+			}
+			return page(q, res, docs, syn), nil
+		}
+		// Otherwise the list is decided by every window.
 	}
-	res := resp.result(q)
-	words := c.highlightWords(ctx, q)
-	for i, d := range resp.Hits {
-		res.Hits[i] = d.Hit()
-		res.Hits[i].NameHighlight = search.Highlight(d.Name, words)
-	}
-	return res, nil
+	return c.searchList(ctx, q, syn)
 }
 
 // Requests are the search requests Search sends first for q, in parallel
-// (exported, like PageRequest, so the benchmark's floor sends exactly what
-// the app sends). merged says they are merge windows (windowRequests): their
-// hits are merged, and when there are several the page's documents follow
-// (PageRequest). Otherwise there is one request, whose answer is the page: q
-// without variants as a bare engine would run it, or a page beyond the merge
-// window as the first variant ranks it.
-func Requests(q search.Query) (reqs []*ms.SearchRequest, merged bool) {
+// (exported so the benchmark's floor sends exactly what the app sends). page
+// says a request for the page's documents (PageRequest) follows them: never
+// since the windows carry what a page shows. A query without variants is one
+// request, as a bare engine would run it; a page past the merge window is
+// the first reading's page (when that reading turns out not to be the
+// spine, Search then sends the windows as for a first page).
+func Requests(q search.Query) (reqs []*ms.SearchRequest, page bool) {
 	switch {
 	case len(q.Variants) == 0:
 		return []*ms.SearchRequest{Request(q)}, false
-	case q.Page*q.PerPage > search.MergeWindow:
-		return []*ms.SearchRequest{VariantRequest(q, q.Variants[0])}, false
+	case (q.Page-1)*q.PerPage >= search.MergeWindow:
+		req := VariantRequest(q, q.Variants[0])
+		req.AttributesToRetrieve = search.WindowAttributes()
+		return []*ms.SearchRequest{req}, false
 	}
-	return windowRequests(q), true
+	return windowRequests(q), false
 }
 
 // search sends one search request and decodes its answer into out.
@@ -75,18 +88,15 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 	return nil
 }
 
-// searchVariants merges the variants of q in two steps. First every variant
-// (windowRequests, in parallel) returns the ids and names of its first
-// search.MergeWindow hits, and search.MergeVariants ranks them; then the
-// documents of the page alone are fetched by id (PageRequest). Retrieving whole
-// documents for every window made Meilisearch and our decoding do several
-// times the work a page needs. A query with one variant (초성, Latin, one
-// syllable) has nothing to merge but the ranking: its window brings whole
-// documents and there is no second step.
-func (c *Client) searchVariants(ctx context.Context, q search.Query, reqs []*ms.SearchRequest) (*search.Result, error) {
-	words := c.highlightWords(ctx, q)
-	results := make([]*search.Result, len(reqs))
-	windows := make([][]search.Document, len(reqs))
+// searchList asks every reading of q for its window (windowRequests, in
+// parallel), builds the list (search.Merge) and answers q's page from it:
+// positions inside the ranked head from the windows, positions past it from
+// the spine's own order (already in its window when the spine is the first
+// reading, whose window reaches to the end of the page). Only when another
+// reading is the spine do its facets or its later hits take one more request.
+func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string][]string) (*search.Result, error) {
+	reqs := windowRequests(q)
+	windows := make([]search.Window, len(reqs))
 	errs := make([]error, len(reqs))
 	var wg sync.WaitGroup
 	for i, req := range reqs {
@@ -97,96 +107,107 @@ func (c *Client) searchVariants(ctx context.Context, q search.Query, reqs []*ms.
 			if errs[i] = c.search(ctx, req, &resp); errs[i] != nil {
 				return
 			}
-			r := resp.result(q)
-			text := q.Variants[i].Field == search.FieldText
-			for j, d := range resp.Hits {
-				r.Hits[j] = search.Hit{ProductID: d.ID, Name: d.Name}
-				if text { // MergeVariants reads a marked name as "the text matched the name"
-					r.Hits[j].NameHighlight = search.Highlight(d.Name, words)
-				}
+			windows[i] = search.Window{Docs: resp.Hits, Total: resp.TotalHits}
+			if resp.FacetDistribution != nil {
+				windows[i].Facets = facetMap(resp.FacetDistribution)
 			}
-			results[i], windows[i] = r, resp.Hits
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	res := search.MergeVariants(q, results)
-	if len(res.Hits) == 0 {
-		return res, nil
+	list := search.Merge(q, syn, windows)
+	res := &search.Result{Page: q.Page, PerPage: q.PerPage, Total: list.Total, Facets: list.Facets, Reading: list.Reading}
+	from, to := (q.Page-1)*q.PerPage, min(q.Page*q.PerPage, list.Total)
+	docs := make([]*search.Document, 0, max(to-from, 0))
+	for p := from; p < to && p < len(list.Docs); p++ {
+		docs = append(docs, list.Docs[p])
 	}
-	if len(reqs) == 1 {
-		return fillPage(res, windows[0], words), nil
+	if list.Spine < 0 {
+		return page(q, res, docs, syn), nil
 	}
-	// The page's documents and, when the first variant found nothing, the
-	// facets of the variant that leads instead (only the first asks for them).
-	var page response
+	spine := windows[list.Spine]
+	res.Facets = spine.Facets
+	for p := max(from, len(list.Docs)); p < to && p < len(spine.Docs); p++ {
+		docs = append(docs, &spine.Docs[p])
+	}
+	// The rare rest: the facets of a spine that is not the first reading,
+	// and its hits past its window.
+	var more response
 	var facets windowFacets
-	lead := slices.IndexFunc(results, func(r *search.Result) bool { return len(r.Hits) > 0 })
-	var perr, ferr error
+	var merr, ferr error
 	var fwg sync.WaitGroup
-	if lead > 0 {
+	v := q.Variants[list.Spine]
+	if res.Facets == nil {
 		fwg.Add(1)
 		go func() {
 			defer fwg.Done()
-			ferr = c.search(ctx, FacetRequest(q, q.Variants[lead]), &facets)
+			ferr = c.search(ctx, FacetRequest(q, v), &facets)
 		}()
 	}
-	ids := make([]int64, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ProductID
+	if need := to - max(from, len(spine.Docs)); need > 0 {
+		fwg.Add(1)
+		go func() {
+			defer fwg.Done()
+			req := VariantRequest(q, v)
+			req.Page, req.HitsPerPage = 0, nil
+			req.Offset, req.Limit = int64(max(from, len(spine.Docs))), int64(need)
+			req.Facets = nil
+			req.AttributesToRetrieve = search.WindowAttributes()
+			merr = c.search(ctx, req, &more)
+		}()
 	}
-	perr = c.search(ctx, PageRequest(ids), &page)
 	fwg.Wait()
-	if err := errors.Join(perr, ferr); err != nil {
+	if err := errors.Join(merr, ferr); err != nil {
 		return nil, err
 	}
-	if lead > 0 {
-		for name, counts := range facets.FacetDistribution {
-			res.Facets[name] = facetValues(counts)
-		}
+	if res.Facets == nil {
+		res.Facets = facetMap(facets.FacetDistribution)
 	}
-	return fillPage(res, page.Hits, words), nil
+	for i := range more.Hits {
+		docs = append(docs, &more.Hits[i])
+	}
+	return page(q, res, docs, syn), nil
 }
 
-// fillPage fills res's hits, in their merged order, from docs (the page's
-// documents, or a window holding them), with names highlighted. A hit whose
-// document is missing was deleted in between and is dropped.
-func fillPage(res *search.Result, docs []search.Document, words []string) *search.Result {
-	byID := make(map[int64]*search.Document, len(docs))
-	for i := range docs {
-		byID[docs[i].ID] = &docs[i]
+// page fills res's hits from docs, in order, with names highlighted.
+func page(q search.Query, res *search.Result, docs []*search.Document, syn map[string][]string) *search.Result {
+	words := highlightWords(q, syn)
+	res.Hits = make([]search.Hit, len(docs))
+	for i, d := range docs {
+		res.Hits[i] = d.Hit()
+		res.Hits[i].NameHighlight = search.Highlight(d.Name, words)
 	}
-	hits := res.Hits[:0]
-	for _, h := range res.Hits {
-		d := byID[h.ProductID]
-		if d == nil {
-			res.Total = max(res.Total-1, 0)
-			continue
-		}
-		hit := d.Hit()
-		hit.NameHighlight = search.Highlight(d.Name, words)
-		hits = append(hits, hit)
-	}
-	res.Hits = hits
 	return res
 }
 
-// windowRequests are the first step of a search with variants: each
-// variant's first search.MergeWindow hits, ids and names only (whole
-// documents when there is one variant: then nothing follows); the first asks
-// for the facets too (the others' would be thrown away but when the first
-// finds nothing, and counting them is Meilisearch's dearest part).
+func docPointers(docs []search.Document) []*search.Document {
+	out := make([]*search.Document, len(docs))
+	for i := range docs {
+		out[i] = &docs[i]
+	}
+	return out
+}
+
+// windowRequests are the window of each reading of q: its first
+// search.MergeWindow hits (the first reading's reach to the end of q's page
+// when that is further) with what ranking and a page need
+// (search.WindowAttributes); the first asks for the facets too (the others'
+// would be thrown away: with a spine, the spine's are the list's; without,
+// the list's are counted from the windows).
 func windowRequests(q search.Query) []*ms.SearchRequest {
 	wq := q
-	wq.Page, wq.PerPage = 1, search.MergeWindow
+	wq.Page = 1
 	reqs := make([]*ms.SearchRequest, len(q.Variants))
 	for i, v := range q.Variants {
 		reqs[i] = VariantRequest(wq, v)
-		if len(q.Variants) > 1 {
-			reqs[i].AttributesToRetrieve = windowRetrieved
+		per := int64(search.MergeWindow)
+		if i == 0 {
+			per = int64(max(search.MergeWindow, q.Page*q.PerPage))
 		}
+		reqs[i].HitsPerPage = &per
+		reqs[i].AttributesToRetrieve = search.WindowAttributes()
 		if i > 0 {
 			reqs[i].Facets = nil
 		}
@@ -194,19 +215,19 @@ func windowRequests(q search.Query) []*ms.SearchRequest {
 	return reqs
 }
 
-// FacetRequest asks for the facets of variant v of q alone, for when v
-// leads the merge because the first variant found nothing.
+// FacetRequest asks for the facets of variant v of q alone, for when v is
+// the spine of the list but not the first reading.
 func FacetRequest(q search.Query, v search.Variant) *ms.SearchRequest {
 	req := VariantRequest(q, v)
 	zero := int64(0)
 	req.Page, req.HitsPerPage = 1, &zero
-	req.AttributesToRetrieve = windowRetrieved
+	req.AttributesToRetrieve = []string{"id"}
 	return req
 }
 
-// PageRequest is the second step: the documents of the page's ids, by a
-// filter on the primary key (the documents route would return them as maps
-// that meilisearch-go decodes twice).
+// PageRequest asks for the documents of ids by a filter on the primary key.
+// Search no longer sends it (the windows carry what a page shows); the
+// benchmark's floor builds it only when Requests says a page request follows.
 func PageRequest(ids []int64) *ms.SearchRequest {
 	var b strings.Builder
 	b.WriteString("id IN [")
@@ -221,7 +242,12 @@ func PageRequest(ids []int64) *ms.SearchRequest {
 }
 
 // VariantRequest is Request for one variant of q: the variant's text on the
-// attributes of its field.
+// attributes of its field. A text reading matches whole words, every one of
+// them (a trailing space ends Meilisearch's prefix match of the last word,
+// and typos are off on the text attributes): a word a name merely starts
+// with ('청소' and 청송) is not a match, and a query whose words do not all
+// match finds nothing, for the Service to relax. The jamo and 초성 readings
+// are prefixes: that is how they find compound tails and forgive a jamo.
 func VariantRequest(q search.Query, v search.Variant) *ms.SearchRequest {
 	req := Request(q)
 	req.Query = v.Text
@@ -231,6 +257,8 @@ func VariantRequest(q search.Query, v search.Variant) *ms.SearchRequest {
 	case search.FieldChoseong:
 		req.AttributesToSearchOn = choseongAttributes
 	default:
+		req.Query = v.Text + " "
+		req.MatchingStrategy = ms.All
 		req.AttributesToSearchOn = textAttributes
 	}
 	return req
@@ -244,17 +272,7 @@ type response struct {
 }
 
 func (r *response) result(q search.Query) *search.Result {
-	res := &search.Result{
-		Hits:    make([]search.Hit, len(r.Hits)),
-		Total:   r.TotalHits,
-		Page:    q.Page,
-		PerPage: q.PerPage,
-		Facets:  make(map[string][]search.FacetValue, len(r.FacetDistribution)),
-	}
-	for name, counts := range r.FacetDistribution {
-		res.Facets[name] = facetValues(counts)
-	}
-	return res
+	return &search.Result{Total: r.TotalHits, Page: q.Page, PerPage: q.PerPage, Facets: facetMap(r.FacetDistribution)}
 }
 
 // windowFacets is a FacetRequest's answer.
@@ -262,18 +280,12 @@ type windowFacets struct {
 	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
 }
 
-// facetValues orders a facet's values by count, then by value.
-func facetValues(counts map[string]int) []search.FacetValue {
-	out := make([]search.FacetValue, 0, len(counts))
-	for v, n := range counts {
-		out = append(out, search.FacetValue{Value: v, Count: n})
+// facetMap orders each facet's values by count, then by value.
+func facetMap(dist map[string]map[string]int) map[string][]search.FacetValue {
+	out := make(map[string][]search.FacetValue, len(dist))
+	for name, counts := range dist {
+		out[name] = search.SortFacetValues(counts)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Count != out[j].Count {
-			return out[i].Count > out[j].Count
-		}
-		return out[i].Value < out[j].Value
-	})
 	return out
 }
 
@@ -352,4 +364,43 @@ func Filter(q search.Query) []string {
 // quote makes s a double-quoted Meilisearch filter string.
 func quote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
+}
+
+var _ search.WordCounter = (*Client)(nil)
+
+// CountWords returns, for each of words, the number of products it finds
+// on its own with q's filters: every reading of the word (search.Analyze)
+// counts, so a typo or a 한/영 slip is a known word. One multi-search
+// request, counts only.
+func (c *Client) CountWords(ctx context.Context, q search.Query, words []string) ([]int, error) {
+	var reqs []*ms.SearchRequest
+	var owner []int // reqs[i] counts for words[owner[i]]
+	zero := int64(0)
+	for i, w := range words {
+		wq := q
+		wq.Text, wq.Page = w, 1
+		for _, v := range search.Analyze(w) {
+			req := VariantRequest(wq, v)
+			req.IndexUID = c.index
+			req.HitsPerPage, req.Facets, req.Sort = &zero, nil, nil
+			req.AttributesToRetrieve = []string{"id"}
+			reqs = append(reqs, req)
+			owner = append(owner, i)
+		}
+	}
+	out := make([]int, len(words))
+	if len(reqs) == 0 {
+		return out, nil
+	}
+	resp, err := c.sm.MultiSearchWithContext(ctx, &ms.MultiSearchRequest{Queries: reqs})
+	if err != nil {
+		return nil, fmt.Errorf("meilisearch: count words: %w", err)
+	}
+	if len(resp.Results) != len(reqs) {
+		return nil, fmt.Errorf("meilisearch: count words: %d answers to %d queries", len(resp.Results), len(reqs))
+	}
+	for i, r := range resp.Results {
+		out[owner[i]] += int(r.TotalHits)
+	}
+	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/search"
 )
@@ -61,19 +62,18 @@ func TestQueriesAndFilters(t *testing.T) {
 			q.EnterpriseID = e.fx.Enterprises["moon_craft"]
 		}), nil},
 	}
-	// jamo lists products Meilisearch may add after the wanted ones: it
-	// matches Korean prefixes by jamo, so '청소' also finds '청송' (the
-	// exact matches must still come first).
-	jamo := map[string][]string{"청소": {"Apple", "AppleJuice"}}
+	// As the Service asks: with the readings of the text (search.Analyze),
+	// whose text matches whole words, so '청소' does not also find the
+	// '청송' that Meilisearch's jamo prefix would.
 	for engine, s := range engines {
 		for _, c := range cases {
 			t.Run(engine+"/"+c.name, func(t *testing.T) {
-				res := mustSearch(t, s, c.query)
+				qq := c.query
+				qq.Variants = search.Analyze(qq.Text)
+				res := mustSearch(t, s, qq)
 				want := e.set(c.want...)
 				got := ids(res)
-				if engine == "meilisearch" && len(got) > len(want) && slices.Equal(sorted(got), e.set(append(slices.Clone(c.want), jamo[c.name]...)...)) {
-					got = got[:len(want)] // the exact matches must come first
-				} else if res.Total != len(want) {
+				if res.Total != len(want) {
 					t.Errorf("Total = %d, want %d", res.Total, len(want))
 				}
 				if !slices.Equal(sorted(got), want) {
@@ -184,5 +184,27 @@ func TestSearchRejectsInvalid(t *testing.T) {
 	_, err := e.client.Search(context.Background(), search.Query{Page: 0})
 	if err == nil {
 		t.Fatal("Search(page 0) succeeded")
+	}
+}
+
+// A search asks Meilisearch once per reading of its text and no more: the
+// windows carry what a page shows (no page request follows), and a page past
+// them is the first reading's own.
+func TestRequestsPerSearch(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		text      string
+		page, per int
+		want      int
+	}{
+		{"사과", 1, 24, 2}, {"사과", 2, 24, 2}, {"사과", 1, 60, 2}, {"사과", 3, 24, 1},
+		{"tkrhk", 1, 24, 3}, {"ㄷㅈ", 1, 24, 1}, {"organic", 1, 24, 1}, {"", 1, 24, 1},
+	} {
+		q := search.Query{Text: tt.text, Page: tt.page, PerPage: tt.per, Variants: search.Analyze(tt.text)}
+		reqs, page := meilisearch.Requests(q)
+		if len(reqs) != tt.want || page {
+			t.Errorf("Requests(%q, page %d of %d) = %d requests (page request %v), want %d", tt.text, tt.page, tt.per,
+				len(reqs), page, tt.want)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package meilisearch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -35,80 +34,53 @@ func (c *Client) Suggest(ctx context.Context, text string, limit int) ([]search.
 	if len(q.Variants) == 0 {
 		return []search.Suggestion{}, nil
 	}
-	type hit struct {
-		ID            int64    `json:"id"`
-		Name          string   `json:"name"`
-		CategoryIDs   []int64  `json:"category_ids"`
-		CategoryNames []string `json:"category_names"`
-		Formatted     struct {
-			Name string `json:"name"`
-		} `json:"_formatted"`
-	}
-	results := make([]*search.Result, len(q.Variants))
+	windows := make([]search.Window, len(q.Variants))
 	errs := make([]error, len(q.Variants))
-	cats := make([]map[int64]hit, len(q.Variants))
 	var wg sync.WaitGroup
 	for i, v := range q.Variants {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// What is typed is a prefix, and any of its words may do: not
+			// the whole words of a search.
 			req := VariantRequest(q, v)
+			req.Query, req.MatchingStrategy = v.Text, ""
 			if v.Field == search.FieldText {
 				req.AttributesToSearchOn = suggestAttributes
 			}
 			req.Facets, req.Filter, req.Sort = nil, nil, nil
 			req.AttributesToRetrieve = []string{"id", "name", "category_ids", "category_names"}
-			per := int64(q.PerPage)
-			req.HitsPerPage = &per
-			raw, err := c.sm.Index(c.index).SearchRawWithContext(ctx, req.Query, req)
-			if err != nil {
-				errs[i] = fmt.Errorf("meilisearch: suggest %s: %w", c.index, err)
+			var resp response
+			if err := c.search(ctx, req, &resp); err != nil {
+				errs[i] = fmt.Errorf("meilisearch: suggest: %w", err)
 				return
 			}
-			var resp struct {
-				Hits      []hit `json:"hits"`
-				TotalHits int   `json:"totalHits"`
-			}
-			if err := json.Unmarshal(*raw, &resp); err != nil {
-				errs[i] = fmt.Errorf("meilisearch: suggest %s: decode: %w", c.index, err)
-				return
-			}
-			r := &search.Result{Total: resp.TotalHits}
-			cats[i] = make(map[int64]hit, len(resp.Hits))
-			for _, h := range resp.Hits {
-				r.Hits = append(r.Hits, search.Hit{ProductID: h.ID, Name: h.Name, NameHighlight: h.Formatted.Name})
-				cats[i][h.ID] = h
-			}
-			results[i] = r
+			windows[i] = search.Window{Docs: resp.Hits, Total: resp.TotalHits}
 		}()
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	merged := search.MergeVariants(q, results)
+	list := search.Merge(q, c.synonymDict(ctx), windows)
 	out := []search.Suggestion{}
 	seenName := map[string]bool{}
 	seenCat := map[int64]bool{}
 	var categories []search.Suggestion
-	for _, h := range merged.Hits {
-		if len(out) < limit && !seenName[h.Name] {
-			seenName[h.Name] = true
-			out = append(out, search.Suggestion{Type: search.SuggestProduct, Text: h.Name, ID: h.ProductID})
+	for _, d := range list.Docs {
+		if len(out) < limit && !seenName[d.Name] {
+			seenName[d.Name] = true
+			out = append(out, search.Suggestion{Type: search.SuggestProduct, Text: d.Name, ID: d.ID})
 		}
-		for _, m := range cats {
-			d, ok := m[h.ProductID]
-			if !ok || len(d.CategoryIDs) == 0 || len(d.CategoryNames) == 0 {
-				continue
-			}
-			// The leaf: category_ids ends with the product's own category,
-			// category_names with its name.
-			id, name := d.CategoryIDs[len(d.CategoryIDs)-1], d.CategoryNames[len(d.CategoryNames)-1]
-			if !seenCat[id] && len(categories) < suggestCategories {
-				seenCat[id] = true
-				categories = append(categories, search.Suggestion{Type: search.SuggestCategory, Text: name, ID: id})
-			}
-			break
+		// The leaf: category_ids ends with the product's own category,
+		// category_names with its name.
+		if len(d.CategoryIDs) == 0 || len(d.CategoryNames) == 0 {
+			continue
+		}
+		id, name := d.CategoryIDs[len(d.CategoryIDs)-1], d.CategoryNames[len(d.CategoryNames)-1]
+		if !seenCat[id] && len(categories) < suggestCategories {
+			seenCat[id] = true
+			categories = append(categories, search.Suggestion{Type: search.SuggestCategory, Text: name, ID: id})
 		}
 	}
 	return append(out, categories...), nil

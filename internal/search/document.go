@@ -38,6 +38,13 @@ type Document struct {
 	CreatedAt      int64                  `json:"created_at"` // unix seconds
 	ImageURL       string                 `json:"image_url"`
 
+	// The name taken apart (NameHeads, NameParts): its head nouns with their
+	// tails, searched first so the engine ranks a head match (꿀사과 for 사과)
+	// above a modifier (사과 양념 불고기 소스); and the pieces of its compound
+	// words, so a whole query word finds a compound (사과즙).
+	NameHead  []string `json:"name_head"`
+	NameParts []string `json:"name_parts"`
+
 	// Korean enrichment (EnrichName): search forms of the name that only a
 	// query variant (Analyze) searches, each after the real attributes.
 	NameJamo     []string `json:"name_jamo"`     // 두벌식 keys of each syllable suffix
@@ -84,6 +91,7 @@ func BuildDocument(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Ca
 	if len(p.Images) > 0 {
 		d.ImageURL = p.Images[0].URL
 	}
+	d.NameHead, d.NameParts = NameHeads(d.Name), NameParts(d.Name)
 	d.NameJamo, d.NameChoseong = EnrichName(d.Name)
 	return d
 }

@@ -104,6 +104,40 @@ type Result struct {
 	// Degraded is true when the fallback engine answered because the primary
 	// one was unavailable.
 	Degraded bool
+	// Reading is what the results were read as when it is not the text as
+	// typed: the Hangul of a 한/영 slip, the word a typo or 초성 stood for, or
+	// the synonym that matched. A page says so and links to the literal search.
+	Reading Reading
+	// Ignored are the words of the query left out because the query as a
+	// whole found nothing (Service): words the catalogue does not know, then
+	// modifiers furthest from the head noun. Empty when every word counted.
+	Ignored []string
+}
+
+// ReadingKind says how a query's text was read.
+type ReadingKind string
+
+// Reading kinds; the zero value is the text as typed.
+const (
+	ReadAsTyped  ReadingKind = ""
+	ReadHanYeong ReadingKind = "hanyeong" // typed with the keyboard in English mode: 'tkrhk' is 사과
+	ReadTypo     ReadingKind = "typo"     // one jamo off: '됀장' is 된장
+	ReadChoseong ReadingKind = "choseong" // initial consonants: 'ㄷㅈ' is 된장
+	ReadSynonym  ReadingKind = "synonym"  // a word of the dictionary: '플래카드' is 현수막
+)
+
+// Reading is the text the results are for, when not the text as typed.
+type Reading struct {
+	Kind ReadingKind
+	Text string
+}
+
+// WordCounter is an engine that can tell, in one round trip, how many
+// products each word of a query finds on its own (read as Analyze reads it,
+// with the query's filters): how the Service finds the words the catalogue
+// does not know.
+type WordCounter interface {
+	CountWords(ctx context.Context, q Query, words []string) ([]int, error)
 }
 
 // Searcher runs product searches. Search returns apperr.Invalid for a query

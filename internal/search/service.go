@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,13 @@ func NewService(primary, fallback Searcher, timeout time.Duration, m *metrics.Me
 // Search validates q and runs it on the primary engine, falling back on any
 // failure but an invalid query. It returns apperr.Invalid for a bad query and
 // apperr.Unavailable when neither engine answers.
+//
+// When a query of several words finds nothing, it is searched again without
+// the words that find nothing on their own (WordCounter), and then without
+// its modifiers, furthest from the head noun first (Korean noun phrases end
+// with their head: in 회사 워크숍 점심 도시락 the thing is a 도시락), until
+// something is found; Result.Ignored lists what was left out. This costs
+// requests only for queries that found nothing.
 func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -51,6 +59,110 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if len(q.Variants) == 0 {
 		q.Variants = Analyze(q.Text)
 	}
+	res, engine, err := s.search(ctx, q)
+	if err != nil || res.Total > 0 {
+		return res, err
+	}
+	words := strings.Fields(q.Text)
+	counter, ok := engine.(WordCounter)
+	if len(words) < 2 || !ok {
+		return res, nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, s.timeout)
+	counts, err := counter.CountWords(cctx, q, words)
+	cancel()
+	if err != nil || len(counts) != len(words) {
+		s.log.WarnContext(ctx, "search: counting the words of a query that found nothing", "err", err)
+		return res, nil
+	}
+	var known []int // indexes into words
+	ignored := map[int]bool{}
+	for i, n := range counts {
+		if n > 0 {
+			known = append(known, i)
+		} else {
+			ignored[i] = true
+		}
+	}
+	// Each try is decided on its first page, so every page of the search
+	// makes the same choice; a try whose best product does not say its words
+	// in the name (워크숍 간식 꾸러미 of an enterprise called 나눔도시락, for
+	// 워크숍 도시락) is kept only if no later one does better.
+	var weak *Query
+	var weakIgnored []string
+	for len(known) > 0 {
+		if len(known) < len(words) {
+			rq := q
+			kept := make([]string, len(known))
+			for i, k := range known {
+				kept[i] = words[k]
+			}
+			rq.Text = strings.Join(kept, " ")
+			rq.Variants = Analyze(rq.Text)
+			first := rq
+			first.Page = 1
+			fres, _, err := s.search(ctx, first)
+			if err != nil {
+				return nil, err
+			}
+			if fres.Total > 0 {
+				var left []string
+				for i, w := range words {
+					if ignored[i] {
+						left = append(left, w)
+					}
+				}
+				if namesAll(rq, fres) {
+					return s.relaxed(ctx, rq, fres, left)
+				}
+				if weak == nil {
+					weak, weakIgnored = &rq, left
+				}
+			}
+		}
+		if len(known) == 1 {
+			break
+		}
+		ignored[known[0]] = true
+		known = known[1:]
+	}
+	if weak != nil {
+		return s.relaxed(ctx, *weak, nil, weakIgnored)
+	}
+	return res, nil
+}
+
+// relaxed answers rq (a query with words left out) at its page, reusing the
+// first page already fetched.
+func (s *Service) relaxed(ctx context.Context, rq Query, first *Result, ignored []string) (*Result, error) {
+	res := first
+	if res == nil || rq.Page != 1 {
+		var err error
+		if res, _, err = s.search(ctx, rq); err != nil {
+			return nil, err
+		}
+	}
+	res.Ignored = ignored
+	return res, nil
+}
+
+// namesAll reports whether the best product of res (its first page) says
+// every word of q in its name, or was read the way its reading says.
+func namesAll(q Query, res *Result) bool {
+	if len(res.Hits) == 0 {
+		return false
+	}
+	if res.Reading.Kind != ReadAsTyped {
+		return true
+	}
+	h := res.Hits[0]
+	d := Document{Name: h.Name, Summary: h.Summary, EnterpriseName: h.EnterpriseName}
+	return NewRanker(q, nil).Rank(&d).Class >= ClassModifier
+}
+
+// search runs q on the primary engine and, when it fails, on the fallback;
+// it returns the engine that answered.
+func (s *Service) search(ctx context.Context, q Query) (*Result, Searcher, error) {
 	pctx, cancel := context.WithTimeout(ctx, s.timeout)
 	res, err := s.primary.Search(pctx, q)
 	cancel()
@@ -58,13 +170,13 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 		if s.metrics != nil {
 			s.metrics.SearchDegraded.Set(0)
 		}
-		return res, nil
+		return res, s.primary, nil
 	}
 	if apperr.Code(err) == apperr.Invalid {
-		return nil, err
+		return nil, nil, err
 	}
 	if ctx.Err() != nil { // the caller gave up; falling back would be wasted work
-		return nil, ctx.Err()
+		return nil, nil, ctx.Err()
 	}
 	if s.metrics != nil {
 		s.metrics.SearchFallbacks.Inc()
@@ -74,13 +186,13 @@ func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	res, ferr := s.fallback.Search(ctx, q)
 	if ferr != nil {
 		if apperr.Code(ferr) == apperr.Invalid {
-			return nil, ferr
+			return nil, nil, ferr
 		}
 		s.log.ErrorContext(ctx, "search: both engines failed", "err", errors.Join(err, ferr))
-		return nil, apperr.Errorf(apperr.Unavailable, "지금은 검색을 할 수 없습니다. 잠시 후 다시 시도해 주세요.")
+		return nil, nil, apperr.Errorf(apperr.Unavailable, "지금은 검색을 할 수 없습니다. 잠시 후 다시 시도해 주세요.")
 	}
 	res.Degraded = true
-	return res, nil
+	return res, s.fallback, nil
 }
 
 // warn logs a primary failure at most once per warnEvery, with how many

@@ -3,6 +3,8 @@ package search_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,5 +114,61 @@ func TestServiceCallerCancelled(t *testing.T) {
 	}), fail(errors.New("must not be called")), time.Second, metrics.New(), nil)
 	if _, err := s.Search(ctx, valid); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Search(cancelled) = %v, want context.Canceled", err)
+	}
+}
+
+// wordEngine is a fake engine that finds a product for a query only when
+// every word is in its table, and counts words alone.
+type wordEngine struct {
+	names    map[string]string // word → the name of the product it finds
+	searched []string
+}
+
+func (e *wordEngine) Search(_ context.Context, q search.Query) (*search.Result, error) {
+	e.searched = append(e.searched, q.Text)
+	name := ""
+	for _, w := range strings.Fields(q.Text) {
+		n, ok := e.names[w]
+		if !ok {
+			return &search.Result{Hits: []search.Hit{}}, nil
+		}
+		name = n
+	}
+	return &search.Result{Total: 1, Page: q.Page, PerPage: q.PerPage, Hits: []search.Hit{{ProductID: 1, Name: name}}}, nil
+}
+
+func (e *wordEngine) CountWords(_ context.Context, _ search.Query, words []string) ([]int, error) {
+	out := make([]int, len(words))
+	for i, w := range words {
+		if _, ok := e.names[w]; ok {
+			out[i] = 1
+		}
+	}
+	return out, nil
+}
+
+func TestServiceIgnoresWords(t *testing.T) {
+	t.Parallel()
+	e := &wordEngine{names: map[string]string{"워크숍": "워크숍 간식 꾸러미", "도시락": "비건 도시락", "사과": "못난이 사과"}}
+	s := search.NewService(e, fail(errors.New("must not be called")), time.Second, nil, nil)
+	// 회사, 점심, 50명 are unknown; 워크숍 도시락 finds a product that does
+	// not say 도시락 in its name (weak); 도시락 alone does.
+	res, err := s.Search(context.Background(), search.Query{Text: "회사 워크숍 점심 50명 도시락", Page: 1, PerPage: 10})
+	if err != nil || res.Total != 1 || res.Hits[0].Name != "비건 도시락" {
+		t.Fatalf("Search = %+v, %v; want 비건 도시락", res, err)
+	}
+	if want := []string{"회사", "워크숍", "점심", "50명"}; !slices.Equal(res.Ignored, want) {
+		t.Errorf("Ignored = %q, want %q", res.Ignored, want)
+	}
+	// Nothing known: nothing found, nothing said.
+	res, err = s.Search(context.Background(), search.Query{Text: "우주 정거장", Page: 1, PerPage: 10})
+	if err != nil || res.Total != 0 || len(res.Ignored) != 0 {
+		t.Errorf("unknown words: %+v, %v", res, err)
+	}
+	// A query that finds something is never relaxed.
+	e.searched = nil
+	res, err = s.Search(context.Background(), search.Query{Text: "사과", Page: 1, PerPage: 10})
+	if err != nil || res.Total != 1 || len(res.Ignored) != 0 || len(e.searched) != 1 {
+		t.Errorf("found: %+v, %v, searched %q", res, err, e.searched)
 	}
 }

@@ -20,14 +20,15 @@ import (
 // Thresholds the full stack must meet: on the first set (issue 4, binary
 // judgments) and on the graded set (issue 13: head nouns, category intent,
 // enterprise and place names, several words, variants; written before the
-// head-noun ranking).
+// head-noun ranking, which took it from recall@10 0.775, MRR 0.878, NDCG@10
+// 0.780 to 0.903, 1.000 and 0.959).
 const (
 	minRecall = 0.95
 	minMRR    = 0.8
 
-	minGradedRecall = 0.75
-	minGradedMRR    = 0.85
-	minGradedNDCG   = 0.75
+	minGradedRecall = 0.88
+	minGradedMRR    = 0.95
+	minGradedNDCG   = 0.93
 
 	k = 10
 )
@@ -253,10 +254,11 @@ func TestRelevance(t *testing.T) {
 	evaluate(t, set, w.ext, run{"bare", bare})
 	evaluate(t, graded, w.ext, run{"bare/graded", bare})
 	w.pushSynonyms(t)
+	// The fallback as a degraded store answers: through a Service whose
+	// primary is down.
+	degraded := search.NewService(down{}, w.fallback, time.Second, nil, nil)
 	fallback := func(ctx context.Context, text string) (*search.Result, error) {
-		q := perK(text)
-		q.Variants = search.Analyze(text)
-		return w.fallback.Search(ctx, q)
+		return degraded.Search(ctx, perK(text))
 	}
 	evaluate(t, set, w.ext, run{"postgres", fallback})
 	evaluate(t, graded, w.ext, run{"postgres/graded", fallback})
