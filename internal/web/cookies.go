@@ -87,9 +87,20 @@ func (k *Kit) readCart(c *fiber.Ctx) (string, cartState) {
 	return id, cartValid
 }
 
-// ReadCart returns the browser's cart id when its cart cookie is present and
-// well signed; it never sets a cookie.
+// ReadCart returns the request's cart id without starting one: a
+// signed-in shopper's own cart (cart.UserCartID, which follows them across
+// browsers), or else the browser's guest cart when its cookie is present
+// and well signed. It never sets a cookie.
 func (k *Kit) ReadCart(c *fiber.Ctx) (string, bool) {
+	if a := Actor(c); a != nil && a.SessionID != "" {
+		return cart.UserCartID(a.UserID), true
+	}
+	return k.GuestCart(c)
+}
+
+// GuestCart returns the browser's guest cart id from a well-signed cart
+// cookie (at sign-in it is merged into the account's cart).
+func (k *Kit) GuestCart(c *fiber.Ctx) (string, bool) {
 	id, st := k.readCart(c)
 	return id, st == cartValid
 }
@@ -106,11 +117,15 @@ func errTamperedCart() error {
 	return apperr.Errorf(apperr.Invalid, "장바구니 정보가 올바르지 않아 새 장바구니를 준비했습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.")
 }
 
-// CartID returns the browser's cart id. Without a cookie it returns "" or,
+// CartID returns the request's cart id: a signed-in shopper's own cart, or
+// else the browser's guest cart. Without a cookie it returns "" or,
 // when create is set, a new id with its cookie. A tampered cookie is
 // replaced by a new one and answered with apperr.Invalid, so the request
 // changes nothing.
 func (k *Kit) CartID(c *fiber.Ctx, create bool) (string, error) {
+	if a := Actor(c); a != nil && a.SessionID != "" {
+		return cart.UserCartID(a.UserID), nil
+	}
 	id, st := k.readCart(c)
 	switch st {
 	case cartValid:
@@ -129,8 +144,12 @@ func (k *Kit) CartID(c *fiber.Ctx, create bool) (string, error) {
 }
 
 // formSession returns the id the CSRF token of a page's forms is tied to:
-// the cart id, started (or replaced when tampered) if needed.
+// the signed-in session, or else the guest cart id, started (or replaced
+// when tampered) if needed.
 func (k *Kit) formSession(c *fiber.Ctx) string {
+	if a := Actor(c); a != nil && a.SessionID != "" {
+		return "s:" + a.SessionID
+	}
 	if id, st := k.readCart(c); st == cartValid {
 		return id
 	}
@@ -138,27 +157,41 @@ func (k *Kit) formSession(c *fiber.Ctx) string {
 }
 
 // CSRFToken is the hidden _csrf field (CSRFField) of a page's POST forms: an
-// HMAC of the browser session (the cart cookie, started if needed), so a page
-// of another site can neither read nor forge it. Render it with the shared
-// {{template "csrf" .CSRF}} partial.
-func (k *Kit) CSRFToken(c *fiber.Ctx) string { return k.Cookies.Sign("csrf", k.formSession(c)) }
+// HMAC of the browser session (the signed-in session, or else the cart
+// cookie, started if needed) and an expiry 12 hours ahead, so a page of
+// another site can neither read nor forge it and an old page's token ends.
+// Render it with the shared {{template "csrf" .CSRF}} partial.
+func (k *Kit) CSRFToken(c *fiber.Ctx) string { return k.csrfToken(k.formSession(c), time.Now()) }
 
-// CheckCSRF is the middleware of routes with forms: every POST must carry
-// the token of the browser's session in CSRFField (403 otherwise); a
-// tampered session cookie gets the cart's 400. Other methods pass.
+// CheckCSRF is the middleware of routes with forms: every POST must carry a
+// live token of the browser's session in CSRFField (403 otherwise); a
+// tampered cart cookie gets the cart's 400. Other methods pass.
 func (k *Kit) CheckCSRF(c *fiber.Ctx) error {
 	if c.Method() != fiber.MethodPost {
 		return c.Next()
 	}
-	id, st := k.readCart(c)
-	if st == cartTampered {
-		k.newCart(c)
-		return errTamperedCart()
+	var session string
+	if a := Actor(c); a != nil && a.SessionID != "" {
+		session = "s:" + a.SessionID
+	} else {
+		id, st := k.readCart(c)
+		if st == cartTampered {
+			k.newCart(c)
+			return errTamperedCart()
+		}
+		if st != cartValid {
+			return errCSRF()
+		}
+		session = id
 	}
-	if st != cartValid || !k.Cookies.Verify("csrf", id, c.FormValue(CSRFField)) {
-		return apperr.Errorf(apperr.Forbidden, "보안 확인 시간이 지났습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.")
+	if !k.checkCSRFToken(session, c.FormValue(CSRFField), time.Now()) {
+		return errCSRF()
 	}
 	return c.Next()
+}
+
+func errCSRF() error {
+	return apperr.Errorf(apperr.Forbidden, "보안 확인 시간이 지났습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.")
 }
 
 // CheckJSONWrite guards a JSON API's writes against cross-site requests: a

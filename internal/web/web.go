@@ -47,6 +47,9 @@ type Config struct {
 	// from X-Forwarded-Proto (config.Config.TrustedProxies).
 	TrustedProxies []string
 	ProxyHeader    string
+	// Accounts authenticates sessions and API keys (account.Service); nil
+	// leaves every request anonymous.
+	Accounts Authenticator
 	// BenchHello adds GET /bench/hello, a fixed "hello" through the same fiber
 	// app and middleware: the floor `make bench` compares the pages with
 	// (DURE_BENCH_HELLO). Off in production.
@@ -66,7 +69,8 @@ type Kit struct {
 	// Cookies signs, checks and sets cookies under Config.CookieSecret.
 	Cookies *Cookies
 
-	errs *errorHandler
+	errs     *errorHandler
+	accounts Authenticator
 }
 
 // RateLimiter counts requests per key across every instance (redis.RateLimiter).
@@ -99,7 +103,7 @@ func New(cfg Config) (*fiber.App, *Kit) {
 		cfg.Metrics = metrics.New()
 	}
 	errs := &errorHandler{log: cfg.Log}
-	k := &Kit{Templates: cfg.Templates, Log: cfg.Log, Cookies: &Cookies{secret: cfg.CookieSecret, secure: cfg.SecureCookies}, errs: errs}
+	k := &Kit{Templates: cfg.Templates, Log: cfg.Log, Cookies: &Cookies{secret: cfg.CookieSecret, secure: cfg.SecureCookies}, errs: errs, accounts: cfg.Accounts}
 	s := &core{Config: cfg, errs: errs}
 
 	app := fiber.New(fiber.Config{
@@ -119,7 +123,7 @@ func New(cfg Config) (*fiber.App, *Kit) {
 		ProxyHeader:             proxyHeader(cfg),
 		EnableIPValidation:      true,
 	})
-	app.Use(s.requestID, s.observe, s.recover, securityHeaders)
+	app.Use(s.requestID, s.observe, s.recover, securityHeaders, k.authenticate)
 
 	app.Get("/healthz", s.healthz)
 	k.JSONErrors("/healthz")

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account/onboarding"
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
@@ -75,6 +76,10 @@ type Deps struct {
 	// route out.
 	Suggest search.Suggester
 
+	// Accounts signs people up and in (sessions, passwords, members, API
+	// keys, the audit log); nil leaves every request anonymous and the
+	// account pages answering 503.
+	Accounts *account.Service
 	// Manager writes the catalogue for the enterprise portal (nil: /portal
 	// answers 503).
 	Manager *catalog.Manager
@@ -120,6 +125,7 @@ func New(d Deps) *fiber.App {
 		TrustedProxies: d.TrustedProxies,
 		ProxyHeader:    d.ProxyHeader,
 		BenchHello:     d.BenchHello,
+		Accounts:       authenticator(d.Accounts),
 	})
 	categories := view.NewCategories(d.Catalog.FindCategories, d.CategoryTTL)
 	// The portal's uploads may be larger than the 1 MB every other request
@@ -136,6 +142,8 @@ func New(d Deps) *fiber.App {
 		Limiter:              d.Limiter,
 		TestPayments:         d.TestPayments,
 		StripePublishableKey: d.StripePublishableKey,
+		Accounts:             d.Accounts,
+		Onboarding:           d.Onboarding,
 	})
 	api.Mount(a, k, api.Deps{
 		Catalog:    d.Catalog,
@@ -147,5 +155,14 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories})
+	return a
+}
+
+// authenticator is accounts as the shared layer's Authenticator, or nil
+// (a nil *account.Service must not become a non-nil interface).
+func authenticator(a *account.Service) web.Authenticator {
+	if a == nil {
+		return nil
+	}
 	return a
 }

@@ -48,6 +48,9 @@ func (s *server) checkoutPage(c *fiber.Ctx) error {
 		return c.Redirect("/cart", fiber.StatusSeeOther)
 	}
 	v := checkoutView{F: checkoutForm{CheckoutKey: web.RandomToken(24)}}
+	if a := web.Actor(c); a != nil && a.SessionID != "" {
+		v.F.BuyerName, v.F.BuyerEmail = a.Name, a.Email // the account's own details, to edit if needed
+	}
 	if err := s.loadCheckoutCart(c, id, &v); err != nil {
 		return err
 	}
@@ -110,6 +113,7 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 		Address: order.Address{Recipient: f.Recipient, Phone: f.Phone, Postcode: f.Postcode, Road: f.Road,
 			Detail: f.Detail, Memo: f.Memo},
 		ExpectedTotal: expected,
+		UserID:        signedInUser(c),
 	})
 	if err == nil {
 		s.grantOrder(c, o.Number)
@@ -149,4 +153,13 @@ func remote(b order.Breakdown) bool {
 		}
 	}
 	return false
+}
+
+// signedInUser is the id of the signed-in shopper (0 for a guest), whose
+// orders then show in their account.
+func signedInUser(c *fiber.Ctx) int64 {
+	if a := web.Actor(c); a != nil && a.SessionID != "" {
+		return a.UserID
+	}
+	return 0
 }

@@ -18,6 +18,7 @@ type layout struct {
 	Forms       bool   // the page has POST forms: render fills CSRF
 	CSRF        string // the hidden _csrf field of its forms
 	CartCount   int    // lines in the cart, for the header
+	SignedIn    bool   // the header links to the account instead of the sign-in
 	// Scripts are extra scripts the page loads (the payment page's card form).
 	Scripts []string
 }
@@ -31,11 +32,11 @@ type baseView struct {
 	L    *layout
 	Page any
 
-	NavEnterprises, NavOrders, NavCart bool
+	NavEnterprises, NavOrders, NavCart, NavAccount bool
 }
 
 func newBaseView(l *layout, page any) *baseView {
-	return &baseView{L: l, Page: page, NavEnterprises: l.Nav == "enterprises", NavOrders: l.Nav == "orders", NavCart: l.Nav == "cart"}
+	return &baseView{L: l, Page: page, NavEnterprises: l.Nav == "enterprises", NavOrders: l.Nav == "orders", NavCart: l.Nav == "cart", NavAccount: l.Nav == "account"}
 }
 
 // render writes a shop page ("shop/product") in the shop's layout. data is
@@ -55,6 +56,9 @@ func (s *server) render(c *fiber.Ctx, page string, data any) error {
 // fillLayout sets the header's cart count (one HLEN, and only for a browser
 // that has a cart) and, on pages with forms, the CSRF token.
 func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
+	if a := web.Actor(c); a != nil && a.SessionID != "" {
+		l.SignedIn = true
+	}
 	if l.Forms {
 		l.CSRF = s.kit.CSRFToken(c)
 	}

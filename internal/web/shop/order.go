@@ -11,6 +11,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/web"
 )
 
 // orderNumberRe is the shape of order.NewNumber; anything else is not looked up.
@@ -83,6 +84,15 @@ func newOrderView(o *order.Order) orderView {
 // number exists.
 func (s *server) ownOrder(c *fiber.Ctx) (*order.Order, bool, error) {
 	number := c.Params("number")
+	if orderNumberRe.MatchString(number) && !s.mayView(c, number) {
+		// A signed-in member sees their own orders in any browser.
+		if a := web.Actor(c); a != nil && a.SessionID != "" {
+			if o, err := s.Orders.FindOrder(c.UserContext(), number); err == nil && o.UserID == a.UserID {
+				c.Set(fiber.HeaderCacheControl, "no-store")
+				return o, true, nil
+			}
+		}
+	}
 	if !orderNumberRe.MatchString(number) || !s.mayView(c, number) {
 		if c.Method() == fiber.MethodGet && orderNumberRe.MatchString(number) {
 			return nil, false, c.Redirect("/orders/lookup?number="+number, fiber.StatusSeeOther)

@@ -7,6 +7,8 @@ package shop
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/order"
@@ -35,12 +37,17 @@ type Deps struct {
 	TestPayments bool
 	// StripePublishableKey is the pk_... key of the Stripe.js card form.
 	StripePublishableKey string
+	// Accounts signs shoppers up and in and keeps their passwords; with
+	// Onboarding (enterprise applications) nil the account pages answer 503.
+	Accounts   *account.Service
+	Onboarding *onboarding.Service
 }
 
 // Pages are the templates the shop renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
-		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup"}
+		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
+		"shop/form", "shop/account", "shop/join"}
 }
 
 // server holds the dependencies for the handlers.
@@ -81,6 +88,31 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Get("/orders/:number/pay", with(s.payPage)...)
 	r.Post("/orders/:number/pay/test", with(s.payTest)...)
 	r.Get("/orders/:number/complete", with(s.completePage)...)
+
+	// Accounts: sign-up and sign-in, passwords, mailed links, the member's
+	// page, claiming guest orders, and enterprise applications.
+	acc := func(h fiber.Handler) []fiber.Handler { return []fiber.Handler{s.needAccounts, k.CheckCSRF, h} }
+	r.Get("/account/signin", acc(s.signinPage)...)
+	r.Post("/account/signin", acc(s.signinSubmit)...)
+	r.Post("/account/signout", acc(s.signout)...)
+	r.Post("/account/signout-everywhere", acc(s.signoutEverywhere)...)
+	r.Get("/account/signup", acc(s.signupPage)...)
+	r.Post("/account/signup", acc(s.signupSubmit)...)
+	r.Get("/account", acc(s.accountPage)...)
+	r.Get("/account/password", acc(s.passwordPage)...)
+	r.Post("/account/password", acc(s.passwordSubmit)...)
+	r.Get("/account/password/forgot", acc(s.forgotPage)...)
+	r.Post("/account/password/forgot", acc(s.forgotSubmit)...)
+	r.Get("/account/password/reset", acc(s.resetPage)...)
+	r.Post("/account/password/reset", acc(s.resetSubmit)...)
+	r.Get("/account/confirm", acc(s.confirmEmail)...)
+	r.Get("/account/invitation", acc(s.invitationPage)...)
+	r.Post("/account/invitation", acc(s.invitationSubmit)...)
+	r.Get("/account/orders/claim", acc(s.claimPage)...)
+	r.Post("/account/orders/claim", acc(s.claimSubmit)...)
+	r.Post("/account/orders/claim/confirm", acc(s.claimConfirm)...)
+	r.Get("/join", acc(s.joinPage)...)
+	r.Post("/join", acc(s.joinSubmit)...)
 }
 
 // needOrders answers 503 when the app was built without carts and orders.

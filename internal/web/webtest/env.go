@@ -19,7 +19,12 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/onboarding"
+	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
@@ -41,6 +46,16 @@ type Env struct {
 	Carts   *cart.Service
 	Orders  *order.Service
 	Secret  string // the Stripe webhook secret
+
+	Accounts   *account.Service
+	Onboarding *onboarding.Service
+	Manager    *catalog.Manager
+	Blobs      blob.Store
+	// Mail keeps every mail the app sent (links for resets, invitations,
+	// order claims).
+	Mail *mail.Outbox
+	// Outbox drains the search outbox into the test's index (DrainSearch).
+	Indexer *search.Indexer
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -76,8 +91,25 @@ func NewEnv(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log})
+	outbox := &mail.Outbox{}
+	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log, Mailer: outbox})
+	accountStore := postgres.NewAccountStore(pool)
+	accounts, err := account.NewService(accountStore, redis.NewSessionStore(rdb, prefix), outbox, redis.NewRateLimiter(rdb, prefix),
+		account.Config{BaseURL: "http://dure.test", Logger: log, Password: account.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boarding := onboarding.NewService(accountStore, accounts, outbox, log)
+	manager := &catalog.Manager{Store: catalogStore, Auditor: Auditor{accounts}, Log: log}
+	blobs, err := blob.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := app.New(app.Deps{
+		Accounts:   accounts,
+		Onboarding: boarding,
+		Manager:    manager,
+		Blobs:      blobs,
 		Carts:        carts,
 		Orders:       orders,
 		Limiter:      redis.NewRateLimiter(rdb, prefix),
@@ -93,7 +125,8 @@ func NewEnv(t testing.TB) *Env {
 		Log:     log,
 		Suggest: search.NewSuggestService(client, 2*time.Second),
 	})
-	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey}
+	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
+		Accounts: accounts, Onboarding: boarding, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise

@@ -1,0 +1,122 @@
+package webtest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/dure-coop/dure/internal/account"
+)
+
+// Password is the password of every account the helpers create.
+const Password = "test-password-2026"
+
+// Auditor lets the catalogue record into the account service's audit log,
+// as cmd/dure wires it.
+type Auditor struct{ Accounts *account.Service }
+
+// Record implements catalog.Auditor.
+func (a Auditor) Record(ctx context.Context, action, entity, entityID string, enterpriseID int64, before, after any) error {
+	return a.Accounts.Record(ctx, account.AuditEntry{EnterpriseID: enterpriseID, Action: action, Entity: entity,
+		EntityID: entityID, Before: before, After: after})
+}
+
+var userSeq atomic.Int64
+
+// Email returns a fresh e-mail address for a test user.
+func Email(prefix string) string { return fmt.Sprintf("%s%d@dure.test", prefix, userSeq.Add(1)) }
+
+// Enterprises returns the ids of n active demo enterprises, in id order.
+func (e *Env) Enterprises(t testing.TB, n int) []int64 {
+	t.Helper()
+	rows, err := e.Pool.Query(context.Background(), `SELECT id FROM enterprises WHERE status = 'active' ORDER BY id LIMIT $1`, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) < n {
+		t.Fatalf("want %d active enterprises, have %d", n, len(ids))
+	}
+	return ids
+}
+
+// Member creates an owner account of enterprise id and returns its e-mail.
+func (e *Env) Member(t testing.TB, enterpriseID int64, role account.MemberRole) string {
+	t.Helper()
+	email := Email("member")
+	if _, err := e.Accounts.CreateEnterpriseMember(context.Background(), enterpriseID, email, "테스트 담당자", Password, role); err != nil {
+		t.Fatalf("create member: %v", err)
+	}
+	return email
+}
+
+// Operator creates an operator account and returns its e-mail.
+func (e *Env) Operator(t testing.TB) string {
+	t.Helper()
+	email := Email("operator")
+	if _, err := e.Accounts.CreateOperator(context.Background(), email, "테스트 운영자", Password); err != nil {
+		t.Fatalf("create operator: %v", err)
+	}
+	return email
+}
+
+// Consumer signs up a consumer through the account service and returns its
+// e-mail.
+func (e *Env) Consumer(t testing.TB) string {
+	t.Helper()
+	email := Email("consumer")
+	_, err := e.Accounts.SignUp(context.Background(), account.SignUpInput{Name: "김두레", Email: email,
+		Phone: "010-1234-5678", Password: Password, PasswordConfirm: Password})
+	if err != nil {
+		t.Fatalf("sign up: %v", err)
+	}
+	return email
+}
+
+// CSRF returns the CSRF token of the form on page target.
+func (b *Shopper) CSRF(t *testing.T, target string) string {
+	t.Helper()
+	doc := b.Page(t, target, http.StatusOK)
+	tok, ok := doc.Find(`input[name="_csrf"]`).First().Attr("value")
+	if !ok || tok == "" {
+		t.Fatalf("GET %s: no CSRF field", target)
+	}
+	return tok
+}
+
+// SignIn signs the browser in through the sign-in form and returns where it
+// was sent.
+func (b *Shopper) SignIn(t *testing.T, email, password string) string {
+	t.Helper()
+	tok := b.CSRF(t, "/account/signin")
+	resp, body := b.Do(t, http.MethodPost, "/account/signin", "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"_csrf": {tok}, "email": {email}, "password": {password}}.Encode()))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in %s: status %d\n%s", email, resp.StatusCode, Truncate(body, 2000))
+	}
+	if b.Cookies["dure_session"] == "" {
+		t.Fatalf("sign in %s: no session cookie", email)
+	}
+	return resp.Header.Get("Location")
+}
+
+// DrainSearch applies every pending search-outbox row to the test's index
+// and waits for Meilisearch to finish.
+func (e *Env) DrainSearch(t testing.TB) {
+	t.Helper()
+	if _, err := e.Indexer.Drain(context.Background()); err != nil {
+		t.Fatalf("drain search outbox: %v", err)
+	}
+}
