@@ -106,10 +106,10 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	a := app.New(app.Deps{
-		Accounts:   accounts,
-		Onboarding: boarding,
-		Manager:    manager,
-		Blobs:      blobs,
+		Accounts:     accounts,
+		Onboarding:   boarding,
+		Manager:      manager,
+		Blobs:        blobs,
 		Carts:        carts,
 		Orders:       orders,
 		Limiter:      redis.NewRateLimiter(rdb, prefix),
