@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/internal/web/admin"
 	"github.com/dure-coop/dure/internal/web/api"
 	"github.com/dure-coop/dure/internal/web/portal"
 	"github.com/dure-coop/dure/internal/web/shop"
@@ -93,7 +94,7 @@ type Deps struct {
 // Pages are the page templates of every audience: a missing one fails
 // LoadTemplates, hence start-up.
 func Pages() []string {
-	return slices.Concat(shop.Pages(), portal.Pages())
+	return slices.Concat(shop.Pages(), portal.Pages(), admin.Pages())
 }
 
 // LoadTemplates parses the storefront's templates (fsys, or devDir in
@@ -155,6 +156,9 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories})
+	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
+		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager})
+	}
 	return a
 }
 

@@ -1,0 +1,101 @@
+// Package admin is the co-op's operator console (/admin): the approval
+// queue (enterprise applications and products pending review), the
+// enterprises with their suspension and acting on their behalf (대리 등록),
+// every enterprise's products, and the audit log, in the console's layout
+// (templates/layouts/admin.html, templates/admin/).
+//
+// Every /admin address runs behind guard: an anonymous visitor is sent to
+// sign in, and for anyone who is not an operator the console does not
+// exist (404). The handlers decide nothing themselves: every read and write
+// goes through the domain services with the request's context, and they
+// check account.RequireOperator and record the audit log.
+package admin
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/onboarding"
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/web"
+)
+
+// Deps is what the console needs; internal/web/app builds it. All three are
+// required.
+type Deps struct {
+	// Accounts reads the audit log and the operators' and members' names,
+	// and starts and stops acting on behalf of an enterprise.
+	Accounts *account.Service
+	// Onboarding finds applications and approves or rejects them.
+	Onboarding *onboarding.Service
+	// Catalog finds every enterprise and product, hides and approves
+	// products, and suspends and reinstates enterprises (their products
+	// leave and return to search through the outbox).
+	Catalog *catalog.Manager
+}
+
+// Pages are the templates the console renders; app checks them at start-up.
+func Pages() []string {
+	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/error"}
+}
+
+// server holds the dependencies for the handlers.
+type server struct {
+	Deps
+	kit *web.Kit
+}
+
+// Mount registers the console's routes under /admin and its error pages.
+func Mount(r fiber.Router, k *web.Kit, d Deps) {
+	s := &server{Deps: d, kit: k}
+	k.ErrorPages("/admin", s.errorPage)
+	k.ErrorPages("/admin/", s.errorPage)
+
+	// guard covers every address under /admin, routes or not, so that the
+	// console answers the same for an address it does not have.
+	r.Use("/admin", s.guard)
+	g := r.Group("/admin")
+	g.Get("/", s.queuePage)
+
+	g.Get("/enterprises", s.enterprisesPage)
+	g.Get("/enterprises/:id", s.enterprisePage)
+	g.Post("/enterprises/:id/approve", s.approve)
+	g.Post("/enterprises/:id/reject", s.reject)
+	g.Post("/enterprises/:id/suspend", s.suspend)
+	g.Post("/enterprises/:id/reinstate", s.reinstate)
+	g.Post("/enterprises/:id/review", s.setReview)
+	g.Post("/enterprises/:id/act", s.act)
+	g.Post("/acting/stop", s.stopActing)
+
+	g.Get("/products", s.productsPage)
+	g.Post("/products/:id/approve", s.productAction)
+	g.Post("/products/:id/hide", s.productAction)
+	g.Post("/products/:id/unhide", s.productAction)
+
+	g.Get("/audit", s.auditPage)
+}
+
+// signInURL is the sign-in page that comes back to next.
+func signInURL(next string) string { return "/account/signin?next=" + url.QueryEscape(next) }
+
+// guard lets operators through to /admin and /admin/… (also while they act
+// on behalf of an enterprise), and checks the CSRF token of every POST.
+// Anonymous GETs are sent to sign in and come back; other anonymous
+// requests get 401. Everyone else gets RequireOperator's 404.
+func (s *server) guard(c *fiber.Ctx) error {
+	if p := c.Path(); p != "/admin" && !strings.HasPrefix(p, "/admin/") {
+		return c.Next() // "/administrator" is not the console
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if _, err := account.RequireOperator(c.UserContext()); err != nil {
+		if apperr.Code(err) == apperr.Unauthorized && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+			return c.Redirect(signInURL(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		return err
+	}
+	return s.kit.CheckCSRF(c)
+}

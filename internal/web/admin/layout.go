@@ -1,0 +1,183 @@
+package admin
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/web"
+)
+
+// layout is what the console's layout (templates/layouts/admin.html) needs
+// on every page. Views embed it; render fills the rest.
+type layout struct {
+	Title string // the page's title, without the site name
+	Nav   string // the current menu entry: navQueue, navEnterprises, …
+	// Filled by render:
+	Done     string // what the previous request did (the "done" parameter after a redirect)
+	CSRF     string // the hidden _csrf field of the page's POST forms
+	UserName string
+	Operator bool // the visitor is an operator: show the console's menu
+	// ActingFor is the enterprise the operator acts on behalf of (its name
+	// and console address), "" when not acting.
+	ActingFor    string
+	ActingForURL string
+}
+
+func (l *layout) base() *layout { return l }
+
+// Menu entries of the console (layout.Nav).
+const (
+	navQueue       = "queue"
+	navEnterprises = "enterprises"
+	navProducts    = "products"
+	navAudit       = "audit"
+)
+
+// menu is the console's menu, in order.
+var menu = []struct{ key, label, url string }{
+	{navQueue, "승인 대기", "/admin"},
+	{navEnterprises, "입점기업", "/admin/enterprises"},
+	{navProducts, "상품", "/admin/products"},
+	{navAudit, "감사 기록", "/admin/audit"},
+}
+
+// navItem is one link of the console's menu.
+type navItem struct {
+	Label, URL string
+	Current    bool
+}
+
+// baseView is the dot of the console's layout: the layout, the menu (only
+// for operators) and the page's own view (the dot of "content").
+type baseView struct {
+	L    *layout
+	Nav  []navItem
+	Page any
+}
+
+// doneMessages are the notices a redirect may ask for (?done=…): a fixed
+// set, so that a link cannot make the console say anything else.
+var doneMessages = map[string]string{
+	"approved":         "입점 신청을 승인했습니다. 이제 이 기업의 구성원이 입점기업 화면을 쓸 수 있습니다.",
+	"rejected":         "입점 신청을 반려했습니다. 신청한 기업에 사유를 알렸습니다.",
+	"suspended":        "입점을 정지했습니다. 이 기업의 상품이 곧 검색과 쇼핑몰에서 빠집니다. 진행 중인 주문은 그대로입니다.",
+	"reinstated":       "입점 정지를 풀었습니다. 판매중인 상품이 곧 다시 검색됩니다.",
+	"review_on":        "이제 이 기업의 상품은 운영자가 승인해야 쇼핑몰에 보입니다.",
+	"review_off":       "이제 이 기업의 상품은 승인 없이 바로 쇼핑몰에 보입니다.",
+	"acting_stopped":   "대리 작업을 끝냈습니다.",
+	"product_approved": "상품을 승인했습니다. 곧 쇼핑몰과 검색에 보입니다.",
+	"product_hidden":   "상품을 숨겼습니다. 곧 쇼핑몰과 검색에서 빠집니다.",
+	"product_unhidden": "상품 숨김을 풀었습니다. 판매중으로 바뀌어 곧 다시 보입니다.",
+}
+
+// render writes a console page ("admin/queue") in the console's layout.
+// data is a pointer to a view embedding layout.
+func (s *server) render(c *fiber.Ctx, page string, data any) error {
+	l := &layout{}
+	if v, ok := data.(interface{ base() *layout }); ok {
+		l = v.base()
+	}
+	s.fillLayout(c, l)
+	bv := &baseView{L: l, Page: data}
+	if l.Operator {
+		bv.Nav = make([]navItem, len(menu))
+		for i, m := range menu {
+			bv.Nav[i] = navItem{Label: m.label, URL: m.url, Current: m.key == l.Nav}
+		}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.kit.Render(c, page, bv)
+}
+
+// fillLayout sets the header's user, the acting banner, the notice and the
+// CSRF token. Only an operator gets the menu and the banner: the error
+// page of a refused request shows nothing of the console.
+func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
+	ctx := c.UserContext()
+	a := account.FromContext(ctx)
+	if !a.IsOperator() {
+		return
+	}
+	l.Operator, l.UserName = true, a.Name
+	l.CSRF = s.kit.CSRFToken(c)
+	l.Done = doneMessages[c.Query("done")]
+	if a.OnBehalf {
+		l.ActingFor = "기업 #" + strconv.FormatInt(a.EnterpriseID, 10)
+		l.ActingForURL = enterpriseURL(a.EnterpriseID)
+		if e, err := s.Catalog.Store.FindManagedEnterprise(ctx, a.EnterpriseID); err == nil {
+			l.ActingFor = e.Name
+		} else {
+			s.kit.Log.Warn("admin: acting-for enterprise", "request_id", web.RequestID(c), "err", err)
+		}
+	}
+}
+
+// errorView is the data of the console's error page.
+type errorView struct {
+	layout
+	Status  int
+	Heading string
+	Message string
+	SignIn  string // the sign-in link, when signing in would help
+}
+
+// errorPage is the console's error page (web.Kit.ErrorPages). For anyone
+// but an operator it is a plain page without the console's menu: the
+// console does not exist for them.
+func (s *server) errorPage(c *fiber.Ctx, e web.ErrorInfo) error {
+	v := errorView{Status: e.Status, Heading: e.Heading, Message: e.Message}
+	v.Title = e.Title
+	if e.Status == fiber.StatusUnauthorized {
+		v.Title, v.Heading = "로그인이 필요합니다", "로그인이 필요합니다"
+		v.SignIn = signInURL("/admin")
+	}
+	return s.render(c, "admin/error", &v)
+}
+
+// redirectDone answers a form with a redirect to target showing the notice
+// done (a key of doneMessages).
+func redirectDone(c *fiber.Ctx, target, done string) error {
+	u, err := url.Parse(target)
+	if err != nil {
+		u = &url.URL{Path: "/admin"}
+	}
+	q := u.Query()
+	q.Set("done", done)
+	u.RawQuery = q.Encode()
+	return c.Redirect(u.String(), fiber.StatusSeeOther)
+}
+
+// backTo returns the console address a form asked to return to (the list it
+// was on, with its filters), or fallback when it is missing or not a
+// console address.
+func backTo(c *fiber.Ctx, fallback string) string {
+	b := c.FormValue("back")
+	if b == "" || strings.ContainsAny(b, "\\\r\n") || !(b == "/admin" || strings.HasPrefix(b, "/admin/") || strings.HasPrefix(b, "/admin?")) {
+		return fallback
+	}
+	return b
+}
+
+// seoul is the time zone of every time the console shows.
+var seoul = time.FixedZone("KST", 9*60*60)
+
+// dateTime shows t as Koreans read it: 2026.03.02 18:05, Asia/Seoul.
+func dateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(seoul).Format("2006.01.02 15:04")
+}
+
+// dateTimeP is dateTime of an optional time ("" for nil).
+func dateTimeP(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return dateTime(*t)
+}
