@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -89,7 +90,9 @@ func ensureDemoAccounts(ctx context.Context, pool *pgxpool.Pool, acc *account.Se
 	return lines, nil
 }
 
-// printDemoAccounts logs the demo sign-ins (development only).
+// printDemoAccounts shows the demo sign-ins on stderr, one per line
+// (development only).
 func printDemoAccounts(log *slog.Logger, lines []string) {
-	log.Warn("demo accounts (development only):\n  " + strings.Join(lines, "\n  "))
+	log.Warn("demo accounts exist (development only); sign in with:")
+	fmt.Fprintln(os.Stderr, "  "+strings.Join(lines, "\n  "))
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/stripe"
@@ -17,7 +18,7 @@ import (
 // (stripe-mock when DURE_STRIPE_API_BASE points at it, which in development
 // mode also enables the test-card button: order.Service.ConfirmTestPayment,
 // reported as testPayments).
-func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, log *slog.Logger) (_ *order.Service, testPayments bool, _ error) {
+func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, mailer mail.Mailer, log *slog.Logger) (_ *order.Service, testPayments bool, _ error) {
 	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
 	if err != nil {
 		return nil, false, err
@@ -31,6 +32,7 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 		ReconcileAfter:    cfg.ReconcileAfter,
 		ReconcileInterval: cfg.ReconcileInterval,
 		Logger:            log.With("component", "orders"),
+		Mailer:            mailer,
 	}), testPayments, nil
 }
 

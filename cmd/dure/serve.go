@@ -15,6 +15,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/metrics"
@@ -80,12 +81,26 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	}
 	catalogStore := postgres.NewCatalogStore(pool)
 	carts := cart.NewService(dredis.NewCartStore(rdb, ""), catalogStore)
-	orders, testPayments, err := openOrders(ctx, cfg, pool, carts, log)
+	ids, err := openAccounts(cfg, pool, rdb, log)
 	if err != nil {
 		return err
 	}
+	orders, testPayments, err := openOrders(ctx, cfg, pool, carts, ids.Mailer, log)
+	if err != nil {
+		return err
+	}
+	blobs, err := blob.NewDir(cfg.UploadDir)
+	if err != nil {
+		return fmt.Errorf("serve: upload folder: %w", err)
+	}
+	defer blobs.Close()
 	if cfg.IsDevelopment() {
 		log.Warn("development mode (DURE_ENV=development): development secrets and stripe-mock are allowed; never expose this instance")
+		lines, err := ensureDemoAccounts(ctx, pool, ids.Accounts)
+		if err != nil {
+			return err
+		}
+		printDemoAccounts(log, lines)
 	}
 	app := webapp.New(webapp.Deps{
 		Catalog:              catalogStore,
@@ -105,6 +120,10 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		StripePublishableKey: cfg.StripePublishableKey,
 		BenchHello:           cfg.BenchHello,
 		Suggest:              sd.Suggester,
+		Accounts:             ids.Accounts,
+		Onboarding:           ids.Onboarding,
+		Manager:              ids.Catalog,
+		Blobs:                blobs,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
