@@ -73,7 +73,11 @@ func Merge(q Query, syn map[string][]string, windows []Window) *List {
 // order is only a rough one).
 func MergeN(q Query, syn map[string][]string, windows []Window, size int) *List {
 	r := NewRanker(q, syn)
-	ranks := map[int64]Rank{}
+	n := 0
+	for _, w := range windows {
+		n += len(w.Docs)
+	}
+	ranks := make(map[int64]Rank, n)
 	rank := func(d *Document) Rank {
 		rk, ok := ranks[d.ID]
 		if !ok {

@@ -26,6 +26,8 @@ type Name struct {
 	// Core is Words up to the last head, joined without spaces: the name
 	// without its trailing units, counts and notes ("손두부" for "손두부 1kg").
 	Core string
+
+	full string // every word and note joined: the name ignoring case and spaces
 }
 
 // qualifiers are trailing words that say how much, which size or for whom,
@@ -63,41 +65,54 @@ func isContainer(w string) bool {
 // ParseName takes a product name apart (Name).
 func ParseName(name string) Name {
 	var n Name
-	var groups []int // per word of n.Words: the index of the name word it came from
-	group := 0
-	depth := 0
-	var word strings.Builder
-	flush := func() {
-		w := word.String()
-		word.Reset()
-		if w == "" {
+	lower := lowerName(name)
+	groups := make([]int, 0, 8) // per word of n.Words: the name word it came from
+	var full strings.Builder
+	full.Grow(len(lower))
+	group, depth, start := 0, 0, -1
+	inWord := false      // a part of the current name word has been seen
+	end := func(i int) { // ends the part that started at start
+		if start < 0 {
 			return
 		}
+		part := lower[start:i]
+		start = -1
+		full.WriteString(part)
 		if depth > 0 {
-			n.Notes = append(n.Notes, splitParts(w)...)
+			n.Notes = append(n.Notes, part)
 			return
 		}
-		for _, p := range splitParts(w) {
-			n.Words = append(n.Words, p)
-			groups = append(groups, group)
-		}
-		group++
+		n.Words = append(n.Words, part)
+		groups = append(groups, group)
+		inWord = true
 	}
-	for _, r := range strings.ToLower(name) {
+	endWord := func(i int) {
+		end(i)
+		if inWord {
+			group++
+			inWord = false
+		}
+	}
+	for i, r := range lower {
 		switch {
+		case isWordRune(r):
+			if start < 0 {
+				start = i
+			}
 		case r == '(' || r == '[':
-			flush()
+			endWord(i)
 			depth++
 		case r == ')' || r == ']':
-			flush()
+			endWord(i)
 			depth = max(depth-1, 0)
-		case unicode.IsSpace(r) || r == ',' || r == '/':
-			flush()
-		default:
-			word.WriteRune(r)
+		case r == ',' || r == '/' || unicode.IsSpace(r):
+			endWord(i)
+		default: // '·', '-', '&': parts of one word
+			end(i)
 		}
 	}
-	flush()
+	endWord(len(lower))
+	n.full = full.String()
 
 	// The head: from the end, skip qualifiers; take the word's whole group
 	// (both parts of 방역·청소); through containers, the noun before too.
@@ -108,7 +123,6 @@ func ParseName(name string) Name {
 	if last < 0 {
 		last = len(n.Words) - 1
 	}
-	end := last
 	for i := last; i >= 0; {
 		g := groups[i]
 		container := false
@@ -124,16 +138,39 @@ func ParseName(name string) Name {
 			i--
 		}
 	}
-	if end >= 0 {
-		n.Core = strings.Join(n.Words[:end+1], "")
+	if last >= 0 {
+		n.Core = strings.Join(n.Words[:last+1], "")
 	}
 	return n
 }
 
-// splitParts splits a word joined with '·' or '-' into its parts, dropping
-// characters that are neither letters nor digits.
+// isWordRune reports whether r belongs to a word: a letter or a digit
+// (Hangul syllables and jamo without consulting the Unicode tables).
+func isWordRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z'
+	case hangul.IsSyllable(r), hangul.IsConsonant(r), hangul.IsVowel(r):
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// lowerName is strings.ToLower, without copying a name that has no capital
+// letter (most product names are Hangul, which has no case).
+func lowerName(s string) string {
+	for _, r := range s {
+		if 'A' <= r && r <= 'Z' || r >= 0x80 && !hangul.IsSyllable(r) && unicode.IsUpper(r) {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// splitParts splits lower-case text into its words and the parts of words
+// joined with '·' or '-': the runs of letters and digits.
 func splitParts(w string) []string {
-	return strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.FieldsFunc(w, func(r rune) bool { return !isWordRune(r) })
 }
 
 // IsHead reports whether word i of n is a head noun.

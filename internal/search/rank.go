@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/dure-coop/dure/internal/hangul"
@@ -65,7 +66,8 @@ type reading struct {
 // the Hangul of a 한/영 slip, its 초성) with their synonyms.
 type Ranker struct {
 	readings []reading
-	words    []string // every word and synonym of every reading, for category and enterprise tests
+	words    []string        // every word and synonym of every reading, for category and enterprise tests
+	named    map[string]bool // category name → a word of the query names it (namesCategory)
 }
 
 // NewRanker returns the Ranker for q; syn is the synonym dictionary (term →
@@ -95,7 +97,7 @@ func NewRanker(q Query, syn map[string][]string) *Ranker {
 }
 
 func (r *Ranker) add(text string, syn map[string][]string, choseong bool) {
-	words := splitParts(strings.ToLower(text))
+	words := splitParts(lowerName(text))
 	if len(words) == 0 {
 		return
 	}
@@ -136,9 +138,8 @@ func (r *Ranker) Rank(d *Document) Rank {
 		return best
 	}
 	n := ParseName(d.Name)
-	nameFull := strings.Join(splitParts(strings.ToLower(d.Name)), "")
 	for _, rd := range r.readings {
-		if rk := r.rankReading(rd, n, nameFull); best.less(rk) {
+		if rk := r.rankReading(rd, n); best.less(rk) {
 			best = rk
 		}
 	}
@@ -163,13 +164,13 @@ func (r *Ranker) Rank(d *Document) Rank {
 	return best
 }
 
-func (r *Ranker) rankReading(rd reading, n Name, nameFull string) Rank {
+func (r *Ranker) rankReading(rd reading, n Name) Rank {
 	words, notes := n.Words, n.Notes
 	if rd.choseong {
 		words, notes = choseongWords(words), choseongWords(notes)
 	} else {
 		switch {
-		case nameFull == rd.full:
+		case n.full == rd.full:
 			return Rank{Class: ClassExact}
 		case n.Core == rd.core:
 			return Rank{Class: ClassCore}
@@ -289,13 +290,19 @@ func choseongWords(words []string) []string {
 // leaf says it names d's own category (the last of the path).
 func (r *Ranker) namesCategory(d *Document) (leaf, ok bool) {
 	for i, c := range d.CategoryNames {
-		for _, part := range splitParts(strings.ToLower(c)) {
-			for _, w := range r.words {
-				if part == w {
-					ok = true
-					leaf = leaf || i == len(d.CategoryNames)-1
-				}
+		named, seen := r.named[c]
+		if !seen {
+			for _, part := range splitParts(lowerName(c)) {
+				named = named || slices.Contains(r.words, part)
 			}
+			if r.named == nil {
+				r.named = map[string]bool{}
+			}
+			r.named[c] = named
+		}
+		if named {
+			ok = true
+			leaf = leaf || i == len(d.CategoryNames)-1
 		}
 	}
 	return leaf, ok
@@ -317,7 +324,7 @@ func (r *Ranker) inProduct(d *Document) bool {
 
 // inText reports whether a word of the query (or a synonym) occurs in s.
 func (r *Ranker) inText(s string) bool {
-	s = strings.ToLower(s)
+	s = lowerName(s)
 	for _, w := range r.words {
 		if w != "" && strings.Contains(s, w) {
 			return true
@@ -332,12 +339,11 @@ func (r *Ranker) Reading(q Query, d *Document) Reading {
 		return Reading{}
 	}
 	n := ParseName(d.Name)
-	nameFull := strings.Join(splitParts(strings.ToLower(d.Name)), "")
 	typed := strings.ToLower(strings.Join(strings.Fields(q.Text), " "))
 	var best reading
 	bestRank := Rank{}
 	for _, rd := range r.readings {
-		if rk := r.rankReading(rd, n, nameFull); bestRank.less(rk) {
+		if rk := r.rankReading(rd, n); bestRank.less(rk) {
 			best, bestRank = rd, rk
 		}
 	}
