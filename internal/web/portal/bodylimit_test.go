@@ -17,6 +17,7 @@ import (
 // Content-Length before its body is read; every route but the portal's
 // uploads keeps the 1 MB limit; the upload routes take more.
 func TestBodyLimits(t *testing.T) {
+	t.Parallel()
 	e := webtest.NewEnv(t)
 
 	t.Run("50 MB image refused before it is read", func(t *testing.T) {
