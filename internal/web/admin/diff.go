@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"encoding/json"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,7 +34,10 @@ func diff(entity string, before, after json.RawMessage) []change {
 	}
 	var out []change
 	seen := map[string]bool{}
-	for _, k := range append(ak, bk...) {
+	keys := append(append([]string{}, ak...), bk...)
+	// The status first: it is what most entries are about.
+	sort.SliceStable(keys, func(i, j int) bool { return norm(keys[i]) == "status" && norm(keys[j]) != "status" })
+	for _, k := range keys {
 		if seen[k] || skipField(k, av[k], bv[k]) {
 			continue
 		}

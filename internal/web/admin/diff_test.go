@@ -25,7 +25,7 @@ func TestDiff(t *testing.T) {
 		{"product: prices in won, the nested enterprise left out", "product",
 			`{"Name":"사과","ConsumerPrice":39000,"Stock":20,"Status":"active","Enterprise":{"ID":1,"Name":"A"},"Options":[]}`,
 			`{"Name":"청송 사과","ConsumerPrice":41000,"Stock":20,"Status":"hidden","Enterprise":{"ID":1,"Name":"B"},"Options":null}`,
-			[]change{{"이름", "사과", "청송 사과"}, {"소비자가", "39,000원", "41,000원"}, {"상태", "판매중", "운영자 숨김"}}},
+			[]change{{"상태", "판매중", "운영자 숨김"}, {"이름", "사과", "청송 사과"}, {"소비자가", "39,000원", "41,000원"}}},
 		{"options as lists of records", "product",
 			`{"Options":[{"ID":1,"Name":"5kg","ExtraPrice":0,"Stock":3}]}`,
 			`{"Options":[{"ID":1,"Name":"5kg","ExtraPrice":0,"Stock":2},{"ID":0,"Name":"10kg","ExtraPrice":20000,"Stock":1}]}`,
