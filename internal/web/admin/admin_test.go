@@ -610,7 +610,7 @@ func TestAuditFilter(t *testing.T) {
 				}
 			}
 			for k, v := range tc.query { // the form keeps the filter
-				if got := doc.Find(`[name="` + k + `"]`).AttrOr("value", ""); got != v[0] && doc.Find(`[name="`+k+`"] option[selected]`).AttrOr("value", "") != v[0] {
+				if got := doc.Find(`[name="`+k+`"]`).AttrOr("value", ""); got != v[0] && doc.Find(`[name="`+k+`"] option[selected]`).AttrOr("value", "") != v[0] {
 					t.Errorf("field %s shows %q, want %q", k, got, v[0])
 				}
 			}
