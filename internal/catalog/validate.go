@@ -6,10 +6,10 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // Limits of the catalogue's fields, the same for the portal's forms, the CSV
@@ -100,45 +100,13 @@ func UnknownCategoryError() error {
 	return fieldError(apperr.Invalid, "category_id", "카테고리를 다시 선택해 주세요.")
 }
 
-// textRule says what a text field may hold.
-type textRule struct {
-	label     string // the field's Korean name
-	required  bool
-	max       int  // characters
-	multiline bool // newlines allowed
-	noSpace   bool // codes: no whitespace at all
-}
-
-func (ps *problems) text(field, s string, r textRule) {
-	switch {
-	case !utf8.ValidString(s):
-		ps.add(field, r.label+"에 깨진 글자가 있습니다. UTF-8로 저장했는지 확인해 주세요.", "is not valid UTF-8")
-	case strings.TrimSpace(s) == "":
-		if r.required {
-			ps.add(field, r.label+josa(r.label, "을", "를")+" 입력해 주세요.", "is required")
-		}
-	case utf8.RuneCountInString(s) > r.max:
-		ps.add(field, fmt.Sprintf("%s%s %s자 이하로 입력해 주세요.", r.label, josa(r.label, "은", "는"), kr.Comma(int64(r.max))),
-			fmt.Sprintf("must be at most %d characters", r.max))
-	case strings.ContainsFunc(s, func(c rune) bool { return unicode.IsControl(c) && !(r.multiline && c == '\n') }):
-		if r.multiline {
-			ps.add(field, r.label+"에 쓸 수 없는 제어 문자가 있습니다.", "must not contain control characters")
-		} else {
-			ps.add(field, r.label+"에는 줄바꿈이나 제어 문자를 쓸 수 없습니다.", "must not contain line breaks or control characters")
-		}
-	case r.noSpace && strings.ContainsFunc(s, unicode.IsSpace):
-		ps.add(field, r.label+"에는 공백을 쓸 수 없습니다.", "must not contain spaces")
+// text adds the problem of a text field under the one rule of outside text
+// (textin): the same for the portal's forms, the CSV upload and the JSON
+// Lines importer.
+func (ps *problems) text(field, s string, r textin.Rule) {
+	if p, ok := r.Check(s); !ok {
+		ps.add(field, p.Ko, p.En)
 	}
-}
-
-// josa returns the particle that follows word: withFinal after a syllable
-// with a final consonant (받침), without otherwise.
-func josa(word, withFinal, without string) string {
-	r, _ := utf8.DecodeLastRuneInString(word)
-	if r >= 0xAC00 && r <= 0xD7A3 && (r-0xAC00)%28 != 0 {
-		return withFinal
-	}
-	return without
 }
 
 // price checks a price in 원: 1 to MaxPrice.
@@ -180,7 +148,7 @@ func (ps *problems) url(field, s string, required bool) {
 		if required {
 			ps.add(field, "이미지 주소를 입력해 주세요.", "is required")
 		}
-	case !utf8.ValidString(s) || strings.ContainsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+	case !textin.Clean(s, false) || strings.ContainsFunc(s, unicode.IsSpace):
 		ps.add(field, "이미지 주소에 공백이나 제어 문자를 쓸 수 없습니다.", "must not contain spaces or control characters")
 	case len(s) > MaxURLLen:
 		ps.add(field, fmt.Sprintf("이미지 주소는 %d자 이하여야 합니다.", MaxURLLen), fmt.Sprintf("must be at most %d characters", MaxURLLen))
@@ -197,7 +165,7 @@ func (p *Product) Normalize() {
 	p.Name = strings.TrimSpace(p.Name)
 	p.Code = strings.TrimSpace(p.Code)
 	p.Summary = strings.TrimSpace(p.Summary)
-	p.Description = normalizeNewlines(strings.TrimSpace(p.Description))
+	p.Description = textin.NormalizeNewlines(strings.TrimSpace(p.Description))
 	p.Unit = strings.TrimSpace(p.Unit)
 	for i := range p.Options {
 		o := &p.Options[i]
@@ -207,13 +175,6 @@ func (p *Product) Normalize() {
 		im := &p.Images[i]
 		im.URL, im.Alt, im.ThumbURL = strings.TrimSpace(im.URL), strings.TrimSpace(im.Alt), strings.TrimSpace(im.ThumbURL)
 	}
-}
-
-func normalizeNewlines(s string) string {
-	if !strings.Contains(s, "\r") {
-		return s
-	}
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }
 
 // Validate checks p against the catalogue's rules: the name (1–100
@@ -239,11 +200,11 @@ func (p *Product) problems(withCategory bool) problems {
 	case !p.Kind.Valid():
 		ps.add("kind", "구분은 상품 또는 서비스 중 하나여야 합니다.", fmt.Sprintf("unknown kind %q (want goods or service)", p.Kind))
 	}
-	ps.text("name", p.Name, textRule{label: "상품명", required: true, max: MaxNameLen})
-	ps.text("code", p.Code, textRule{label: "상품코드", max: MaxCodeLen, noSpace: true})
-	ps.text("summary", p.Summary, textRule{label: "요약", max: MaxSummaryLen})
-	ps.text("description", p.Description, textRule{label: "설명", max: MaxDescriptionLen, multiline: true})
-	ps.text("unit", p.Unit, textRule{label: "단위", max: MaxUnitLen})
+	ps.text("name", p.Name, textin.Rule{Label: "상품명", Required: true, Max: MaxNameLen})
+	ps.text("code", p.Code, textin.Rule{Label: "상품코드", Max: MaxCodeLen, NoSpace: true})
+	ps.text("summary", p.Summary, textin.Rule{Label: "요약", Max: MaxSummaryLen})
+	ps.text("description", p.Description, textin.Rule{Label: "설명", Max: MaxDescriptionLen, Multiline: true})
+	ps.text("unit", p.Unit, textin.Rule{Label: "단위", Max: MaxUnitLen})
 	switch {
 	case p.TaxType == "":
 		ps.add("tax_type", "과세 구분(과세/면세)을 선택해 주세요.", "is required")
@@ -267,7 +228,7 @@ func (p *Product) problems(withCategory bool) problems {
 	sum, stocksOK := 0, true
 	for i, o := range p.Options {
 		f := fmt.Sprintf("options[%d].", i)
-		ps.text(f+"name", o.Name, textRule{label: "옵션명", required: true, max: MaxNameLen})
+		ps.text(f+"name", o.Name, textin.Rule{Label: "옵션명", Required: true, Max: MaxNameLen})
 		if j, dup := names[o.Name]; dup && o.Name != "" {
 			ps.add(f+"name", fmt.Sprintf("%d번째 옵션과 이름이 같습니다.", j+1), fmt.Sprintf("duplicate option name %q (also options[%d])", o.Name, j))
 		} else {
@@ -275,7 +236,7 @@ func (p *Product) problems(withCategory bool) problems {
 		}
 		ps.amount(f+"extra_price", msgExtraPrice, o.ExtraPrice)
 		stocksOK = ps.stock(f+"stock", o.Stock) && stocksOK
-		ps.text(f+"code", o.Code, textRule{label: "옵션 코드", required: true, max: MaxCodeLen, noSpace: true})
+		ps.text(f+"code", o.Code, textin.Rule{Label: "옵션 코드", Required: true, Max: MaxCodeLen, NoSpace: true})
 		if j, dup := codes[o.Code]; dup && o.Code != "" {
 			ps.add(f+"code", fmt.Sprintf("%d번째 옵션과 옵션 코드가 같습니다.", j+1), fmt.Sprintf("duplicate option code %q (also options[%d])", o.Code, j))
 		} else {
@@ -295,7 +256,7 @@ func (p *Product) problems(withCategory bool) problems {
 	for i, im := range p.Images {
 		f := fmt.Sprintf("images[%d].", i)
 		ps.url(f+"url", im.URL, true)
-		ps.text(f+"alt", im.Alt, textRule{label: "이미지 설명", max: MaxShortTextLen})
+		ps.text(f+"alt", im.Alt, textin.Rule{Label: "이미지 설명", Max: MaxShortTextLen})
 		ps.url(f+"thumb_url", im.ThumbURL, false)
 	}
 	return ps
@@ -323,8 +284,8 @@ func (e *Enterprise) Normalize() {
 	e.Representative = strings.TrimSpace(e.Representative)
 	e.Email = strings.TrimSpace(e.Email)
 	e.Address = strings.TrimSpace(e.Address)
-	e.Mission = normalizeNewlines(strings.TrimSpace(e.Mission))
-	e.Description = normalizeNewlines(strings.TrimSpace(e.Description))
+	e.Mission = textin.NormalizeNewlines(strings.TrimSpace(e.Mission))
+	e.Description = textin.NormalizeNewlines(strings.TrimSpace(e.Description))
 	if d, ok := kr.NormalizeBusinessNumber(strings.TrimSpace(e.BusinessNumber)); ok {
 		e.BusinessNumber = d
 	}
@@ -343,7 +304,7 @@ func (e *Enterprise) Validate() error { return e.problems().err() }
 
 func (e *Enterprise) problems() problems {
 	var ps problems
-	ps.text("name", e.Name, textRule{label: "기업명", required: true, max: MaxNameLen})
+	ps.text("name", e.Name, textin.Rule{Label: "기업명", Required: true, Max: MaxNameLen})
 	switch {
 	case e.Type == "":
 		ps.add("enterprise_type", "기업 유형을 선택해 주세요.", "is required")
@@ -351,7 +312,7 @@ func (e *Enterprise) problems() problems {
 		ps.add("enterprise_type", "알 수 없는 기업 유형입니다.",
 			fmt.Sprintf("unknown enterprise type %q (want one of %s)", e.Type, joinCodes(EnterpriseTypes)))
 	}
-	ps.text("cert_number", e.CertNumber, textRule{label: "인증번호", max: MaxShortTextLen})
+	ps.text("cert_number", e.CertNumber, textin.Rule{Label: "인증번호", Max: MaxShortTextLen})
 	if e.BusinessNumber == "" {
 		ps.add("business_number", "사업자등록번호를 입력해 주세요.", "is required")
 	} else if _, ok := kr.NormalizeBusinessNumber(e.BusinessNumber); !ok {
@@ -364,7 +325,7 @@ func (e *Enterprise) problems() problems {
 	case !e.Region.Valid():
 		ps.add("region", "알 수 없는 지역입니다.", fmt.Sprintf("unknown region %q (want one of %s)", e.Region, joinCodes(Regions)))
 	}
-	ps.text("representative", e.Representative, textRule{label: "대표자", required: true, max: MaxNameLen})
+	ps.text("representative", e.Representative, textin.Rule{Label: "대표자", Required: true, Max: MaxNameLen})
 	if e.Phone != "" && !kr.ValidPhone(e.Phone) {
 		ps.add("phone", "전화번호 형식이 올바르지 않습니다 (예: 053-123-4567).", "invalid phone number (e.g. 053-123-4567)")
 	}
@@ -373,9 +334,9 @@ func (e *Enterprise) problems() problems {
 			ps.add("email", "이메일 주소 형식이 올바르지 않습니다.", "invalid e-mail address")
 		}
 	}
-	ps.text("address", e.Address, textRule{label: "주소", max: MaxShortTextLen})
-	ps.text("mission", e.Mission, textRule{label: "미션", max: MaxDescriptionLen, multiline: true})
-	ps.text("description", e.Description, textRule{label: "소개", max: MaxDescriptionLen, multiline: true})
+	ps.text("address", e.Address, textin.Rule{Label: "주소", Max: MaxShortTextLen})
+	ps.text("mission", e.Mission, textin.Rule{Label: "미션", Max: MaxDescriptionLen, Multiline: true})
+	ps.text("description", e.Description, textin.Rule{Label: "소개", Max: MaxDescriptionLen, Multiline: true})
 	ps.amount("shipping.fee", msgShipping, e.Shipping.Fee)
 	ps.amount("shipping.free_threshold", "무료배송 기준 금액은 0원 이상 1억원 이하로 입력해 주세요.", e.Shipping.FreeThreshold)
 	ps.amount("shipping.remote_surcharge", "도서산간 추가 배송비는 0원 이상 1억원 이하로 입력해 주세요.", e.Shipping.RemoteSurcharge)
@@ -399,7 +360,7 @@ func (c *Category) problems() problems {
 	case len(c.Slug) > MaxCodeLen || !slugRe.MatchString(c.Slug):
 		ps.add("slug", "영문 소문자, 숫자, 하이픈(-)만 쓸 수 있습니다.", "must be lower-case letters, digits and single hyphens")
 	}
-	ps.text("name", c.Name, textRule{label: "카테고리 이름", required: true, max: MaxNameLen})
+	ps.text("name", c.Name, textin.Rule{Label: "카테고리 이름", Required: true, Max: MaxNameLen})
 	if c.Position < -MaxPosition || c.Position > MaxPosition {
 		ps.add("position", fmt.Sprintf("순서는 ±%s 이내여야 합니다.", kr.Comma(MaxPosition)), fmt.Sprintf("must be between %d and %d", -MaxPosition, MaxPosition))
 	}
