@@ -35,6 +35,7 @@ run: seed
 ## test: start services, then every test against them (with the race detector)
 test: services
 	scripts/chromium-check
+	scripts/axe-check
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dure-coop/dure/internal/web/webtest"
+	"github.com/dure-coop/dure/internal/web/webtest/browser"
 )
 
 // TestBrowserCheckout walks a guest's purchase in headless Chromium with
@@ -18,28 +19,28 @@ import (
 func TestBrowserCheckout(t *testing.T) {
 	e := webtest.NewEnv(t)
 	pid, _ := e.Goods(t)
-	b := newBrowser(t, e)
+	b := browser.New(t, e)
 
-	b.run("open the product", chromedp.Navigate(b.base+"/p/"+strconv.FormatInt(pid, 10)), chromedp.WaitVisible(css("form.add-cart")))
-	b.run("장바구니 담기", chromedp.Click(css(`form.add-cart button[type="submit"]`)), chromedp.WaitVisible(css(".cart-line")))
-	if n := strings.TrimSpace(b.text(".cart-count")); n != "1" {
+	b.Run("open the product", chromedp.Navigate(b.Base+"/p/"+strconv.FormatInt(pid, 10)), chromedp.WaitVisible(chromedp.CSS("form.add-cart")))
+	b.Run("장바구니 담기", chromedp.Click(chromedp.CSS(`form.add-cart button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".cart-line")))
+	if n := strings.TrimSpace(b.Text(".cart-count")); n != "1" {
 		t.Errorf("header cart count %q after adding, want 1", n)
 	}
-	b.run("주문하기", chromedp.Click(css(`.cart-side a[href="/checkout"]`)), chromedp.WaitVisible(css("#buyer_name")))
+	b.Run("주문하기", chromedp.Click(chromedp.CSS(`.cart-side a[href="/checkout"]`)), chromedp.WaitVisible(chromedp.CSS("#buyer_name")))
 	fields := map[string]string{"#buyer_name": "김두레", "#buyer_phone": "01012345678", "#buyer_email": "doore@example.kr",
 		"#recipient": "박수령", "#phone": "010-2222-3333", "#postcode": "41940", "#road": "대구광역시 중구 동덕로 115",
 		"#detail": "3층", "#memo": "문 앞에 놓아 주세요"}
 	for sel, v := range fields {
-		b.run("fill "+sel, chromedp.SendKeys(css(sel), v))
+		b.Run("fill "+sel, chromedp.SendKeys(chromedp.CSS(sel), v))
 	}
-	b.run("submit the order", chromedp.Click(css(`form.checkout-form button[type="submit"]`)), chromedp.WaitVisible(css(".test-pay")))
-	b.run("테스트 카드로 결제", chromedp.Click(css(`.test-pay button[type="submit"]`)), chromedp.WaitVisible(css(".order-number")))
+	b.Run("submit the order", chromedp.Click(chromedp.CSS(`form.checkout-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".test-pay")))
+	b.Run("테스트 카드로 결제", chromedp.Click(chromedp.CSS(`.test-pay button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".order-number")))
 
-	number := strings.TrimSpace(b.text(".order-number"))
+	number := strings.TrimSpace(b.Text(".order-number"))
 	if !regexp.MustCompile(`^D[0-9]{6}-[A-Z2-9]{6}$`).MatchString(number) {
 		t.Errorf("confirmation shows order number %q", number)
 	}
-	if s := b.text(".order-status"); !strings.Contains(s, "결제 완료") {
+	if s := b.Text(".order-status"); !strings.Contains(s, "결제 완료") {
 		t.Errorf("confirmation status %q, want 결제 완료", s)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/dure-coop/dure/internal/web/webtest"
+	"github.com/dure-coop/dure/internal/web/webtest/browser"
 )
 
 // TestBrowserSuggestions drives suggest.js in Chromium: typing into the
@@ -16,27 +17,27 @@ import (
 // arrow key marks one and Enter opens it.
 func TestBrowserSuggestions(t *testing.T) {
 	e := webtest.NewEnv(t)
-	b := newBrowser(t, e)
+	b := browser.New(t, e)
 
-	b.run("open home", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(css("#home-q")))
+	b.Run("open home", chromedp.Navigate(b.Base+"/"), chromedp.WaitVisible(chromedp.CSS("#home-q")))
 	// A Korean IME delivers the composed word at once; typing it as two key
 	// events could let a late answer for '사' redraw the list (and reset the
 	// marked entry) between the arrow key and Enter.
-	b.run("type 사과", chromedp.Focus(css("#home-q")),
+	b.Run("type 사과", chromedp.Focus(chromedp.CSS("#home-q")),
 		chromedp.Evaluate[chromedp.Void](`(() => { const q = document.querySelector("#home-q"); q.value = "사과"; q.dispatchEvent(new Event("input", {bubbles: true})); })()`),
-		chromedp.WaitVisible(css(`ul.suggest li[role="option"]`)))
-	list := b.text("ul.suggest")
-	expanded, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector("#home-q").getAttribute("aria-expanded")`))
+		chromedp.WaitVisible(chromedp.CSS(`ul.suggest li[role="option"]`)))
+	list := b.Text("ul.suggest")
+	expanded, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector("#home-q").getAttribute("aria-expanded")`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('ul.suggest li[role="option"]').dataset.url`))
+	first, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('ul.suggest li[role="option"]').dataset.url`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.run("arrow down and Enter", chromedp.SendKeys(css("#home-q"), kb.ArrowDown+kb.Enter),
-		chromedp.WaitNotPresent(css("#home-q")))
-	landed := b.location()
+	b.Run("arrow down and Enter", chromedp.SendKeys(chromedp.CSS("#home-q"), kb.ArrowDown+kb.Enter),
+		chromedp.WaitNotPresent(chromedp.CSS("#home-q")))
+	landed := b.Location()
 
 	if !strings.Contains(list, "사과") {
 		t.Errorf("suggestions %q do not mention 사과", list)

@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dure-coop/dure/internal/web/webtest"
+	"github.com/dure-coop/dure/internal/web/webtest/browser"
 )
 
 // TestBrowserSearchToProduct drives Debian's Chromium (headless, through
@@ -16,16 +17,16 @@ import (
 // the product page.
 func TestBrowserSearchToProduct(t *testing.T) {
 	e := webtest.NewEnv(t)
-	b := newBrowser(t, e)
+	b := browser.New(t, e)
 
-	b.run("open home", chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(css("#home-q")))
-	b.run("search 사과",
-		chromedp.SendKeys(css("#home-q"), "사과"),
-		chromedp.Click(css(`form.big-search button[type="submit"]`)),
-		chromedp.WaitVisible(css(".results .card-link")))
-	searchURL, resultsTitle := b.location(), b.text("h1")
-	b.run("open the first result", chromedp.Click(css(".results .card-link")), chromedp.WaitVisible(css("h1.product-name")))
-	productURL, name, price := b.location(), b.text("h1.product-name"), b.text(".price-main .price")
+	b.Run("open home", chromedp.Navigate(b.Base+"/"), chromedp.WaitVisible(chromedp.CSS("#home-q")))
+	b.Run("search 사과",
+		chromedp.SendKeys(chromedp.CSS("#home-q"), "사과"),
+		chromedp.Click(chromedp.CSS(`form.big-search button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(".results .card-link")))
+	searchURL, resultsTitle := b.Location(), b.Text("h1")
+	b.Run("open the first result", chromedp.Click(chromedp.CSS(".results .card-link")), chromedp.WaitVisible(chromedp.CSS("h1.product-name")))
+	productURL, name, price := b.Location(), b.Text("h1.product-name"), b.Text(".price-main .price")
 
 	if !regexp.MustCompile(`/p/[0-9]+$`).MatchString(productURL) {
 		t.Errorf("the first result went to %s", productURL)
