@@ -26,7 +26,8 @@ const sessionCookieAge = 7 * 24 * time.Hour
 type Authenticator interface {
 	// ActorForSession returns Unauthorized for an unknown or ended session.
 	ActorForSession(ctx context.Context, sessionID string) (*account.Actor, error)
-	// ActorForAPIKey returns Unauthorized for an unknown or revoked key.
+	// ActorForAPIKey returns Unauthorized for an unknown or revoked key,
+	// Forbidden when the key's enterprise is not active.
 	ActorForAPIKey(ctx context.Context, key string) (*account.Actor, error)
 }
 
@@ -43,7 +44,10 @@ func (k *Kit) authenticate(c *fiber.Ctx) error {
 	if key, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "); ok && strings.HasPrefix(c.Path(), "/api/") {
 		a, err := k.accounts.ActorForAPIKey(c.UserContext(), strings.TrimSpace(key))
 		if err != nil {
-			if apperr.Code(err) == apperr.Internal {
+			// A key that is right but whose enterprise is suspended (or not
+			// yet approved) is Forbidden, with the rules' message: retrying
+			// with another key would not help.
+			if code := apperr.Code(err); code == apperr.Internal || code == apperr.Forbidden {
 				return err
 			}
 			return apperr.Errorf(apperr.Unauthorized, "API 키가 올바르지 않거나 폐기되었습니다.")
