@@ -13,7 +13,6 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
-	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/mail"
 )
 
@@ -88,9 +87,10 @@ func errClaimsOff() error {
 // ConfirmClaim within ClaimTTL. The answer is the same (nil) whether or not
 // there is such an order, it has an e-mail or it is already a member's; an
 // order is sent at most three codes an hour, each new one ending the
-// member's earlier ones. apperr.Invalid for an empty number or phone;
-// apperr.Unavailable when the service has no Mailer; account.RequireUser's
-// errors.
+// member's earlier ones; a wrong phone costs what an unknown number costs
+// (Lookup's check). apperr.Invalid for an empty or malformed number or
+// phone; apperr.Unavailable when the service has no Mailer;
+// account.RequireUser's errors.
 func (s *Service) StartClaim(ctx context.Context, orderNumber, phone string) error {
 	if s.cfg.Mailer == nil {
 		return errClaimsOff()
@@ -99,10 +99,9 @@ func (s *Service) StartClaim(ctx context.Context, orderNumber, phone string) err
 	if err != nil {
 		return err
 	}
-	number := strings.ToUpper(strings.TrimSpace(orderNumber))
-	phone = kr.Phone(strings.TrimSpace(phone))
-	if number == "" || phone == "" {
-		return apperr.Errorf(apperr.Invalid, "주문번호와 연락처를 입력해 주세요.")
+	ok, number, err := s.buyerMatches(ctx, orderNumber, phone)
+	if err != nil || !ok {
+		return err
 	}
 	o, err := s.store.FindOrderByNumber(ctx, number)
 	if apperr.Code(err) == apperr.NotFound {
@@ -111,7 +110,7 @@ func (s *Service) StartClaim(ctx context.Context, orderNumber, phone string) err
 	if err != nil {
 		return err
 	}
-	if o.Buyer.Phone != phone || o.Buyer.Email == "" || o.UserID != 0 {
+	if o.Buyer.Email == "" || o.UserID != 0 {
 		return nil
 	}
 	code, hash := newClaimCode()
@@ -152,7 +151,10 @@ func (s *Service) ConfirmClaim(ctx context.Context, orderNumber, code string) er
 	if err != nil {
 		return err
 	}
-	number := strings.ToUpper(strings.TrimSpace(orderNumber))
+	number := NormalizeNumber(orderNumber)
+	if !ValidNumber(number) {
+		return errNoClaim()
+	}
 	code = strings.TrimSpace(code)
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
 		return &apperr.Error{Code: apperr.Invalid, Message: "인증번호 6자리를 입력해 주세요.",

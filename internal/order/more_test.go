@@ -15,12 +15,15 @@ import (
 
 func TestNewNumber(t *testing.T) {
 	at := time.Date(2026, 11, 22, 16, 0, 0, 0, time.UTC) // 23 November in Korea
-	re := regexp.MustCompile(`^D261123-[A-HJ-NP-Z2-9]{6}$`)
+	re := regexp.MustCompile(`^D261123-[A-HJ-NP-Z2-9]{10}$`)
 	seen := map[string]bool{}
 	for range 1000 {
 		n := order.NewNumber(at)
 		if !re.MatchString(n) {
 			t.Fatalf("number %q does not match %s", n, re)
+		}
+		if !order.ValidNumber(n) {
+			t.Fatalf("ValidNumber(%q) = false", n)
 		}
 		seen[n] = true
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/dure-coop/dure/internal/apperr"
@@ -21,7 +23,7 @@ type Buyer struct {
 // its states and its card payment.
 type Order struct {
 	ID            int64
-	Number        string // "D251123-7KQ2MX"
+	Number        string // "D251123-7KQ2MXH4PA" (older orders: "D251123-7KQ2MX")
 	CheckoutKey   string
 	Status        Status
 	UserID        int64 // the member who ordered or claimed it; 0 for a guest order
@@ -256,6 +258,11 @@ type Store interface {
 	// FindOrderByNumber returns the order with sub-orders, lines, events and
 	// payment; apperr.NotFound when there is none.
 	FindOrderByNumber(ctx context.Context, number string) (*Order, error)
+	// FindBuyerPhone returns the buyer's phone of the order with this
+	// number, and nothing else, for the guest lookup's check (one query, so
+	// that a wrong phone costs what an unknown number costs);
+	// apperr.NotFound when there is none.
+	FindBuyerPhone(ctx context.Context, number string) (string, error)
 	// FindOrderByCheckoutKey is FindOrderByNumber by checkout key.
 	FindOrderByCheckoutKey(ctx context.Context, key string) (*Order, error)
 	// FindOrderNumberByPaymentRef returns the number of the order paid by the
@@ -369,19 +376,36 @@ var ErrDuplicateNumber = errors.New("order: order number already taken")
 
 const numberAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789" // no 0/O, 1/I
 
+// numberRandom is how many random characters a new order number has: 10 of
+// 32 letters, 50 bits a day, so that a number cannot be guessed even by
+// someone who knows the date and tries many. Numbers made before had 6
+// (30 bits a day); they stay valid.
+const numberRandom = 10
+
+// numberRe is the shape of an order number, old (6 random characters) and
+// new (10).
+var numberRe = regexp.MustCompile(`^D[0-9]{6}-(?:[A-HJ-NP-Z2-9]{10}|[A-HJ-NP-Z2-9]{6})$`)
+
 var kst = time.FixedZone("KST", 9*60*60)
 
 // NewNumber returns an order number: "D", the date in Korea (YYMMDD), "-" and
-// six random characters from a 32-letter alphabet without look-alikes
-// (about a billion per day, so numbers are not guessable from one another).
+// ten random characters from a 32-letter alphabet without look-alikes
+// ("D251123-7KQ2MXH4PA").
 func NewNumber(now time.Time) string {
-	var b [6]byte
+	var b [numberRandom]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(err) // crypto/rand never fails on supported platforms
 	}
 	out := []byte("D" + now.In(kst).Format("060102") + "-")
 	for _, c := range b {
-		out = append(out, numberAlphabet[c&31])
+		out = append(out, numberAlphabet[c&31]) // 256 is a multiple of 32: uniform
 	}
 	return string(out)
 }
+
+// NormalizeNumber is an order number as typed, trimmed and in capitals.
+func NormalizeNumber(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+// ValidNumber reports whether s has the shape of an order number (NewNumber's,
+// or the shorter one of older orders). Anything else is never looked up.
+func ValidNumber(s string) bool { return numberRe.MatchString(s) }

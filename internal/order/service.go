@@ -2,12 +2,13 @@ package order
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
@@ -15,6 +16,7 @@ import (
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/payment"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // DefaultReservationTTL is how long stock stays reserved for an unpaid order.
@@ -154,8 +156,8 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error
 		}
 	}
 	in.CheckoutKey = strings.TrimSpace(in.CheckoutKey)
-	if n := len(in.CheckoutKey); n < 16 || n > 100 {
-		return nil, apperr.Errorf(apperr.Invalid, "주문서가 만료되었습니다. 주문서를 다시 열어 주세요.")
+	if n := len(in.CheckoutKey); n < 16 || n > 100 || !textin.Clean(in.CheckoutKey, false) {
+		return nil, errCheckoutKey()
 	}
 	if o, err := s.store.FindOrderByCheckoutKey(ctx, in.CheckoutKey); err == nil {
 		return o, nil
@@ -209,6 +211,14 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error
 	return saved, nil
 }
 
+// errCheckoutKey is the answer to a checkout form whose hidden key is
+// missing or was tampered with: Fields["checkout_key"], so the form is shown
+// again with a new key and the input kept.
+func errCheckoutKey() error {
+	const msg = "주문서가 만료되었습니다. 입력하신 내용을 확인하신 뒤 다시 주문해 주세요."
+	return &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: map[string]string{"checkout_key": msg}}
+}
+
 func normalizeBuyer(b Buyer) Buyer {
 	b.Name = strings.TrimSpace(b.Name)
 	b.Phone = kr.Phone(strings.TrimSpace(b.Phone))
@@ -216,23 +226,28 @@ func normalizeBuyer(b Buyer) Buyer {
 	return b
 }
 
+// The buyer's text fields (textin's rule; the phone and the address have
+// formats of their own).
+var (
+	buyerNameRule  = textin.Rule{Label: "주문하시는 분 이름", Required: true, Max: 30}
+	buyerEmailRule = textin.Rule{Label: "이메일 주소", Max: 100, NoSpace: true}
+)
+
 // validate reports every wrong field of the buyer and the address at once.
 func validate(b Buyer, a Address) error {
 	f := map[string]string{}
-	switch n := utf8.RuneCountInString(b.Name); {
-	case n == 0:
-		f["buyer_name"] = "주문하시는 분 이름을 입력해 주세요."
-	case n > 30:
-		f["buyer_name"] = "이름은 30자 이하로 입력해 주세요."
+	if msg := buyerNameRule.Message(b.Name); msg != "" {
+		f["buyer_name"] = msg
 	}
 	if b.Phone == "" {
 		f["buyer_phone"] = "주문하시는 분 연락처를 입력해 주세요."
 	} else if !kr.ValidPhone(b.Phone) {
 		f["buyer_phone"] = "연락처는 010-1234-5678 형식으로 입력해 주세요."
 	}
-	if b.Email != "" {
-		at := strings.IndexByte(b.Email, '@')
-		if at < 1 || at == len(b.Email)-1 || len(b.Email) > 100 || strings.ContainsAny(b.Email, " \t\r\n") {
+	if msg := buyerEmailRule.Message(b.Email); msg != "" {
+		f["buyer_email"] = msg
+	} else if b.Email != "" {
+		if at := strings.IndexByte(b.Email, '@'); at < 1 || at == len(b.Email)-1 {
 			f["buyer_email"] = "이메일 주소를 확인해 주세요."
 		}
 	}
@@ -276,7 +291,11 @@ func newOrder(in CheckoutInput, b Breakdown) *Order {
 // already knows the buyer placed it (the checkout's own session). Guests
 // looking an order up use Lookup. apperr.NotFound when there is none.
 func (s *Service) FindOrder(ctx context.Context, number string) (*Order, error) {
-	o, err := s.store.FindOrderByNumber(ctx, strings.TrimSpace(number))
+	number = strings.TrimSpace(number)
+	if !ValidNumber(number) {
+		return nil, notFound()
+	}
+	o, err := s.store.FindOrderByNumber(ctx, number)
 	if apperr.Code(err) == apperr.NotFound {
 		return nil, notFound()
 	}
@@ -285,24 +304,53 @@ func (s *Service) FindOrder(ctx context.Context, number string) (*Order, error) 
 
 // Lookup returns the order with this number if phone is its buyer's phone;
 // otherwise apperr.NotFound, with the same message whether or not the order
-// exists.
+// exists, after the same work: one query for the buyer's phone (a stand-in
+// when there is no order) and one comparison of phone hashes in constant
+// time; the order itself is read only for the right phone. apperr.Invalid
+// for an empty or malformed number or phone (nothing is looked up). The
+// caller limits how often a client and a number may try (the web layer,
+// with Redis).
 func (s *Service) Lookup(ctx context.Context, number, phone string) (*Order, error) {
-	number = strings.ToUpper(strings.TrimSpace(number))
-	phone = kr.Phone(strings.TrimSpace(phone))
-	if number == "" || phone == "" {
-		return nil, apperr.Errorf(apperr.Invalid, "주문번호와 연락처를 입력해 주세요.")
-	}
-	o, err := s.store.FindOrderByNumber(ctx, number)
-	if apperr.Code(err) == apperr.NotFound {
-		return nil, notFound()
-	}
+	ok, number, err := s.buyerMatches(ctx, number, phone)
 	if err != nil {
 		return nil, err
 	}
-	if o.Buyer.Phone != phone {
+	if !ok {
 		return nil, notFound()
 	}
-	return o, nil
+	return s.FindOrder(ctx, number)
+}
+
+// absentPhone stands in for the buyer's phone when there is no order, so
+// that an unknown number is compared like a known one.
+const absentPhone = "000-0000-0000"
+
+// buyerMatches reports whether phone is the buyer's phone of the order with
+// this number (normalised, and returned so). Found or not, it makes the same
+// one query and the same comparison.
+func (s *Service) buyerMatches(ctx context.Context, number, phone string) (bool, string, error) {
+	number = NormalizeNumber(number)
+	phone = strings.TrimSpace(phone)
+	if number == "" || phone == "" {
+		return false, number, apperr.Errorf(apperr.Invalid, "주문번호와 연락처를 입력해 주세요.")
+	}
+	if !ValidNumber(number) {
+		return false, number, apperr.Errorf(apperr.Invalid, "주문번호를 확인해 주세요. 주문번호는 D251123-7KQ2MXH4PA처럼 생겼습니다.")
+	}
+	if !kr.ValidPhone(phone) {
+		return false, number, apperr.Errorf(apperr.Invalid, "연락처는 010-1234-5678 형식으로 입력해 주세요.")
+	}
+	stored, err := s.store.FindBuyerPhone(ctx, number)
+	found := err == nil
+	if !found {
+		if apperr.Code(err) != apperr.NotFound {
+			return false, number, err
+		}
+		stored = absentPhone
+	}
+	given, kept := sha256.Sum256([]byte(kr.Phone(phone))), sha256.Sum256([]byte(stored))
+	same := subtle.ConstantTimeCompare(given[:], kept[:]) == 1
+	return found && same, number, nil
 }
 
 // PaymentKey is the idempotency key of an order's card payment: one per

@@ -31,7 +31,7 @@ func TestCheckoutSplitsPerEnterpriseWithSnapshots(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Checkout: %v", err)
 	}
-	if !strings.HasPrefix(o.Number, "D") || len(o.Number) != len("D251123-ABCDEF") {
+	if !strings.HasPrefix(o.Number, "D") || len(o.Number) != len("D251123-ABCDEFGHJK") {
 		t.Errorf("number = %q", o.Number)
 	}
 	if o.Status != order.PendingPayment || o.Total != view.Price.Total || o.ItemsTotal != view.Price.ItemsTotal ||

@@ -269,6 +269,16 @@ func (s *OrderStore) FindOrderByNumber(ctx context.Context, number string) (*ord
 	return loadOrder(ctx, s.pool, `o.number = $1`, number)
 }
 
+// FindBuyerPhone returns the buyer's phone of the order with this number.
+func (s *OrderStore) FindBuyerPhone(ctx context.Context, number string) (string, error) {
+	var phone string
+	err := s.pool.QueryRow(ctx, `SELECT buyer_phone FROM orders WHERE number = $1`, number).Scan(&phone)
+	if err != nil {
+		return "", translate(err, "주문")
+	}
+	return phone, nil
+}
+
 // FindOrderByCheckoutKey returns the order a checkout key created.
 func (s *OrderStore) FindOrderByCheckoutKey(ctx context.Context, key string) (*order.Order, error) {
 	return loadOrder(ctx, s.pool, `o.checkout_key = $1`, key)
