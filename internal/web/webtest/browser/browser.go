@@ -143,8 +143,9 @@ func (b *Browser) Fill(fields map[string]string) {
 			act = chromedp.Evaluate[chromedp.Void](fmt.Sprintf(
 				`(() => { const el = document.querySelector(%q); el.value = %q;
 				  el.dispatchEvent(new Event("input", {bubbles: true})); el.dispatchEvent(new Event("change", {bubbles: true})); })()`, sel, v))
-		default:
-			act = chromedp.Steps(chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), v))
+		default: // emptied first (chromedp.Clear fails on an empty textarea)
+			act = chromedp.Steps(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).value = ""`, sel)),
+				chromedp.SendKeys(chromedp.CSS(sel), v))
 		}
 		if err := chromedp.Do(b.Ctx, act); err != nil {
 			b.t.Fatalf("browser: fill %s: %v", sel, err)
@@ -173,6 +174,17 @@ func (b *Browser) Text(sel string) string {
 		b.t.Fatalf("browser: text of %s: %v", sel, err)
 	}
 	return s
+}
+
+// Eval evaluates the JavaScript expression on the page and decodes its
+// value into T (see chromedp.Evaluate), failing the test on an error.
+func Eval[T any](b *Browser, expr string) T {
+	b.t.Helper()
+	v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		b.t.Fatalf("browser: evaluate: %v\n%s", err, expr)
+	}
+	return v
 }
 
 // Has reports whether an element matches sel on the page now (no waiting).
