@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,4 +100,50 @@ func pageThrough(t *testing.T, run func(search.Query) (*search.Result, error), q
 		}
 	}
 	return list, total
+}
+
+// TestPolicyOnDemo checks two rules of the ranking on the whole list, past
+// the first page: a one-letter slip never reaches a place or an enterprise
+// ('청소' finds no product of the farm in 청송, nor one named after it), and a
+// product only its enterprise's name matches comes after every product that
+// says the word itself ('사과' and the garlic of 의성 사과꽃마을, which the
+// fallback's ILIKE finds).
+func TestPolicyOnDemo(t *testing.T) {
+	t.Parallel()
+	w := setup(t)
+	w.pushSynonyms(t)
+	ctx := context.Background()
+	degraded := search.NewService(down{}, w.fallback, time.Second, nil, nil)
+	for name, svc := range map[string]*search.Service{"meilisearch": w.svc, "postgres": degraded} {
+		hits := func(text string) []search.Hit {
+			var out []search.Hit
+			for page := 1; ; page++ {
+				res, err := svc.Search(ctx, search.Query{Text: text, Page: page, PerPage: search.MaxPerPage})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, res.Hits...)
+				if page*search.MaxPerPage >= res.Total {
+					return out
+				}
+			}
+		}
+		for _, h := range hits("청소") {
+			if strings.Contains(h.Name, "청송") || h.EnterpriseName == "들꽃농장 협동조합" {
+				t.Errorf("%s: 청소 found %q of %s", name, h.Name, h.EnterpriseName)
+			}
+		}
+		list := hits("사과")
+		firstOther := slices.IndexFunc(list, func(h search.Hit) bool {
+			return !strings.Contains(h.Name, "사과") && !strings.Contains(h.Summary, "사과")
+		})
+		if firstOther < 0 {
+			continue // Meilisearch matches whole words: 사과꽃마을 is not 사과
+		}
+		for _, h := range list[firstOther:] {
+			if strings.Contains(h.Name, "사과") {
+				t.Errorf("%s: %q comes after a product only its enterprise's name matches", name, h.Name)
+			}
+		}
+	}
 }
