@@ -5,6 +5,8 @@
 package shop
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account"
@@ -30,7 +32,8 @@ type Deps struct {
 	Carts *cart.Service
 	// Orders is checkout, payment and the order pages.
 	Orders *order.Service
-	// Limiter bounds checkout attempts per client IP across all instances.
+	// Limiter bounds checkout attempts per client IP, and guest order
+	// lookups per client IP and per order number, across all instances.
 	Limiter web.RateLimiter
 	// TestPayments shows the "테스트 카드로 결제" button instead of the Stripe.js
 	// card form: only when the payment backend is stripe-mock.
@@ -98,8 +101,8 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Post("/account/signout-everywhere", acc(s.signoutEverywhere)...)
 	r.Get("/account/signup", acc(s.signupPage)...)
 	r.Post("/account/signup", acc(s.signupSubmit)...)
-	r.Get("/account", acc(s.accountPage)...)
-	r.Get("/account/password", acc(s.passwordPage)...)
+	r.Get("/account", acc(signedIn(s.accountPage))...)
+	r.Get("/account/password", acc(signedIn(s.passwordPage))...)
 	r.Post("/account/password", acc(s.passwordSubmit)...)
 	r.Get("/account/password/forgot", acc(s.forgotPage)...)
 	r.Post("/account/password/forgot", acc(s.forgotSubmit)...)
@@ -108,11 +111,22 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Get("/account/confirm", acc(s.confirmEmail)...)
 	r.Get("/account/invitation", acc(s.invitationPage)...)
 	r.Post("/account/invitation", acc(s.invitationSubmit)...)
-	r.Get("/account/orders/claim", acc(s.claimPage)...)
+	r.Get("/account/orders/claim", acc(signedIn(s.claimPage))...)
 	r.Post("/account/orders/claim", acc(s.claimSubmit)...)
 	r.Post("/account/orders/claim/confirm", acc(s.claimConfirm)...)
 	r.Get("/join", acc(s.joinPage)...)
 	r.Post("/join", acc(s.joinSubmit)...)
+}
+
+// signedIn sends an anonymous visitor of a member's page to the sign-in,
+// which brings them back.
+func signedIn(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if a := web.Actor(c); a == nil || a.SessionID == "" {
+			return c.Redirect("/account/signin?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		return h(c)
+	}
 }
 
 // needOrders answers 503 when the app was built without carts and orders.

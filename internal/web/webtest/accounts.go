@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/testutil"
 )
 
 // Password is the password of every account the helpers create.
@@ -119,4 +122,30 @@ func (e *Env) DrainSearch(t testing.TB) {
 	if _, err := e.Indexer.Drain(context.Background()); err != nil {
 		t.Fatalf("drain search outbox: %v", err)
 	}
+}
+
+// PaidOrder orders quantity of product as a guest through the cart and
+// checkout services, pays with stripe-mock's test card, and returns the
+// order.
+func (e *Env) PaidOrder(t testing.TB, product int64, quantity int) *order.Order {
+	t.Helper()
+	ctx := context.Background()
+	cartID := testutil.Name("cart")
+	if err := e.Carts.Add(ctx, cartID, cart.Key{ProductID: product}, quantity); err != nil {
+		t.Fatalf("add to cart: %v", err)
+	}
+	addr := order.Address{Recipient: "김두레", Phone: "010-2222-3333", Postcode: "41940", Road: "대구광역시 중구 동덕로 115", Detail: "3층"}
+	v, err := e.Carts.View(ctx, cartID, addr.Postcode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cartID,
+		Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678", Email: "doore@example.kr"}, Address: addr, ExpectedTotal: v.Price.Total})
+	if err != nil {
+		t.Fatalf("checkout: %v", err)
+	}
+	if err := e.Orders.ConfirmTestPayment(ctx, o.Number); err != nil {
+		t.Fatalf("pay: %v", err)
+	}
+	return o
 }
