@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -97,7 +98,9 @@ func (b *Browser) AxeCurrent(t testing.TB) []Violation {
 // or critical violation, listing them, and logs the others.
 func (b *Browser) CheckAxe(t testing.TB, path string) []Violation {
 	t.Helper()
+	start := time.Now()
 	vs := b.Axe(t, path)
+	t.Logf("axe %s: %d violations, %s", path, len(vs), time.Since(start).Round(time.Millisecond))
 	Report(t, path, vs)
 	return vs
 }
@@ -106,7 +109,9 @@ func (b *Browser) CheckAxe(t testing.TB, path string) []Violation {
 // page's state in the messages ("sign-in with errors").
 func (b *Browser) CheckAxeCurrent(t testing.TB, what string) []Violation {
 	t.Helper()
+	start := time.Now()
 	vs := b.AxeCurrent(t)
+	t.Logf("axe %s: %d violations, %s", what, len(vs), time.Since(start).Round(time.Millisecond))
 	Report(t, what, vs)
 	return vs
 }

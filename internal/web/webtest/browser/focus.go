@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -41,8 +42,14 @@ func (s FocusStop) Problem() string {
 // order and what a keyboard user sees.
 func (b *Browser) Focus(t testing.TB) []FocusStop {
 	t.Helper()
+	// Tab starts from the last click otherwise: focusing the body moves the
+	// starting point to the top of the page.
 	if err := chromedp.Do(b.Ctx, chromedp.Evaluate[chromedp.Void](`(() => {
 	  if (document.activeElement) document.activeElement.blur();
+	  const had = document.body.hasAttribute('tabindex');
+	  if (!had) document.body.tabIndex = -1;
+	  document.body.focus({preventScroll: true});
+	  if (!had) document.body.removeAttribute('tabindex');
 	  window.scrollTo(0, 0);
 	})()`)); err != nil {
 		t.Fatalf("focus: %v", err)
@@ -75,7 +82,9 @@ func (b *Browser) Focus(t testing.TB) []FocusStop {
 // it (WCAG 2.4.7, 1.4.11); what names the page in the message.
 func (b *Browser) CheckFocus(t testing.TB, what string) []FocusStop {
 	t.Helper()
+	start := time.Now()
 	stops := b.Focus(t)
+	t.Logf("focus %s: %d stops, %s", what, len(stops), time.Since(start).Round(time.Millisecond))
 	if len(stops) == 0 {
 		t.Errorf("focus: %s: the Tab key reaches nothing", what)
 	}
