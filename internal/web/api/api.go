@@ -1,5 +1,8 @@
 // Package api is the JSON API under /api/v1: products, search, search-box
-// suggestions, categories, enterprises and the cart. Lists are
+// suggestions, categories, enterprises and the cart for everyone, and under
+// /api/v1/portal an enterprise's own products and orders (portal.go), for
+// its programs with an API key or for its signed-in members. The OpenAPI
+// 3.1 document of all of it is served at /api/v1/openapi.json. Lists are
 // {"data":[…],"pagination":{…}}, single items {"data":{…}}, errors
 // {"error":{"code","message","fields","request_id"}} (web.Kit.JSONErrors).
 package api
@@ -30,6 +33,10 @@ type Deps struct {
 	// Suggest answers /api/v1/suggest for the search box; nil leaves the
 	// route out.
 	Suggest search.Suggester
+	// Manager writes and finds an enterprise's products for
+	// /api/v1/portal (nil: those routes answer 503); Orders fulfils its
+	// sub-orders.
+	Manager *catalog.Manager
 }
 
 // server holds the dependencies for the handlers.
@@ -61,6 +68,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	api.Post("/cart/items", cartAPI(s.apiCartAdd)...)
 	api.Patch("/cart/items/:key", cartAPI(s.apiCartUpdate)...)
 	api.Delete("/cart/items/:key", cartAPI(s.apiCartRemove)...)
+
+	s.mountPortal(api)
+	api.Get("/openapi.json", openAPIDocument)
 }
 
 // needOrders answers 503 when the app was built without carts and orders.
