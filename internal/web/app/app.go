@@ -153,6 +153,7 @@ func New(d Deps) *fiber.App {
 		Carts:      d.Carts,
 		Orders:     d.Orders,
 		Suggest:    d.Suggest,
+		Manager:    d.Manager,
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories})
