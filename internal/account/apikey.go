@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // APIKeyPrefix starts every API key; a key is the prefix and 32 random bytes
@@ -24,6 +24,9 @@ const (
 
 var keyEncoding = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
 
+// keyNameRule is an API key's name (textin's rule).
+var keyNameRule = textin.Rule{Label: "키 이름", Required: true, Max: 50}
+
 // CreateAPIKey creates an API key for the enterprise (CanManageMembers) and
 // returns it with its value, which is shown this once and stored only as a
 // SHA-256 hash. Invalid with Fields["name"] for a missing or long name.
@@ -32,11 +35,11 @@ func (s *Service) CreateAPIKey(ctx context.Context, enterpriseID int64, name str
 		return nil, "", err
 	}
 	name = strings.TrimSpace(name)
-	switch n := utf8.RuneCountInString(name); {
-	case n == 0:
+	if name == "" {
 		return nil, "", fields{"name": "키 이름을 입력해 주세요. 예: 재고 연동"}.err()
-	case n > 50:
-		return nil, "", fields{"name": "키 이름은 50자 이하로 입력해 주세요."}.err()
+	}
+	if msg := keyNameRule.Message(name); msg != "" {
+		return nil, "", fields{"name": msg}.err()
 	}
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {

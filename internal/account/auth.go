@@ -6,6 +6,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // SignUpInput is the consumer sign-up form; Service.SignUp's field errors
@@ -158,6 +159,8 @@ func (s *Service) SignIn(ctx context.Context, email, password, clientIP string) 
 	addr := strings.ToLower(strings.TrimSpace(email))
 	if addr == "" {
 		f.add("email", "이메일 주소를 입력해 주세요.")
+	} else if len(addr) > 254 || !textin.Clean(strings.TrimSpace(email), false) {
+		f.add("email", "이메일 주소 형식이 올바르지 않습니다.") // no account has such an address
 	}
 	if password == "" {
 		f.add("password", "비밀번호를 입력해 주세요.")

@@ -13,10 +13,10 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/apperr"
 	dmail "github.com/dure-coop/dure/internal/mail"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // Session and token lifetimes.
@@ -160,7 +160,12 @@ func limitKey(kind, v string) string {
 // NormalizeEmail trims and lower-cases an e-mail address and reports whether
 // it is a plain address (user@domain.tld, at most 254 characters).
 func NormalizeEmail(s string) (string, bool) {
-	e := strings.ToLower(strings.TrimSpace(s))
+	// Before lower-casing, which would turn broken bytes into U+FFFD.
+	s = strings.TrimSpace(s)
+	if !textin.Clean(s, false) {
+		return s, false
+	}
+	e := strings.ToLower(s)
 	if e == "" || len(e) > 254 || strings.ContainsAny(e, " <>\"(),;:") {
 		return e, false
 	}
@@ -191,16 +196,11 @@ func (f fields) err() error {
 	return &apperr.Error{Code: apperr.Invalid, Message: "입력한 내용을 확인해 주세요.", Fields: f}
 }
 
+// nameRule is a person's name (textin's rule).
+var nameRule = textin.Rule{Label: "이름", Required: true, Max: 50}
+
 // checkName returns the reason a person's name is not acceptable, or "".
-func checkName(name string) string {
-	switch n := utf8.RuneCountInString(name); {
-	case name == "":
-		return "이름을 입력해 주세요."
-	case n > 50:
-		return "이름은 50자 이하로 입력해 주세요."
-	}
-	return ""
-}
+func checkName(name string) string { return nameRule.Message(name) }
 
 // checkEmail normalises an address and returns the reason it is not
 // acceptable, or "".

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // newUser validates a name, address and password given by a trusted
@@ -74,6 +75,9 @@ func (s *Service) FindUserByID(ctx context.Context, id int64) (*User, error) {
 	return s.store.FindUserByID(ctx, id)
 }
 
+// userQueryRule is the operator console's user search (textin's rule).
+var userQueryRule = textin.Rule{Label: "검색어", Max: 100}
+
 // FindUsers returns users matching f, newest first, and their total
 // (RequireOperator). Limit defaults to 50 and is at most 500.
 func (s *Service) FindUsers(ctx context.Context, f UserFilter) ([]*User, int, error) {
@@ -88,6 +92,9 @@ func (s *Service) FindUsers(ctx context.Context, f UserFilter) ([]*User, int, er
 	}
 	f.Offset = max(f.Offset, 0)
 	f.Query = strings.TrimSpace(f.Query)
+	if msg := userQueryRule.Message(f.Query); msg != "" {
+		return nil, 0, &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: map[string]string{"q": msg}}
+	}
 	return s.store.FindUsers(ctx, f)
 }
 

@@ -77,6 +77,23 @@ func Clean(s string, multiline bool) bool {
 	})
 }
 
+// ForDisplay returns s as a form may show it again beside its error: broken
+// bytes as U+FFFD, control characters dropped but for line breaks (CR, LF)
+// and tabs, so the page stays valid UTF-8 and the person sees where the text
+// was broken.
+func ForDisplay(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(c rune) rune {
+		if unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' {
+			return -1
+		}
+		return c
+	}, s)
+}
+
 // NormalizeNewlines turns the CR LF and CR line breaks that browsers and
 // spreadsheets send into LF, before Check judges a Multiline field.
 func NormalizeNewlines(s string) string {

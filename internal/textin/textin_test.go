@@ -59,6 +59,14 @@ func TestClean(t *testing.T) {
 	}
 }
 
+func TestForDisplay(t *testing.T) {
+	for in, want := range map[string]string{"김두레": "김두레", "김\x00두레": "김두레", "김\xff": "김\uFFFD", "a\r\nb\tc\x1b": "a\r\nb\tc"} {
+		if got := textin.ForDisplay(in); got != want {
+			t.Errorf("ForDisplay(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestNormalizeNewlines(t *testing.T) {
 	if got := textin.NormalizeNewlines("a\r\nb\rc\nd"); got != "a\nb\nc\nd" {
 		t.Errorf("NormalizeNewlines = %q", got)

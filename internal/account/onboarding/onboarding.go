@@ -14,13 +14,13 @@ import (
 	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/mail"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // BankAccount is where the co-op pays the enterprise (정산 계좌).
@@ -148,16 +148,14 @@ func (f fields) err() error {
 	return &apperr.Error{Code: apperr.Invalid, Message: "입력한 내용을 확인해 주세요.", Fields: f}
 }
 
-// text trims s and returns the reason it is not acceptable as a required
-// field of at most max characters (what names the field in Korean).
-func text(f fields, key, s, what string, max int, required bool) string {
+// text trims s (and makes a multiline field's line breaks LF), adds its
+// problem under textin's rule to f, and returns it.
+func text(f fields, key, s string, r textin.Rule) string {
 	s = strings.TrimSpace(s)
-	switch n := utf8.RuneCountInString(s); {
-	case n == 0 && required:
-		f.add(key, what+"을(를) 입력해 주세요.")
-	case n > max:
-		f.add(key, fmt.Sprintf("%s은(는) %d자 이하로 입력해 주세요.", what, max))
+	if r.Multiline {
+		s = textin.NormalizeNewlines(s)
 	}
+	f.add(key, r.Message(s))
 	return s
 }
 
@@ -179,7 +177,7 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	f := fields{}
 	a := &Application{}
 	e := &a.Enterprise
-	e.Name = text(f, "name", in.Name, "상호", 100, true)
+	e.Name = text(f, "name", in.Name, textin.Rule{Label: "상호", Required: true, Max: 100})
 	if bn := strings.TrimSpace(in.BusinessNumber); bn == "" {
 		f.add("business_number", "사업자등록번호를 입력해 주세요.")
 	} else if d, ok := kr.NormalizeBusinessNumber(bn); !ok {
@@ -190,7 +188,7 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	if e.Type = in.Type; !e.Type.Valid() {
 		f.add("type", "기업 유형을 골라 주세요.")
 	}
-	e.CertNumber = text(f, "cert_number", in.CertNumber, "인증·지정 번호", 50, true)
+	e.CertNumber = text(f, "cert_number", in.CertNumber, textin.Rule{Label: "인증·지정 번호", Required: true, Max: 50})
 	if v := strings.TrimSpace(in.CertValidUntil); v != "" {
 		d, ok := parseDate(v)
 		today := s.accounts.Now().In(kst)
@@ -206,7 +204,7 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	if e.Region = in.Region; !e.Region.Valid() {
 		f.add("region", "지역(시·도)을 골라 주세요.")
 	}
-	e.Representative = text(f, "representative", in.Representative, "대표자 이름", 50, true)
+	e.Representative = text(f, "representative", in.Representative, textin.Rule{Label: "대표자 이름", Required: true, Max: 50})
 	if p := strings.TrimSpace(in.Phone); p == "" {
 		f.add("phone", "대표 전화번호를 입력해 주세요.")
 	} else if !kr.ValidPhone(p) {
@@ -221,9 +219,9 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	} else {
 		e.Email = addr
 	}
-	e.Address = text(f, "address", in.Address, "주소", 200, true)
-	e.Mission = text(f, "mission", in.Mission, "사회적 가치(미션)", 1000, true)
-	a.Bank.BankName = text(f, "bank_name", in.BankName, "은행 이름", 30, true)
+	e.Address = text(f, "address", in.Address, textin.Rule{Label: "주소", Required: true, Max: 200})
+	e.Mission = text(f, "mission", in.Mission, textin.Rule{Label: "사회적 가치(미션)", Required: true, Max: 1000, Multiline: true})
+	a.Bank.BankName = text(f, "bank_name", in.BankName, textin.Rule{Label: "은행 이름", Required: true, Max: 30})
 	if n := strings.TrimSpace(in.BankAccount); n == "" {
 		f.add("bank_account", "정산 계좌번호를 입력해 주세요.")
 	} else if digits := strings.ReplaceAll(n, "-", ""); strings.Trim(n, "0123456789-") != "" || len(digits) < 6 || len(digits) > 20 {
@@ -231,10 +229,10 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	} else {
 		a.Bank.Number = n
 	}
-	a.Bank.Holder = text(f, "bank_holder", in.BankHolder, "예금주", 50, true)
+	a.Bank.Holder = text(f, "bank_holder", in.BankHolder, textin.Rule{Label: "예금주", Required: true, Max: 50})
 
 	owner := &account.User{Role: account.EnterpriseStaff, Status: account.UserActive}
-	owner.Name = text(f, "owner_name", in.OwnerName, "담당자 이름", 50, true)
+	owner.Name = text(f, "owner_name", in.OwnerName, textin.Rule{Label: "담당자 이름", Required: true, Max: 50})
 	if strings.TrimSpace(in.OwnerEmail) == "" {
 		f.add("owner_email", "로그인할 이메일 주소를 입력해 주세요.")
 	} else if addr, ok := account.NormalizeEmail(in.OwnerEmail); !ok {
@@ -373,18 +371,21 @@ func (s *Service) Reinstate(ctx context.Context, id int64) error {
 	return s.change(ctx, id, []string{account.EnterpriseSuspended}, account.EnterpriseActive, "", false, "enterprise.reinstate")
 }
 
+// reasonRule is a rejection's or suspension's reason (textin's rule).
+var reasonRule = textin.Rule{Label: "사유", Required: true, Max: 1000, Multiline: true}
+
 func (s *Service) change(ctx context.Context, id int64, from []string, to, reason string, review bool, action string) error {
 	op, err := account.RequireOperator(ctx)
 	if err != nil {
 		return err
 	}
-	reason = strings.TrimSpace(reason)
+	reason = textin.NormalizeNewlines(strings.TrimSpace(reason))
 	if to == account.EnterpriseRejected || to == account.EnterpriseSuspended {
-		switch n := utf8.RuneCountInString(reason); {
-		case n == 0:
+		if reason == "" {
 			return fields{"reason": "사유를 입력해 주세요. 신청한 기업에 그대로 전해집니다."}.err()
-		case n > 1000:
-			return fields{"reason": "사유는 1,000자 이하로 입력해 주세요."}.err()
+		}
+		if msg := reasonRule.Message(reason); msg != "" {
+			return fields{"reason": msg}.err()
 		}
 	}
 	a, err := s.find(ctx, id)

@@ -126,6 +126,13 @@ func TestApplyValidation(t *testing.T) {
 		{"owner password", func(in *onboarding.ApplicationInput) { in.OwnerPassword, in.OwnerPasswordConfirm = "1234", "1234" }, "owner_password"},
 		{"owner password confirm", func(in *onboarding.ApplicationInput) { in.OwnerPasswordConfirm = "다른-비밀번호-입니다" }, "owner_password_confirm"},
 		{"owner e-mail", func(in *onboarding.ApplicationInput) { in.OwnerEmail = "owner@" }, "owner_email"},
+		// What PostgreSQL would refuse (SQLSTATE 22021) is a field error.
+		{"NUL and broken UTF-8", func(in *onboarding.ApplicationInput) {
+			in.Name, in.Representative, in.Address, in.BankHolder = "햇살\x00농원", "김\xff", "청송군\x00", "햇살"[:4]
+			in.OwnerName, in.CertNumber, in.BankName = "김\x1b", "2019\x00", "농협\x00"
+			in.Email, in.OwnerEmail, in.BusinessNumber = "farm\x00@example.kr", "owner\x00@farm.kr", "220-81-6251\x00"
+		}, "address,bank_holder,bank_name,business_number,cert_number,email,name,owner_email,owner_name,representative"},
+		{"a control character in the mission", func(in *onboarding.ApplicationInput) { in.Mission = "일자리\x00" }, "mission"},
 	} {
 		in := input("220-81-62517", "owner@farm.kr")
 		tc.change(&in)
