@@ -98,16 +98,19 @@ func Catalogue(n int) ([]byte, error) {
 			if s := nameSuffixes[rng.IntN(len(nameSuffixes))]; s != "" {
 				name += " " + s
 			}
-			for k := 2; taken[p["enterprise"].(string)+"\x00"+name]; k++ {
-				name = fmt.Sprintf("%s %d호", strings.TrimSuffix(name, fmt.Sprintf(" %d호", k-1)), k)
-			}
 			p["name"] = name
 			f := int64(85 + rng.IntN(31))
 			p["consumer_price"] = round100(num(base["consumer_price"]) * f / 100)
 			p["public_price"] = round100(num(base["public_price"]) * f / 100)
 			p["popularity"] = rng.IntN(5000)
 		}
-		taken[p["enterprise"].(string)+"\x00"+p["name"].(string)] = true
+		// Small catalogues fold many demo enterprises into one.
+		name := p["name"].(string)
+		for k := 2; taken[p["enterprise"].(string)+"\x00"+name]; k++ {
+			name = fmt.Sprintf("%s %d호", strings.TrimSuffix(name, fmt.Sprintf(" %d호", k-1)), k)
+		}
+		p["name"] = name
+		taken[p["enterprise"].(string)+"\x00"+name] = true
 		p["stock"] = num(base["stock"]) * 100
 		if opts, ok := base["options"].([]any); ok {
 			var scaled []any
