@@ -13,9 +13,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/dure-coop/dure/internal/account"
-	"github.com/dure-coop/dure/internal/cart"
-	"github.com/dure-coop/dure/internal/order"
-	"github.com/dure-coop/dure/internal/testutil"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -163,31 +160,6 @@ func goodsOf(t *testing.T, e *webtest.Env) (product, enterprise int64) {
 		t.Fatalf("no goods product: %v", err)
 	}
 	return product, enterprise
-}
-
-// paidOrder orders quantity of product as a guest and pays with the test
-// card, and returns the order.
-func paidOrder(t *testing.T, e *webtest.Env, product int64, quantity int) *order.Order {
-	t.Helper()
-	ctx := context.Background()
-	cartID := testutil.Name("cart")
-	if err := e.Carts.Add(ctx, cartID, cart.Key{ProductID: product}, quantity); err != nil {
-		t.Fatalf("add to cart: %v", err)
-	}
-	addr := order.Address{Recipient: "김두레", Phone: "010-2222-3333", Postcode: "41940", Road: "대구광역시 중구 동덕로 115", Detail: "3층"}
-	v, err := e.Carts.View(ctx, cartID, addr.Postcode)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cartID,
-		Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678", Email: "doore@example.kr"}, Address: addr, ExpectedTotal: v.Price.Total})
-	if err != nil {
-		t.Fatalf("checkout: %v", err)
-	}
-	if err := e.Orders.ConfirmTestPayment(ctx, o.Number); err != nil {
-		t.Fatalf("pay: %v", err)
-	}
-	return o
 }
 
 // signIn signs the owner in through the account service and returns the
@@ -406,7 +378,7 @@ func TestPortalAPI(t *testing.T) {
 		}
 	})
 
-	o := paidOrder(t, e, goods, 2)
+	o := e.PaidOrder(t, goods, 2)
 	if len(o.SubOrders) != 1 {
 		t.Fatalf("order with %d parts", len(o.SubOrders))
 	}
@@ -479,7 +451,7 @@ func TestPortalAPI(t *testing.T) {
 	})
 
 	t.Run("a sub-order cancelled with a reason, once", func(t *testing.T) {
-		o2 := paidOrder(t, e, goods, 1)
+		o2 := e.PaidOrder(t, goods, 1)
 		target := "/api/v1/portal/orders/" + strconv.FormatInt(o2.SubOrders[0].ID, 10) + "/cancel"
 		if e := a.fail(t, http.MethodPost, target, map[string]any{"reason": " "}, 422, "invalid"); e.Error.Fields["reason"] == "" {
 			t.Errorf("no reason: %v", e.Error.Fields)
