@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -39,13 +40,22 @@ type Deps struct {
 	Blobs blob.Store
 	// Categories is the app's shared category tree.
 	Categories *view.Categories
+	// Orders finds and fulfils the enterprise's sub-orders and its sales
+	// figures (nil: the order screens answer 503 and the dashboard shows
+	// stock only).
+	Orders *order.Service
+	// Accounts manages the enterprise's members and API keys (nil: those
+	// screens answer 503).
+	Accounts *account.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"portal/dashboard", "portal/error", "portal/application",
 		"portal/products", "portal/product_form", "portal/product_delete", "portal/stock",
-		"portal/upload", "portal/upload_preview", "portal/upload_done"}
+		"portal/upload", "portal/upload_preview", "portal/upload_done",
+		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
+		"portal/keys", "portal/key_revoke"}
 }
 
 // server holds the dependencies for the handlers.
@@ -70,6 +80,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g := r.Group("/portal", s.guard, k.CheckCSRF)
 	g.Get("/", s.dashboardPage)
 	s.mountProducts(g)
+	s.mountOrders(g)
+	s.mountMembers(g)
+	s.mountKeys(g)
 }
 
 // Locals keys.
