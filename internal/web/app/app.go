@@ -156,7 +156,8 @@ func New(d Deps) *fiber.App {
 		Manager:    d.Manager,
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
-	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories})
+	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
+		Orders: d.Orders, Accounts: d.Accounts})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager})
 	}
