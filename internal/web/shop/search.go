@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"maps"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,9 +14,12 @@ import (
 type searchView struct {
 	layout
 	listing
-	Heading  string
-	Category *catalog.Category
-	Roots    []*catalog.Category
+	Heading string
+	// Note says what the results were read as ('tkrhk' → 사과) or which
+	// words were left out; Literal links to the search for the text as typed.
+	Note, Literal string
+	Category      *catalog.Category
+	Roots         []*catalog.Category
 }
 
 // searchPage shows search results with facets, sort and pagination.
@@ -46,6 +50,12 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	}
 	pv.Q = q.Text
 	pv.NoIndex = true
+	if pv.Note = view.ReadingNote(res, q.Text); res.Reading.Text != "" && res.Reading.Text != q.Text {
+		lv := maps.Clone(v)
+		lv.Set("literal", "1")
+		lv.Del("page")
+		pv.Literal = "/search?" + lv.Encode()
+	}
 	switch {
 	case q.Text != "":
 		pv.Title = "'" + q.Text + "' 검색 결과"

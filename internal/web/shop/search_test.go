@@ -27,3 +27,25 @@ func TestDegradedSearchShowsNotice(t *testing.T) {
 		}
 	}
 }
+
+// A 한/영 slip is searched as the Hangul it stands for, and the page says so
+// with a link to the text as typed, which searches only that.
+func TestSearchSaysWhatItReadTheQueryAs(t *testing.T) {
+	e := webtest.NewEnv(t)
+	doc := e.Page(t, "/search?q=tkrhk", 200)
+	note := doc.Find(".reading-note")
+	if !strings.Contains(note.Text(), "'사과'(으)로 검색한 결과입니다.") {
+		t.Fatalf("no reading note: %q", note.Text())
+	}
+	href, _ := note.Find("a").Attr("href")
+	if !strings.Contains(href, "literal=1") || !strings.Contains(href, "q=tkrhk") {
+		t.Fatalf("literal link %q", href)
+	}
+	lit := e.Page(t, href, 200)
+	if lit.Find(".reading-note").Length() != 0 {
+		t.Errorf("the literal search still says it read the query otherwise")
+	}
+	if n := lit.Find(".card").Length(); n >= doc.Find(".card").Length() {
+		t.Errorf("the literal search found %d cards, the read one %d", n, doc.Find(".card").Length())
+	}
+}

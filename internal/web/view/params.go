@@ -49,7 +49,26 @@ func SearchParams(c *fiber.Ctx, fixed ...string) (url.Values, search.Query, erro
 		v.Del(name)
 	}
 	q, err := search.ParseQuery(v)
+	if err == nil && v.Get("literal") == "1" && q.Text != "" {
+		// The shopper asked for the text as typed, not what it was read as
+		// ('tkrhk' rather than 사과): one reading, the text itself.
+		q.Variants = []search.Variant{{Field: search.FieldText, Text: q.Text}}
+	}
 	return v, q, err
+}
+
+// ReadingNote is what a results page says when its results are for another
+// reading of the query than the text as typed, and the words left out; ""
+// when there is nothing to say.
+func ReadingNote(r *search.Result, typed string) string {
+	var parts []string
+	if r.Reading.Text != "" && r.Reading.Text != typed {
+		parts = append(parts, "'"+r.Reading.Text+"'(으)로 검색한 결과입니다.")
+	}
+	if len(r.Ignored) > 0 {
+		parts = append(parts, "'"+strings.Join(r.Ignored, "', '")+"'(으)로는 찾은 상품이 없어 빼고 검색했습니다.")
+	}
+	return strings.Join(parts, " ")
 }
 
 // PageParams reads page and per_page for the simple (non-search) lists.
