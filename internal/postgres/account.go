@@ -19,13 +19,13 @@ import (
 // memberships, single-use tokens, API keys, the audit log and the
 // enterprises' onboarding columns.
 type AccountStore struct {
-	pool *pgxpool.Pool
+	pool db
 }
 
 var _ account.Store = (*AccountStore)(nil)
 
 // NewAccountStore returns the account store on pool.
-func NewAccountStore(pool *pgxpool.Pool) *AccountStore { return &AccountStore{pool: pool} }
+func NewAccountStore(pool *pgxpool.Pool) *AccountStore { return &AccountStore{pool: db{pool}} }
 
 const userColumns = `u.id, u.email, u.name, u.phone, u.role, u.status, u.email_confirmed_at,
 	u.created_at, u.updated_at, u.last_sign_in_at`

@@ -12,13 +12,13 @@ import (
 
 // CatalogStore implements catalog.Store.
 type CatalogStore struct {
-	pool *pgxpool.Pool
+	pool db
 }
 
 var _ catalog.Store = (*CatalogStore)(nil)
 
 // NewCatalogStore returns a catalogue store on pool.
-func NewCatalogStore(pool *pgxpool.Pool) *CatalogStore { return &CatalogStore{pool: pool} }
+func NewCatalogStore(pool *pgxpool.Pool) *CatalogStore { return &CatalogStore{pool: db{pool}} }
 
 const enterpriseColumns = `e.id, e.external_id, e.name, e.type, e.cert_number, e.cert_valid_until,
 	e.business_number, e.region, e.representative, e.phone, e.email, e.address, e.mission,

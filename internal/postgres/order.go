@@ -17,13 +17,13 @@ import (
 // OrderStore implements order.Store: every method is one short transaction
 // and none waits on anything but PostgreSQL.
 type OrderStore struct {
-	pool *pgxpool.Pool
+	pool db
 }
 
 var _ order.Store = (*OrderStore)(nil)
 
 // NewOrderStore returns an order store on pool.
-func NewOrderStore(pool *pgxpool.Pool) *OrderStore { return &OrderStore{pool: pool} }
+func NewOrderStore(pool *pgxpool.Pool) *OrderStore { return &OrderStore{pool: db{pool}} }
 
 // CreateOrder reserves stock with conditional updates (never read then
 // write) and writes the whole order in one transaction. Concurrent calls with

@@ -22,13 +22,13 @@ const reindexLock int64 = 0x647572655f736561 // "dure_sea"
 // SearchOutbox implements search.OutboxStore on the search_outbox table and
 // builds search documents from the catalogue tables.
 type SearchOutbox struct {
-	pool *pgxpool.Pool
+	pool db
 }
 
 var _ search.OutboxStore = (*SearchOutbox)(nil)
 
 // NewSearchOutbox returns the outbox store on pool.
-func NewSearchOutbox(pool *pgxpool.Pool) *SearchOutbox { return &SearchOutbox{pool: pool} }
+func NewSearchOutbox(pool *pgxpool.Pool) *SearchOutbox { return &SearchOutbox{pool: db{pool}} }
 
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)

@@ -35,7 +35,7 @@ const fallbackWindow = 500
 // and highlighting behave as on Meilisearch, without typo tolerance. Facet
 // counts include every filter, as on Meilisearch.
 type SearchFallback struct {
-	pool *pgxpool.Pool
+	pool db
 }
 
 var (
@@ -44,7 +44,7 @@ var (
 )
 
 // NewSearchFallback returns the PostgreSQL searcher on pool.
-func NewSearchFallback(pool *pgxpool.Pool) *SearchFallback { return &SearchFallback{pool: pool} }
+func NewSearchFallback(pool *pgxpool.Pool) *SearchFallback { return &SearchFallback{pool: db{pool}} }
 
 // textQuery is the text part of a fallback search: the words of its text
 // readings with their synonyms, and its 초성.

@@ -14,13 +14,13 @@ import (
 
 // SynonymStore is the search synonym dictionary (table search_synonyms).
 type SynonymStore struct {
-	pool *pgxpool.Pool
+	pool db
 }
 
 var _ search.SynonymStore = (*SynonymStore)(nil)
 
 // NewSynonymStore returns the dictionary on pool.
-func NewSynonymStore(pool *pgxpool.Pool) *SynonymStore { return &SynonymStore{pool: pool} }
+func NewSynonymStore(pool *pgxpool.Pool) *SynonymStore { return &SynonymStore{pool: db{pool}} }
 
 // FindSynonyms returns the whole dictionary ordered by term.
 func (s *SynonymStore) FindSynonyms(ctx context.Context) ([]search.Synonym, error) {
