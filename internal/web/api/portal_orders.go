@@ -191,9 +191,14 @@ func (s *server) writeSubOrder(c *fiber.Ctx, id int64) error {
 }
 
 // portalSubOrderAction runs act on sub-order :id and answers the sub-order.
+// Another enterprise's sub-order is not found before its body is read, so
+// that it answers 404 whatever the body.
 func (s *server) portalSubOrderAction(c *fiber.Ctx, act func(id int64) error) error {
 	id, err := view.ParseID(c.Params("id"), "주문")
 	if err != nil {
+		return err
+	}
+	if _, err := s.Orders.FindEnterpriseSubOrder(c.UserContext(), id); err != nil {
 		return err
 	}
 	if err := act(id); err != nil {

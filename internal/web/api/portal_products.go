@@ -280,10 +280,14 @@ type stockInput struct {
 }
 
 // portalSetStock sets a product's stock, or its options' (the product's
-// is then their sum), and answers the product.
+// is then their sum), and answers the product. Another enterprise's
+// product is not found before the body is read.
 func (s *server) portalSetStock(c *fiber.Ctx) error {
 	id, err := view.ParseID(c.Params("id"), "상품")
 	if err != nil {
+		return err
+	}
+	if _, err := s.Manager.FindPortalProduct(c.UserContext(), id); err != nil {
 		return err
 	}
 	var in stockInput

@@ -395,6 +395,11 @@ func TestPortalAPI(t *testing.T) {
 		b.fail(t, http.MethodGet, sub, nil, 404, "not_found")
 		b.fail(t, http.MethodPost, sub+"/accept", nil, 404, "not_found")
 		b.fail(t, http.MethodPost, sub+"/cancel", map[string]any{"reason": "남의 주문"}, 404, "not_found")
+		// Not found whatever the body: ownership is checked first.
+		b.fail(t, http.MethodPost, sub+"/cancel", map[string]any{}, 404, "not_found")
+		b.fail(t, http.MethodPost, sub+"/ship", map[string]any{}, 404, "not_found")
+		b.fail(t, http.MethodPut, self+"/stock", map[string]any{}, 404, "not_found")
+		b.fail(t, http.MethodPatch, self, map[string]any{"name": ""}, 404, "not_found")
 		var list webtest.APIList[subOrderJSON]
 		b.call(t, http.MethodGet, "/api/v1/portal/orders", nil, 200, &list)
 		for _, so := range list.Data {
