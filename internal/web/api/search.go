@@ -38,6 +38,16 @@ type apiSearchResponse struct {
 	Facets     map[string][]apiFacetValue `json:"facets"`
 	Pagination pagination                 `json:"pagination"`
 	Degraded   bool                       `json:"degraded"`
+	// Reading is what the query was read as when not the text as typed
+	// ('tkrhk' → 사과); Ignored the words left out because together they
+	// found nothing.
+	Reading *apiReading `json:"reading,omitempty"`
+	Ignored []string    `json:"ignored,omitempty"`
+}
+
+type apiReading struct {
+	Kind string `json:"kind"`
+	Text string `json:"text"`
 }
 
 // apiSearch answers the same parameters as the search page with hits, facet
@@ -56,7 +66,11 @@ func (s *server) apiSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := apiSearchResponse{Data: make([]apiHit, 0, len(res.Hits)), Facets: map[string][]apiFacetValue{}, Degraded: res.Degraded}
+	out := apiSearchResponse{Data: make([]apiHit, 0, len(res.Hits)), Facets: map[string][]apiFacetValue{}, Degraded: res.Degraded,
+		Ignored: res.Ignored}
+	if r := res.Reading; r.Text != "" && r.Text != q.Text {
+		out.Reading = &apiReading{Kind: string(r.Kind), Text: r.Text}
+	}
 	for _, h := range res.Hits {
 		card := view.CardFromHit(h)
 		out.Data = append(out.Data, apiHit{

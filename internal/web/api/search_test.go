@@ -24,3 +24,22 @@ func TestDegradedSearchIsFlagged(t *testing.T) {
 		t.Errorf("API body lacks degraded:true: %s", body)
 	}
 }
+
+// The API says what a query was read as, and literal=1 searches the text as
+// typed.
+func TestSearchReading(t *testing.T) {
+	e := webtest.NewEnv(t)
+	var out struct {
+		Data    []struct{ Name string } `json:"data"`
+		Reading *struct{ Kind, Text string }
+	}
+	e.JSON(t, "/api/v1/search?q=tkrhk", 200, &out)
+	if out.Reading == nil || out.Reading.Kind != "hanyeong" || out.Reading.Text != "사과" || len(out.Data) == 0 {
+		t.Fatalf("reading %+v, %d hits", out.Reading, len(out.Data))
+	}
+	out.Reading = nil
+	e.JSON(t, "/api/v1/search?q=tkrhk&literal=1", 200, &out)
+	if out.Reading != nil {
+		t.Errorf("literal search read as %+v", out.Reading)
+	}
+}
