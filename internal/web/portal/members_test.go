@@ -140,6 +140,26 @@ func TestMembers(t *testing.T) {
 		}
 	})
 
+	t.Run("an operator acting for A", func(t *testing.T) {
+		ctx := context.Background()
+		op, sid, err := s.e.Accounts.SignIn(ctx, s.e.Operator(t), webtest.Password, "127.0.0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		op.SessionID = sid
+		acting, err := s.e.Accounts.StartActingFor(account.NewContext(ctx, op), s.a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := s.e.Shopper()
+		b.Cookies["dure_session"] = acting
+		d := b.Page(t, "/portal/members", http.StatusOK)
+		submit(t, b, d, `form[action="/portal/members/invite"]`, url.Values{"email": {webtest.Email("onbehalf")}, "role": {"staff"}}, http.StatusSeeOther)
+		if n := s.count(t, `SELECT count(*) FROM audit_log WHERE action = 'member.invite' AND on_behalf_enterprise_id = $1`, s.a); n != 1 {
+			t.Errorf("%d invitations recorded as made on behalf of A", n)
+		}
+	})
+
 	t.Run("remove", func(t *testing.T) {
 		d := owner.Page(t, "/portal/members", http.StatusOK)
 		confirm := d.Find(fmt.Sprintf(`a[href="/portal/members/%d/remove"]`, staffID)).AttrOr("href", "")
