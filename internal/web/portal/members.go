@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"cmp"
 	"errors"
 	"strings"
 
@@ -170,6 +171,12 @@ func (s *server) setMemberRole(c *fiber.Ctx) error {
 		return err
 	}
 	err = s.Accounts.SetMemberRole(c.UserContext(), enterprise(c).ID, id, account.MemberRole(c.FormValue("role")))
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Code == apperr.Invalid {
+		// The role's field error belongs to the row, not to the invitation
+		// form's role: say it above the page.
+		err = apperr.Errorf(apperr.Invalid, "%s", cmp.Or(ae.Fields["role"], ae.Message))
+	}
 	if err != nil {
 		return s.memberProblem(c, &membersView{Invite: inviteForm{Role: string(account.Staff)}}, err)
 	}

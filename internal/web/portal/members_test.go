@@ -133,6 +133,10 @@ func TestMembers(t *testing.T) {
 			t.Errorf("the staff member's role shows as %q", v)
 		}
 		submit(t, owner, d, fmt.Sprintf(`form[action="/portal/members/%d/role"]`, staffID), url.Values{"role": {"staff"}}, http.StatusSeeOther)
+		_, odd, _ := owner.Post(t, fmt.Sprintf("/portal/members/%d/role", staffID), url.Values{"_csrf": {webtest.CSRFOf(t, d)}, "role": {"boss"}}, http.StatusUnprocessableEntity)
+		if !strings.Contains(odd.Find(".notice-warn").Text(), "역할을 골라 주세요") || odd.Find("#inv-role-err").Length() != 0 {
+			t.Errorf("unknown role: %q", odd.Find(".notice-warn").Text())
+		}
 		// The last owner cannot leave: the domain's reason, shown.
 		_, last, _ := owner.Post(t, fmt.Sprintf("/portal/members/%d/remove", ownerID), url.Values{"_csrf": {webtest.CSRFOf(t, d)}}, http.StatusConflict)
 		if !strings.Contains(last.Find(".notice-warn").Text(), "대표 계정이 하나 이상") {
