@@ -197,11 +197,11 @@ func decodeCSV(r io.Reader) (*csvFile, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			fail(csvErrLine(err, line), "", "CSV 형식이 올바르지 않습니다. 큰따옴표(\")를 확인해 주세요. 이 줄부터는 읽지 않았습니다.", "malformed CSV: "+err.Error())
+		if err != nil { // FieldPos would panic: the reader has no record
+			fail(csvErrLine(err, 0), "", "CSV 형식이 올바르지 않습니다. 큰따옴표(\")를 확인해 주세요. 이 줄부터는 읽지 않았습니다.", "malformed CSV: "+err.Error())
 			break
 		}
+		line, _ := cr.FieldPos(0)
 		row := csvRow{line: line, cells: map[string]string{}}
 		empty := true
 		for i, v := range rec {
