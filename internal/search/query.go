@@ -4,10 +4,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/textin"
 )
 
 // Sorts lists the accepted sort orders.
@@ -22,14 +22,19 @@ func (s Sort) Valid() bool {
 	return false
 }
 
+// textRule is the search text: textin's rule (valid UTF-8, no control
+// characters, at most MaxTextLen characters), so the PostgreSQL fallback is
+// never sent what it would refuse.
+var textRule = textin.Rule{Label: "검색어", Max: MaxTextLen}
+
 // Validate checks q's limits and values. It returns apperr.Invalid with a
 // Korean message (and Fields keyed by the URL parameter) for the first problem.
 func (q Query) Validate() error {
 	invalid := func(field, msg string) error {
 		return &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: map[string]string{field: msg}}
 	}
-	if utf8.RuneCountInString(q.Text) > MaxTextLen {
-		return invalid("q", "검색어는 "+strconv.Itoa(MaxTextLen)+"자 이하로 입력해 주세요.")
+	if msg := textRule.Message(q.Text); msg != "" {
+		return invalid("q", msg)
 	}
 	if q.Page < 1 || q.Page > MaxPage {
 		return invalid("page", "페이지 번호는 1부터 "+strconv.Itoa(MaxPage)+"까지입니다.")

@@ -88,6 +88,9 @@ func TestParseQueryInvalid(t *testing.T) {
 		{"unknown sort", "sort=cheapest", "sort"},
 		{"bad in_stock", "in_stock=yes please", "in_stock"},
 		{"text too long", "q=" + strings.Repeat("가", search.MaxTextLen+1), "q"},
+		{"NUL in the text", "q=%EC%82%AC%00%EA%B3%BC", "q"},      // PostgreSQL's 22021, a 500 on the fallback
+		{"broken UTF-8 in the text", "q=%EC%82%AC%FF", "q"},      // idem
+		{"control character in the text", "q=%EC%82%AC%1B", "q"}, // an escape sequence
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
