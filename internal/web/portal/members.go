@@ -170,6 +170,11 @@ func (s *server) setMemberRole(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Who may, and whose member, before what role: another enterprise's
+	// member answers 404 whatever was posted.
+	if _, err := s.findMember(c, id); err != nil {
+		return err
+	}
 	err = s.Accounts.SetMemberRole(c.UserContext(), enterprise(c).ID, id, account.MemberRole(c.FormValue("role")))
 	var ae *apperr.Error
 	if errors.As(err, &ae) && ae.Code == apperr.Invalid {
@@ -194,31 +199,41 @@ type memberRemoveView struct {
 
 // removeMemberPage is GET /portal/members/:uid/remove.
 func (s *server) removeMemberPage(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	ent := enterprise(c).ID
 	id, err := memberID(c)
 	if err != nil {
 		return err
 	}
-	if err := account.CanManageMembers(ctx, ent); err != nil {
-		return err
-	}
-	members, err := s.Accounts.FindMembers(ctx, ent)
+	m, err := s.findMember(c, id)
 	if err != nil {
 		return err
 	}
-	for _, m := range members {
-		if m.User.ID != id {
-			continue
-		}
-		v := memberRemoveView{ID: id, Name: m.User.Name, Email: m.User.Email, RoleLabel: m.MemberRole.Label()}
-		if a := account.FromContext(ctx); a != nil && a.UserID == id {
-			v.Me = true
-		}
-		v.Title, v.Nav = "구성원 내보내기: "+m.User.Name, navMembers
-		return s.render(c, "portal/member_remove", &v)
+	v := memberRemoveView{ID: id, Name: m.User.Name, Email: m.User.Email, RoleLabel: m.MemberRole.Label()}
+	if a := account.FromContext(c.UserContext()); a != nil && a.UserID == id {
+		v.Me = true
 	}
-	return apperr.Errorf(apperr.NotFound, "찾는 구성원이 없습니다.")
+	v.Title, v.Nav = "구성원 내보내기: "+m.User.Name, navMembers
+	return s.render(c, "portal/member_remove", &v)
+}
+
+// findMember returns member id of the actor's enterprise for the owner's
+// buttons: Forbidden for staff (account.CanManageMembers), NotFound when
+// the enterprise has no such member.
+func (s *server) findMember(c *fiber.Ctx, id int64) (*account.Member, error) {
+	ctx := c.UserContext()
+	ent := enterprise(c).ID
+	if err := account.CanManageMembers(ctx, ent); err != nil {
+		return nil, err
+	}
+	members, err := s.Accounts.FindMembers(ctx, ent)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		if m.User.ID == id {
+			return m, nil
+		}
+	}
+	return nil, apperr.Errorf(apperr.NotFound, "찾는 구성원이 없습니다.")
 }
 
 // removeMember is POST /portal/members/:uid/remove: the account is
