@@ -34,7 +34,7 @@ func (s *server) needAccounts(c *fiber.Ctx) error {
 // memberDone are the notices of the member page's ?done= codes.
 var memberDone = map[string]string{
 	"invited": "초대 메일을 보냈습니다. 받은 사람이 메일의 링크에서 이름과 비밀번호를 정하면 구성원이 됩니다. 링크는 7일 동안 쓸 수 있습니다.",
-	"role":    "역할을 바꿨습니다. 바뀐 역할은 그 사람이 다음에 로그인할 때부터 적용됩니다.",
+	"role":    "역할을 바꿨습니다. 그 사람의 다음 화면부터 바로 적용됩니다.",
 	"removed": "구성원을 내보냈습니다. 그 계정으로는 더 이상 로그인할 수 없습니다.",
 }
 
