@@ -1,0 +1,264 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/web/webtest"
+)
+
+// audienceRoute is one route of the portal, the console, the portal API or
+// the account pages, with its parameters filled with enterprise A's ids.
+type audienceRoute struct {
+	Method, Pattern, Path string
+	HasID                 bool // the path names one of A's things
+}
+
+var paramRe = regexp.MustCompile(`:([a-z]+)(<[^>]+>)?`)
+
+// TestAuthorizationMatrix sends every portal, console, portal-API and
+// account route (read from the app's router, so a new route is in the
+// matrix the day it is added) as each of six actors and checks each cell:
+// anonymous, a consumer, a member of enterprise A, a member of enterprise
+// B (always with A's ids), an operator, and a member of a suspended
+// enterprise. B must never read or change A's products, images, sub-orders,
+// members or keys by guessing ids; at the end A's product is unchanged.
+func TestAuthorizationMatrix(t *testing.T) {
+	e := webtest.NewEnv(t)
+	ctx := context.Background()
+	ents := e.Enterprises(t, 3)
+	entA, entB, entC := ents[0], ents[1], ents[2]
+
+	var productA int64
+	var nameA string
+	var priceA int64
+	if err := e.Pool.QueryRow(ctx, `UPDATE products SET stock = 100 WHERE id = (SELECT id FROM products
+		WHERE enterprise_id = $1 AND status = 'active' AND kind = 'goods'
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = products.id)
+		ORDER BY id LIMIT 1) RETURNING id, name, consumer_price`, entA).Scan(&productA, &nameA, &priceA); err != nil {
+		t.Fatalf("a product of A: %v", err)
+	}
+	o := e.PaidOrder(t, productA, 1)
+	var subA int64
+	for _, so := range o.SubOrders {
+		if so.EnterpriseID == entA {
+			subA = so.ID
+		}
+	}
+	ownerA := e.Member(t, entA, account.Owner)
+	staffA := e.Member(t, entA, account.Staff)
+	ownerB := e.Member(t, entB, account.Owner)
+	ownerC := e.Member(t, entC, account.Owner)
+	consumer := e.Consumer(t)
+	operator := e.Operator(t)
+	var staffAID int64
+	if err := e.Pool.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, staffA).Scan(&staffAID); err != nil {
+		t.Fatal(err)
+	}
+	actA, _, err := e.Accounts.SignIn(ctx, ownerA, webtest.Password, "192.0.2.10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyA, _, err := e.Accounts.CreateAPIKey(account.NewContext(ctx, actA), entA, "matrix")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	ids := map[string]int64{
+		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
+		"/admin/enterprises/": entA, "/admin/products/": productA,
+		"/api/v1/portal/products/": productA, "/api/v1/portal/orders/": subA,
+	}
+	var routes []audienceRoute
+	seen := map[string]bool{}
+	for _, r := range e.App.GetRoutes(true) {
+		if r.Method == http.MethodHead || r.Method == http.MethodOptions || seen[r.Method+r.Path] {
+			continue
+		}
+		if !strings.HasPrefix(r.Path, "/portal") && !strings.HasPrefix(r.Path, "/admin") && !strings.HasPrefix(r.Path, "/api/v1/portal") {
+			continue
+		}
+		seen[r.Method+r.Path] = true
+		ar := audienceRoute{Method: r.Method, Pattern: r.Path}
+		path := r.Path
+		for {
+			loc := paramRe.FindStringIndex(path)
+			if loc == nil {
+				break
+			}
+			id, ok := int64(0), false
+			for prefix, v := range ids {
+				if strings.HasPrefix(path[:loc[0]], prefix) && len(path[:loc[0]]) == len(prefix) {
+					id, ok = v, true
+				}
+			}
+			if !ok {
+				t.Fatalf("route %s %s: no id of A for its parameter (add its prefix to the matrix)", r.Method, r.Path)
+			}
+			path = path[:loc[0]] + strconv.FormatInt(id, 10) + path[loc[1]:]
+			ar.HasID = true
+		}
+		ar.Path = path
+		routes = append(routes, ar)
+	}
+	sort.Slice(routes, func(i, j int) bool { return routes[i].Pattern+routes[i].Method < routes[j].Pattern+routes[j].Method })
+	if len(routes) < 40 {
+		t.Fatalf("only %d portal/console/API routes found", len(routes))
+	}
+
+	if _, err := e.Pool.Exec(ctx, `UPDATE enterprises SET status = 'suspended' WHERE id = $1`, entC); err != nil {
+		t.Fatal(err)
+	}
+
+	type actor struct {
+		name   string
+		b      *webtest.Shopper
+		expect func(r audienceRoute) []int // allowed statuses; nil: not checked
+	}
+	browser := func(email string) *webtest.Shopper {
+		b := e.Shopper()
+		if email != "" {
+			b.SignIn(t, email, webtest.Password)
+		}
+		return b
+	}
+	area := func(r audienceRoute) string {
+		switch {
+		case strings.HasPrefix(r.Pattern, "/api/"):
+			return "api"
+		case strings.HasPrefix(r.Pattern, "/admin"):
+			return "admin"
+		}
+		return "portal"
+	}
+	isGet := func(r audienceRoute) bool { return r.Method == http.MethodGet }
+	actors := []actor{
+		{"anonymous", browser(""), func(r audienceRoute) []int {
+			switch {
+			case area(r) == "api":
+				return []int{401}
+			case isGet(r):
+				return []int{303}
+			}
+			return []int{401, 403}
+		}},
+		{"consumer", browser(consumer), func(r audienceRoute) []int {
+			if area(r) == "admin" {
+				return []int{404}
+			}
+			return []int{403}
+		}},
+		{"member of A", browser(ownerA), func(r audienceRoute) []int {
+			switch {
+			case area(r) == "admin":
+				return []int{404}
+			case isGet(r):
+				return []int{200}
+			}
+			return nil // A's own writes are the feature tests' business
+		}},
+		{"member of B", browser(ownerB), func(r audienceRoute) []int {
+			switch {
+			case area(r) == "admin":
+				return []int{404}
+			case r.HasID:
+				return []int{404}
+			case isGet(r):
+				return []int{200}
+			}
+			return nil
+		}},
+		{"operator", browser(operator), func(r audienceRoute) []int {
+			switch {
+			case area(r) != "admin":
+				return []int{403}
+			case isGet(r):
+				return []int{200}
+			}
+			return nil // the console's writes are tested on their own
+		}},
+		{"member of a suspended enterprise", browser(ownerC), func(r audienceRoute) []int {
+			if area(r) == "admin" {
+				return []int{404}
+			}
+			return []int{403}
+		}},
+	}
+	for _, a := range actors {
+		tok := ""
+		if a.name != "anonymous" {
+			tok = a.b.CSRF(t, "/account")
+		} else {
+			tok = a.b.CSRF(t, "/account/signin")
+		}
+		for _, r := range routes {
+			want := a.expect(r)
+			if want == nil {
+				continue
+			}
+			var resp *http.Response
+			var body string
+			switch {
+			case isGet(r):
+				resp, body = a.b.Do(t, r.Method, r.Path, "", nil)
+			case area(r) == "api":
+				resp, body = a.b.Do(t, r.Method, r.Path, "application/json", strings.NewReader(`{}`))
+			default:
+				resp, body = a.b.Do(t, r.Method, r.Path, "application/x-www-form-urlencoded",
+					strings.NewReader(url.Values{"_csrf": {tok}, "reason": {"권한 확인"}}.Encode()))
+			}
+			ok := false
+			for _, s := range want {
+				ok = ok || resp.StatusCode == s
+			}
+			if ok && resp.StatusCode == 303 && !strings.HasPrefix(resp.Header.Get("Location"), "/account/signin") {
+				ok = false
+			}
+			if !ok {
+				t.Errorf("%-34s %-6s %-45s → %d %s, want %v\n%s", a.name, r.Method, r.Pattern, resp.StatusCode,
+					resp.Header.Get("Location"), want, webtest.Truncate(body, 300))
+			}
+		}
+	}
+
+	// Nothing of A's changed under the others' requests.
+	var name string
+	var price int64
+	var status string
+	if err := e.Pool.QueryRow(ctx, `SELECT name, consumer_price, status FROM products WHERE id = $1`, productA).Scan(&name, &price, &status); err != nil {
+		t.Fatal(err)
+	}
+	if name != nameA || price != priceA || status != "active" {
+		t.Errorf("A's product changed: %q %d %s", name, price, status)
+	}
+	var sub string
+	if err := e.Pool.QueryRow(ctx, `SELECT status FROM sub_orders WHERE id = $1`, subA).Scan(&sub); err != nil || sub != "paid" {
+		t.Errorf("A's sub-order: %q %v, want still paid", sub, err)
+	}
+	fmt.Fprintf(testWriter{t}, "authorization matrix: %d routes × %d actors\n", len(routes), len(actors))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+
+// TestAccountPagesNeedASignIn: the member-only account pages send an
+// anonymous visitor to the sign-in and never show anything.
+func TestAccountPagesNeedASignIn(t *testing.T) {
+	e := webtest.NewEnv(t)
+	b := e.Shopper()
+	for _, p := range []string{"/account", "/account/password", "/account/orders/claim"} {
+		resp, body := b.Do(t, http.MethodGet, p, "", nil)
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/account/signin?next="+url.QueryEscape(p) {
+			t.Errorf("GET %s anonymous: %d %q\n%s", p, resp.StatusCode, resp.Header.Get("Location"), webtest.Truncate(body, 200))
+		}
+	}
+}
