@@ -63,8 +63,10 @@ func Format(vs []Violation) string {
 }
 
 // Axe loads path at the desktop and the phone width, runs axe-core's WCAG
-// 2.0 and 2.1 A and AA rules on each, and returns what they found. The
-// page must answer 2xx (check an error page with AxeCurrent).
+// 2.0 and 2.1 A and AA rules on each, and returns what they found; at the
+// phone width a page that scrolls sideways is a serious violation too
+// ("horizontal-scroll"). The page must answer 2xx (check an error page
+// with AxeCurrent).
 func (b *Browser) Axe(t testing.TB, path string) []Violation {
 	t.Helper()
 	src := axeSource(t)
@@ -170,7 +172,7 @@ func (b *Browser) emulate(t testing.TB, width int) {
 // runAxe injects axe-core into the page unless it is there, and runs it.
 func (b *Browser) runAxe(t testing.TB, src, path string, width int) []Violation {
 	t.Helper()
-	if got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`window.innerWidth`)); err != nil || got != width {
+	if got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.documentElement.clientWidth`)); err != nil || got != width {
 		t.Fatalf("axe: %s: the page is %d px wide, want %d (%v)", path, got, width, err)
 	}
 	has, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`typeof window.axe === "object"`))
@@ -184,6 +186,16 @@ func (b *Browser) runAxe(t testing.TB, src, path string, width int) []Violation 
 	if err != nil {
 		t.Fatalf("axe: run on %s at %d px: %v", path, width, err)
 	}
+	if width == Phone {
+		wide, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]string](overflowJS))
+		if err != nil {
+			t.Fatalf("axe: measure %s at %d px: %v", path, width, err)
+		}
+		if len(wide) > 0 {
+			res = append(res, Violation{ID: "horizontal-scroll", Impact: "serious", Nodes: len(wide), Targets: wide,
+				Help: "The page scrolls sideways on a phone: content must reflow (WCAG 1.4.10)"})
+		}
+	}
 	for i := range res {
 		res[i].Page, res[i].Width = path, width
 	}
@@ -194,6 +206,32 @@ func (b *Browser) runAxe(t testing.TB, src, path string, width int) []Violation 
 func rank(impact string) int {
 	return slices.Index([]string{"critical", "serious", "moderate", "minor"}, impact)
 }
+
+// overflowJS lists (up to five) elements that stick out of the viewport's
+// right edge and make the page scroll sideways; those inside a box that
+// scrolls or clips on its own (a wide table's wrapper) do not.
+const overflowJS = `(() => {
+  const de = document.documentElement;
+  if (de.scrollWidth <= de.clientWidth) return [];
+  const clipped = el => {
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (/(auto|scroll|hidden|clip)/.test(getComputedStyle(p).overflowX)) return true;
+    }
+    return false;
+  };
+  const out = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > de.clientWidth + 1 && r.width > 0 && !clipped(el) &&
+        ![...el.children].some(c => c.getBoundingClientRect().right > de.clientWidth + 1)) {
+      let s = el.tagName.toLowerCase();
+      if (el.id) s += '#' + el.id; else if (el.classList.length) s += '.' + [...el.classList].slice(0, 2).join('.');
+      out.push(s + ' (right edge at ' + Math.round(r.right) + ' px)');
+      if (out.length === 5) break;
+    }
+  }
+  return out.length ? out : ['html (' + de.scrollWidth + ' px wide)'];
+})()`
 
 // axeRunJS runs the WCAG 2.0 and 2.1 A and AA rules (the level KWCAG
 // follows) once layout and fonts have settled.
