@@ -14,6 +14,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web"
 )
 
@@ -60,7 +61,7 @@ func (v *formView) fill(c *fiber.Ctx, err error) {
 	for i := range v.Fields {
 		f := &v.Fields[i]
 		if f.Type != "password" {
-			f.Value = c.FormValue(f.Name)
+			f.Value = textin.ForDisplay(c.FormValue(f.Name))
 		}
 		if ae != nil {
 			f.Error = ae.Fields[f.Name]
@@ -449,7 +450,7 @@ func claimView() *formView {
 	return &formView{Heading: "비회원 주문 가져오기", Action: "/account/orders/claim", Submit: "확인 코드 받기",
 		Lead: "로그인하기 전에 한 주문을 내 계정으로 가져옵니다. 주문할 때 적은 이메일 주소로 6자리 확인 코드를 보내 드립니다.",
 		Fields: []formField{
-			{Name: "number", Label: "주문번호", Type: "text", Required: true, MaxLength: 20, Hint: "D251123-7KQ2MX"},
+			{Name: "number", Label: "주문번호", Type: "text", Required: true, MaxLength: 20, Hint: "D251123-7KQ2MXH4PA"},
 			{Name: "phone", Label: "주문하신 분 연락처", Type: "tel", Autocomplete: "tel", Required: true, MaxLength: 20},
 		},
 		Links: []formLink{{"/account", "내 계정으로"}}}
@@ -542,6 +543,9 @@ var joinInputs = []formField{
 }
 
 func (s *server) renderJoin(c *fiber.Ctx, v *joinView, status int) error {
+	for k, val := range v.F {
+		v.F[k] = textin.ForDisplay(val) // the input kept, without broken bytes or control characters
+	}
 	v.In = make(map[string]formField, len(joinInputs))
 	for _, f := range joinInputs {
 		if f.Type != "password" {

@@ -11,6 +11,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web"
 )
 
@@ -26,6 +27,16 @@ type checkoutForm struct {
 	Recipient, Phone, Postcode, Road, Detail, Memo string
 	CheckoutKey                                    string
 	ExpectedTotal                                  int64
+}
+
+// display is the form as it may be shown again beside its errors
+// (textin.ForDisplay: no broken bytes or control characters on the page).
+func (f checkoutForm) display() checkoutForm {
+	for _, p := range []*string{&f.BuyerName, &f.BuyerPhone, &f.BuyerEmail, &f.Recipient, &f.Phone, &f.Postcode,
+		&f.Road, &f.Detail, &f.Memo, &f.CheckoutKey} {
+		*p = textin.ForDisplay(*p)
+	}
+	return f
 }
 
 type checkoutView struct {
@@ -80,7 +91,8 @@ func (s *server) renderCheckout(c *fiber.Ctx, v *checkoutView, status int) error
 }
 
 // checkoutSubmit places the order. A wrong field re-renders the form (422)
-// with every message and all input kept; a conflict (stock, price, or a
+// with every message and all input kept (as textin.ForDisplay shows it; a
+// tampered checkout key is replaced by a new one); a conflict (stock, price, or a
 // total changed by the postcode's surcharge) re-renders it (409) with the
 // refreshed summary and the new total to confirm; success goes to payment.
 func (s *server) checkoutSubmit(c *fiber.Ctx) error {
@@ -123,7 +135,10 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 	if !errors.As(err, &ae) || (ae.Code != apperr.Conflict && (ae.Code != apperr.Invalid || len(ae.Fields) == 0)) {
 		return err
 	}
-	v := checkoutView{F: f, Errors: ae.Fields, Problem: ae.Message}
+	v := checkoutView{F: f.display(), Errors: ae.Fields, Problem: ae.Message}
+	if _, bad := ae.Fields["checkout_key"]; bad {
+		v.F.CheckoutKey = web.RandomToken(24)
+	}
 	if id == "" {
 		return c.Redirect("/cart", fiber.StatusSeeOther)
 	}

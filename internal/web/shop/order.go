@@ -1,21 +1,30 @@
 package shop
 
 import (
-	"regexp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web"
 )
 
-// orderNumberRe is the shape of order.NewNumber; anything else is not looked up.
-var orderNumberRe = regexp.MustCompile(`^D[0-9]{6}-[A-Z2-9]{6}$`)
+// Guest order lookups allowed, across instances: per client IP, and per
+// order number from any number of clients (phones have 10^8 values; a
+// number gets lookupNumberLimit tries an hour).
+const (
+	lookupIPLimit      = 20
+	lookupIPWindow     = 10 * time.Minute
+	lookupNumberLimit  = 10
+	lookupNumberWindow = time.Hour
+)
 
 // orderEvent is one line of an order's timeline.
 type orderEvent struct {
@@ -84,7 +93,7 @@ func newOrderView(o *order.Order) orderView {
 // number exists.
 func (s *server) ownOrder(c *fiber.Ctx) (*order.Order, bool, error) {
 	number := c.Params("number")
-	if orderNumberRe.MatchString(number) && !s.mayView(c, number) {
+	if order.ValidNumber(number) && !s.mayView(c, number) {
 		// A signed-in member sees their own orders in any browser.
 		if a := web.Actor(c); a != nil && a.SessionID != "" {
 			if o, err := s.Orders.FindOrder(c.UserContext(), number); err == nil && o.UserID == a.UserID {
@@ -93,8 +102,8 @@ func (s *server) ownOrder(c *fiber.Ctx) (*order.Order, bool, error) {
 			}
 		}
 	}
-	if !orderNumberRe.MatchString(number) || !s.mayView(c, number) {
-		if c.Method() == fiber.MethodGet && orderNumberRe.MatchString(number) {
+	if !order.ValidNumber(number) || !s.mayView(c, number) {
+		if c.Method() == fiber.MethodGet && order.ValidNumber(number) {
 			return nil, false, c.Redirect("/orders/lookup?number="+number, fiber.StatusSeeOther)
 		}
 		return nil, false, apperr.Errorf(apperr.NotFound, "주문을 찾을 수 없습니다. 주문번호와 연락처를 확인해 주세요.")
@@ -203,7 +212,7 @@ func (s *server) orderCancel(c *fiber.Ctx) error {
 // lookupPage is the guest order lookup form.
 func (s *server) lookupPage(c *fiber.Ctx) error {
 	v := lookupView{}
-	if n := c.Query("number"); orderNumberRe.MatchString(n) {
+	if n := c.Query("number"); order.ValidNumber(n) {
 		v.Number = n
 	}
 	return s.renderLookup(c, &v, fiber.StatusOK)
@@ -217,13 +226,21 @@ func (s *server) renderLookup(c *fiber.Ctx, v *lookupView, status int) error {
 }
 
 // lookupSubmit checks the number and phone; on success this browser may see
-// the order for a day (signed cookie) and goes to its page.
+// the order for a day (signed cookie) and goes to its page. A client (IP)
+// and an order number each have a few tries (429 beyond, the form kept); an
+// unknown number and a wrong phone answer alike (order.Service.Lookup).
 func (s *server) lookupSubmit(c *fiber.Ctx) error {
-	v := lookupView{Number: strings.ToUpper(strings.TrimSpace(c.FormValue("number"))), Phone: c.FormValue("phone")}
-	if len(v.Number) > 20 {
-		v.Number = v.Number[:20]
+	number, phone := order.NormalizeNumber(c.FormValue("number")), c.FormValue("phone")
+	v := lookupView{Number: shorten(textin.ForDisplay(number), 20), Phone: shorten(textin.ForDisplay(phone), 20)}
+	if retry, err := s.limitLookup(c, number); err != nil || retry > 0 {
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry/time.Second)))
+		v.Problem = fmt.Sprintf("주문 조회를 너무 여러 번 시도했습니다. %d분 뒤에 다시 시도해 주세요.", int(retry/time.Minute))
+		return s.renderLookup(c, &v, fiber.StatusTooManyRequests)
 	}
-	o, err := s.Orders.Lookup(c.UserContext(), v.Number, v.Phone)
+	o, err := s.Orders.Lookup(c.UserContext(), number, phone)
 	if err != nil {
 		code := apperr.Code(err)
 		if code != apperr.NotFound && code != apperr.Invalid {
@@ -238,6 +255,39 @@ func (s *server) lookupSubmit(c *fiber.Ctx) error {
 	}
 	s.grantOrder(c, o.Number)
 	return c.Redirect("/orders/"+o.Number, fiber.StatusSeeOther)
+}
+
+// limitLookup counts a lookup for the client and, when it has the shape of
+// one, for the order number; it returns how long to wait when either is
+// over its limit (0 otherwise). Without a limiter nothing is limited; a
+// limiter that does not answer refuses (an error), never lets every try
+// through.
+func (s *server) limitLookup(c *fiber.Ctx, number string) (time.Duration, error) {
+	if s.Limiter == nil {
+		return 0, nil
+	}
+	ok, err := s.Limiter.Allow(c.UserContext(), "lookup:ip:"+c.IP(), lookupIPLimit, lookupIPWindow)
+	if err != nil || !ok {
+		return lookupIPWindow, err
+	}
+	if !order.ValidNumber(number) {
+		return 0, nil // refused by Lookup before any query
+	}
+	if ok, err = s.Limiter.Allow(c.UserContext(), "lookup:number:"+number, lookupNumberLimit, lookupNumberWindow); err != nil || !ok {
+		return lookupNumberWindow, err
+	}
+	return 0, nil
+}
+
+// shorten cuts s to at most n bytes without splitting a character.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // ordersCookie holds the order numbers this browser placed or looked up,

@@ -131,7 +131,7 @@ func NewEnv(t testing.TB) *Env {
 
 // Goods returns an in-stock goods product without options whose enterprise
 // charges the remote-area surcharge, with its stock set to 50.
-func (e *Env) Goods(t *testing.T) (int64, string) {
+func (e *Env) Goods(t testing.TB) (int64, string) {
 	t.Helper()
 	ctx := context.Background()
 	var id int64
