@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/dure-coop/dure/internal/blob"
@@ -142,34 +143,70 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		go servePprof(cfg.PprofAddr, log)
 	}
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("serve: listen %s: %w", cfg.Addr, err)
+	listeners := []listener{{name: "storefront", app: app, addr: cfg.Addr}}
+	if cfg.AdminAddr != "" {
+		listeners = append(listeners, listener{name: "admin (detailed /healthz, /metrics)", app: webapp.Admin(webapp.Deps{Checks: checks, Metrics: m, Log: log}), addr: cfg.AdminAddr})
 	}
-	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
-	log.Info("serving the storefront", "url", "http://"+ln.Addr().String(), "worker", cfg.RunWorker)
-
-	select {
-	case <-ctx.Done():
-		log.Info("shutting down", "grace", shutdownGrace.String())
-	case err := <-served:
+	stop := func() {
 		stopWorker()
-		<-workerDone
 		<-ordersDone
-		return fmt.Errorf("serve: %w", err)
+		if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
+			log.Warn("search worker stopped with an error", "err", werr)
+		}
 	}
-	err = app.ShutdownWithTimeout(shutdownGrace)
-	stopWorker()
-	<-ordersDone
-	if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
-		log.Warn("search worker stopped with an error", "err", werr)
-	}
+	err = serveAll(ctx, log, listeners, stop)
 	if err != nil {
-		return fmt.Errorf("serve: shutdown: %w", err)
+		return err
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// listener is one fiber app on its own address.
+type listener struct {
+	name string
+	app  *fiber.App
+	addr string
+	ln   net.Listener // set by serveAll (or beforehand, by a test)
+}
+
+// serveAll serves every app on its address until ctx ends or one of them
+// fails, then shuts them all down within shutdownGrace (in-flight requests
+// finish) and calls stop (the workers) before returning.
+func serveAll(ctx context.Context, log *slog.Logger, ls []listener, stop func()) error {
+	for i := range ls {
+		if ls[i].ln != nil {
+			continue
+		}
+		ln, err := net.Listen("tcp", ls[i].addr)
+		if err != nil {
+			for _, l := range ls[:i] {
+				l.ln.Close()
+			}
+			stop()
+			return fmt.Errorf("serve: listen %s (%s): %w", ls[i].addr, ls[i].name, err)
+		}
+		ls[i].ln = ln
+	}
+	served := make(chan error, len(ls))
+	for _, l := range ls {
+		go func() { served <- l.app.Listener(l.ln) }()
+		log.Info("serving", "what", l.name, "url", "http://"+l.ln.Addr().String())
+	}
+	var err error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down", "grace", shutdownGrace.String())
+	case err = <-served:
+		err = fmt.Errorf("serve: %w", err)
+	}
+	for _, l := range ls {
+		if serr := l.app.ShutdownWithTimeout(shutdownGrace); serr != nil && err == nil {
+			err = fmt.Errorf("serve: shutdown %s: %w", l.name, serr)
+		}
+	}
+	stop()
+	return err
 }
 
 // servePprof serves the runtime profiles on addr (DURE_PPROF_ADDR), on a mux

@@ -1,9 +1,15 @@
 package main
 
 import (
+	"context"
 	"log/slog"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/config"
 )
@@ -56,5 +62,61 @@ func TestTestPaymentsOnlyInDevelopment(t *testing.T) {
 		if err != nil || test != want {
 			t.Errorf("%s with stripe-mock: test payments %v (%v), want %v", env, test, err, want)
 		}
+	}
+}
+
+// serve answers on the storefront's and the admin's address at once, each
+// with only its own routes, and shuts both down (then the workers) when ctx
+// ends.
+func TestServeAllAdminApart(t *testing.T) {
+	t.Parallel()
+	front, admin := fiber.New(fiber.Config{DisableStartupMessage: true}), fiber.New(fiber.Config{DisableStartupMessage: true})
+	front.Get("/", func(c *fiber.Ctx) error { return c.SendString("front") })
+	admin.Get("/metrics", func(c *fiber.Ctx) error { return c.SendString("metrics") })
+	ls := []listener{{name: "front", app: front}, {name: "admin", app: admin}}
+	for i := range ls {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls[i].ln = ln
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	stopped := make(chan struct{})
+	done := make(chan error, 1)
+	go func() { done <- serveAll(ctx, slog.New(slog.DiscardHandler), ls, func() { close(stopped) }) }()
+	get := func(ln net.Listener, path string) int {
+		resp, err := http.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if got := get(ls[0].ln, "/"); got != 200 {
+		t.Errorf("storefront /: %d", got)
+	}
+	if got := get(ls[0].ln, "/metrics"); got != 404 {
+		t.Errorf("storefront /metrics: %d, want 404", got)
+	}
+	if got := get(ls[1].ln, "/metrics"); got != 200 {
+		t.Errorf("admin /metrics: %d", got)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serveAll: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serveAll did not return after ctx ended")
+	}
+	select {
+	case <-stopped:
+	default:
+		t.Error("workers not stopped")
+	}
+	if got := get(ls[1].ln, "/metrics"); got != 0 {
+		t.Errorf("admin still answers after shutdown: %d", got)
 	}
 }

@@ -126,6 +126,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		"DURE_REDIS_URL="+cfg.RedisURL,
 		"DURE_STRIPE_API_BASE="+cfg.StripeAPIBase,
 		"DURE_ADDR="+addr,
+		"DURE_ADMIN_ADDR=", // off: the bench needs no metrics, and 3001 may be taken
 		"DURE_RUN_WORKER=false",
 		"DURE_BENCH_HELLO=1",
 		"DURE_LOG_FORMAT=json",

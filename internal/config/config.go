@@ -26,8 +26,13 @@ const (
 // development; production has no secret defaults at all.
 type Config struct {
 	// Env is Production or Development (DURE_ENV, default production).
-	Env              string
-	Addr             string        // DURE_ADDR
+	Env  string
+	Addr string // DURE_ADDR
+	// AdminAddr is the operators' listen address: /healthz with each
+	// dependency's error and latency, and /metrics (DURE_ADMIN_ADDR, default
+	// 127.0.0.1:3001 in every mode; set but empty turns it off). Keep it
+	// private: the storefront's /healthz says only up or down.
+	AdminAddr        string
 	DatabaseURL      string        // DURE_DATABASE_URL
 	RedisURL         string        // DURE_REDIS_URL
 	MeiliURL         string        // DURE_MEILI_URL
@@ -141,6 +146,10 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 	} else {
 		c.StripeAPIBase = dev(DevStripeMock)
 	}
+	c.AdminAddr = "127.0.0.1:3001"
+	if v, ok := lookup("DURE_ADMIN_ADDR"); ok {
+		c.AdminAddr = strings.TrimSpace(v)
+	}
 	for _, p := range strings.Split(env("DURE_TRUSTED_PROXIES", ""), ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			c.TrustedProxies = append(c.TrustedProxies, p)
@@ -201,6 +210,11 @@ func (c Config) Validate() error {
 	}
 	if len(c.TrustedProxies) > 0 && strings.TrimSpace(c.ProxyHeader) == "" {
 		errs = append(errs, errors.New("DURE_PROXY_HEADER: empty while DURE_TRUSTED_PROXIES is set"))
+	}
+	if c.AdminAddr != "" {
+		if _, _, err := net.SplitHostPort(c.AdminAddr); err != nil {
+			errs = append(errs, fmt.Errorf("DURE_ADMIN_ADDR: %q is not host:port", c.AdminAddr))
+		}
 	}
 	if c.Env != Production && c.Env != Development {
 		errs = append(errs, fmt.Errorf("DURE_ENV: want production or development, got %q", c.Env))

@@ -91,3 +91,25 @@ func TestDevelopmentDefaultsAndEmptyStripeBase(t *testing.T) {
 		t.Error("DURE_ENV=staging accepted")
 	}
 }
+
+// The operators' address (detailed health, metrics) is loopback by default
+// in every mode, and set but empty turns it off.
+func TestAdminAddr(t *testing.T) {
+	for _, tt := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{}, "127.0.0.1:3001"},
+		{map[string]string{"DURE_ENV": "development"}, "127.0.0.1:3001"},
+		{map[string]string{"DURE_ADMIN_ADDR": ""}, ""},
+		{map[string]string{"DURE_ADMIN_ADDR": "10.0.0.5:9090"}, "10.0.0.5:9090"},
+	} {
+		c, err := FromLookup(lookup(tt.vars))
+		if err != nil || c.AdminAddr != tt.want {
+			t.Errorf("%v: AdminAddr %q, %v; want %q", tt.vars, c.AdminAddr, err, tt.want)
+		}
+	}
+	if _, err := FromLookup(lookup(map[string]string{"DURE_ADMIN_ADDR": "3001"})); err == nil || !strings.Contains(err.Error(), "DURE_ADMIN_ADDR") {
+		t.Errorf("DURE_ADMIN_ADDR=3001: %v, want an error naming it", err)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/dure-coop/dure/internal/metrics"
 )
 
 // staticFile serves a static file: for a year under its fingerprinted name,
@@ -27,9 +29,9 @@ func (s *core) staticFile(c *fiber.Ctx) error {
 	return c.Send(f.body)
 }
 
-// checkResult is one dependency in the /healthz body.
+// checkResult is one dependency in the admin /healthz body.
 type checkResult struct {
-	Status    string  `json:"status"` // ok | error
+	Status    string  `json:"status"` // up | down
 	LatencyMS float64 `json:"latency_ms"`
 	Error     string  `json:"error,omitempty"`
 }
@@ -40,18 +42,26 @@ type healthBody struct {
 	Time   string                 `json:"time"`
 }
 
+// publicHealthBody is what anyone may read: a state per dependency and
+// nothing else (no driver error, which names the database user, host and
+// port).
+type publicHealthBody struct {
+	Status string            `json:"status"` // ok | degraded | down
+	Checks map[string]string `json:"checks"` // up | down
+}
+
 // criticalCheck is the dependency without which nothing works; any other
 // failing check only degrades the service (search falls back to PostgreSQL).
 const criticalCheck = "postgres"
 
-// healthz probes every dependency concurrently, each with a short budget.
-// 200 when PostgreSQL answers (status "degraded" if another does not), 503
-// when PostgreSQL does not.
-func (s *core) healthz(c *fiber.Ctx) error {
-	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+// probe runs every check concurrently, each within a short budget, and
+// returns the overall state with its status code: 200 when PostgreSQL
+// answers ("degraded" if another does not), 503 when it does not.
+func probe(ctx context.Context, checks map[string]func(context.Context) error) (healthBody, int) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	names := make([]string, 0, len(s.Checks))
-	for n := range s.Checks {
+	names := make([]string, 0, len(checks))
+	for n := range checks {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -62,10 +72,10 @@ func (s *core) healthz(c *fiber.Ctx) error {
 		go func() {
 			defer wg.Done()
 			start := time.Now()
-			err := s.Checks[n](ctx)
-			r := checkResult{Status: "ok", LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
+			err := checks[n](ctx)
+			r := checkResult{Status: "up", LatencyMS: float64(time.Since(start).Microseconds()) / 1000}
 			if err != nil {
-				r.Status, r.Error = "error", err.Error()
+				r.Status, r.Error = "down", err.Error()
 			}
 			results[i] = r
 		}()
@@ -75,7 +85,7 @@ func (s *core) healthz(c *fiber.Ctx) error {
 	status := fiber.StatusOK
 	for i, n := range names {
 		body.Checks[n] = results[i]
-		if results[i].Status != "ok" {
+		if results[i].Status != "up" {
 			if n == criticalCheck {
 				body.Status, status = "down", fiber.StatusServiceUnavailable
 			} else if body.Status == "ok" {
@@ -83,6 +93,26 @@ func (s *core) healthz(c *fiber.Ctx) error {
 			}
 		}
 	}
+	return body, status
+}
+
+// healthz is the public health answer, for load balancers and probes: the
+// overall state and up/down per dependency. The details are on the admin
+// address (adminHealthz).
+func (s *core) healthz(c *fiber.Ctx) error {
+	h, status := probe(c.UserContext(), s.Checks)
+	body := publicHealthBody{Status: h.Status, Checks: make(map[string]string, len(h.Checks))}
+	for n, r := range h.Checks {
+		body.Checks[n] = r.Status
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(body)
+}
+
+// adminHealthz is healthz with each probe's latency and error, for
+// operators only.
+func (s *core) adminHealthz(c *fiber.Ctx) error {
+	body, status := probe(c.UserContext(), s.Checks)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(body)
 }
@@ -90,4 +120,25 @@ func (s *core) healthz(c *fiber.Ctx) error {
 // metricsHandler serves the Prometheus registry.
 func (s *core) metricsHandler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{Registry: s.Metrics.Registry}))
+}
+
+// NewAdmin builds the operators' app, served on its own (loopback) address
+// (config.Config.AdminAddr) and never through the storefront's port:
+// GET /healthz with each dependency's latency and error, and GET /metrics.
+// cfg.Metrics must be the registry the storefront's app records into.
+func NewAdmin(cfg Config) *fiber.App {
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
+	s := &core{Config: cfg}
+	app := fiber.New(fiber.Config{
+		DisableStartupMessage: true,
+		AppName:               "dure-admin",
+		ReadTimeout:           15 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           90 * time.Second,
+	})
+	app.Get("/healthz", s.adminHealthz)
+	app.Get("/metrics", s.metricsHandler())
+	return app
 }

@@ -3,7 +3,8 @@
 // recover, security headers, the client address through trusted proxies),
 // the one error handler (apperr codes → statuses; a JSON body, a plain
 // text or an audience's HTML page, by path), templates and static files,
-// cookies and CSRF, and the ops routes (/healthz, /metrics, /static/).
+// cookies and CSRF, and the public ops routes (/healthz, /static/); the
+// operators' app (NewAdmin: detailed /healthz, /metrics) listens apart.
 //
 // It serves no page itself. Each audience is a package of its own
 // (internal/web/shop, api, webhooks, …) with a Mount(r, kit, deps) that
@@ -30,12 +31,13 @@ type Config struct {
 	Templates *Templates
 	// Log receives access and internal-error logs (nil: slog.Default()).
 	Log *slog.Logger
-	// Metrics receives the per-route latency histogram and serves /metrics
-	// (nil: a fresh registry).
+	// Metrics receives the per-route latency histogram, served at /metrics
+	// by NewAdmin (nil: a fresh registry).
 	Metrics *metrics.Metrics
 	// Checks are the dependency probes /healthz runs, by name (postgres,
 	// redis, meilisearch, stripe-mock). "postgres" is critical: when it fails,
-	// /healthz answers 503; any other failure only degrades.
+	// /healthz answers 503; any other failure only degrades. The public
+	// /healthz says up or down per check; NewAdmin's adds latency and error.
 	Checks map[string]func(context.Context) error
 	// CookieSecret signs the cookies and the CSRF tokens
 	// (config.Config.CookieSecret).
@@ -130,7 +132,6 @@ func New(cfg Config) (*fiber.App, *Kit) {
 	if cfg.BenchHello {
 		app.Get("/bench/hello", func(c *fiber.Ctx) error { return c.SendString("hello") })
 	}
-	app.Get("/metrics", s.metricsHandler())
 	app.Get("/static/:name", s.staticFile)
 	k.PlainErrors("/static/")
 	return app, k

@@ -39,7 +39,8 @@ type Deps struct {
 	Search search.Searcher
 	// Checks are the dependency probes /healthz runs (web.Config.Checks).
 	Checks map[string]func(context.Context) error
-	// Metrics receives the per-route latency histogram and serves /metrics.
+	// Metrics receives the per-route latency histogram; Admin serves it at
+	// /metrics.
 	Metrics *metrics.Metrics
 	// Log receives access and internal-error logs.
 	Log *slog.Logger
@@ -162,6 +163,12 @@ func New(d Deps) *fiber.App {
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager})
 	}
 	return a
+}
+
+// Admin builds the operators' app (web.NewAdmin): the detailed /healthz and
+// /metrics of d's checks and registry, for the admin address.
+func Admin(d Deps) *fiber.App {
+	return web.NewAdmin(web.Config{Log: d.Log, Metrics: d.Metrics, Checks: d.Checks})
 }
 
 // authenticator is accounts as the shared layer's Authenticator, or nil
