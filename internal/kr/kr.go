@@ -78,11 +78,27 @@ func Comma(n int64) string {
 	return b.String()
 }
 
-// seoul is Korea Standard Time; dates are shown as Koreans read them.
-var seoul = time.FixedZone("KST", 9*60*60)
+// seoul is Asia/Seoul, the zone of every time Dure shows a person. A machine
+// without tzdata (a slim container) gets KST as a fixed +09:00, which is what
+// Asia/Seoul has been since 1988. Read-only after package initialisation.
+var seoul = loadSeoul()
+
+func loadSeoul() *time.Location {
+	if l, err := time.LoadLocation("Asia/Seoul"); err == nil {
+		return l
+	}
+	return time.FixedZone("KST", 9*60*60)
+}
+
+// Seoul is the Asia/Seoul time zone (KST), for parsing what a person typed
+// and for day boundaries.
+func Seoul() *time.Location { return seoul }
 
 // Date renders t as 2026.11.23 in Korea time.
 func Date(t time.Time) string { return t.In(seoul).Format("2006.01.02") }
+
+// DateTime renders t as 2026.11.23 16:20 in Korea time.
+func DateTime(t time.Time) string { return t.In(seoul).Format("2006.01.02 15:04") }
 
 // Phone renders a Korean phone number with hyphens (010-1234-5678, 02-123-4567,
 // 053-123-4567, 1588-1234); anything it does not recognise is returned as given.

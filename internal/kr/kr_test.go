@@ -2,6 +2,7 @@ package kr_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/dure-coop/dure/internal/kr"
 )
@@ -84,5 +85,30 @@ func TestBusinessNumberCheckDigit(t *testing.T) {
 		if got := kr.BusinessNumberCheckDigit(n[:9]); got != int(n[9]-'0') {
 			t.Errorf("BusinessNumberCheckDigit(%s) = %d, want %c", n[:9], got, n[9])
 		}
+	}
+}
+
+func TestDateTimeIsSeoul(t *testing.T) {
+	// 07:20 UTC is 16:20 in Seoul; 15:30 UTC is already the next day there.
+	tests := []struct {
+		utc            time.Time
+		date, dateTime string
+	}{
+		{time.Date(2026, 3, 2, 7, 20, 0, 0, time.UTC), "2026.03.02", "2026.03.02 16:20"},
+		{time.Date(2026, 3, 2, 15, 30, 0, 0, time.UTC), "2026.03.03", "2026.03.03 00:30"},
+		{time.Date(2026, 3, 2, 7, 20, 0, 0, time.FixedZone("PST", -8*3600)), "2026.03.03", "2026.03.03 00:20"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dateTime, func(t *testing.T) {
+			if got := kr.Date(tt.utc); got != tt.date {
+				t.Errorf("Date = %q, want %q", got, tt.date)
+			}
+			if got := kr.DateTime(tt.utc); got != tt.dateTime {
+				t.Errorf("DateTime = %q, want %q", got, tt.dateTime)
+			}
+		})
+	}
+	if _, off := time.Now().In(kr.Seoul()).Zone(); off != 9*3600 {
+		t.Errorf("Seoul's offset is %d s, want +09:00", off)
 	}
 }

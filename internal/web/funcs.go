@@ -10,11 +10,12 @@ import (
 
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
-		"won":   kr.Won,
-		"comma": func(n any) string { return kr.Comma(toInt64(n)) },
-		"date":  view.FormatDate,
-		"phone": kr.Phone,
-		"brn":   kr.FormatBusinessNumber,
+		"won":      kr.Won,
+		"comma":    func(n any) string { return kr.Comma(toInt64(n)) },
+		"date":     view.FormatDate,
+		"datetime": view.FormatDateTime,
+		"phone":    kr.Phone,
+		"brn":      kr.FormatBusinessNumber,
 		"typeLabel": func(t catalog.EnterpriseType) string {
 			return t.Label()
 		},

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/web"
 )
 
@@ -163,15 +164,15 @@ func backTo(c *fiber.Ctx, fallback string) string {
 	return b
 }
 
-// seoul is the time zone of every time the console shows.
-var seoul = time.FixedZone("KST", 9*60*60)
+// seoul is the time zone of every time the console shows and reads.
+var seoul = kr.Seoul()
 
 // dateTime shows t as Koreans read it: 2026.03.02 18:05, Asia/Seoul.
 func dateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(seoul).Format("2006.01.02 15:04")
+	return kr.DateTime(t)
 }
 
 // dateTimeP is dateTime of an optional time ("" for nil).

@@ -37,15 +37,12 @@ func (s *server) needOrders(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// kst is Korea Standard Time, in which the portal shows times.
-var kst = time.FixedZone("KST", 9*60*60)
-
 // dateTime renders t as 2026.11.23 14:05 in Korea time ("" for nil).
 func dateTime(t *time.Time) string {
 	if t == nil || t.IsZero() {
 		return ""
 	}
-	return t.In(kst).Format("2006.01.02 15:04")
+	return kr.DateTime(*t)
 }
 
 // subOrderID reads the :id of an order route.

@@ -11,20 +11,26 @@ import (
 	"github.com/dure-coop/dure/internal/search"
 )
 
-// FormatDate renders a time (or a non-nil *time.Time) as 2026.11.23; the
-// zero time and anything else as "".
-func FormatDate(t any) string {
+// FormatDate renders a time (or a non-nil *time.Time) as 2026.11.23 in Korea
+// time; the zero time and anything else as "".
+func FormatDate(t any) string { return formatTime(t, kr.Date) }
+
+// FormatDateTime renders a time (or a non-nil *time.Time) as 2026.11.23 16:20
+// in Korea time; the zero time and anything else as "".
+func FormatDateTime(t any) string { return formatTime(t, kr.DateTime) }
+
+func formatTime(t any, f func(time.Time) string) string {
 	switch v := t.(type) {
 	case time.Time:
 		if v.IsZero() {
 			return ""
 		}
-		return kr.Date(v)
+		return f(v)
 	case *time.Time:
 		if v == nil || v.IsZero() {
 			return ""
 		}
-		return kr.Date(*v)
+		return f(*v)
 	default:
 		return ""
 	}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dure-coop/dure/internal/search"
 )
@@ -62,5 +63,28 @@ func TestBuildPager(t *testing.T) {
 		if tt.pages > 1 && (tt.page == tt.pages) != (p.Next == "") {
 			t.Errorf("BuildPager(%d, %d): next %q", tt.page, tt.pages, p.Next)
 		}
+	}
+}
+
+func TestFormatDateTime(t *testing.T) {
+	at := time.Date(2026, 11, 23, 7, 20, 0, 0, time.UTC)
+	var none *time.Time
+	tests := []struct {
+		name string
+		in   any
+		want string
+	}{
+		{"time", at, "2026.11.23 16:20"},
+		{"pointer", &at, "2026.11.23 16:20"},
+		{"nil pointer", none, ""},
+		{"zero", time.Time{}, ""},
+		{"other", "2026-11-23", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := FormatDateTime(tt.in); got != tt.want {
+				t.Errorf("FormatDateTime(%v) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }
