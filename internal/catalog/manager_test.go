@@ -189,11 +189,6 @@ func TestManagerAuthorisation(t *testing.T) {
 			_, _, err := w.m.FindAllProducts(ctx, catalog.ManagedProductFilter{})
 			return err
 		}},
-		{"SuspendEnterprise", func(ctx context.Context) error { _, err := w.m.SuspendEnterprise(ctx, w.a); return err }},
-		{"ReinstateEnterprise", func(ctx context.Context) error {
-			_, err := w.m.ReinstateEnterprise(ctx, w.fx.Enterprises["moon_craft"])
-			return err
-		}},
 		{"SetProductReview", func(ctx context.Context) error { _, err := w.m.SetProductReview(ctx, w.a, true); return err }},
 		{"FindAllEnterprises", func(ctx context.Context) error {
 			_, _, err := w.m.FindAllEnterprises(ctx, catalog.ManagedEnterpriseFilter{})

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/postgres"
@@ -28,9 +27,9 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// Portal and console writes reach Meilisearch through the outbox worker, and
-// a suspended enterprise's products leave both Meilisearch and the
-// PostgreSQL fallback.
+// Portal and console writes reach Meilisearch through the outbox worker.
+// (A suspended enterprise's products leaving search is onboarding's
+// TestSuspensionLeavesSearch.)
 func TestWritesReachSearch(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
@@ -55,7 +54,6 @@ func TestWritesReachSearch(t *testing.T) {
 		}
 	}()
 
-	fallback := postgres.NewSearchFallback(w.pool)
 	find := func(s search.Searcher, text string) []int64 {
 		res, err := s.Search(context.Background(), search.Query{Text: text, Page: 1, PerPage: search.MaxPerPage})
 		if err != nil {
@@ -76,32 +74,8 @@ func TestWritesReachSearch(t *testing.T) {
 	eventually(t, "the product created in the portal is searchable", func() bool { return slices.Contains(find(client, "홍옥"), p.ID) })
 	t.Logf("a portal product was searchable %s after CreateProduct", time.Since(start).Round(time.Millisecond))
 
-	op := operator()
-	if _, err := w.m.SuspendEnterprise(op, w.a); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the suspended enterprise's products leave Meilisearch", func() bool {
-		ids := find(client, "사과")
-		return len(ids) > 0 && !slices.Contains(ids, apple) && !slices.Contains(ids, juice) && !slices.Contains(ids, p.ID)
-	})
-	if ids := find(fallback, "사과"); slices.Contains(ids, apple) || slices.Contains(ids, p.ID) || len(ids) == 0 {
-		t.Errorf("the fallback still finds the suspended enterprise's products: %v", ids)
-	}
-	if _, err := postgres.NewCatalogStore(w.pool).FindProductByID(context.Background(), apple); apperr.Code(err) != apperr.NotFound {
-		t.Errorf("the shop still shows a suspended enterprise's product: %v", err)
-	}
-	_, err := w.m.SuspendEnterprise(op, w.a)
-	wantCode(t, "suspending twice", err, apperr.Conflict)
-
-	if _, err := w.m.ReinstateEnterprise(op, w.a); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the reinstated enterprise's products return", func() bool {
-		ids := find(client, "사과")
-		return slices.Contains(ids, apple) && slices.Contains(ids, p.ID)
-	})
-
 	// Hidden, unpublished and deleted products leave search too.
+	op := operator()
 	if _, err := w.m.HideProduct(op, apple); err != nil {
 		t.Fatal(err)
 	}

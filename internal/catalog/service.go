@@ -20,20 +20,18 @@ type Auditor interface {
 
 // Actions recorded through the Auditor.
 const (
-	ActionProductCreate       = "product.create"
-	ActionProductUpdate       = "product.update"
-	ActionProductStock        = "product.stock"
-	ActionProductStatus       = "product.status"
-	ActionProductSoldOut      = "product.sold_out"
-	ActionProductDelete       = "product.delete"
-	ActionProductArchive      = "product.archive"
-	ActionProductHide         = "product.hide"
-	ActionProductUnhide       = "product.unhide"
-	ActionProductApprove      = "product.approve"
-	ActionProductUpload       = "product.upload" // a row of a CSV upload, created or updated
-	ActionEnterpriseSuspend   = "enterprise.suspend"
-	ActionEnterpriseReinstate = "enterprise.reinstate"
-	ActionEnterpriseReview    = "enterprise.review_products"
+	ActionProductCreate    = "product.create"
+	ActionProductUpdate    = "product.update"
+	ActionProductStock     = "product.stock"
+	ActionProductStatus    = "product.status"
+	ActionProductSoldOut   = "product.sold_out"
+	ActionProductDelete    = "product.delete"
+	ActionProductArchive   = "product.archive"
+	ActionProductHide      = "product.hide"
+	ActionProductUnhide    = "product.unhide"
+	ActionProductApprove   = "product.approve"
+	ActionProductUpload    = "product.upload" // a row of a CSV upload, created or updated
+	ActionEnterpriseReview = "enterprise.review_products"
 )
 
 // Audited entities.
@@ -176,9 +174,7 @@ type WriteStore interface {
 	// returns the product as it was and whether it was archived. NotFound.
 	DeleteProduct(ctx context.Context, id int64, fn func(p *Product) error) (before *Product, archived bool, err error)
 	// UpdateEnterprise locks enterprise id, calls fn with a copy to change,
-	// and writes its Status and ReviewProducts; a change of status queues
-	// the enterprise for the search index (every product of it is
-	// re-evaluated). NotFound.
+	// and writes its ReviewProducts (the status is onboarding's). NotFound.
 	UpdateEnterprise(ctx context.Context, id int64, fn func(e *Enterprise) error) (before, after *Enterprise, err error)
 	// ApplyProducts locks the enterprise and its products that are not
 	// archived, calls plan with them (options and images filled) and writes
@@ -541,53 +537,22 @@ func (s *Manager) ApproveProduct(ctx context.Context, id int64) (*Product, error
 	return s.operatorSetStatus(ctx, id, ActionProductApprove, StatusActive, []string{StatusPendingReview}, "검토 대기 중인 상품이 아닙니다.")
 }
 
-// SuspendEnterprise suspends enterprise id (operator only): its products
-// leave the shop and search at once (the outbox queues the enterprise);
-// its open orders are not touched. Conflict when it is not active or
-// pending.
-func (s *Manager) SuspendEnterprise(ctx context.Context, id int64) (*Enterprise, error) {
-	return s.updateEnterprise(ctx, id, ActionEnterpriseSuspend, func(e *Enterprise) error {
-		if e.Status != EnterpriseActive && e.Status != EnterprisePending {
-			return apperr.Errorf(apperr.Conflict, "입점 중이거나 심사 중인 기업만 정지할 수 있습니다.")
-		}
-		e.Status = EnterpriseSuspended
-		return nil
-	})
-}
-
-// ReinstateEnterprise makes a suspended enterprise active again (operator
-// only); its active products return to search. Conflict when it is not
-// suspended.
-func (s *Manager) ReinstateEnterprise(ctx context.Context, id int64) (*Enterprise, error) {
-	return s.updateEnterprise(ctx, id, ActionEnterpriseReinstate, func(e *Enterprise) error {
-		if e.Status != EnterpriseSuspended {
-			return apperr.Errorf(apperr.Conflict, "정지된 기업이 아닙니다.")
-		}
-		e.Status = EnterpriseActive
-		return nil
-	})
-}
-
 // SetProductReview says whether an operator reviews enterprise id's
 // products before they are shown (operator only). Products already active
 // stay active.
 func (s *Manager) SetProductReview(ctx context.Context, id int64, review bool) (*Enterprise, error) {
-	return s.updateEnterprise(ctx, id, ActionEnterpriseReview, func(e *Enterprise) error {
-		e.ReviewProducts = review
-		return nil
-	})
-}
-
-func (s *Manager) updateEnterprise(ctx context.Context, id int64, action string, fn func(e *Enterprise) error) (*Enterprise, error) {
 	if _, err := account.RequireOperator(ctx); err != nil {
 		return nil, err
 	}
-	before, after, err := s.Store.UpdateEnterprise(ctx, id, fn)
+	before, after, err := s.Store.UpdateEnterprise(ctx, id, func(e *Enterprise) error {
+		e.ReviewProducts = review
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if before.Status != after.Status || before.ReviewProducts != after.ReviewProducts {
-		s.audit(ctx, action, EntityEnterprise, id, id, before, after)
+	if before.ReviewProducts != after.ReviewProducts {
+		s.audit(ctx, ActionEnterpriseReview, EntityEnterprise, id, id, before, after)
 	}
 	return after, nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/search"
 )
 
 var _ onboarding.Store = (*AccountStore)(nil)
@@ -150,8 +151,8 @@ func (s *AccountStore) ChangeStatus(ctx context.Context, c onboarding.StatusChan
 			}
 			return apperr.Errorf(apperr.Conflict, "기업의 상태가 바뀌었습니다.")
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO search_outbox (entity, entity_id) VALUES ('enterprise', $1)`, c.EnterpriseID); err != nil {
-			return translate(err, "검색 색인 대기열")
+		if err := queueOutbox(ctx, tx, search.EntityEnterprise, c.EnterpriseID); err != nil {
+			return err
 		}
 		return insertAudit(ctx, tx, audit)
 	})

@@ -305,8 +305,8 @@ func (s *CatalogStore) DeleteProduct(ctx context.Context, id int64, fn func(p *c
 }
 
 // UpdateEnterprise locks enterprise id, lets fn change a copy, and writes its
-// status and review setting; a new status queues the enterprise for the
-// search index, which re-evaluates every product of it.
+// review setting. The status is not written here: onboarding's ChangeStatus
+// changes it and queues the enterprise for the search index.
 func (s *CatalogStore) UpdateEnterprise(ctx context.Context, id int64, fn func(e *catalog.Enterprise) error) (before, after *catalog.Enterprise, err error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -321,17 +321,13 @@ func (s *CatalogStore) UpdateEnterprise(ctx context.Context, id int64, fn func(e
 	if err := fn(after); err != nil {
 		return nil, nil, err
 	}
-	if after.Status == before.Status && after.ReviewProducts == before.ReviewProducts {
+	after.Status = before.Status
+	if after.ReviewProducts == before.ReviewProducts {
 		return before, after, nil
 	}
-	if err := tx.QueryRow(ctx, `UPDATE enterprises SET status = $2, review_products = $3, updated_at = now()
-		WHERE id = $1 RETURNING updated_at`, id, after.Status, after.ReviewProducts).Scan(&after.UpdatedAt); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE enterprises SET review_products = $2, updated_at = now()
+		WHERE id = $1 RETURNING updated_at`, id, after.ReviewProducts).Scan(&after.UpdatedAt); err != nil {
 		return nil, nil, translate(err, "기업")
-	}
-	if after.Status != before.Status {
-		if err := queueOutbox(ctx, tx, search.EntityEnterprise, id); err != nil {
-			return nil, nil, err
-		}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, nil, fmt.Errorf("postgres: update enterprise: commit: %w", err)

@@ -94,6 +94,14 @@ type StatusChange struct {
 	Reason     string
 }
 
+// Actions onboarding records in the audit log (entity "enterprise").
+const (
+	ActionApprove   = "application.approve"
+	ActionReject    = "application.reject"
+	ActionSuspend   = "enterprise.suspend"
+	ActionReinstate = "enterprise.reinstate"
+)
+
 // Store is what onboarding needs from the system of record.
 type Store interface {
 	// CreateApplication inserts a.Enterprise as a pending enterprise (its ID,
@@ -347,28 +355,30 @@ func (s *Service) ApplicationStatus(ctx context.Context) (*Application, error) {
 // (RequireOperator), recorded in the audit log, and tells the owner by mail.
 // NotFound if missing; Conflict when it is not pending.
 func (s *Service) Approve(ctx context.Context, id int64) error {
-	return s.change(ctx, id, []string{account.EnterprisePending}, account.EnterpriseActive, "", true, "application.approve")
+	return s.change(ctx, id, []string{account.EnterprisePending}, account.EnterpriseActive, "", true, ActionApprove)
 }
 
 // Reject rejects a pending application with a reason shown to the applicant
 // (RequireOperator), recorded in the audit log and mailed to the owner.
 // Invalid with Fields["reason"] without a reason; otherwise as Approve.
 func (s *Service) Reject(ctx context.Context, id int64, reason string) error {
-	return s.change(ctx, id, []string{account.EnterprisePending}, account.EnterpriseRejected, reason, true, "application.reject")
+	return s.change(ctx, id, []string{account.EnterprisePending}, account.EnterpriseRejected, reason, true, ActionReject)
 }
 
 // Suspend suspends an active enterprise (RequireOperator): its products
-// leave the shop and its members lose the portal at their next request.
-// Invalid with Fields["reason"] without a reason (kept in the audit log);
-// Conflict when it is not active.
+// leave the shop and search (the outbox queues the enterprise in the same
+// transaction) and its members lose the portal at their next request; its
+// open orders are not touched. Invalid with Fields["reason"] without a
+// reason (kept in the audit log); Conflict when it is not active.
 func (s *Service) Suspend(ctx context.Context, id int64, reason string) error {
-	return s.change(ctx, id, []string{account.EnterpriseActive}, account.EnterpriseSuspended, reason, false, "enterprise.suspend")
+	return s.change(ctx, id, []string{account.EnterpriseActive}, account.EnterpriseSuspended, reason, false, ActionSuspend)
 }
 
 // Reinstate makes a suspended enterprise active again (RequireOperator),
-// recorded in the audit log. Conflict when it is not suspended.
+// recorded in the audit log; its active products return to search.
+// Conflict when it is not suspended.
 func (s *Service) Reinstate(ctx context.Context, id int64) error {
-	return s.change(ctx, id, []string{account.EnterpriseSuspended}, account.EnterpriseActive, "", false, "enterprise.reinstate")
+	return s.change(ctx, id, []string{account.EnterpriseSuspended}, account.EnterpriseActive, "", false, ActionReinstate)
 }
 
 // reasonRule is a rejection's or suspension's reason (textin's rule).
@@ -381,8 +391,11 @@ func (s *Service) change(ctx context.Context, id int64, from []string, to, reaso
 	}
 	reason = textin.NormalizeNewlines(strings.TrimSpace(reason))
 	if to == account.EnterpriseRejected || to == account.EnterpriseSuspended {
-		if reason == "" {
+		if reason == "" && to == account.EnterpriseRejected {
 			return fields{"reason": "사유를 입력해 주세요. 신청한 기업에 그대로 전해집니다."}.err()
+		}
+		if reason == "" {
+			return fields{"reason": "정지 사유를 입력해 주세요. 감사 기록에 남습니다."}.err()
 		}
 		if msg := reasonRule.Message(reason); msg != "" {
 			return fields{"reason": msg}.err()

@@ -231,6 +231,12 @@ func TestReviewIsOperatorOnlyAndAudited(t *testing.T) {
 		if err := e.svc.Reject(ctx, first.Enterprise.ID, "서류 미비"); apperr.Code(err) != want {
 			t.Errorf("%s rejecting: %v; want %s", name, err, want)
 		}
+		if err := e.svc.Suspend(ctx, first.Enterprise.ID, "점검"); apperr.Code(err) != want {
+			t.Errorf("%s suspending: %v; want %s", name, err, want)
+		}
+		if err := e.svc.Reinstate(ctx, first.Enterprise.ID); apperr.Code(err) != want {
+			t.Errorf("%s reinstating: %v; want %s", name, err, want)
+		}
 		if _, _, err := e.svc.FindApplications(ctx, onboarding.ApplicationFilter{}); apperr.Code(err) != want {
 			t.Errorf("%s listing: %v; want %s", name, err, want)
 		}

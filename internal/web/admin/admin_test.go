@@ -383,7 +383,8 @@ func searchIDs(t *testing.T, e *webtest.Env, q string) []int64 {
 	return ids
 }
 
-// Suspending an enterprise queues it in the search outbox, so its products
+// Suspending an enterprise needs a reason (said next to the field, kept in
+// the audit entry) and queues it in the search outbox, so its products
 // leave search and the shop, while its orders stay; reinstating brings the
 // products back.
 func TestSuspendEnterprise(t *testing.T) {
@@ -406,7 +407,25 @@ func TestSuspendEnterprise(t *testing.T) {
 	page := entURL(ent)
 	outbox := `SELECT count(*) FROM search_outbox WHERE entity = 'enterprise' AND entity_id = $1`
 
-	loc, _ := submit(t, c.op, page, page+"/suspend", nil, http.StatusSeeOther)
+	// Without a reason the page says so next to the field and nothing changes.
+	_, doc := submit(t, c.op, page, page+"/suspend", url.Values{"reason": {"  "}}, http.StatusUnprocessableEntity)
+	field := doc.Find("textarea#suspend-reason")
+	if field.AttrOr("aria-invalid", "") != "true" || !slices.Contains(strings.Fields(field.AttrOr("aria-describedby", "")), "suspend-reason-error") {
+		t.Error("suspending without a reason: the field is not marked invalid and tied to its error")
+	}
+	if msg := text(doc.Find("#suspend-reason-error")); !strings.Contains(msg, "정지 사유를 입력해 주세요") {
+		t.Errorf("suspending without a reason: error %q", msg)
+	}
+	checkAccessible(t, page+" (suspended without reason)", doc)
+	if got := c.status(t, "enterprises", ent); got != "active" {
+		t.Fatalf("suspending without a reason left the enterprise %s", got)
+	}
+	if n := c.count(t, outbox, ent); n != 0 {
+		t.Errorf("a refused suspension queued %d outbox rows", n)
+	}
+
+	const reason = "원산지 표시 위반 신고 확인 중"
+	loc, _ := submit(t, c.op, page, page+"/suspend", url.Values{"reason": {reason}}, http.StatusSeeOther)
 	if loc != page+"?done=suspended" {
 		t.Errorf("suspend redirects to %q", loc)
 	}
@@ -457,8 +476,11 @@ func TestSuspendEnterprise(t *testing.T) {
 	for _, r := range recs {
 		actions = append(actions, r.Action)
 	}
-	if !slices.Equal(actions, []string{catalog.ActionEnterpriseReinstate, catalog.ActionEnterpriseSuspend}) {
-		t.Errorf("audit actions %v, want reinstate then suspend (newest first)", actions)
+	if !slices.Equal(actions, []string{onboarding.ActionReinstate, onboarding.ActionSuspend}) {
+		t.Fatalf("audit actions %v, want reinstate then suspend (newest first)", actions)
+	}
+	if !strings.Contains(string(recs[1].After), reason) {
+		t.Errorf("the suspension's audit entry %s does not keep the reason", recs[1].After)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -18,10 +19,10 @@ import (
 // auditActions are the recorded actions an operator may filter by, with
 // their Korean names, in the filter's order.
 var auditActions = []option{
-	{"application.approve", "입점 승인"},
-	{"application.reject", "입점 반려"},
-	{catalog.ActionEnterpriseSuspend, "입점 정지"},
-	{catalog.ActionEnterpriseReinstate, "입점 정지 해제"},
+	{onboarding.ActionApprove, "입점 승인"},
+	{onboarding.ActionReject, "입점 반려"},
+	{onboarding.ActionSuspend, "입점 정지"},
+	{onboarding.ActionReinstate, "입점 정지 해제"},
 	{catalog.ActionEnterpriseReview, "상품 승인 필요 설정"},
 	{"acting.start", "대리 작업 시작"},
 	{"acting.stop", "대리 작업 끝"},

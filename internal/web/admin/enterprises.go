@@ -165,7 +165,8 @@ type enterpriseView struct {
 	Pending, Active bool
 	Suspended       bool
 	CanAct          bool
-	// The reject form: the reason typed and the fields' errors.
+	// The reject or suspend form (never both): the reason typed and the
+	// fields' errors.
 	Reason  string
 	Errors  map[string]string
 	Problem string // a refusal to show above the actions (a state conflict)
@@ -294,20 +295,18 @@ func (s *server) reject(c *fiber.Ctx) error {
 	})
 }
 
-// suspend suspends an enterprise: the catalogue takes its products out of
+// suspend suspends an enterprise with the reason typed: its products leave
 // search (outbox) and its members lose the portal; its orders stay.
 func (s *server) suspend(c *fiber.Ctx) error {
 	return s.enterpriseAction(c, "suspended", func(id int64) error {
-		_, err := s.Catalog.SuspendEnterprise(c.UserContext(), id)
-		return err
+		return s.Onboarding.Suspend(c.UserContext(), id, c.FormValue("reason"))
 	})
 }
 
 // reinstate lifts a suspension.
 func (s *server) reinstate(c *fiber.Ctx) error {
 	return s.enterpriseAction(c, "reinstated", func(id int64) error {
-		_, err := s.Catalog.ReinstateEnterprise(c.UserContext(), id)
-		return err
+		return s.Onboarding.Reinstate(c.UserContext(), id)
 	})
 }
 

@@ -507,7 +507,7 @@ func TestPortalAPI(t *testing.T) {
 
 	t.Run("a suspended enterprise's key is 403", func(t *testing.T) {
 		op := signIn(t, e, e.Operator(t))
-		if _, err := e.Manager.SuspendEnterprise(op, entB); err != nil {
+		if err := e.Onboarding.Suspend(op, entB, "API 키 점검"); err != nil {
 			t.Fatal(err)
 		}
 		if e := b.fail(t, http.MethodGet, "/api/v1/portal/products", nil, 403, "forbidden"); !strings.Contains(e.Error.Message, "API 키") {
