@@ -248,7 +248,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // TestAccountPagesNeedASignIn: the member-only account pages send an
 // anonymous visitor to the sign-in and never show anything.
