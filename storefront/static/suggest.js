@@ -3,8 +3,8 @@
 // /search. It asks /api/v1/suggest?q= (초성 and 한/영 aware) and shows product
 // names and categories in a list under the box (ARIA combobox): arrow keys
 // move, Enter opens the highlighted entry (or submits the form as typed when
-// none is), Escape closes. No inline code or styles in markup (CSP self-only):
-// styles are set through the CSSOM.
+// none is), Escape closes the list and keeps the text. No inline code or
+// styles in markup (CSP self-only): styles are set through the CSSOM.
 (function () {
   "use strict";
   var DELAY = 120; // ms after the last keystroke
@@ -104,7 +104,15 @@
       if (list.hidden) return;
       if (e.key === "ArrowDown") { e.preventDefault(); mark((active + 1) % items.length); }
       else if (e.key === "ArrowUp") { e.preventDefault(); mark(active <= 0 ? items.length - 1 : active - 1); }
-      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Escape") {
+        // A type="search" box clears itself on Escape; with the list open,
+        // Escape only closes the list and keeps what was typed. A pending
+        // answer must not open it again.
+        e.preventDefault();
+        clearTimeout(timer);
+        if (ctrl) ctrl.abort();
+        close();
+      }
       else if (e.key === "Enter" && active >= 0) { e.preventDefault(); location.href = items[active].dataset.url; }
     });
     input.addEventListener("blur", function () { setTimeout(close, 100); });
