@@ -36,10 +36,10 @@ func (s *Service) CreateAPIKey(ctx context.Context, enterpriseID int64, name str
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, "", fields{"name": "키 이름을 입력해 주세요. 예: 재고 연동"}.err()
+		return nil, "", apperr.Fields{"name": "키 이름을 입력해 주세요. 예: 재고 연동"}.Err()
 	}
 	if msg := keyNameRule.Message(name); msg != "" {
-		return nil, "", fields{"name": msg}.err()
+		return nil, "", apperr.Fields{"name": msg}.Err()
 	}
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {

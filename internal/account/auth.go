@@ -24,20 +24,20 @@ type SignUpInput struct {
 // with Fields["email"] when the address already has an account. The new user
 // is not signed in: call SignIn.
 func (s *Service) SignUp(ctx context.Context, in SignUpInput) (*User, error) {
-	f := fields{}
+	f := apperr.Fields{}
 	name := strings.TrimSpace(in.Name)
-	f.add("name", checkName(name))
+	f.Add("name", checkName(name))
 	email, msg := checkEmail(in.Email)
-	f.add("email", msg)
+	f.Add("email", msg)
 	phone := strings.TrimSpace(in.Phone)
 	switch {
 	case phone == "":
-		f.add("phone", "휴대전화 번호를 입력해 주세요.")
+		f.Add("phone", "휴대전화 번호를 입력해 주세요.")
 	case !kr.ValidPhone(phone):
-		f.add("phone", "전화번호 형식이 올바르지 않습니다. 예: 010-1234-5678")
+		f.Add("phone", "전화번호 형식이 올바르지 않습니다. 예: 010-1234-5678")
 	}
 	checkNewPassword(f, in.Password, in.PasswordConfirm, email)
-	if err := f.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	hash, err := s.HashPassword(in.Password)
@@ -155,17 +155,17 @@ func errBadCredentials() error {
 // EnterpriseStatus makes the portal's rules refuse them, and the web layer
 // shows them their application (onboarding's ApplicationStatus).
 func (s *Service) SignIn(ctx context.Context, email, password, clientIP string) (*Actor, string, error) {
-	f := fields{}
+	f := apperr.Fields{}
 	addr := strings.ToLower(strings.TrimSpace(email))
 	if addr == "" {
-		f.add("email", "이메일 주소를 입력해 주세요.")
+		f.Add("email", "이메일 주소를 입력해 주세요.")
 	} else if len(addr) > 254 || !textin.Clean(strings.TrimSpace(email), false) {
-		f.add("email", "이메일 주소 형식이 올바르지 않습니다.") // no account has such an address
+		f.Add("email", "이메일 주소 형식이 올바르지 않습니다.") // no account has such an address
 	}
 	if password == "" {
-		f.add("password", "비밀번호를 입력해 주세요.")
+		f.Add("password", "비밀번호를 입력해 주세요.")
 	}
-	if err := f.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return nil, "", err
 	}
 	ok, err := s.allow(ctx, "signin:ip:"+clientIP, SignInIPLimit, SignInIPWindow)

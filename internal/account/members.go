@@ -39,13 +39,13 @@ func (s *Service) Invite(ctx context.Context, enterpriseID int64, email string, 
 	if err := CanManageMembers(ctx, enterpriseID); err != nil {
 		return nil, err
 	}
-	f := fields{}
+	f := apperr.Fields{}
 	addr, msg := checkEmail(email)
-	f.add("email", msg)
+	f.Add("email", msg)
 	if role != Owner && role != Staff {
-		f.add("role", "역할을 골라 주세요.")
+		f.Add("role", "역할을 골라 주세요.")
 	}
-	if err := f.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	if _, err := s.store.FindIdentityByEmail(ctx, addr); err == nil {
@@ -117,11 +117,11 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, c
 	if err != nil {
 		return nil, tokenErr(TokenInvitation, err)
 	}
-	f := fields{}
+	f := apperr.Fields{}
 	name = strings.TrimSpace(name)
-	f.add("name", checkName(name))
+	f.Add("name", checkName(name))
 	checkNewPassword(f, password, confirm, t.Email)
-	if err := f.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return nil, err
 	}
 	pw, err := s.HashPassword(password)
@@ -209,7 +209,7 @@ func (s *Service) SetMemberRole(ctx context.Context, enterpriseID, userID int64,
 		return err
 	}
 	if role != Owner && role != Staff {
-		return fields{"role": "역할을 골라 주세요."}.err()
+		return apperr.Fields{"role": "역할을 골라 주세요."}.Err()
 	}
 	m, err := s.findMember(ctx, enterpriseID, userID)
 	if err != nil {

@@ -18,15 +18,15 @@ func (s *Service) ChangePassword(ctx context.Context, current, password, confirm
 	if err != nil {
 		return err
 	}
-	f := fields{}
+	f := apperr.Fields{}
 	if current == "" {
-		f.add("current_password", "현재 비밀번호를 입력해 주세요.")
+		f.Add("current_password", "현재 비밀번호를 입력해 주세요.")
 	}
 	checkNewPassword(f, password, confirm, a.Email)
 	if current != "" && current == password {
-		f.add("password", "지금 쓰는 비밀번호와 다른 비밀번호를 입력해 주세요.")
+		f.Add("password", "지금 쓰는 비밀번호와 다른 비밀번호를 입력해 주세요.")
 	}
-	if err := f.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return err
 	}
 	ok, err := s.allow(ctx, "password:check:"+itoa(a.UserID), PasswordCheckLimit, PasswordCheckWindow)
@@ -45,8 +45,8 @@ func (s *Service) ChangePassword(ctx context.Context, current, password, confirm
 		return err
 	}
 	if !match {
-		f.add("current_password", "현재 비밀번호가 올바르지 않습니다.")
-		return f.err()
+		f.Add("current_password", "현재 비밀번호가 올바르지 않습니다.")
+		return f.Err()
 	}
 	hash, err := s.HashPassword(password)
 	if err != nil {
@@ -74,7 +74,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, password, confirm
 func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
 	addr, msg := checkEmail(email)
 	if msg != "" {
-		return fields{"email": msg}.err()
+		return apperr.Fields{"email": msg}.Err()
 	}
 	ok, err := s.allow(ctx, limitKey("mail", addr), MailLimit, MailWindow)
 	if err != nil || !ok {
@@ -130,9 +130,9 @@ func (s *Service) ResetPassword(ctx context.Context, token, password, confirm st
 	if err != nil {
 		return tokenErr(TokenPasswordReset, err)
 	}
-	f := fields{}
+	f := apperr.Fields{}
 	checkNewPassword(f, password, confirm, t.Email)
-	if err := f.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return err
 	}
 	pw, err := s.HashPassword(password)

@@ -180,22 +180,6 @@ func NormalizeEmail(s string) (string, bool) {
 	return e, true
 }
 
-// fields collects per-field Korean messages; the first message of a field wins.
-type fields map[string]string
-
-func (f fields) add(key, msg string) {
-	if msg != "" && f[key] == "" {
-		f[key] = msg
-	}
-}
-
-func (f fields) err() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return &apperr.Error{Code: apperr.Invalid, Message: "입력한 내용을 확인해 주세요.", Fields: f}
-}
-
 // nameRule is a person's name (textin's rule).
 var nameRule = textin.Rule{Label: "이름", Required: true, Max: 50}
 
@@ -216,10 +200,10 @@ func checkEmail(s string) (string, string) {
 }
 
 // checkNewPassword adds password and password_confirm messages to f.
-func checkNewPassword(f fields, password, confirm, email string) {
-	f.add("password", CheckPassword(password, email))
+func checkNewPassword(f apperr.Fields, password, confirm, email string) {
+	f.Add("password", CheckPassword(password, email))
 	if f["password"] == "" && password != confirm {
-		f.add("password_confirm", "비밀번호가 서로 다릅니다. 다시 입력해 주세요.")
+		f.Add("password_confirm", "비밀번호가 서로 다릅니다. 다시 입력해 주세요.")
 	}
 }
 

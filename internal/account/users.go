@@ -11,13 +11,13 @@ import (
 // newUser validates a name, address and password given by a trusted
 // caller and hashes the password.
 func (s *Service) newUser(name, email, password string, role Role) (*User, string, error) {
-	f := fields{}
+	f := apperr.Fields{}
 	name = strings.TrimSpace(name)
-	f.add("name", checkName(name))
+	f.Add("name", checkName(name))
 	addr, msg := checkEmail(email)
-	f.add("email", msg)
-	f.add("password", CheckPassword(password, addr))
-	if err := f.err(); err != nil {
+	f.Add("email", msg)
+	f.Add("password", CheckPassword(password, addr))
+	if err := f.Err(); err != nil {
 		return nil, "", err
 	}
 	hash, err := s.HashPassword(password)
@@ -50,7 +50,7 @@ func (s *Service) CreateOperator(ctx context.Context, email, name, password stri
 // and NotFound for an unknown enterprise.
 func (s *Service) CreateEnterpriseMember(ctx context.Context, enterpriseID int64, email, name, password string, role MemberRole) (*User, error) {
 	if role != Owner && role != Staff {
-		return nil, fields{"role": "역할을 골라 주세요."}.err()
+		return nil, apperr.Fields{"role": "역할을 골라 주세요."}.Err()
 	}
 	u, hash, err := s.newUser(name, email, password, EnterpriseStaff)
 	if err != nil {

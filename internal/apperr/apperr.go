@@ -57,3 +57,22 @@ func Message(err error) string {
 	}
 	return "일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요."
 }
+
+// Fields collects a form's per-field Korean messages; the first message of a
+// field wins.
+type Fields map[string]string
+
+// Add records msg for key unless msg is empty or key already has one.
+func (f Fields) Add(key, msg string) {
+	if msg != "" && f[key] == "" {
+		f[key] = msg
+	}
+}
+
+// Err returns an Invalid error carrying f, or nil when f is empty.
+func (f Fields) Err() error {
+	if len(f) == 0 {
+		return nil
+	}
+	return &Error{Code: Invalid, Message: "입력한 내용을 확인해 주세요.", Fields: f}
+}

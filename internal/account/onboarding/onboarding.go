@@ -141,29 +141,14 @@ func NewService(store Store, accounts *account.Service, mailer mail.Mailer, log 
 	return &Service{store: store, accounts: accounts, mailer: mailer, log: log}
 }
 
-type fields map[string]string
-
-func (f fields) add(key, msg string) {
-	if msg != "" && f[key] == "" {
-		f[key] = msg
-	}
-}
-
-func (f fields) err() error {
-	if len(f) == 0 {
-		return nil
-	}
-	return &apperr.Error{Code: apperr.Invalid, Message: "입력한 내용을 확인해 주세요.", Fields: f}
-}
-
 // text trims s (and makes a multiline field's line breaks LF), adds its
 // problem under textin's rule to f, and returns it.
-func text(f fields, key, s string, r textin.Rule) string {
+func text(f apperr.Fields, key, s string, r textin.Rule) string {
 	s = strings.TrimSpace(s)
 	if r.Multiline {
 		s = textin.NormalizeNewlines(s)
 	}
-	f.add(key, r.Message(s))
+	f.Add(key, r.Message(s))
 	return s
 }
 
@@ -182,19 +167,19 @@ var kst = time.FixedZone("KST", 9*60*60)
 
 // validate checks in and returns the application and owner it describes.
 func (s *Service) validate(in ApplicationInput) (*Application, *account.User, error) {
-	f := fields{}
+	f := apperr.Fields{}
 	a := &Application{}
 	e := &a.Enterprise
 	e.Name = text(f, "name", in.Name, textin.Rule{Label: "상호", Required: true, Max: 100})
 	if bn := strings.TrimSpace(in.BusinessNumber); bn == "" {
-		f.add("business_number", "사업자등록번호를 입력해 주세요.")
+		f.Add("business_number", "사업자등록번호를 입력해 주세요.")
 	} else if d, ok := kr.NormalizeBusinessNumber(bn); !ok {
-		f.add("business_number", "사업자등록번호가 올바르지 않습니다. 10자리 숫자를 확인해 주세요.")
+		f.Add("business_number", "사업자등록번호가 올바르지 않습니다. 10자리 숫자를 확인해 주세요.")
 	} else {
 		e.BusinessNumber = d
 	}
 	if e.Type = in.Type; !e.Type.Valid() {
-		f.add("type", "기업 유형을 골라 주세요.")
+		f.Add("type", "기업 유형을 골라 주세요.")
 	}
 	e.CertNumber = text(f, "cert_number", in.CertNumber, textin.Rule{Label: "인증·지정 번호", Required: true, Max: 50})
 	if v := strings.TrimSpace(in.CertValidUntil); v != "" {
@@ -202,28 +187,28 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 		today := s.accounts.Now().In(kst)
 		switch {
 		case !ok:
-			f.add("cert_valid_until", "유효 기간은 2027-06-30처럼 입력해 주세요.")
+			f.Add("cert_valid_until", "유효 기간은 2027-06-30처럼 입력해 주세요.")
 		case d.Before(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)):
-			f.add("cert_valid_until", "유효 기간이 이미 지났습니다. 갱신한 인증서의 날짜를 입력해 주세요.")
+			f.Add("cert_valid_until", "유효 기간이 이미 지났습니다. 갱신한 인증서의 날짜를 입력해 주세요.")
 		default:
 			e.CertValidUntil = &d
 		}
 	}
 	if e.Region = in.Region; !e.Region.Valid() {
-		f.add("region", "지역(시·도)을 골라 주세요.")
+		f.Add("region", "지역(시·도)을 골라 주세요.")
 	}
 	e.Representative = text(f, "representative", in.Representative, textin.Rule{Label: "대표자 이름", Required: true, Max: 50})
 	if p := strings.TrimSpace(in.Phone); p == "" {
-		f.add("phone", "대표 전화번호를 입력해 주세요.")
+		f.Add("phone", "대표 전화번호를 입력해 주세요.")
 	} else if !kr.ValidPhone(p) {
-		f.add("phone", "전화번호 형식이 올바르지 않습니다. 예: 053-123-4567")
+		f.Add("phone", "전화번호 형식이 올바르지 않습니다. 예: 053-123-4567")
 	} else {
 		e.Phone = kr.Phone(p)
 	}
 	if strings.TrimSpace(in.Email) == "" {
-		f.add("email", "기업 이메일 주소를 입력해 주세요.")
+		f.Add("email", "기업 이메일 주소를 입력해 주세요.")
 	} else if addr, ok := account.NormalizeEmail(in.Email); !ok {
-		f.add("email", "이메일 주소 형식이 올바르지 않습니다.")
+		f.Add("email", "이메일 주소 형식이 올바르지 않습니다.")
 	} else {
 		e.Email = addr
 	}
@@ -231,9 +216,9 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	e.Mission = text(f, "mission", in.Mission, textin.Rule{Label: "사회적 가치(미션)", Required: true, Max: 1000, Multiline: true})
 	a.Bank.BankName = text(f, "bank_name", in.BankName, textin.Rule{Label: "은행 이름", Required: true, Max: 30})
 	if n := strings.TrimSpace(in.BankAccount); n == "" {
-		f.add("bank_account", "정산 계좌번호를 입력해 주세요.")
+		f.Add("bank_account", "정산 계좌번호를 입력해 주세요.")
 	} else if digits := strings.ReplaceAll(n, "-", ""); strings.Trim(n, "0123456789-") != "" || len(digits) < 6 || len(digits) > 20 {
-		f.add("bank_account", "계좌번호는 숫자와 하이픈(-)으로 입력해 주세요.")
+		f.Add("bank_account", "계좌번호는 숫자와 하이픈(-)으로 입력해 주세요.")
 	} else {
 		a.Bank.Number = n
 	}
@@ -242,17 +227,17 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	owner := &account.User{Role: account.EnterpriseStaff, Status: account.UserActive}
 	owner.Name = text(f, "owner_name", in.OwnerName, textin.Rule{Label: "담당자 이름", Required: true, Max: 50})
 	if strings.TrimSpace(in.OwnerEmail) == "" {
-		f.add("owner_email", "로그인할 이메일 주소를 입력해 주세요.")
+		f.Add("owner_email", "로그인할 이메일 주소를 입력해 주세요.")
 	} else if addr, ok := account.NormalizeEmail(in.OwnerEmail); !ok {
-		f.add("owner_email", "이메일 주소 형식이 올바르지 않습니다.")
+		f.Add("owner_email", "이메일 주소 형식이 올바르지 않습니다.")
 	} else {
 		owner.Email = addr
 	}
-	f.add("owner_password", account.CheckPassword(in.OwnerPassword, owner.Email))
+	f.Add("owner_password", account.CheckPassword(in.OwnerPassword, owner.Email))
 	if f["owner_password"] == "" && in.OwnerPassword != in.OwnerPasswordConfirm {
-		f.add("owner_password_confirm", "비밀번호가 서로 다릅니다. 다시 입력해 주세요.")
+		f.Add("owner_password_confirm", "비밀번호가 서로 다릅니다. 다시 입력해 주세요.")
 	}
-	if err := f.err(); err != nil {
+	if err := f.Err(); err != nil {
 		return nil, nil, err
 	}
 	return a, owner, nil
@@ -291,12 +276,12 @@ func conflictFields(err error) error {
 	if !errors.As(err, &e) || e.Code != apperr.Conflict {
 		return err
 	}
-	f := fields{}
+	f := apperr.Fields{}
 	if _, ok := e.Fields["business_number"]; ok {
-		f.add("business_number", "이미 입점했거나 신청한 사업자등록번호입니다.")
+		f.Add("business_number", "이미 입점했거나 신청한 사업자등록번호입니다.")
 	}
 	if _, ok := e.Fields["email"]; ok {
-		f.add("owner_email", "이미 가입된 이메일 주소입니다. 다른 주소를 입력해 주세요.")
+		f.Add("owner_email", "이미 가입된 이메일 주소입니다. 다른 주소를 입력해 주세요.")
 	}
 	if len(f) == 0 {
 		return err
@@ -392,13 +377,13 @@ func (s *Service) change(ctx context.Context, id int64, from []string, to, reaso
 	reason = textin.NormalizeNewlines(strings.TrimSpace(reason))
 	if to == account.EnterpriseRejected || to == account.EnterpriseSuspended {
 		if reason == "" && to == account.EnterpriseRejected {
-			return fields{"reason": "사유를 입력해 주세요. 신청한 기업에 그대로 전해집니다."}.err()
+			return apperr.Fields{"reason": "사유를 입력해 주세요. 신청한 기업에 그대로 전해집니다."}.Err()
 		}
 		if reason == "" {
-			return fields{"reason": "정지 사유를 입력해 주세요. 감사 기록에 남습니다."}.err()
+			return apperr.Fields{"reason": "정지 사유를 입력해 주세요. 감사 기록에 남습니다."}.Err()
 		}
 		if msg := reasonRule.Message(reason); msg != "" {
-			return fields{"reason": msg}.err()
+			return apperr.Fields{"reason": msg}.Err()
 		}
 	}
 	a, err := s.find(ctx, id)
