@@ -190,9 +190,6 @@ func (k *Kit) CheckCSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func errCSRF() error {
-	return apperr.Errorf(apperr.Forbidden, "보안 확인 시간이 지났습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.")
-}
 
 // CheckJSONWrite guards a JSON API's writes against cross-site requests: a
 // body must be declared JSON, which a form of another site cannot send

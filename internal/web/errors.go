@@ -67,8 +67,9 @@ func (r *errorRule) matches(path string) bool {
 // errorHandler is fiber's single ErrorHandler with the answers the
 // audiences registered, longest prefix first.
 type errorHandler struct {
-	log   *slog.Logger
-	rules []errorRule
+	log    *slog.Logger
+	rules  []errorRule
+	resume ResumePage // forms refused for an ended session or token (OnResume)
 }
 
 func (h *errorHandler) add(r errorRule) {
@@ -173,6 +174,14 @@ func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 		return c.JSON(errorBody{Error: errorDetail{Code: code, Message: msg, Fields: fields, RequestID: rid}})
 	case rule == nil || rule.kind == errorPlain:
 		return c.SendString(msg)
+	}
+	if r, ok := resumable(c, err, status); ok && h.resume != nil {
+		perr := h.resume(c, r)
+		if perr == nil {
+			return nil
+		}
+		h.log.Error("render resume page", "request_id", rid, "err", perr)
+		c.Response().ResetBody()
 	}
 	e := ErrorInfo{Status: status, Code: code, Message: msg, Title: "오류"}
 	switch status {

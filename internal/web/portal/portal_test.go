@@ -64,39 +64,6 @@ func (w *world) count(t *testing.T, sql string, args ...any) int {
 	return n
 }
 
-// formValues is what a browser would post for form as it is: its fields'
-// values, checked boxes and radios, selected options; no button.
-func formValues(form *goquery.Selection) url.Values {
-	v := url.Values{}
-	form.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
-		name, ok := s.Attr("name")
-		if !ok {
-			return
-		}
-		switch goquery.NodeName(s) {
-		case "input":
-			switch s.AttrOr("type", "text") {
-			case "radio", "checkbox":
-				if _, on := s.Attr("checked"); on {
-					v.Add(name, s.AttrOr("value", "on"))
-				}
-			case "submit", "file", "button":
-			default:
-				v.Add(name, s.AttrOr("value", ""))
-			}
-		case "select":
-			opt := s.Find("option[selected]")
-			if opt.Length() == 0 {
-				opt = s.Find("option").First()
-			}
-			v.Add(name, opt.AttrOr("value", ""))
-		case "textarea":
-			v.Add(name, s.Text())
-		}
-	})
-	return v
-}
-
 // productForm returns the product form of page (new or edit) and its values.
 func productForm(t *testing.T, b *webtest.Shopper, page string) (action string, v url.Values) {
 	t.Helper()
@@ -105,7 +72,7 @@ func productForm(t *testing.T, b *webtest.Shopper, page string) (action string, 
 	if form.Length() != 1 {
 		t.Fatalf("%s has no product form", page)
 	}
-	return form.AttrOr("action", ""), formValues(form)
+	return form.AttrOr("action", ""), webtest.FormValues(form)
 }
 
 // fill sets a valid new product on the form's values.
@@ -390,7 +357,7 @@ func (w *world) order(t *testing.T, product int64) {
 	doc := s.Page(t, fmt.Sprintf("/p/%d", product), http.StatusOK)
 	s.Post(t, "/cart/items", url.Values{"_csrf": {webtest.CSRFOf(t, doc)}, "product_id": {strconv.FormatInt(product, 10)}, "quantity": {"1"}}, http.StatusSeeOther)
 	doc = s.Page(t, "/checkout", http.StatusOK)
-	v := formValues(doc.Find("form.checkout-form"))
+	v := webtest.FormValues(doc.Find("form.checkout-form"))
 	for k, val := range map[string]string{"buyer_name": "김두레", "buyer_phone": "010-1234-5678", "buyer_email": "buyer@dure.test",
 		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115"} {
 		v.Set(k, val)
@@ -441,7 +408,7 @@ func TestProductFormErrors(t *testing.T) {
 			if doc.Find(".error-summary a[href='#"+tt.field+"']").Length() != 1 {
 				t.Errorf("the error summary does not link to #%s", tt.field)
 			}
-			kept := formValues(doc.Find("form.form-panel"))
+			kept := webtest.FormValues(doc.Find("form.form-panel"))
 			for _, k := range []string{"name", "summary", "consumer_price", "public_price", "stock", "description", "options[1].stock"} {
 				if kept.Get(k) != v.Get(k) {
 					t.Errorf("%s shown as %q, typed %q", k, kept.Get(k), v.Get(k))
@@ -679,7 +646,7 @@ func TestStock(t *testing.T) {
 	form := doc.Find(`form[action="/portal/stock"]`)
 
 	t.Run("bad counts refuse everything", func(t *testing.T) {
-		v := formValues(form)
+		v := webtest.FormValues(form)
 		v.Set(key(plain), "-1")
 		v.Set(key(opts, small), "열두개")
 		v.Set(key(opts, large), "20") // fine on its own, but must not be written
@@ -701,7 +668,7 @@ func TestStock(t *testing.T) {
 	})
 
 	t.Run("changed since the page was shown", func(t *testing.T) {
-		v := formValues(form)
+		v := webtest.FormValues(form)
 		if _, err := w.e.Pool.Exec(context.Background(), `UPDATE products SET stock = 2 WHERE id = $1`, plain); err != nil {
 			t.Fatal(err)
 		}
@@ -716,7 +683,7 @@ func TestStock(t *testing.T) {
 	})
 
 	doc = b.Page(t, "/portal/stock", http.StatusOK)
-	v := formValues(doc.Find(`form[action="/portal/stock"]`))
+	v := webtest.FormValues(doc.Find(`form[action="/portal/stock"]`))
 	v.Set(key(plain), "12")
 	v.Set(key(opts, large), "1,000")
 	loc, _, _ := b.Post(t, "/portal/stock", v, http.StatusSeeOther)
@@ -805,7 +772,7 @@ func TestCSVUpload(t *testing.T) {
 	if products() != before {
 		t.Error("a preview wrote products")
 	}
-	apply := formValues(doc.Find(`form[action="/portal/products/upload/apply"]`))
+	apply := webtest.FormValues(doc.Find(`form[action="/portal/products/upload/apply"]`))
 	if apply.Get("upload") == "" || apply.Get("token") == "" {
 		t.Fatalf("confirm form: %v", apply)
 	}

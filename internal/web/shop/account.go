@@ -41,6 +41,7 @@ type formView struct {
 	Problem       string // what went wrong, above the form
 	Action        string
 	Hidden        map[string]string
+	Carry         []hiddenField // values carried over from a refused form
 	Fields        []formField
 	Submit        string
 	Links         []formLink
@@ -154,10 +155,16 @@ func (s *server) signinSubmit(c *fiber.Ctx) error {
 			return err
 		}
 		v := signinView(next)
+		if c.FormValue("resume_action") != "" { // still carrying a refused form
+			v.Hidden["resume_action"], v.Hidden["resume_data"] = c.FormValue("resume_action"), c.FormValue("resume_data")
+		}
 		v.fill(c, err)
 		return s.renderForm(c, v, formStatus(err))
 	}
 	s.startSession(c, a, sid)
+	if v, ok := resumeAfterSignIn(c); ok {
+		return s.renderForm(c, v, fiber.StatusOK)
+	}
 	return c.Redirect(safeNext(next, homeOf(a)), fiber.StatusSeeOther)
 }
 

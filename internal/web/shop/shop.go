@@ -64,6 +64,7 @@ type server struct {
 func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s := &server{Deps: d, kit: k}
 	k.ErrorPages("/", s.errorPage)
+	k.OnResume(s.resumePage)
 	k.PlainErrors("/media/")
 
 	r.Get("/media/products/:id.svg", s.productImage)

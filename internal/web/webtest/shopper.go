@@ -138,3 +138,36 @@ type APIError struct {
 		Message string `json:"message"`
 	} `json:"error"`
 }
+
+// FormValues is what a browser would post for form as it is: its fields'
+// values, checked boxes and radios, selected options; no button.
+func FormValues(form *goquery.Selection) url.Values {
+	v := url.Values{}
+	form.Find("input, select, textarea").Each(func(_ int, s *goquery.Selection) {
+		name, ok := s.Attr("name")
+		if !ok {
+			return
+		}
+		switch goquery.NodeName(s) {
+		case "input":
+			switch s.AttrOr("type", "text") {
+			case "radio", "checkbox":
+				if _, on := s.Attr("checked"); on {
+					v.Add(name, s.AttrOr("value", "on"))
+				}
+			case "submit", "file", "button":
+			default:
+				v.Add(name, s.AttrOr("value", ""))
+			}
+		case "select":
+			opt := s.Find("option[selected]")
+			if opt.Length() == 0 {
+				opt = s.Find("option").First()
+			}
+			v.Add(name, opt.AttrOr("value", ""))
+		case "textarea":
+			v.Add(name, s.Text())
+		}
+	})
+	return v
+}
