@@ -162,9 +162,6 @@ func parseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// kst is the calendar the certificates' dates are in.
-var kst = time.FixedZone("KST", 9*60*60)
-
 // validate checks in and returns the application and owner it describes.
 func (s *Service) validate(in ApplicationInput) (*Application, *account.User, error) {
 	f := apperr.Fields{}
@@ -184,7 +181,7 @@ func (s *Service) validate(in ApplicationInput) (*Application, *account.User, er
 	e.CertNumber = text(f, "cert_number", in.CertNumber, textin.Rule{Label: "인증·지정 번호", Required: true, Max: 50})
 	if v := strings.TrimSpace(in.CertValidUntil); v != "" {
 		d, ok := parseDate(v)
-		today := s.accounts.Now().In(kst)
+		today := s.accounts.Now().In(kr.Seoul()) // the certificates' calendar
 		switch {
 		case !ok:
 			f.Add("cert_valid_until", "유효 기간은 2027-06-30처럼 입력해 주세요.")

@@ -13,6 +13,7 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -197,7 +198,7 @@ func (s *server) auditFilter(ctx context.Context, in auditForm) (account.AuditFi
 // that day in Asia/Seoul.
 func parseDay(s string) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02", "2006.01.02"} {
-		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), seoul); err == nil {
+		if t, err := time.ParseInLocation(layout, strings.TrimSpace(s), kr.Seoul()); err == nil {
 			return t, true
 		}
 	}
@@ -299,7 +300,7 @@ func (s *server) auditEntries(c *fiber.Ctx, recs []*account.AuditRecord) ([]audi
 	}
 	out := make([]auditEntry, 0, len(recs))
 	for _, r := range recs {
-		e := auditEntry{When: dateTime(r.At), ISO: r.At.UTC().Format(time.RFC3339), Action: label(auditActions, r.Action),
+		e := auditEntry{When: view.FormatDateTime(r.At), ISO: r.At.UTC().Format(time.RFC3339), Action: label(auditActions, r.Action),
 			Changes: diff(r.Entity, r.Before, r.After)}
 		switch {
 		case r.ActorUserID != 0:

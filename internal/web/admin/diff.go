@@ -10,6 +10,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // change is one field of an audit entry that changed: its label and its
@@ -251,7 +252,7 @@ func text(entity, k, s string) string {
 	}
 	if len(s) >= 20 && s[4] == '-' && s[10] == 'T' {
 		if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-			return dateTime(t)
+			return view.FormatDateTime(t)
 		}
 	}
 	return s

@@ -60,12 +60,11 @@ func TestReadableCutsLongText(t *testing.T) {
 	}
 }
 
+// A time in an audit entry reads as Seoul time (view.FormatDateTime; its
+// zero and nil cases are view's TestFormatDateTime).
 func TestDateTime(t *testing.T) {
-	at := time.Date(2026, 3, 2, 15, 4, 0, 0, time.UTC)
-	if got := dateTime(at); got != "2026.03.03 00:04" {
-		t.Errorf("dateTime = %q, want the Seoul time 2026.03.03 00:04", got)
-	}
-	if got := dateTime(time.Time{}); got != "" {
-		t.Errorf("dateTime(zero) = %q", got)
+	raw, _ := json.Marshal(time.Date(2026, 3, 2, 15, 4, 0, 0, time.UTC))
+	if got := readable("product", "UpdatedAt", raw); got != "2026.03.03 00:04" {
+		t.Errorf("readable(a UTC time) = %q, want the Seoul time 2026.03.03 00:04", got)
 	}
 }

@@ -79,7 +79,7 @@ func newEnterpriseRow(e *catalog.Enterprise) enterpriseRow {
 
 func applicationRow(a *onboarding.Application) enterpriseRow {
 	r := newEnterpriseRow(&a.Enterprise)
-	r.AppliedAt = dateTimeP(a.AppliedAt)
+	r.AppliedAt = view.FormatDateTime(a.AppliedAt)
 	if a.Owner != nil {
 		r.Owner = a.Owner.Name + " (" + a.Owner.Email + ")"
 	}
@@ -231,8 +231,8 @@ func (s *server) enterpriseView(c *fiber.Ctx, id int64) (*enterpriseView, error)
 		{"주소", orNone(e.Address)},
 		{"정산 계좌", bank},
 		{"대표 계정", owner},
-		{"입점 신청", orNone(dateTimeP(a.AppliedAt))},
-		{"심사", orNone(dateTimeP(a.ReviewedAt))},
+		{"입점 신청", orNone(view.FormatDateTime(a.AppliedAt))},
+		{"심사", orNone(view.FormatDateTime(a.ReviewedAt))},
 	}
 	recs, _, err := s.Accounts.FindAuditLog(ctx, account.AuditFilter{EnterpriseID: id, Limit: 10})
 	if err != nil {

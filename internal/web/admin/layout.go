@@ -4,12 +4,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account"
-	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/web"
 )
 
@@ -162,23 +160,4 @@ func backTo(c *fiber.Ctx, fallback string) string {
 		return fallback
 	}
 	return b
-}
-
-// seoul is the time zone of every time the console shows and reads.
-var seoul = kr.Seoul()
-
-// dateTime shows t as Koreans read it: 2026.03.02 18:05, Asia/Seoul.
-func dateTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return kr.DateTime(t)
-}
-
-// dateTimeP is dateTime of an optional time ("" for nil).
-func dateTimeP(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return dateTime(*t)
 }

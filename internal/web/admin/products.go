@@ -50,7 +50,7 @@ type productRow struct {
 
 func newProductRow(p *catalog.Product) productRow {
 	r := productRow{ID: p.ID, Name: p.Name, Code: p.Code, Status: catalog.ProductStatusLabel(p.Status), StatusKey: p.Status,
-		Price: kr.Won(p.ConsumerPrice), PublicPrice: kr.Won(p.PublicPrice), Stock: p.Stock, Updated: dateTime(p.UpdatedAt),
+		Price: kr.Won(p.ConsumerPrice), PublicPrice: kr.Won(p.PublicPrice), Stock: p.Stock, Updated: view.FormatDateTime(p.UpdatedAt),
 		CanApprove:   p.Status == catalog.StatusPendingReview,
 		CanHide:      p.Status != catalog.StatusHidden && p.Status != catalog.StatusArchived,
 		CanUnhide:    p.Status == catalog.StatusHidden,

@@ -8,6 +8,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // salesRow is one day or week of the sales tables.
@@ -93,7 +94,7 @@ func (s *server) dashboardPage(c *fiber.Ctx) error {
 		}
 		for _, so := range waiting {
 			v.Waiting = append(v.Waiting, subOrderRow{URL: orderURL(so.ID, ""), Number: so.OrderNumber,
-				OrderedAt: dateTime(so.PaidAt), Items: itemsSummary(so.Lines), Recipient: so.Address.Recipient,
+				OrderedAt: view.FormatDateTime(so.PaidAt), Items: itemsSummary(so.Lines), Recipient: so.Address.Recipient,
 				Total: kr.Won(so.Total), Status: string(so.Status), StatusLabel: so.StatusLabel(), Next: so.NextAction()})
 		}
 	}

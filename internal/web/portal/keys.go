@@ -72,8 +72,8 @@ func (s *server) renderKeys(c *fiber.Ctx, v *keysView, status int) error {
 }
 
 func keyRowOf(k *account.APIKey) keyRow {
-	r := keyRow{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Created: dateTime(&k.CreatedAt), LastUsed: dateTime(k.LastUsedAt),
-		Revoked: dateTime(k.RevokedAt)}
+	r := keyRow{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Created: view.FormatDateTime(k.CreatedAt), LastUsed: view.FormatDateTime(k.LastUsedAt),
+		Revoked: view.FormatDateTime(k.RevokedAt)}
 	if r.LastUsed == "" {
 		r.LastUsed = "아직 안 씀"
 	}

@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -35,14 +34,6 @@ func (s *server) needOrders(c *fiber.Ctx) error {
 		return fiber.ErrServiceUnavailable
 	}
 	return c.Next()
-}
-
-// dateTime renders t as 2026.11.23 14:05 in Korea time ("" for nil).
-func dateTime(t *time.Time) string {
-	if t == nil || t.IsZero() {
-		return ""
-	}
-	return kr.DateTime(*t)
 }
 
 // subOrderID reads the :id of an order route.
@@ -175,7 +166,7 @@ func (s *server) ordersPage(c *fiber.Ctx) error {
 	}
 	for _, so := range list {
 		v.Rows = append(v.Rows, subOrderRow{URL: orderURL(so.ID, ""), Number: so.OrderNumber,
-			OrderedAt: dateTime(so.PaidAt), Items: itemsSummary(so.Lines), Recipient: so.Address.Recipient,
+			OrderedAt: view.FormatDateTime(so.PaidAt), Items: itemsSummary(so.Lines), Recipient: so.Address.Recipient,
 			Total: kr.Won(so.Total), Status: string(so.Status), StatusLabel: so.StatusLabel(), Next: so.NextAction()})
 	}
 	v.Pager = view.BuildPager(page, view.TotalPages(total, ordersPerPage, 1000), func(n int) string { return link(status, n) })
@@ -252,15 +243,15 @@ type orderView struct {
 // newOrderView is the page of sub-order so, with the ship form as typed.
 func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 	v := orderView{ID: so.ID, Number: so.OrderNumber, Status: string(so.Status), StatusLabel: so.StatusLabel(),
-		Next: so.NextAction(), OrderedAt: dateTime(&so.OrderedAt), PaidAt: dateTime(so.PaidAt),
+		Next: so.NextAction(), OrderedAt: view.FormatDateTime(so.OrderedAt), PaidAt: view.FormatDateTime(so.PaidAt),
 		ItemsTotal: kr.Won(so.ItemsTotal), Shipping: kr.Won(so.ShippingFee), Remote: so.Remote, Total: kr.Won(so.Total),
 		BuyerName: so.BuyerName, BuyerPhone: kr.Phone(so.BuyerPhone),
 		Recipient: so.Address.Recipient, RecipientPhone: kr.Phone(so.Address.Phone), Postcode: so.Address.Postcode,
 		Road: so.Address.Road, Detail: so.Address.Detail, Memo: so.Address.Memo,
 		Courier: so.Courier, TrackingNumber: so.TrackingNumber, TrackingURL: so.TrackingURL,
-		AcceptedAt: dateTime(so.AcceptedAt), ShippedAt: dateTime(so.ShippedAt), DeliveredAt: dateTime(so.DeliveredAt),
+		AcceptedAt: view.FormatDateTime(so.AcceptedAt), ShippedAt: view.FormatDateTime(so.ShippedAt), DeliveredAt: view.FormatDateTime(so.DeliveredAt),
 		Cancelled: so.Status == order.SubCancelled, CancelReason: so.CancelReason, CancelledBy: so.CancelledByLabel(),
-		CancelledAt: dateTime(so.CancelledAt), RefundLabel: so.RefundLabel(),
+		CancelledAt: view.FormatDateTime(so.CancelledAt), RefundLabel: so.RefundLabel(),
 		CanAccept: so.Status == order.SubPaid, CanShip: so.Status == order.SubAccepted,
 		Shipped: so.Status == order.SubShipped, CanDeliver: so.Status == order.SubShipped,
 		CanCancel: so.Status == order.SubPaid || so.Status == order.SubAccepted,
@@ -280,7 +271,7 @@ func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 		if e.Reason != "" && e.Reason != label {
 			label += " — " + e.Reason
 		}
-		v.Events = append(v.Events, eventRow{At: dateTime(&e.At), Label: label})
+		v.Events = append(v.Events, eventRow{At: view.FormatDateTime(e.At), Label: label})
 	}
 	if v.Ship == (shipForm{}) && so.Status == order.SubShipped {
 		v.Ship = shipForm{Courier: so.CourierCode, TrackingNumber: so.TrackingNumber}
