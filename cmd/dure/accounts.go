@@ -43,18 +43,9 @@ func openAccounts(cfg config.Config, pool *pgxpool.Pool, rdb goredis.UniversalCl
 	return &accountsDeps{
 		Accounts:   acc,
 		Onboarding: onboarding.NewService(store, acc, mailer, log.With("component", "onboarding")),
-		Catalog:    &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: auditor{acc}, Log: log},
+		Catalog:    &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: acc, Log: log},
 		Mailer:     mailer,
 	}, nil
-}
-
-// auditor lets the catalogue record its changes in the account service's
-// audit log.
-type auditor struct{ acc *account.Service }
-
-func (a auditor) Record(ctx context.Context, action, entity, entityID string, enterpriseID int64, before, after any) error {
-	return a.acc.Record(ctx, account.AuditEntry{EnterpriseID: enterpriseID, Action: action, Entity: entity,
-		EntityID: entityID, Before: before, After: after})
 }
 
 // Demo sign-ins, created in development only (make run), printed at start.

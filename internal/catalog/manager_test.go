@@ -45,14 +45,14 @@ type auditLog struct {
 	last    struct{ before, after any }
 }
 
-func (l *auditLog) Record(ctx context.Context, action, entity, entityID string, enterpriseID int64, before, after any) error {
+func (l *auditLog) Record(ctx context.Context, e account.AuditEntry) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if account.FromContext(ctx) == nil {
 		return errors.New("audit without an actor")
 	}
-	l.entries = append(l.entries, fmt.Sprintf("%s %s:%s", action, entity, entityID))
-	l.last.before, l.last.after = before, after
+	l.entries = append(l.entries, fmt.Sprintf("%s %s:%s", e.Action, e.Entity, e.EntityID))
+	l.last.before, l.last.after = e.Before, e.After
 	return nil
 }
 

@@ -10,12 +10,12 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 )
 
-// Auditor records a change to the catalogue: who made it comes from ctx.
-// action is one of the Action… constants, entity "product" or "enterprise",
-// before and after the entity as it was and is (nil for a creation or a
-// deletion).
+// Auditor records a change to the catalogue (*account.Service is one): who
+// made it comes from ctx. e.Action is one of the Action… constants,
+// e.Entity "product" or "enterprise", e.Before and e.After the entity as it
+// was and is (nil for a creation or a deletion).
 type Auditor interface {
-	Record(ctx context.Context, action, entity, entityID string, enterpriseID int64, before, after any) error
+	Record(ctx context.Context, e account.AuditEntry) error
 }
 
 // Actions recorded through the Auditor.
@@ -229,7 +229,9 @@ func (s *Manager) audit(ctx context.Context, action, entity string, id, enterpri
 	if s.Auditor == nil {
 		return
 	}
-	if err := s.Auditor.Record(ctx, action, entity, strconv.FormatInt(id, 10), enterpriseID, before, after); err != nil && s.Log != nil {
+	e := account.AuditEntry{EnterpriseID: enterpriseID, Action: action, Entity: entity, EntityID: strconv.FormatInt(id, 10),
+		Before: before, After: after}
+	if err := s.Auditor.Record(ctx, e); err != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "catalog: audit record lost", "err", err, "action", action, "entity", entity, "entity_id", id)
 	}
 }

@@ -18,16 +18,6 @@ import (
 // Password is the password of every account the helpers create.
 const Password = "test-password-2026"
 
-// Auditor lets the catalogue record into the account service's audit log,
-// as cmd/dure wires it.
-type Auditor struct{ Accounts *account.Service }
-
-// Record implements catalog.Auditor.
-func (a Auditor) Record(ctx context.Context, action, entity, entityID string, enterpriseID int64, before, after any) error {
-	return a.Accounts.Record(ctx, account.AuditEntry{EnterpriseID: enterpriseID, Action: action, Entity: entity,
-		EntityID: entityID, Before: before, After: after})
-}
-
 var userSeq atomic.Int64
 
 // Email returns a fresh e-mail address for a test user.

@@ -100,7 +100,7 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	boarding := onboarding.NewService(accountStore, accounts, outbox, log)
-	manager := &catalog.Manager{Store: catalogStore, Auditor: Auditor{accounts}, Log: log}
+	manager := &catalog.Manager{Store: catalogStore, Auditor: accounts, Log: log}
 	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
