@@ -190,7 +190,6 @@ func (k *Kit) CheckCSRF(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-
 // CheckJSONWrite guards a JSON API's writes against cross-site requests: a
 // body must be declared JSON, which a form of another site cannot send
 // without a CORS preflight this server never approves (and SameSite=Lax keeps
