@@ -43,7 +43,7 @@ func (s *CartStore) Lines(ctx context.Context, id string) ([]cart.Line, error) {
 	all := pipe.HGetAll(ctx, s.key(id))
 	pipe.Expire(ctx, s.key(id), cart.TTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return nil, fmt.Errorf("redis: cart lines: %w", err)
+		return nil, wrap("cart lines", err)
 	}
 	lines := make([]cart.Line, 0, len(all.Val()))
 	for f, v := range all.Val() {
@@ -86,7 +86,7 @@ func (s *CartStore) Put(ctx context.Context, id string, l cart.Line) error {
 	pipe.HSet(ctx, s.key(id), field(l.Key), strconv.Itoa(l.Quantity)+":"+strconv.FormatInt(l.PriceAtAdd, 10))
 	pipe.Expire(ctx, s.key(id), cart.TTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("redis: cart put: %w", err)
+		return wrap("cart put", err)
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func (s *CartStore) Add(ctx context.Context, id string, l cart.Line, limit, maxL
 	reply, err := addScript.Run(ctx, s.rdb, []string{s.key(id)},
 		field(l.Key), l.Quantity, l.PriceAtAdd, limit, maxLines, int64(cart.TTL.Seconds())).Int64Slice()
 	if err != nil {
-		return cart.Added{}, fmt.Errorf("redis: cart add: %w", err)
+		return cart.Added{}, wrap("cart add", err)
 	}
 	if len(reply) != 3 {
 		return cart.Added{}, fmt.Errorf("redis: cart add: reply %v", reply)
@@ -151,7 +151,7 @@ func (s *CartStore) Set(ctx context.Context, id string, l cart.Line) (bool, erro
 	held, err := setScript.Run(ctx, s.rdb, []string{s.key(id)},
 		field(l.Key), strconv.Itoa(l.Quantity)+":"+strconv.FormatInt(l.PriceAtAdd, 10), int64(cart.TTL.Seconds())).Int64()
 	if err != nil {
-		return false, fmt.Errorf("redis: cart set: %w", err)
+		return false, wrap("cart set", err)
 	}
 	return held == 1, nil
 }
@@ -172,7 +172,7 @@ return 0
 func (s *CartStore) SeePrice(ctx context.Context, id string, k cart.Key, price int64) error {
 	err := seePriceScript.Run(ctx, s.rdb, []string{s.key(id)}, field(k), price, int64(cart.TTL.Seconds())).Err()
 	if err != nil {
-		return fmt.Errorf("redis: cart see price: %w", err)
+		return wrap("cart see price", err)
 	}
 	return nil
 }
@@ -183,7 +183,7 @@ func (s *CartStore) Remove(ctx context.Context, id string, k cart.Key) error {
 	pipe.HDel(ctx, s.key(id), field(k))
 	pipe.Expire(ctx, s.key(id), cart.TTL)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("redis: cart remove: %w", err)
+		return wrap("cart remove", err)
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func (s *CartStore) Remove(ctx context.Context, id string, k cart.Key) error {
 // Clear deletes the cart.
 func (s *CartStore) Clear(ctx context.Context, id string) error {
 	if err := s.rdb.Del(ctx, s.key(id)).Err(); err != nil {
-		return fmt.Errorf("redis: cart clear: %w", err)
+		return wrap("cart clear", err)
 	}
 	return nil
 }
@@ -200,7 +200,7 @@ func (s *CartStore) Clear(ctx context.Context, id string) error {
 func (s *CartStore) Count(ctx context.Context, id string) (int, error) {
 	n, err := s.rdb.HLen(ctx, s.key(id)).Result()
 	if err != nil {
-		return 0, fmt.Errorf("redis: cart count: %w", err)
+		return 0, wrap("cart count", err)
 	}
 	return int(n), nil
 }
@@ -289,7 +289,7 @@ func (s *CartStore) Merge(ctx context.Context, fromID, intoID string, limits map
 		return nil, apperr.Errorf(apperr.Conflict, "장바구니가 바뀌는 중이었습니다. 다시 시도해 주세요.")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redis: cart merge: %w", err)
+		return nil, wrap("cart merge", err)
 	}
 	if len(reply)%6 != 0 {
 		return nil, fmt.Errorf("redis: cart merge: reply of %d values", len(reply))

@@ -29,7 +29,7 @@ func (r *RateLimiter) Allow(ctx context.Context, key string, limit int, window t
 	n := pipe.Incr(ctx, k)
 	pipe.Expire(ctx, k, window)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return false, fmt.Errorf("redis: rate limit: %w", err)
+		return false, wrap("rate limit", err)
 	}
 	return n.Val() <= int64(limit), nil
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -87,7 +86,7 @@ func (s *SessionStore) CreateSession(ctx context.Context, userID int64, now time
 func (s *SessionStore) create(ctx context.Context, sess *account.Session, now time.Time, t account.SessionTimeouts) error {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return fmt.Errorf("redis: session id: %w", err)
+		return wrap("session id", err)
 	}
 	sess.ID = base64.RawURLEncoding.EncodeToString(b[:])
 	life := ttl(sess.CreatedAt, now, t)
@@ -102,7 +101,7 @@ func (s *SessionStore) create(ctx context.Context, sess *account.Session, now ti
 		"b", sess.OnBehalfEnterpriseID)
 	pipe.PExpire(ctx, s.key(h), life)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("redis: create session: %w", err)
+		return wrap("create session", err)
 	}
 	return nil
 }
@@ -166,7 +165,7 @@ func (s *SessionStore) TouchSession(ctx context.Context, id string, now time.Tim
 		return nil, errNoSession()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("redis: touch session: %w", err)
+		return nil, wrap("touch session", err)
 	}
 	if len(res) != 3 {
 		return nil, errNoSession()
@@ -203,7 +202,7 @@ func (s *SessionStore) delete(ctx context.Context, hash string, userID int64) er
 	pipe.Del(ctx, s.key(hash))
 	pipe.SRem(ctx, s.userKey(userID), hash)
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("redis: delete session: %w", err)
+		return wrap("delete session", err)
 	}
 	return nil
 }
@@ -219,7 +218,7 @@ func (s *SessionStore) DeleteSession(ctx context.Context, id string) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("redis: delete session: %w", err)
+		return wrap("delete session", err)
 	}
 	return s.delete(ctx, h, u)
 }
@@ -229,7 +228,7 @@ func (s *SessionStore) DeleteUserSessions(ctx context.Context, userID int64, kee
 	uk := s.userKey(userID)
 	hashes, err := s.rdb.SMembers(ctx, uk).Result()
 	if err != nil {
-		return fmt.Errorf("redis: user sessions: %w", err)
+		return wrap("user sessions", err)
 	}
 	kept := ""
 	if keep != "" {
@@ -249,7 +248,7 @@ func (s *SessionStore) DeleteUserSessions(ctx context.Context, userID int64, kee
 		return nil
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("redis: delete user sessions: %w", err)
+		return wrap("delete user sessions", err)
 	}
 	return nil
 }

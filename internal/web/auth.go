@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +37,9 @@ type Authenticator interface {
 // cookie, or, under /api/, from an "Authorization: Bearer dure_…" API key.
 // A request without either is anonymous; an ended session's cookie is
 // dropped. Redis being down leaves the request anonymous (pages that need a
-// user then ask for a sign-in) rather than failing pages that need none.
+// user then ask for a sign-in) rather than failing pages that need none,
+// and does not slow them: the lookup gets sessionTimeout, and after a
+// failure none is made for sessionCooldown (Kit.sessions).
 func (k *Kit) authenticate(c *fiber.Ctx) error {
 	if k.accounts == nil {
 		return c.Next()
@@ -59,17 +62,28 @@ func (k *Kit) authenticate(c *fiber.Ctx) error {
 	if sid == "" {
 		return c.Next()
 	}
-	a, err := k.accounts.ActorForSession(c.UserContext(), sid)
+	var a *account.Actor
+	err := k.sessions.Do(c.UserContext(), func(ctx context.Context) (err error) {
+		a, err = k.accounts.ActorForSession(ctx, sid)
+		return err
+	})
 	switch code := apperr.Code(err); {
 	case err == nil:
 		c.SetUserContext(account.NewContext(c.UserContext(), a))
 	case code == apperr.Unauthorized || code == apperr.NotFound:
 		k.ClearSession(c)
+	case errors.Is(err, ErrBreakerOpen):
 	default:
 		k.Log.Warn("session lookup failed; serving as anonymous", "request_id", RequestID(c), "err", err)
 	}
 	return c.Next()
 }
+
+// The session lookup's bound, and how long it is not tried after a failure.
+const (
+	sessionTimeout  = 500 * time.Millisecond
+	sessionCooldown = 2 * time.Second
+)
 
 // Actor returns the request's actor, or nil when anonymous.
 func Actor(c *fiber.Ctx) *account.Actor { return account.FromContext(c.UserContext()) }

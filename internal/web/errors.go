@@ -1,10 +1,14 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -110,10 +114,13 @@ func classify(err error) (status int, code, msg string) {
 		case fe.Code >= 400 && fe.Code < 500:
 			return fe.Code, apperr.Invalid, "요청이 올바르지 않습니다."
 		case fe.Code == fiber.StatusServiceUnavailable:
-			return fe.Code, apperr.Unavailable, "서비스를 일시적으로 사용할 수 없습니다. 잠시 후 다시 시도해 주세요."
+			return fe.Code, apperr.Unavailable, unavailableMessage
 		default:
 			return fiber.StatusInternalServerError, apperr.Internal, apperr.Message(nil)
 		}
+	}
+	if dependencyDown(err) {
+		return fiber.StatusServiceUnavailable, apperr.Unavailable, unavailableMessage
 	}
 	code = apperr.Code(err)
 	switch code {
@@ -140,6 +147,30 @@ func classify(err error) (status int, code, msg string) {
 	return status, code, apperr.Message(err)
 }
 
+// unavailableMessage is the answer to a request a dependency being down
+// (or too slow) could not serve.
+const unavailableMessage = "서비스를 일시적으로 사용할 수 없습니다. 잠시 후 다시 시도해 주세요."
+
+// retryAfter is the Retry-After of every 503, in seconds: about how long a
+// restarted dependency or an open breaker takes.
+const retryAfter = "5"
+
+// dependencyDown reports whether err, not already an application error, is
+// a dependency's connection failing: a network error (a refused or reset
+// connection, a failed connect — pgconn's ConnectError and go-redis's dial
+// errors wrap one), a connection closed mid-answer, or a deadline passing on
+// a dependency call. The adapters wrap these with %w; translating them here,
+// once, keeps every handler a plain `return err`.
+func dependencyDown(err error) bool {
+	var ae *apperr.Error
+	if errors.As(err, &ae) {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
+}
+
 // handle is fiber's single ErrorHandler: it logs internal errors with the
 // request id and answers as the rule of the path says (JSON, text or an
 // audience's page; text when no rule covers the path). An internal detail
@@ -149,6 +180,11 @@ func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	rid := RequestID(c)
 	if code == apperr.Internal {
 		h.log.Error("internal error", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+	} else if code == apperr.Unavailable {
+		h.log.Warn("dependency unavailable", "request_id", rid, "method", c.Method(), "path", c.Path(), "err", err)
+	}
+	if status == fiber.StatusServiceUnavailable {
+		c.Set(fiber.HeaderRetryAfter, retryAfter)
 	}
 	if status == fiber.StatusMethodNotAllowed && c.Get(fiber.HeaderAllow) == "" {
 		c.Set(fiber.HeaderAllow, "GET, HEAD")

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -240,5 +243,34 @@ func TestUnmatchedRequestsShareOneLabel(t *testing.T) {
 	}
 	if strings.Contains(text, "/nope") {
 		t.Error("a raw unmatched path became a label")
+	}
+}
+
+// A dependency's connection failing (PostgreSQL refused, a reset, a
+// deadline on the call) is 503 with Retry-After and the Korean message, as
+// the shop's page or as JSON, whatever handler met it; the driver's text
+// never reaches the answer.
+func TestDependencyDownIs503(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	for name, cause := range map[string]error{
+		"connect refused": fmt.Errorf("postgres: find product 1: failed to connect to `user=dure host=10.1.2.3`: %w", refused),
+		"reset":           fmt.Errorf("postgres: find product 1: %w", syscall.ECONNRESET),
+		"deadline":        fmt.Errorf("postgres: find product 1: %w", context.DeadlineExceeded),
+	} {
+		t.Run(name, func(t *testing.T) {
+			u := &webtest.Unit{Store: &webtest.FakeStore{FindProductByIDFn: func(context.Context, int64) (*catalog.Product, error) {
+				return nil, cause
+			}}}
+			resp, body := u.Do(t, "GET", "/p/1")
+			if resp.StatusCode != 503 || resp.Header.Get("Retry-After") == "" || !strings.Contains(body, "잠시 후 다시 시도해 주세요") ||
+				strings.Contains(body, "10.1.2.3") || !strings.Contains(resp.Header.Get("Content-Type"), "html") {
+				t.Errorf("%d, Retry-After %q, %s:\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), resp.Header.Get("Content-Type"), webtest.Truncate(body, 300))
+			}
+			u.Header = http.Header{"Accept": {"application/json"}}
+			resp, body = u.Do(t, "GET", "/p/1")
+			if resp.StatusCode != 503 || !strings.Contains(body, `"code":"unavailable"`) {
+				t.Errorf("JSON: %d %s", resp.StatusCode, body)
+			}
+		})
 	}
 }

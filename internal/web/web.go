@@ -73,6 +73,7 @@ type Kit struct {
 
 	errs     *errorHandler
 	accounts Authenticator
+	sessions *Breaker // bounds the session lookup (auth.go)
 }
 
 // RateLimiter counts requests per key across every instance (redis.RateLimiter).
@@ -105,7 +106,8 @@ func New(cfg Config) (*fiber.App, *Kit) {
 		cfg.Metrics = metrics.New()
 	}
 	errs := &errorHandler{log: cfg.Log}
-	k := &Kit{Templates: cfg.Templates, Log: cfg.Log, Cookies: &Cookies{secret: cfg.CookieSecret, secure: cfg.SecureCookies}, errs: errs, accounts: cfg.Accounts}
+	k := &Kit{Templates: cfg.Templates, Log: cfg.Log, Cookies: &Cookies{secret: cfg.CookieSecret, secure: cfg.SecureCookies}, errs: errs, accounts: cfg.Accounts,
+		sessions: NewBreaker(sessionTimeout, sessionCooldown)}
 	s := &core{Config: cfg, errs: errs}
 
 	app := fiber.New(fiber.Config{

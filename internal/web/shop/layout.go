@@ -1,6 +1,10 @@
 package shop
 
 import (
+	"context"
+	"errors"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/web"
@@ -53,8 +57,16 @@ func (s *server) render(c *fiber.Ctx, page string, data any) error {
 	return s.kit.Render(c, page, newBaseView(l, data))
 }
 
+// The header's cart count gets cartCountTimeout; after a failure it is not
+// asked for cartCountCooldown (the header shows no count meanwhile).
+const (
+	cartCountTimeout  = 50 * time.Millisecond
+	cartCountCooldown = 5 * time.Second
+)
+
 // fillLayout sets the header's cart count (one HLEN, and only for a browser
-// that has a cart) and, on pages with forms, the CSRF token.
+// that has a cart, through countBreaker) and, on pages with forms, the CSRF
+// token.
 func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
 	if a := web.Actor(c); a != nil && a.SessionID != "" {
 		l.SignedIn = true
@@ -66,11 +78,18 @@ func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
 		return
 	}
 	if id, ok := s.kit.ReadCart(c); ok {
-		n, err := s.Carts.Count(c.UserContext(), id)
-		if err != nil {
-			s.kit.Log.Warn("cart count", "request_id", web.RequestID(c), "err", err)
+		var n int
+		err := s.countBreaker.Do(c.UserContext(), func(ctx context.Context) (err error) {
+			n, err = s.Carts.Count(ctx, id)
+			return err
+		})
+		switch {
+		case errors.Is(err, web.ErrBreakerOpen):
+		case err != nil:
+			s.kit.Log.Warn("cart count; not asked again for a while", "request_id", web.RequestID(c), "err", err, "cooldown", cartCountCooldown.String())
+		default:
+			l.CartCount = n
 		}
-		l.CartCount = n
 	}
 }
 

@@ -57,12 +57,15 @@ func Pages() []string {
 type server struct {
 	Deps
 	kit *web.Kit
+	// countBreaker bounds the header's cart count: a page that only shows
+	// it must not wait on Redis being down.
+	countBreaker *web.Breaker
 }
 
 // Mount registers the shop's routes on r and its error pages for every
 // path no other audience claims ("/").
 func Mount(r fiber.Router, k *web.Kit, d Deps) {
-	s := &server{Deps: d, kit: k}
+	s := &server{Deps: d, kit: k, countBreaker: web.NewBreaker(cartCountTimeout, cartCountCooldown)}
 	k.ErrorPages("/", s.errorPage)
 	k.OnResume(s.resumePage)
 	k.PlainErrors("/media/")
