@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	stripego "github.com/stripe/stripe-go/v76"
@@ -229,12 +231,29 @@ func (p *Provider) ConfirmTest(ctx context.Context, ref string) error {
 	return nil
 }
 
+// signedAhead reports whether the header's timestamp (t=) is more than
+// tolerance after now.
+func signedAhead(header string, now time.Time, tolerance time.Duration) bool {
+	for _, part := range strings.Split(header, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "t="); ok {
+			t, err := strconv.ParseInt(v, 10, 64)
+			return err != nil || time.Unix(t, 0).After(now.Add(tolerance))
+		}
+	}
+	return true
+}
+
 // VerifyWebhook checks the Stripe-Signature header against the configured
-// secret (and the default 5-minute tolerance) and decodes the event. A bad
-// signature or payload is apperr.Invalid.
+// secret and the default 5-minute tolerance, both ways (stripe-go refuses
+// only old timestamps; one from the future would stay replayable for as long
+// as it is ahead), and decodes the event. A bad signature or payload is
+// apperr.Invalid.
 func (p *Provider) VerifyWebhook(payload []byte, signature string) (payment.Event, error) {
 	ev, err := webhook.ConstructEventWithOptions(payload, signature, p.secret,
 		webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	if err == nil && signedAhead(signature, time.Now(), webhook.DefaultTolerance) {
+		err = errors.New("stripe: webhook timestamp ahead of the tolerance")
+	}
 	if err != nil {
 		return payment.Event{}, &apperr.Error{Code: apperr.Invalid, Message: "웹훅 서명이 올바르지 않습니다."}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	stripego "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
@@ -216,7 +217,11 @@ func TestVerifyWebhook(t *testing.T) {
 		t.Errorf("canceled event = %+v, %v; want kind cancelled for pi_2", ev, err)
 	}
 	other := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: "whsec_other"})
-	for name, sig := range map[string]string{"wrong secret": other.Header, "garbage": "t=1,v1=00", "empty": ""} {
+	// Signed right but dated beyond the 5-minute tolerance either way.
+	old := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: time.Now().Add(-10 * time.Minute)})
+	ahead := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: time.Now().Add(10 * time.Minute)})
+	for name, sig := range map[string]string{"wrong secret": other.Header, "garbage": "t=1,v1=00", "empty": "",
+		"10 minutes old": old.Header, "10 minutes ahead": ahead.Header} {
 		if _, err := p.VerifyWebhook(payload, sig); apperr.Code(err) != apperr.Invalid {
 			t.Errorf("%s: err = %v, want Invalid", name, err)
 		}
