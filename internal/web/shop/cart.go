@@ -140,16 +140,46 @@ func (s *server) cartAdd(c *fiber.Ctx) error {
 	}
 	q, err := quantity(c.FormValue("quantity", "1"))
 	if err != nil {
-		return err
+		return s.addRefused(c, pid, oid, err)
 	}
 	id, err := s.kit.CartID(c, true)
 	if err != nil {
 		return err
 	}
 	if err := s.Carts.Add(c.UserContext(), id, cart.Key{ProductID: pid, OptionID: oid}, q); err != nil {
-		return err
+		return s.addRefused(c, pid, oid, err)
 	}
 	return c.Redirect("/cart?done=added", fiber.StatusSeeOther)
+}
+
+// addRefused shows the product page again when the cart refused what its
+// form asked (a sold-out option, too many), with the message next to the
+// form and the choices kept; a product that cannot be shown, and any other
+// error, is the error page as before.
+func (s *server) addRefused(c *fiber.Ctx, pid, oid int64, refused error) error {
+	if apperr.Code(refused) != apperr.Invalid {
+		return refused
+	}
+	p, err := s.Catalog.FindProductByID(c.UserContext(), pid)
+	if err != nil {
+		return refused
+	}
+	ix, err := s.Categories.Get(c.UserContext())
+	if err != nil {
+		return refused
+	}
+	v := newProductView(p, ix)
+	v.Layout.Forms = true
+	v.AddError = apperr.Message(refused)
+	if n, err := strconv.Atoi(strings.TrimSpace(c.FormValue("quantity"))); err == nil && n >= 1 && n <= cart.MaxQuantity {
+		v.Quantity = n
+	}
+	for i := range v.Options {
+		v.Options[i].Selected = v.Options[i].ID == oid && !v.Options[i].SoldOut
+	}
+	c.Status(fiber.StatusBadRequest)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, "shop/product", v)
 }
 
 // cartUpdate changes a line's quantity; 0 removes it.

@@ -39,7 +39,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 	if cat == nil {
 		return apperr.Errorf(apperr.NotFound, "카테고리를 찾을 수 없습니다.")
 	}
-	v, q, err := view.SearchParams(c, "category") // the page is the category
+	v, typed, q, errs, err := listingQuery(c, "category") // the page is the category
 	if err != nil {
 		return err
 	}
@@ -63,6 +63,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 		pv.Children = append(pv.Children, categoryLink{Name: ch.Name, URL: view.CategoryURL(ch.Slug),
 			ImageURL: view.CategoryImageURL(ch.Slug), Count: counts[strconv.FormatInt(ch.ID, 10)]})
 	}
+	pv.withErrors(c, typed, errs)
 	pv.Title = cat.Name
 	pv.Q = q.Text
 	pv.Description = "두레 사회적경제 공동판매장의 " + cat.Name + " 상품"

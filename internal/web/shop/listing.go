@@ -1,10 +1,15 @@
 package shop
 
 import (
+	"errors"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
 
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/search"
@@ -38,6 +43,13 @@ type listing struct {
 	// OutOfRange is true when the page number is past the last result page.
 	OutOfRange bool
 	FirstURL   string
+	// Errors says what was wrong with a filter, keyed by its control
+	// ("price", "in_stock", "type", …); the page shows the results without
+	// that filter and the message next to the control.
+	Errors map[string]string
+	// MinPrice and MaxPrice are the price range's inputs: as typed when they
+	// were refused, so the shopper can correct them.
+	MinPrice, MaxPrice string
 }
 
 type facetGroup struct {
@@ -137,6 +149,77 @@ func priceLabel(lo, hi int64) string {
 		return kr.Won(lo) + " 이상"
 	}
 	return ""
+}
+
+// filterControls maps a filter parameter to the control that sets it and
+// the parameters dropped with it when its value is refused.
+var filterControls = map[string]struct {
+	control string
+	drop    []string
+}{
+	"min_price": {"price", []string{"min_price", "max_price"}},
+	"max_price": {"price", []string{"min_price", "max_price"}},
+	"in_stock":  {"in_stock", []string{"in_stock"}},
+	"type":      {"type", []string{"type"}},
+	"region":    {"region", []string{"region"}},
+	"tax":       {"tax", []string{"tax"}},
+	"kind":      {"kind", []string{"kind"}},
+}
+
+// listingQuery reads a listing page's parameters as view.SearchParams does,
+// except that a refused filter is not the whole page's error: the search goes
+// on without it, and errs says what was wrong, keyed by the control, for the
+// page to show beside it (with typed, the parameters as they came). Other
+// errors (a broken URL, a bad page number) are returned as they are.
+func listingQuery(c *fiber.Ctx, fixed ...string) (v, typed url.Values, q search.Query, errs map[string]string, err error) {
+	v, q, err = view.SearchParams(c, fixed...)
+	typed = v
+	for err != nil {
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Code != apperr.Invalid || len(ae.Fields) != 1 {
+			return v, typed, q, errs, err
+		}
+		var f struct {
+			control string
+			drop    []string
+		}
+		var ok bool
+		for name := range ae.Fields {
+			f, ok = filterControls[name]
+		}
+		if !ok || (errs != nil && errs[f.control] != "") {
+			return v, typed, q, errs, err
+		}
+		if errs == nil {
+			errs = map[string]string{}
+			v = maps.Clone(v)
+		}
+		errs[f.control] = ae.Message
+		for _, name := range f.drop {
+			v.Del(name)
+		}
+		q, err = view.SearchQuery(v)
+	}
+	return v, typed, q, errs, nil
+}
+
+// withErrors puts a listing's filter errors beside their controls, with the
+// price range as typed, and answers 400; without errors it does nothing.
+func (l *listing) withErrors(c *fiber.Ctx, typed url.Values, errs map[string]string) {
+	if len(errs) == 0 {
+		return
+	}
+	l.Errors = errs
+	if errs["price"] != "" {
+		l.MinPrice, l.MaxPrice = typed.Get("min_price"), typed.Get("max_price")
+	}
+	l.ShowFacets = true
+	for i := range l.Facets {
+		if errs[l.Facets[i].Name] != "" {
+			l.Facets[i].Show = true
+		}
+	}
+	c.Status(fiber.StatusBadRequest)
 }
 
 // listingOptions say what a page fixes and shows.
@@ -321,6 +404,12 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 		l.FirstURL = linkTo(o.action, v, nil)
 	}
 	// Display text, so that the template calls no functions per value.
+	if q.MinPrice > 0 {
+		l.MinPrice = strconv.FormatInt(q.MinPrice, 10)
+	}
+	if q.MaxPrice > 0 {
+		l.MaxPrice = strconv.FormatInt(q.MaxPrice, 10)
+	}
 	l.TotalText = kr.Comma(int64(res.Total))
 	for i := range l.Categories {
 		l.Categories[i].CountText = kr.Comma(int64(l.Categories[i].Count))

@@ -37,8 +37,11 @@ type productView struct {
 	Stock    string // with thousands separators
 	Shipping []string
 	Options  []optionView
-	// MaxQuantity bounds the add-to-cart quantity input.
-	MaxQuantity int
+	// MaxQuantity bounds the add-to-cart quantity input; Quantity is its
+	// value (1, or what was asked when the cart refused it).
+	MaxQuantity, Quantity int
+	// AddError is why the cart refused the form, shown next to it.
+	AddError string
 
 	EntID          int64
 	EntName        string
@@ -54,10 +57,11 @@ func (v *productView) base() *layout { return &v.Layout }
 
 // optionView is one option of the product page.
 type optionView struct {
-	ID      int64
-	Name    string
-	Extra   string // the extra price in 원, empty when none
-	SoldOut bool
+	ID       int64
+	Name     string
+	Extra    string // the extra price in 원, empty when none
+	SoldOut  bool
+	Selected bool // chosen in the form the cart refused
 }
 
 // productPage shows one product with its prices, VAT split, stock, shipping
@@ -79,7 +83,7 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 		ImageURL: view.ImageOf(p), ImageAlt: p.Name, Path: ix.Path(p.CategoryID),
 		Price: kr.Won(p.ConsumerPrice), PublicPrice: kr.Won(p.PublicPrice), Exempt: p.TaxType == catalog.Exempt,
 		KindTax: p.Kind.Label() + " · " + p.TaxType.Label(),
-		InStock: p.InStock(), Stock: kr.Comma(int64(p.Stock)), MaxQuantity: cart.MaxQuantity,
+		InStock: p.InStock(), Stock: kr.Comma(int64(p.Stock)), MaxQuantity: cart.MaxQuantity, Quantity: 1,
 		EntID: p.EnterpriseID,
 	}
 	v.Layout.Title, v.Layout.Description = p.Name, p.Summary

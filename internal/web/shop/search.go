@@ -24,7 +24,7 @@ type searchView struct {
 
 // searchPage shows search results with facets, sort and pagination.
 func (s *server) searchPage(c *fiber.Ctx) error {
-	v, q, err := view.SearchParams(c)
+	v, typed, q, errs, err := listingQuery(c)
 	if err != nil {
 		return err
 	}
@@ -48,6 +48,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		Category: cat,
 		Roots:    ix.Roots,
 	}
+	pv.withErrors(c, typed, errs)
 	pv.Q = q.Text
 	pv.NoIndex = true
 	if pv.Note = view.ReadingNote(res, q.Text); res.Reading.Text != "" && res.Reading.Text != q.Text {

@@ -392,11 +392,18 @@ func TestStorefront(t *testing.T) {
 	t.Run("bad input is 4xx", func(t *testing.T) {
 		long := strings.Repeat("%EA%B0%80", 101) // 가 × 101
 		for _, target := range []string{"/search?page=abc", "/search?page=1000000", "/search?page=99999999999999999999999",
-			"/search?q=" + long, "/search?min_price=-5", "/search?sort=cheap", "/search?type=bank", "/search?in_stock=maybe",
+			"/search?q=" + long, "/search?sort=cheap",
 			"/search?q=%zz", "/c/" + cats.Data[0].Slug + "?page=abc", "/p/abc", "/e/0", "/search?category=99999999"} {
 			doc := e.Page(t, target, 400)
 			if msg := doc.Find("main").Text(); !strings.Contains(msg, "요청을 처리할 수 없습니다") {
 				t.Errorf("%s: %s", target, msg)
+			}
+		}
+		// A refused filter is said beside its control, on the listing.
+		for _, target := range []string{"/search?min_price=-5", "/search?type=bank", "/search?in_stock=maybe"} {
+			doc := e.Page(t, target, 400)
+			if doc.Find("#filters .field-error").Length() != 1 || doc.Find(".results").Length() != 1 {
+				t.Errorf("%s: no filter message beside the results: %s", target, doc.Find("main").Text())
 			}
 		}
 	})

@@ -48,13 +48,20 @@ func SearchParams(c *fiber.Ctx, fixed ...string) (url.Values, search.Query, erro
 	for _, name := range fixed {
 		v.Del(name)
 	}
+	q, err := SearchQuery(v)
+	return v, q, err
+}
+
+// SearchQuery parses a listing's parameters into a Query (search.ParseQuery,
+// and literal=1 for the text as typed).
+func SearchQuery(v url.Values) (search.Query, error) {
 	q, err := search.ParseQuery(v)
 	if err == nil && v.Get("literal") == "1" && q.Text != "" {
 		// The shopper asked for the text as typed, not what it was read as
 		// ('tkrhk' rather than 사과): one reading, the text itself.
 		q.Variants = []search.Variant{{Field: search.FieldText, Text: q.Text}}
 	}
-	return v, q, err
+	return q, err
 }
 
 // ReadingNote is what a results page says when its results are for another
