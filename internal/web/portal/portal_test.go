@@ -851,8 +851,10 @@ func TestGuard(t *testing.T) {
 			t.Errorf("GET: %d to %q", r.StatusCode, r.Header.Get("Location"))
 		}
 		r, body := b.Do(t, http.MethodPost, "/portal/products", "application/x-www-form-urlencoded", strings.NewReader("name=x"))
-		if r.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "로그인이 필요합니다") {
-			t.Errorf("POST: %d", r.StatusCode)
+		// The refused form is kept: a sign-in form carrying it (app's
+		// TestExpiredSessionMidFormLosesNothing follows it through).
+		if r.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "다시 로그인해 주세요") || !strings.Contains(body, `name="resume_data" value="name=x"`) {
+			t.Errorf("POST: %d\n%s", r.StatusCode, webtest.Truncate(body, 500))
 		}
 	})
 
