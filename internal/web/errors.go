@@ -176,6 +176,7 @@ func dependencyDown(err error) bool {
 // audience's page; text when no rule covers the path). An internal detail
 // never reaches the response.
 func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
+	setSecurityHeaders(c)
 	status, code, msg := classify(err)
 	rid := RequestID(c)
 	if code == apperr.Internal {

@@ -127,10 +127,17 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-s
 	"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is securityHeaders' work, also done by the error
+// handler: fasthttp answers a too large body (413) or header (431) through
+// it before any middleware has run.
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
 	c.Set(fiber.HeaderXFrameOptions, "DENY")
 	c.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-	return c.Next()
 }

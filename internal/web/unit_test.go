@@ -274,3 +274,35 @@ func TestDependencyDownIs503(t *testing.T) {
 		})
 	}
 }
+
+// fasthttp refuses a too large body (413) or header (431) before any
+// middleware runs; those answers carry the security headers too.
+func TestTooLargeAnswersCarrySecurityHeaders(t *testing.T) {
+	a, _ := web.New(web.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	a.Post("/", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go a.Listener(ln)
+	t.Cleanup(func() { _ = a.Shutdown() })
+	url := "http://" + ln.Addr().String() + "/"
+	big, _ := http.NewRequest("POST", url, strings.NewReader(strings.Repeat("a", 2<<20)))
+	long, _ := http.NewRequest("GET", url, nil)
+	long.Header.Set("X-Long", strings.Repeat("a", 32<<10))
+	for want, req := range map[int]*http.Request{413: big, 431: long} {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("status %d, want %d", resp.StatusCode, want)
+		}
+		for _, h := range []string{"Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"} {
+			if resp.Header.Get(h) == "" {
+				t.Errorf("%d answer without %s", want, h)
+			}
+		}
+	}
+}
