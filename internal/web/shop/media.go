@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strings"
-	"unicode/utf8"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -163,43 +163,69 @@ func iconSVG(a art) string {
 	return strings.ReplaceAll(a.icon, `"BG"`, `"`+a.pal.bg+`"`)
 }
 
-// labelLines picks the first word(s) of a name for the picture: at most two
-// lines of about nine characters, skipping bracketed prefixes like [친환경].
+// labelMaxLines is how many lines of the name the picture holds.
+const labelMaxLines = 3
+
+// labelLines wraps the whole name for the picture (a leading tag like
+// [친환경] aside) into at most labelMaxLines lines, as narrow as that allows
+// and never narrower than its longest word, so no word is cut: productSVG then
+// sizes the font to the widest line.
 func labelLines(name string) []string {
-	var words []string
-	for _, w := range strings.Fields(name) {
-		if strings.HasPrefix(w, "[") || strings.HasPrefix(w, "(") {
-			continue
-		}
-		words = append(words, w)
+	words := strings.Fields(name)
+	for len(words) > 1 && strings.HasPrefix(words[0], "[") && strings.HasSuffix(words[0], "]") {
+		words = words[1:]
 	}
 	if len(words) == 0 {
-		words = strings.Fields(name)
+		return nil
 	}
-	const width = 9
+	width, total := 8.0, 0.0
+	for _, w := range words {
+		width = max(width, textWidth(w))
+		total += textWidth(w) + spaceWidth
+	}
+	for ; ; width += 0.5 {
+		if lines := wrap(words, width); len(lines) <= labelMaxLines || width >= total {
+			return lines
+		}
+	}
+}
+
+// wrap fills lines of at most width (textWidth) greedily, word by word.
+func wrap(words []string, width float64) []string {
 	var lines []string
 	cur := ""
 	for _, w := range words {
-		if utf8.RuneCountInString(w) > width {
-			w = string([]rune(w)[:width-1]) + "…"
-		}
-		switch {
-		case cur == "":
-			cur = w
-		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= width:
+		if cur != "" && textWidth(cur)+spaceWidth+textWidth(w) <= width {
 			cur += " " + w
-		default:
+			continue
+		}
+		if cur != "" {
 			lines = append(lines, cur)
-			cur = w
 		}
-		if len(lines) == 2 {
-			break
+		cur = w
+	}
+	return append(lines, cur)
+}
+
+// spaceWidth is a space's width in em.
+const spaceWidth = 0.3
+
+// textWidth estimates s's width in em in a bold Korean sans-serif: Hangul
+// and other wide characters take a full em, Latin letters, digits and
+// punctuation a little over half.
+func textWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case r == ' ':
+			w += spaceWidth
+		case r >= 0x1100 && (unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Han, r) || r >= 0xFF00 && r <= 0xFFEF):
+			w++
+		default:
+			w += 0.62
 		}
 	}
-	if cur != "" && len(lines) < 2 {
-		lines = append(lines, cur)
-	}
-	return lines
+	return w
 }
 
 func xmlText(b *bytes.Buffer, s string) { _ = xml.EscapeText(b, []byte(s)) }
@@ -218,23 +244,32 @@ func productSVG(p *catalog.Product, a art) []byte {
 	fmt.Fprintf(&b, `<circle cx="%d" cy="%d" r="%d" fill="%s" fill-opacity=".18"/>`, 20+(h>>4)%360, 300+(h>>12)%80, 50+(h>>20)%50, pal.shape)
 	fmt.Fprintf(&b, `<g transform="translate(150 70) scale(.8333)" fill="%s" color="%s">%s</g>`, pal.shape, pal.shape, iconSVG(a))
 	lines := labelLines(p.Name)
-	longest := 1
-	for _, l := range lines {
-		longest = max(longest, utf8.RuneCountInString(l))
-	}
-	size := min(46, 330/longest)
-	y := 262
-	if len(lines) == 1 {
-		y = 285
-	}
+	size := labelSize(lines)
+	// The lines are centred in the band under the icon (y 190 to 386).
+	gap := size / 4
+	block := len(lines)*size + (len(lines)-1)*gap
+	y := 190 + (196-block)/2 + size*7/8 // the first baseline
 	fmt.Fprintf(&b, `<g font-family="%s" font-weight="700" font-size="%d" fill="%s" text-anchor="middle">`, svgFont, size, pal.ink)
 	for i, l := range lines {
-		fmt.Fprintf(&b, `<text x="200" y="%d">`, y+i*(size+12))
+		fmt.Fprintf(&b, `<text x="200" y="%d">`, y+i*(size+gap))
 		xmlText(&b, l)
 		b.WriteString(`</text>`)
 	}
 	b.WriteString(`</g></svg>`)
 	return b.Bytes()
+}
+
+// labelWidth is how wide (px of the 400 px picture) the name may be drawn.
+const labelWidth = 344
+
+// labelSize is the font size (px) at which the widest of lines fits in
+// labelWidth, at most 46.
+func labelSize(lines []string) int {
+	widest := 1.0
+	for _, l := range lines {
+		widest = max(widest, textWidth(l))
+	}
+	return min(46, int(labelWidth/widest))
 }
 
 func categorySVG(c *catalog.Category, a art) []byte {
