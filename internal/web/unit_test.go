@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -286,12 +287,20 @@ func TestTooLargeAnswersCarrySecurityHeaders(t *testing.T) {
 	}
 	go a.Listener(ln)
 	t.Cleanup(func() { _ = a.Shutdown() })
-	url := "http://" + ln.Addr().String() + "/"
-	big, _ := http.NewRequest("POST", url, strings.NewReader(strings.Repeat("a", 2<<20)))
-	long, _ := http.NewRequest("GET", url, nil)
-	long.Header.Set("X-Long", strings.Repeat("a", 32<<10))
-	for want, req := range map[int]*http.Request{413: big, 431: long} {
-		resp, err := http.DefaultClient.Do(req)
+	// Raw requests: the 413 is answered from Content-Length alone, so no
+	// body is sent (a client still writing it would see a reset).
+	big := "POST / HTTP/1.1\r\nHost: dure.test\r\nContent-Length: 2097152\r\n\r\n"
+	long := "GET / HTTP/1.1\r\nHost: dure.test\r\nX-Long: " + strings.Repeat("a", 32<<10) + "\r\n\r\n"
+	for want, raw := range map[int]string{413: big, 431: long} {
+		conn, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := io.WriteString(conn, raw); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
