@@ -73,7 +73,8 @@ func (r *errorRule) matches(path string) bool {
 type errorHandler struct {
 	log    *slog.Logger
 	rules  []errorRule
-	resume ResumePage // forms refused for an ended session or token (OnResume)
+	resume ResumePage            // forms refused for an ended session or token (OnResume)
+	ours   func(*fiber.Ctx) bool // whether a refused form carries a token this site made
 }
 
 func (h *errorHandler) add(r errorRule) {
@@ -212,7 +213,7 @@ func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	case rule == nil || rule.kind == errorPlain:
 		return c.SendString(msg)
 	}
-	if r, ok := resumable(c, err, status); ok && h.resume != nil {
+	if r, ok := resumable(c, err, status); ok && h.resume != nil && h.ours(c) {
 		perr := h.resume(c, r)
 		if perr == nil {
 			return nil

@@ -32,7 +32,39 @@ type ResumePage func(c *fiber.Ctx, r Resume) error
 
 // OnResume registers the page that answers forms refused for an ended
 // session or an expired token, for every audience.
-func (k *Kit) OnResume(p ResumePage) { k.errs.resume = p }
+func (k *Kit) OnResume(p ResumePage) {
+	k.errs.resume = p
+	k.errs.ours = k.formWasOurs
+}
+
+// formWasOurs reports whether the posted form carries a CSRF token this
+// site signed for the browser's session — the signed-in one, the one whose
+// cookie is still sent after it ended, or the guest cart — whatever its
+// expiry. Only such a form is offered to be resumed: a form posted from
+// another site (no token, or a forged one) stays a plain refusal, so a
+// resume page can never carry an attacker's values.
+func (k *Kit) formWasOurs(c *fiber.Ctx) bool {
+	exp, sig, ok := strings.Cut(c.FormValue(CSRFField), ".")
+	if !ok {
+		return false
+	}
+	var sessions []string
+	if a := Actor(c); a != nil && a.SessionID != "" {
+		sessions = append(sessions, "s:"+a.SessionID)
+	}
+	if sid := c.Cookies(SessionCookie); sid != "" {
+		sessions = append(sessions, "s:"+sid)
+	}
+	if id, st := k.readCart(c); st == cartValid {
+		sessions = append(sessions, id)
+	}
+	for _, s := range sessions {
+		if k.Cookies.Verify("csrf", s+"|"+exp, sig) {
+			return true
+		}
+	}
+	return false
+}
 
 // resumable returns the Resume of a refused request when it is a plain
 // form post (not a file upload, not JSON) refused because the session

@@ -2,11 +2,17 @@ package app_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/testutil"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -71,11 +77,31 @@ func TestExpiredSessionMidFormLosesNothing(t *testing.T) {
 	form.Set("consumer_price", "12000")
 	form.Set("public_price", "11000")
 	form.Set("stock", "3")
-	form.Set("_csrf", "1.expired")
+	form.Set("_csrf", expiredToken(t, "s:"+b.Cookies["dure_session"]))
 	_, page, _ = b.Post(t, "/portal/products", form, http.StatusForbidden)
 	values = webtest.FormValues(page.Find(`form[action="/portal/products"]`))
 	if values.Get("name") != name+" 2" {
 		t.Fatalf("the token page lost what was typed: %v", values)
 	}
 	b.Post(t, "/portal/products", values, http.StatusSeeOther)
+
+	// A form posted from another site (no token of ours, or a forged one)
+	// is refused plainly: no page ever carries an attacker's values.
+	form.Set("name", "남이 보낸 상품")
+	for _, tok := range []string{"", "1.forged", values.Get("_csrf") + "x"} {
+		form.Set("_csrf", tok)
+		_, _, body := b.Post(t, "/portal/products", form, http.StatusForbidden)
+		if strings.Contains(body, "남이 보낸 상품") || strings.Contains(body, "이어서 저장하기") {
+			t.Errorf("token %q: the refusal carries the posted values", tok)
+		}
+	}
+}
+
+// expiredToken is a CSRF token this site signed for session an hour after
+// its 12-hour life ended (the scheme of web.Kit.CSRFToken).
+func expiredToken(t *testing.T, session string) string {
+	exp := strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)
+	m := hmac.New(sha256.New, []byte(testutil.Config(t).CookieSecret))
+	m.Write([]byte("csrf\x00" + session + "|" + exp))
+	return exp + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

@@ -30,7 +30,8 @@ func carried(v url.Values) []hiddenField {
 // lost. A signed-in visitor confirms and the values are posted again with a
 // fresh token; anyone else signs in first, on a form that carries them.
 func (s *server) resumePage(c *fiber.Ctx, r web.Resume) error {
-	if a := web.Actor(c); a != nil && a.SessionID != "" {
+	if a := web.Actor(c); (a != nil && a.SessionID != "") || r.Status != fiber.StatusUnauthorized {
+		// Signed in, or a guest whose page's token expired: confirm and save.
 		return s.renderForm(c, continueView(r.Action, r.Fields), r.Status)
 	}
 	v := signinView("")
