@@ -149,6 +149,20 @@ func notFound() error {
 //
 // Nothing is written when it fails. The cart is cleared after the order is
 // committed (best effort).
+// ValidateCheckout is the form check Checkout starts with, without any I/O:
+// apperr.Invalid (with Fields for the form) as Checkout would answer it. The
+// web layer runs it before counting an attempt against the checkout rate
+// limit, which bounds attempts that reach stock reservation and payment,
+// not typing mistakes.
+func ValidateCheckout(in CheckoutInput) error {
+	key := strings.TrimSpace(in.CheckoutKey)
+	if n := len(key); n < 16 || n > 100 || !textin.Clean(key, false) {
+		return errCheckoutKey()
+	}
+	in.Address.Normalize()
+	return validate(normalizeBuyer(in.Buyer), in.Address)
+}
+
 func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error) {
 	if in.UserID != 0 {
 		if a := account.FromContext(ctx); a == nil || a.UserID != in.UserID {

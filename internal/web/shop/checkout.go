@@ -96,15 +96,6 @@ func (s *server) renderCheckout(c *fiber.Ctx, v *checkoutView, status int) error
 // total changed by the postcode's surcharge) re-renders it (409) with the
 // refreshed summary and the new total to confirm; success goes to payment.
 func (s *server) checkoutSubmit(c *fiber.Ctx) error {
-	if s.Limiter != nil {
-		ok, err := s.Limiter.Allow(c.UserContext(), "checkout:"+c.IP(), checkoutLimit, checkoutWindow)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return fiber.ErrTooManyRequests
-		}
-	}
 	id, err := s.kit.CartID(c, false)
 	if err != nil {
 		return err
@@ -119,14 +110,29 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 	if perr != nil || expected < 0 {
 		expected = -1 // never a real total: the buyer is shown the total and asked again
 	}
-	o, err := s.Orders.Checkout(c.UserContext(), order.CheckoutInput{
+	in := order.CheckoutInput{
 		CheckoutKey: f.CheckoutKey, CartID: id,
 		Buyer: order.Buyer{Name: f.BuyerName, Phone: f.BuyerPhone, Email: f.BuyerEmail},
 		Address: order.Address{Recipient: f.Recipient, Phone: f.Phone, Postcode: f.Postcode, Road: f.Road,
 			Detail: f.Detail, Memo: f.Memo},
 		ExpectedTotal: expected,
 		UserID:        signedInUser(c),
-	})
+	}
+	var o *order.Order
+	// Only an attempt that may reserve stock or reach payment counts against
+	// the limit: a burst of form mistakes must not lock out the right one.
+	if err = order.ValidateCheckout(in); err == nil {
+		if s.Limiter != nil {
+			ok, lerr := s.Limiter.Allow(c.UserContext(), "checkout:"+c.IP(), checkoutLimit, checkoutWindow)
+			if lerr != nil {
+				return lerr
+			}
+			if !ok {
+				return fiber.ErrTooManyRequests
+			}
+		}
+		o, err = s.Orders.Checkout(c.UserContext(), in)
+	}
 	if err == nil {
 		s.grantOrder(c, o.Number)
 		return c.Redirect("/orders/"+o.Number+"/pay", fiber.StatusSeeOther)
