@@ -64,6 +64,13 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err != nil {
 		return fmt.Errorf("serve: redis url: %w", err)
 	}
+	// With Redis down, go-redis's default three retries with backoff kept a
+	// cart request ~3.4 s before its 503; one retry (unless the URL sets
+	// max_retries) answers within a second and never repeats a cart change
+	// more than once.
+	if !strings.Contains(cfg.RedisURL, "max_retries") {
+		ropts.MaxRetries = 1
+	}
 	rdb := redis.NewClient(ropts)
 	defer rdb.Close()
 
