@@ -33,10 +33,13 @@ type productView struct {
 	Exempt                               bool   // 면세
 	KindTax                              string // "상품 · 면세"
 
-	InStock  bool
-	Stock    string // with thousands separators
-	Shipping []string
-	Options  []optionView
+	InStock bool
+	// Availability is said as stock for goods and as booking for services
+	// (청소, 교육, 케이터링 are booked, not restocked): the facts row's
+	// label and text, the sold-out tag and the note under the form.
+	AvailLabel, Avail, SoldOutTag, SoldOutNote string
+	Shipping                                   []string
+	Options                                    []optionView
 	// MaxQuantity bounds the add-to-cart quantity input; Quantity is its
 	// value (1, or what was asked when the cart refused it).
 	MaxQuantity, Quantity int
@@ -83,9 +86,10 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 		ImageURL: view.ImageOf(p), ImageAlt: p.Name, Path: ix.Path(p.CategoryID),
 		Price: kr.Won(p.ConsumerPrice), PublicPrice: kr.Won(p.PublicPrice), Exempt: p.TaxType == catalog.Exempt,
 		KindTax: p.Kind.Label() + " · " + p.TaxType.Label(),
-		InStock: p.InStock(), Stock: kr.Comma(int64(p.Stock)), MaxQuantity: cart.MaxQuantity, Quantity: 1,
+		InStock: p.InStock(), MaxQuantity: cart.MaxQuantity, Quantity: 1,
 		EntID: p.EnterpriseID,
 	}
+	v.AvailLabel, v.Avail, v.SoldOutTag, v.SoldOutNote = availability(p.Kind, p.Stock)
 	v.Layout.Title, v.Layout.Description = p.Name, p.Summary
 	if len(p.Images) > 0 && p.Images[0].Alt != "" {
 		v.ImageAlt = p.Images[0].Alt
@@ -112,4 +116,14 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 		v.CertNumber, v.CertValidUntil, v.Mission = e.CertNumber, view.FormatDate(e.CertValidUntil), e.Mission
 	}
 	return v
+}
+
+// availability says how much of a product can be ordered: stock for goods,
+// booking for services.
+func availability(k catalog.Kind, stock int) (label, avail, soldOutTag, soldOutNote string) {
+	if k == catalog.Service {
+		return "예약", "예약 가능 (" + kr.Comma(int64(stock)) + "건)", "예약 마감",
+			"이번 달 예약이 마감되었습니다. 다음 일정은 기업에 문의해 주세요."
+	}
+	return "재고", "재고 " + kr.Comma(int64(stock)) + "개", "품절", "품절된 상품입니다. 재입고를 기다려 주세요."
 }

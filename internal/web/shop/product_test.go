@@ -3,6 +3,7 @@ package shop_test
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -108,7 +109,7 @@ func TestProductPageView(t *testing.T) {
 		{attr(".product-media img", "alt"), "공방 체험"},
 		{text(".vat .vat-amount"), "0원 (면세 상품)"},
 		{text(".price-public"), "공공기관가 18,000원 (면세)"},
-		{text(".facts"), "구분서비스 · 면세 재고품절 배송배송 없음 (현장 제공 서비스)"},
+		{text(".facts"), "구분서비스 · 면세 예약예약 마감 배송배송 없음 (현장 제공 서비스)"},
 		{text(".description"), "상품 설명 등록된 설명이 없습니다."},
 		{text(".ent-card .facts"), ""},
 	} {
@@ -121,4 +122,31 @@ func TestProductPageView(t *testing.T) {
 			t.Errorf("%s is shown for a product without it", absent)
 		}
 	}
+}
+
+// A service (청소, 교육 …) speaks of booking, not stock: 예약 가능 while it
+// can be booked, 예약 마감 on its page and card when it cannot.
+func TestServiceSpeaksOfBooking(t *testing.T) {
+	e := webtest.NewEnv(t)
+	ctx := context.Background()
+	var id int64
+	var name string
+	if err := e.Pool.QueryRow(ctx, `UPDATE products SET stock = 30 WHERE id = (SELECT id FROM products
+		WHERE kind = 'service' AND status = 'active' AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = products.id)
+		ORDER BY id LIMIT 1) RETURNING id, name`).Scan(&id, &name); err != nil {
+		t.Fatalf("a service: %v", err)
+	}
+	page := "/p/" + strconv.FormatInt(id, 10)
+	doc := e.Page(t, page, 200)
+	if facts := doc.Find(".facts").Text(); !strings.Contains(facts, "예약 가능 (30건)") || strings.Contains(facts, "재고") {
+		t.Errorf("service facts: %q", facts)
+	}
+	if _, err := e.Pool.Exec(ctx, `UPDATE products SET stock = 0 WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	doc = e.Page(t, page, 200)
+	if txt := doc.Find("main").Text(); !strings.Contains(txt, "예약 마감") || strings.Contains(txt, "재입고") {
+		t.Errorf("a fully booked service's page: %q", webtest.Truncate(doc.Find(".buy-note, .facts").Text(), 300))
+	}
+
 }
