@@ -9,6 +9,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // layout is what the console's layout (templates/layouts/admin.html) needs
@@ -38,24 +39,18 @@ const (
 )
 
 // menu is the console's menu, in order.
-var menu = []struct{ key, label, url string }{
-	{navQueue, "승인 대기", "/admin"},
-	{navEnterprises, "입점기업", "/admin/enterprises"},
-	{navProducts, "상품", "/admin/products"},
-	{navAudit, "감사 기록", "/admin/audit"},
-}
-
-// navItem is one link of the console's menu.
-type navItem struct {
-	Label, URL string
-	Current    bool
+var menu = []view.MenuEntry{
+	{Key: navQueue, Label: "승인 대기", URL: "/admin"},
+	{Key: navEnterprises, Label: "입점기업", URL: "/admin/enterprises"},
+	{Key: navProducts, Label: "상품", URL: "/admin/products"},
+	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }
 
 // baseView is the dot of the console's layout: the layout, the menu (only
 // for operators) and the page's own view (the dot of "content").
 type baseView struct {
 	L    *layout
-	Nav  []navItem
+	Nav  []view.NavItem
 	Page any
 }
 
@@ -84,10 +79,7 @@ func (s *server) render(c *fiber.Ctx, page string, data any) error {
 	s.fillLayout(c, l)
 	bv := &baseView{L: l, Page: data}
 	if l.Operator {
-		bv.Nav = make([]navItem, len(menu))
-		for i, m := range menu {
-			bv.Nav[i] = navItem{Label: m.label, URL: m.url, Current: m.key == l.Nav}
-		}
+		bv.Nav = view.Nav(menu, l.Nav)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.kit.Render(c, page, bv)

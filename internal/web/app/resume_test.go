@@ -28,6 +28,9 @@ func TestExpiredSessionMidFormLosesNothing(t *testing.T) {
 	b.SignIn(t, email, webtest.Password)
 
 	doc := b.Page(t, "/portal/products/new", http.StatusOK)
+	if tok := webtest.FormValues(doc.Find(`header form[action="/account/signout"]`)).Get("_csrf"); tok == "" {
+		t.Fatal("the portal's header has no sign-out form with its token")
+	}
 	form := webtest.FormValues(doc.Find(`form[action="/portal/products"]`).First())
 	var cat int64
 	if err := e.Pool.QueryRow(ctx, `SELECT id FROM categories WHERE parent_id IS NOT NULL ORDER BY id LIMIT 1`).Scan(&cat); err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // layout is what the portal's layout (templates/layouts/portal.html) needs
@@ -36,28 +37,22 @@ const (
 	navKeys      = "keys"
 )
 
-// navItem is one link of the portal's menu.
-type navItem struct {
-	Label, URL string
-	Current    bool
-}
-
 // menu is the portal's menu, in order.
-var menu = []struct{ key, label, url string }{
-	{navDashboard, "대시보드", "/portal"},
-	{navProducts, "상품", "/portal/products"},
-	{navStock, "재고", "/portal/stock"},
-	{navUpload, "상품 일괄 등록", "/portal/products/upload"},
-	{navOrders, "주문", "/portal/orders"},
-	{navMembers, "구성원", "/portal/members"},
-	{navKeys, "API 키", "/portal/keys"},
+var menu = []view.MenuEntry{
+	{Key: navDashboard, Label: "대시보드", URL: "/portal"},
+	{Key: navProducts, Label: "상품", URL: "/portal/products"},
+	{Key: navStock, Label: "재고", URL: "/portal/stock"},
+	{Key: navUpload, Label: "상품 일괄 등록", URL: "/portal/products/upload"},
+	{Key: navOrders, Label: "주문", URL: "/portal/orders"},
+	{Key: navMembers, Label: "구성원", URL: "/portal/members"},
+	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
 }
 
 // baseView is the dot of the portal's layout: the layout, the menu and the
 // page's own view (the dot of its "content" template).
 type baseView struct {
 	L    *layout
-	Nav  []navItem
+	Nav  []view.NavItem
 	Page any
 }
 
@@ -72,10 +67,7 @@ func (s *server) render(c *fiber.Ctx, page string, data any) error {
 	s.fillLayout(c, l)
 	bv := &baseView{L: l, Page: data}
 	if l.Menu {
-		bv.Nav = make([]navItem, len(menu))
-		for i, m := range menu {
-			bv.Nav[i] = navItem{Label: m.label, URL: m.url, Current: m.key == l.Nav}
-		}
+		bv.Nav = view.Nav(menu, l.Nav)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.kit.Render(c, page, bv)

@@ -88,3 +88,10 @@ func TestFormatDateTime(t *testing.T) {
 		})
 	}
 }
+
+func TestNav(t *testing.T) {
+	got := Nav([]MenuEntry{{"a", "가", "/a"}, {"b", "나", "/b"}}, "b")
+	if len(got) != 2 || got[0].Current || !got[1].Current || got[1].URL != "/b" || got[0].Label != "가" {
+		t.Errorf("Nav = %+v", got)
+	}
+}
