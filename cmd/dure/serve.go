@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
+	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
 	webapp "github.com/dure-coop/dure/internal/web/app"
 	"github.com/dure-coop/dure/storefront"
@@ -110,6 +111,18 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		}
 		printDemoAccounts(log, lines)
 	}
+	// Search analytics: counted in memory, added to PostgreSQL every 10 s
+	// and once more at shutdown (search.Tally).
+	statsStore := postgres.NewSearchStatsStore(pool)
+	stats := search.NewTally(statsStore)
+	statsCtx, stopStats := context.WithCancel(context.WithoutCancel(ctx))
+	statsDone := make(chan struct{})
+	go func() {
+		defer close(statsDone)
+		stats.Run(statsCtx, 10*time.Second, func(err error) { log.Warn("search stats: flush", "err", err) })
+	}()
+	defer func() { stopStats(); <-statsDone }()
+
 	app := webapp.New(webapp.Deps{
 		Catalog:              catalogStore,
 		Search:               sd.Searcher,
@@ -132,6 +145,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Onboarding:           ids.Onboarding,
 		Manager:              ids.Catalog,
 		Blobs:                blobs,
+		SearchStats:          stats,
+		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
+			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

@@ -98,3 +98,28 @@ func expandSynonyms(ctx context.Context, q querier, words []string) (map[string]
 	}
 	return out, nil
 }
+
+// RemoveSynonym takes word out of the dictionary: its own entry and every
+// entry that lists it, dropping entries left with no synonym, in one
+// statement. It returns apperr.NotFound when the dictionary does not know
+// the word.
+func (s *SynonymStore) RemoveSynonym(ctx context.Context, word string) error {
+	w := search.NormalizeTerm(word)
+	var n int64
+	err := s.pool.QueryRow(ctx, `WITH gone AS (
+			DELETE FROM search_synonyms WHERE term = $1 RETURNING 1
+		), trimmed AS (
+			UPDATE search_synonyms SET synonyms = array_remove(synonyms, $1), updated_at = now()
+			WHERE $1 = ANY(synonyms) AND cardinality(synonyms) > 1 RETURNING 1
+		), emptied AS (
+			DELETE FROM search_synonyms WHERE synonyms = ARRAY[$1]::text[] RETURNING 1
+		)
+		SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM trimmed) + (SELECT count(*) FROM emptied)`, w).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("postgres: remove synonym: %w", err)
+	}
+	if n == 0 {
+		return apperr.Errorf(apperr.NotFound, "동의어 사전에 '%s'이(가) 없습니다.", w)
+	}
+	return nil
+}

@@ -24,6 +24,14 @@ type SynonymStore interface {
 	AddSynonyms(ctx context.Context, group []string) error
 }
 
+// SynonymEditor is the dictionary as the operator's console changes it.
+type SynonymEditor interface {
+	SynonymStore
+	// RemoveSynonym takes a word out of the dictionary: its own entry and
+	// every entry listing it. apperr.NotFound when it is not there.
+	RemoveSynonym(ctx context.Context, word string) error
+}
+
 // MaxSynonymLen bounds one dictionary word, in runes.
 const MaxSynonymLen = 50
 

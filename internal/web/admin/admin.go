@@ -21,6 +21,7 @@ import (
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
 
@@ -36,11 +37,14 @@ type Deps struct {
 	// products, and suspends and reinstates enterprises (their products
 	// leave and return to search through the outbox).
 	Catalog *catalog.Manager
+	// Search is the synonym dictionary and the search analytics (nil: no
+	// /admin/search).
+	Search *search.Admin
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
-	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/error"}
+	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error"}
 }
 
 // server holds the dependencies for the handlers.
@@ -77,6 +81,14 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Post("/products/:id/unhide", s.productAction)
 
 	g.Get("/audit", s.auditPage)
+
+	if d.Search != nil {
+		g.Get("/search", s.searchPage)
+		g.Get("/search/queries.csv", s.queriesCSV)
+		g.Post("/search/synonyms", s.addSynonyms)
+		g.Post("/search/synonyms/remove", s.removeSynonym)
+		g.Post("/search/synonyms/push", s.pushSynonyms)
+	}
 }
 
 // signInURL is the sign-in page that comes back to next.

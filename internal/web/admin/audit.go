@@ -14,6 +14,7 @@ import (
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -46,6 +47,9 @@ var auditActions = []option{
 	{"api_key.revoke", "API 키 폐기"},
 	{"user.status", "회원 이용 상태 변경"},
 	{"seed.run", "시연 데이터 넣기"},
+	{search.ActionSynonymAdd, "동의어 추가"},
+	{search.ActionSynonymRemove, "동의어 삭제"},
+	{search.ActionSynonymPush, "동의어 검색엔진 반영"},
 }
 
 // auditEntities are the kinds of things the audit log records.
@@ -57,6 +61,7 @@ var auditEntities = []option{
 	{"api_key", "API 키"},
 	{"user", "회원"},
 	{"catalogue", "카탈로그"},
+	{"synonym", "동의어"},
 }
 
 // auditEntry is an audit record as the console shows it.

@@ -1,6 +1,7 @@
 package admin_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,10 +30,14 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 	other, _ := apply(t, e, "고운손 마을기업")
 	ent := e.Enterprises(t, 1)[0]
 	pid, pname := e.Goods(t)
+	e.Get(t, "/search?q="+url.QueryEscape("사과"))
+	if err := e.SearchStats.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 
 	for _, path := range []string{"/admin", "/admin/enterprises", "/admin/enterprises?status=pending",
 		entURL(ent), entURL(pending), "/admin/products", "/admin/products?enterprise=" + strconv.FormatInt(ent, 10),
-		"/admin/audit"} {
+		"/admin/audit", "/admin/search", "/admin/search?view=zero&group=" + url.QueryEscape("애플, ")} {
 		b.CheckAxe(t, path)
 	}
 	if st := b.Open("/admin/no-such-page"); st != http.StatusNotFound {

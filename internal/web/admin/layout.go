@@ -36,6 +36,7 @@ const (
 	navEnterprises = "enterprises"
 	navProducts    = "products"
 	navAudit       = "audit"
+	navSearch      = "search"
 )
 
 // menu is the console's menu, in order.
@@ -43,6 +44,7 @@ var menu = []view.MenuEntry{
 	{Key: navQueue, Label: "승인 대기", URL: "/admin"},
 	{Key: navEnterprises, Label: "입점기업", URL: "/admin/enterprises"},
 	{Key: navProducts, Label: "상품", URL: "/admin/products"},
+	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }
 
@@ -57,16 +59,20 @@ type baseView struct {
 // doneMessages are the notices a redirect may ask for (?done=…): a fixed
 // set, so that a link cannot make the console say anything else.
 var doneMessages = map[string]string{
-	"approved":         "입점 신청을 승인했습니다. 이제 이 기업의 구성원이 입점기업 화면을 쓸 수 있습니다.",
-	"rejected":         "입점 신청을 반려했습니다. 신청한 기업에 사유를 알렸습니다.",
-	"suspended":        "입점을 정지했습니다. 이 기업의 상품이 곧 검색과 쇼핑몰에서 빠집니다. 진행 중인 주문은 그대로입니다.",
-	"reinstated":       "입점 정지를 풀었습니다. 판매중인 상품이 곧 다시 검색됩니다.",
-	"review_on":        "이제 이 기업의 상품은 운영자가 승인해야 쇼핑몰에 보입니다.",
-	"review_off":       "이제 이 기업의 상품은 승인 없이 바로 쇼핑몰에 보입니다.",
-	"acting_stopped":   "대리 작업을 끝냈습니다.",
-	"product_approved": "상품을 승인했습니다. 곧 쇼핑몰과 검색에 보입니다.",
-	"product_hidden":   "상품을 숨겼습니다. 곧 쇼핑몰과 검색에서 빠집니다.",
-	"product_unhidden": "상품 숨김을 풀었습니다. 판매중으로 바뀌어 곧 다시 보입니다.",
+	"approved":                  "입점 신청을 승인했습니다. 이제 이 기업의 구성원이 입점기업 화면을 쓸 수 있습니다.",
+	"rejected":                  "입점 신청을 반려했습니다. 신청한 기업에 사유를 알렸습니다.",
+	"suspended":                 "입점을 정지했습니다. 이 기업의 상품이 곧 검색과 쇼핑몰에서 빠집니다. 진행 중인 주문은 그대로입니다.",
+	"reinstated":                "입점 정지를 풀었습니다. 판매중인 상품이 곧 다시 검색됩니다.",
+	"review_on":                 "이제 이 기업의 상품은 운영자가 승인해야 쇼핑몰에 보입니다.",
+	"review_off":                "이제 이 기업의 상품은 승인 없이 바로 쇼핑몰에 보입니다.",
+	"acting_stopped":            "대리 작업을 끝냈습니다.",
+	"product_approved":          "상품을 승인했습니다. 곧 쇼핑몰과 검색에 보입니다.",
+	"product_hidden":            "상품을 숨겼습니다. 곧 쇼핑몰과 검색에서 빠집니다.",
+	"product_unhidden":          "상품 숨김을 풀었습니다. 판매중으로 바뀌어 곧 다시 보입니다.",
+	"synonyms_added":            "동의어를 더하고 검색엔진에 반영했습니다.",
+	"synonym_removed":           "동의어 사전에서 지우고 검색엔진에 반영했습니다.",
+	"synonyms_pushed":           "동의어 사전을 검색엔진에 다시 반영했습니다.",
+	"synonyms_saved_not_pushed": "사전에 저장했지만 검색엔진이 응답하지 않아 아직 반영하지 못했습니다. 잠시 후 '검색엔진에 반영'을 눌러 주세요. 그동안 예비 검색(PostgreSQL)에는 이미 쓰입니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

@@ -90,6 +90,11 @@ type Deps struct {
 	// Blobs keeps uploaded images (served at /media/u/) and pending CSV
 	// uploads.
 	Blobs blob.Store
+	// SearchStats counts searches and results opened from them (nil: not
+	// counted); SearchAdmin is the console's synonyms and analytics (nil:
+	// /admin/search answers 404).
+	SearchStats *search.Tally
+	SearchAdmin *search.Admin
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -146,6 +151,7 @@ func New(d Deps) *fiber.App {
 		StripePublishableKey: d.StripePublishableKey,
 		Accounts:             d.Accounts,
 		Onboarding:           d.Onboarding,
+		Stats:                d.SearchStats,
 	})
 	api.Mount(a, k, api.Deps{
 		Catalog:    d.Catalog,
@@ -160,7 +166,8 @@ func New(d Deps) *fiber.App {
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
 		Orders: d.Orders, Accounts: d.Accounts})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
-		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager})
+		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
+			Search: d.SearchAdmin})
 	}
 	return a
 }

@@ -74,6 +74,9 @@ func (s *server) productPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q, ok := searchFrom(c.Get(fiber.HeaderReferer), c.Hostname()); ok {
+		s.Stats.Click(q)
+	}
 	v := newProductView(p, ix)
 	v.Layout.Forms = s.Carts != nil
 	return s.render(c, "shop/product", v)

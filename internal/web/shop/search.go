@@ -2,6 +2,7 @@ package shop
 
 import (
 	"maps"
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -43,6 +44,9 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if q.Page <= 1 && len(errs) == 0 { // a search is counted once, not once per page
+		s.Stats.Search(q.Text, res.Total)
+	}
 	pv := searchView{
 		listing:  buildListing(listingOptions{action: "/search", showFacets: true, showCategory: true}, v, q, res, ix),
 		Category: cat,
@@ -69,4 +73,17 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		pv.Heading = "전체 상품 " + strconv.Itoa(res.Total) + "개"
 	}
 	return s.render(c, "shop/search", &pv)
+}
+
+// searchFrom returns the query of the search page ref (a Referer) names, if
+// it is one of this site's: a product opened from a search result counts as
+// a click on that query (strict-origin-when-cross-origin sends the whole URL
+// within the site, and nothing else is needed — no tracking parameter).
+func searchFrom(ref, host string) (string, bool) {
+	u, err := url.Parse(ref)
+	if err != nil || u.Host != host || u.Path != "/search" {
+		return "", false
+	}
+	q := u.Query().Get("q")
+	return q, q != ""
 }

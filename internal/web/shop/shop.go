@@ -25,6 +25,9 @@ type Deps struct {
 	Catalog catalog.Store
 	// Search answers the search, category and enterprise product lists.
 	Search search.Searcher
+	// Stats counts searches and the results opened from them, for the
+	// operator's search analytics (nil counts nothing).
+	Stats *search.Tally
 	// Categories is the app's shared category tree.
 	Categories *view.Categories
 	// Carts keeps the shoppers' carts (nil: the cart and checkout routes

@@ -56,6 +56,8 @@ type Env struct {
 	Mail *mail.Outbox
 	// Outbox drains the search outbox into the test's index (DrainSearch).
 	Indexer *search.Indexer
+	// SearchStats is the app's search tally: Flush it to see its counts.
+	SearchStats *search.Tally
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -105,7 +107,12 @@ func NewEnv(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	synonyms := postgres.NewSynonymStore(pool)
+	pusher := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, client.Index()).WithSynonyms(synonyms)
+	stats := search.NewTally(postgres.NewSearchStatsStore(pool))
 	a := app.New(app.Deps{
+		SearchStats:  stats,
+		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
 		Onboarding:   boarding,
 		Manager:      manager,
@@ -126,7 +133,7 @@ func NewEnv(t testing.TB) *Env {
 		Suggest: search.NewSuggestService(client, 2*time.Second),
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
-		Accounts: accounts, Onboarding: boarding, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix}
+		Accounts: accounts, Onboarding: boarding, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
