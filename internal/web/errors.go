@@ -193,6 +193,8 @@ func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	}
 	c.Status(status)
 	c.Response().ResetBody()
+	c.Response().Header.Del(fiber.HeaderContentEncoding)
+	c.Response().Header.Del(fiber.HeaderETag)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	var rule *errorRule
 	path := c.Path()

@@ -59,7 +59,8 @@ func RequestID(c *fiber.Ctx) string {
 }
 
 // observe runs the rest of the chain, lets the ErrorHandler answer any error
-// right here (so the status is final), then records the latency under the
+// right here (so the status is final), compresses the answer (compress.go;
+// its time is in the latency and the log line has the bytes sent), then records the latency under the
 // route pattern (never the raw path, which would explode the label set) and
 // writes one access-log line.
 func (s *core) observe(c *fiber.Ctx) error {
@@ -72,6 +73,7 @@ func (s *core) observe(c *fiber.Ctx) error {
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
+	s.compress(c) // the answer is final now, error pages included
 	elapsed := time.Since(start)
 	status := c.Response().StatusCode()
 	route := c.Route()

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,7 +15,9 @@ import (
 )
 
 // staticFile serves a static file: for a year under its fingerprinted name,
-// briefly under its plain name.
+// briefly under its plain name (old pages and bookmarks), as its brotli or
+// gzip copy when the client takes one, with an ETag (the content hash and
+// the coding) that a conditional request is answered 304 on.
 func (s *core) staticFile(c *fiber.Ctx) error {
 	f, ok := s.Templates.static(c.Params("name"))
 	if !ok {
@@ -26,7 +29,48 @@ func (s *core) staticFile(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	}
 	c.Set(fiber.HeaderContentType, f.contentType)
-	return c.Send(f.body)
+	body, coding := f.body, ""
+	if f.gzip != nil || f.br != nil {
+		c.Vary(fiber.HeaderAcceptEncoding)
+		switch ae := c.Get(fiber.HeaderAcceptEncoding); {
+		case f.br != nil && accepts(ae, "br"):
+			body, coding = f.br, "br"
+		case f.gzip != nil && accepts(ae, "gzip"):
+			body, coding = f.gzip, "gzip"
+		}
+	}
+	etag := f.etag
+	if coding != "" {
+		etag = strings.TrimSuffix(etag, `"`) + "-" + coding + `"`
+	}
+	c.Set(fiber.HeaderETag, etag)
+	if etagMatches(c.Get(fiber.HeaderIfNoneMatch), f.etag) {
+		c.Status(fiber.StatusNotModified)
+		return nil
+	}
+	if coding != "" {
+		c.Set(fiber.HeaderContentEncoding, coding)
+	}
+	return c.Send(body)
+}
+
+// etagMatches reports whether an If-None-Match value names the entity tag
+// etag, in any of its codings ("<hash>-gzip", "<hash>-br") or weakly
+// (W/"<hash>", as a proxy that recompressed it may send), or is "*".
+func etagMatches(header, etag string) bool {
+	want := strings.Trim(etag, `"`)
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" {
+			return true
+		}
+		t = strings.Trim(t, `"`)
+		t = strings.TrimSuffix(strings.TrimSuffix(t, "-gzip"), "-br")
+		if t != "" && t == want {
+			return true
+		}
+	}
+	return false
 }
 
 // checkResult is one dependency in the admin /healthz body.

@@ -15,6 +15,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/valyala/fasthttp"
 )
 
 // Templates renders the pages of every audience and serves the static files.
@@ -45,12 +47,25 @@ type assetSet struct {
 	names  map[string]string      // plain name → fingerprinted name
 }
 
-// staticFile is a static file held in memory with its precomputed headers.
+// staticFile is a static file held in memory with its precomputed headers
+// and compressed copies.
 type staticFile struct {
 	body        []byte
+	gzip, br    []byte // nil when not smaller than body, or in development
 	contentType string
-	immutable   bool // requested under its fingerprinted name
+	etag        string // "<content hash>", the same under both names
+	immutable   bool   // requested under its fingerprinted name
 }
+
+// Static files are compressed once, at start-up, at levels too slow for
+// every request: gzip 9 and brotli 9 take app.css (25 KB) to 5.7 and 5.4 KB
+// in about 1 and 4 ms. Brotli 11 would save 0.4 KB more for 80 ms, paid by
+// every start-up and by every test that builds the app; compressing at
+// build time instead would add generated files to keep in step.
+const (
+	staticGzipLevel   = 9
+	staticBrotliLevel = 9
+)
 
 // LoadTemplates parses every template of fsys and fingerprints its static
 // files. It fails when a required page ("shop/product") is missing or any
@@ -58,13 +73,13 @@ type staticFile struct {
 // devDir is not empty, fsys is only checked and the templates are read from
 // devDir (a storefront/ folder) on each request instead.
 func LoadTemplates(fsys fs.FS, devDir string, required ...string) (*Templates, error) {
-	set, err := loadAssets(fsys, required)
+	set, err := loadAssets(fsys, required, devDir == "")
 	if err != nil {
 		return nil, err
 	}
 	t := &Templates{set: set, required: required}
 	if devDir != "" {
-		if _, err := loadAssets(os.DirFS(devDir), required); err != nil {
+		if _, err := loadAssets(os.DirFS(devDir), required, false); err != nil {
 			return nil, fmt.Errorf("templates from %s: %w", devDir, err)
 		}
 		t.set, t.devDir = nil, devDir
@@ -79,7 +94,7 @@ func (t *Templates) assets() (*assetSet, error) {
 	if t.devDir == "" {
 		return t.set, nil
 	}
-	return loadAssets(os.DirFS(t.devDir), t.required)
+	return loadAssets(os.DirFS(t.devDir), t.required, false)
 }
 
 // Render executes page ("shop/product") into w: its audience's layout, the
@@ -136,9 +151,12 @@ const (
 	partialsDir = "partials"
 )
 
-func loadAssets(fsys fs.FS, required []string) (*assetSet, error) {
+// loadAssets parses the templates and reads the static files of fsys,
+// compressing the static files when precompress is set (not in development,
+// which reloads on every request and leaves compression to compress).
+func loadAssets(fsys fs.FS, required []string, precompress bool) (*assetSet, error) {
 	set := &assetSet{pages: map[string]*template.Template{}, static: map[string]*staticFile{}, names: map[string]string{}}
-	if err := set.loadStatic(fsys); err != nil {
+	if err := set.loadStatic(fsys, precompress); err != nil {
 		return nil, err
 	}
 	defs, err := set.staticTemplates()
@@ -242,8 +260,9 @@ func parseGlob(t *template.Template, fsys fs.FS, pattern string) (*template.Temp
 
 // loadStatic reads static/* into memory under two names: the plain one
 // (short cache) and one with a content hash before the extension (cached for a
-// year, since its content can never change under that name).
-func (s *assetSet) loadStatic(fsys fs.FS) error {
+// year, since its content can never change under that name), with gzip and
+// brotli copies when precompress is set.
+func (s *assetSet) loadStatic(fsys fs.FS, precompress bool) error {
 	files, err := fs.Glob(fsys, "static/*")
 	if err != nil {
 		return err
@@ -261,8 +280,14 @@ func (s *assetSet) loadStatic(fsys fs.FS) error {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		s.static[name] = &staticFile{body: body, contentType: ct}
-		s.static[fp] = &staticFile{body: body, contentType: ct, immutable: true}
+		f := staticFile{body: body, contentType: ct, etag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+		if precompress && compressible([]byte(ct)) {
+			f.gzip = smaller(fasthttp.AppendGzipBytesLevel(nil, body, staticGzipLevel), body)
+			f.br = smaller(fasthttp.AppendBrotliBytesLevel(nil, body, staticBrotliLevel), body)
+		}
+		plain, fixed := f, f
+		fixed.immutable = true
+		s.static[name], s.static[fp] = &plain, &fixed
 		s.names[name] = fp
 	}
 	return nil
@@ -289,6 +314,14 @@ func (s *assetSet) staticTemplates() (string, error) {
 		b.WriteString(`{{define "static/` + name + `"}}/static/` + s.names[name] + `{{end}}`)
 	}
 	return b.String(), nil
+}
+
+// smaller returns packed if it is smaller than body, else nil.
+func smaller(packed, body []byte) []byte {
+	if len(packed) >= len(body) {
+		return nil
+	}
+	return packed
 }
 
 func plainFileName(name string) bool {

@@ -15,6 +15,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -86,7 +87,8 @@ type RateLimiter interface {
 // core is the state of the shared middleware and ops routes.
 type core struct {
 	Config
-	errs *errorHandler
+	errs     *errorHandler
+	gzipBufs sync.Pool // *[]byte: the buffers compress writes into
 }
 
 // New builds the fiber app with the shared middleware, the error handler and
