@@ -84,8 +84,21 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("%s (%d workers): CPU per request server %v, services %v; want both measured", r.Scenario, r.Workers, r.ServerCPU, r.ServicesCPU)
 		}
 	}
+	// The gzipped pages arrive compressed: smaller bodies than the same
+	// requests without Accept-Encoding (a size, not a speed).
+	bytesOf := map[string]float64{}
+	for _, r := range rep.Rows {
+		if r.Workers == 2 {
+			bytesOf[r.Scenario] = r.Bytes
+		}
+	}
+	for plain, packed := range map[string]string{"product page /p/:id": bench.ProductPageGzip, "search page /search": bench.SearchPageGzip} {
+		if bytesOf[plain] <= 0 || bytesOf[packed] <= 0 || bytesOf[packed]*2 > bytesOf[plain] {
+			t.Errorf("%s: %.0f bytes per answer; gzipped %.0f, want under half", plain, bytesOf[plain], bytesOf[packed])
+		}
+	}
 	md := rep.Markdown()
-	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", "meilisearch direct", "Peak server RSS"} {
+	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", "meilisearch direct", "Peak server RSS", "Compression (gzip", "CPU for 1,000 requests"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the table lacks %q:\n%s", want, md)
 		}

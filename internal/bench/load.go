@@ -71,11 +71,21 @@ type Row struct {
 	// of the server and of PostgreSQL, Redis and Meilisearch together,
 	// measured from /proc over the scenario (the load generator excluded).
 	ServerCPU, ServicesCPU time.Duration
+	// Bytes is the mean size of a response body as sent (compressed when
+	// the scenario asks for gzip); 0 for the custom loops.
+	Bytes float64
 	// FirstError describes one failure, for the report.
 	FirstError string
 	// Note says how the scenario was driven.
 	Note string
 }
+
+// The gzipped scenarios: the same requests as "product page /p/:id" and
+// "search page /search" with Accept-Encoding: gzip.
+const (
+	ProductPageGzip = "product page /p/:id, gzip"
+	SearchPageGzip  = "search page /search, gzip"
+)
 
 // fixtures are the ids and queries the scenarios draw from.
 type fixtures struct {
@@ -129,6 +139,17 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 			ts[i] = vegeta.Target{Method: http.MethodGet, URL: base + p}
 		}
 		return ts
+	}
+	// gzipped asks for the same pages as a browser does, with
+	// Accept-Encoding: gzip; the rows without it are the uncompressed
+	// baseline, so the difference is what compression costs.
+	gzipped := func(ts []vegeta.Target) []vegeta.Target {
+		out := make([]vegeta.Target, len(ts))
+		for i, t := range ts {
+			t.Header = http.Header{"Accept-Encoding": {"gzip"}}
+			out[i] = t
+		}
+		return out
 	}
 	var searchPages, searchAPI []string
 	for _, v := range fx.searches {
@@ -186,7 +207,13 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		add(func() Row {
 			return attack("product page /p/:id", "hello world /bench/hello", c, get(productPages), nil)
 		})
+		add(func() Row {
+			return attack(ProductPageGzip, "hello world /bench/hello", c, gzipped(get(productPages)), nil)
+		})
 		if w > 1 {
+			add(func() Row {
+				return attack(SearchPageGzip, "meilisearch direct (same requests)", c, gzipped(get(searchPages)), nil)
+			})
 			add(func() Row {
 				return attack("category page /c/:slug", "hello world /bench/hello", c, get(categoryPages), nil)
 			})
@@ -439,7 +466,7 @@ func hammer(name string, workers int, d time.Duration, fn func(ctx context.Conte
 func row(name, floor string, workers int, m *vegeta.Metrics, firstErr, note string) Row {
 	ok := uint64(float64(m.Requests)*m.Success + 0.5)
 	return Row{Scenario: name, Floor: floor, Workers: workers, Requests: m.Requests, Rate: m.Throughput,
-		P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99,
+		P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99, Bytes: m.BytesIn.Mean,
 		Errors: m.Requests - ok, FirstError: firstErr, Note: note}
 }
 

@@ -15,8 +15,8 @@ func (r *Report) Markdown() string {
 		"Client and server share the machine, so the client's CPU is counted against the server. "+
 		"Load average before / after the load phase: %s / %s (other work on the machine shows here).\n\n",
 		r.Date.Format("2006-01-02 15:04 UTC"), r.CPUs, r.GoVersion, r.Duration, r.Workers, r.CheckoutWorkers, r.LoadBefore, r.LoadAfter)
-	b.WriteString("| scenario | workers | req/s | p50 | p95 | p99 | errors | p50 ÷ floor | p99 ÷ floor | CPU/req server + services | CPU capacity |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| scenario | workers | req/s | p50 | p95 | p99 | errors | p50 ÷ floor | p99 ÷ floor | CPU/req server + services | CPU capacity | body |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, row := range r.Rows {
 		p50, p99 := "", ""
 		if f := r.row(row.Floor, row.Workers); f != nil && f.P50 > 0 && f.P99 > 0 {
@@ -28,10 +28,15 @@ func (r *Report) Markdown() string {
 			cpu = fmt.Sprintf("%s + %s", usf(row.ServerCPU), usf(row.ServicesCPU))
 			capacity = fmt.Sprintf("%.0f/s", r.capacity(row))
 		}
-		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %d | %s | %s | %s | %s |\n", row.Scenario, row.Workers, row.Rate,
-			msf(row.P50), msf(row.P95), msf(row.P99), row.Errors, p50, p99, cpu, capacity)
+		body := ""
+		if row.Bytes > 0 {
+			body = fmt.Sprintf("%.1f KB", row.Bytes/1000)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.0f | %s | %s | %s | %d | %s | %s | %s | %s | %s |\n", row.Scenario, row.Workers, row.Rate,
+			msf(row.P50), msf(row.P95), msf(row.P99), row.Errors, p50, p99, cpu, capacity, body)
 	}
 	b.WriteString("\n")
+	b.WriteString(r.compression())
 	fmt.Fprintf(&b, "CPU/req is the CPU time per request of `dure serve` + PostgreSQL, Redis and Meilisearch together, "+
 		"read from /proc over the scenario; the load generator's CPU is left out. CPU capacity = %d CPUs ÷ CPU/req: "+
 		"the rate the machine could serve if the load generator ran elsewhere and the cores were busy only serving "+
@@ -114,6 +119,37 @@ func (r *Report) targets() string {
 	}
 	line("reindex within 1.5× Meilisearch bulk add"+at, fmt.Sprintf("%.2f× (%s vs %s)", ratio(r.Reindex, r.BulkAdd), secs(r.Reindex), secs(r.BulkAdd)),
 		ratio(r.Reindex, r.BulkAdd) <= 1.5)
+	return b.String()
+}
+
+// compression compares each gzipped scenario with the same requests sent
+// without Accept-Encoding: the server's CPU per request (what compressing
+// costs, as a share of serving the request) and the body on the wire.
+func (r *Report) compression() string {
+	var b strings.Builder
+	for _, pair := range [][2]string{{"product page /p/:id", ProductPageGzip}, {"search page /search", SearchPageGzip}} {
+		for _, w := range []int{r.Workers, 1} {
+			plain, packed := r.row(pair[0], w), r.row(pair[1], w)
+			if plain == nil || packed == nil || plain.ServerCPU <= 0 || plain.Bytes <= 0 {
+				continue
+			}
+			if b.Len() == 0 {
+				b.WriteString("Compression (gzip level 5, internal/web/compress.go), the same requests with and without Accept-Encoding: gzip:\n\n" +
+					"| page | workers | server CPU/req identity → gzip | CPU for 1,000 requests | share of the request's CPU | body identity → gzip |\n" +
+					"| --- | ---: | ---: | ---: | ---: | ---: |\n")
+			}
+			extra := packed.ServerCPU - plain.ServerCPU
+			total := packed.ServerCPU + packed.ServicesCPU
+			fmt.Fprintf(&b, "| %s | %d | %s → %s | %.2f → %.2f CPU-s | %+.0f%% | %.1f KB → %.1f KB (%.0f%%) |\n",
+				pair[0], w, usf(plain.ServerCPU), usf(packed.ServerCPU),
+				plain.ServerCPU.Seconds()*1000, packed.ServerCPU.Seconds()*1000,
+				100*float64(extra)/float64(max(total, 1)),
+				plain.Bytes/1000, packed.Bytes/1000, 100*packed.Bytes/plain.Bytes)
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
 	return b.String()
 }
 
