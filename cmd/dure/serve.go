@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
@@ -61,18 +60,11 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err := postgres.Migrate(ctx, pool); err != nil {
 		return err
 	}
-	ropts, err := redis.ParseURL(cfg.RedisURL)
+	// One server, Sentinel or Cluster, by the URL's form (dredis.Open).
+	rdb, err := dredis.Open(cfg.RedisURL)
 	if err != nil {
-		return fmt.Errorf("serve: redis url: %w", err)
+		return fmt.Errorf("serve: %w", err)
 	}
-	// With Redis down, go-redis's default three retries with backoff kept a
-	// cart request ~3.4 s before its 503; one retry (unless the URL sets
-	// max_retries) answers within a second and never repeats a cart change
-	// more than once.
-	if !strings.Contains(cfg.RedisURL, "max_retries") {
-		ropts.MaxRetries = 1
-	}
-	rdb := redis.NewClient(ropts)
 	defer rdb.Close()
 
 	m := metrics.New()

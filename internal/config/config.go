@@ -100,6 +100,20 @@ const DevCookieSecret = "dure-dev-cookie-secret-change-me-0123456789"
 // scripts/services starts it.
 const DevStripeMock = "http://127.0.0.1:12111"
 
+// Variables is every environment variable FromLookup reads: the one list of
+// what a deployment may set (deploy/ checks its manifests and the Dockerfile
+// against it; a test checks it against FromLookup).
+var Variables = []string{
+	"DURE_ENV", "DURE_ADDR", "DURE_ADMIN_ADDR", "DURE_DATABASE_URL", "DURE_REDIS_URL",
+	"DURE_MEILI_URL", "DURE_MEILI_KEY", "DURE_MEILI_INDEX",
+	"DURE_STRIPE_KEY", "DURE_STRIPE_API_BASE", "DURE_STRIPE_WEBHOOK_SECRET", "DURE_STRIPE_PUBLISHABLE_KEY",
+	"DURE_LOG_FORMAT", "DURE_LOG_LEVEL", "DURE_DEV_TEMPLATES",
+	"DURE_OUTBOX_INTERVAL", "DURE_RUN_WORKER", "DURE_SEARCH_TIMEOUT",
+	"DURE_RESERVATION_TTL", "DURE_ORDER_INTERVAL", "DURE_RECONCILE_AFTER", "DURE_RECONCILE_INTERVAL",
+	"DURE_COOKIE_SECRET", "DURE_SECURE_COOKIES", "DURE_TRUSTED_PROXIES", "DURE_PROXY_HEADER",
+	"DURE_BENCH_HELLO", "DURE_BASE_URL", "DURE_UPLOAD_DIR", "DURE_PPROF_ADDR",
+}
+
 // FromEnv reads the configuration from the environment and validates it.
 func FromEnv() (Config, error) { return FromLookup(os.LookupEnv) }
 

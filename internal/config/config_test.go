@@ -113,3 +113,19 @@ func TestAdminAddr(t *testing.T) {
 		t.Errorf("DURE_ADMIN_ADDR=3001: %v, want an error naming it", err)
 	}
 }
+
+// Variables is the list deploy/ checks its manifests against: it must name
+// exactly what FromLookup reads, no more and no less.
+func TestVariablesIsWhatFromLookupReads(t *testing.T) {
+	read := map[string]bool{}
+	_, _ = FromLookup(func(name string) (string, bool) { read[name] = true; return "", false })
+	for _, name := range Variables {
+		if !read[name] {
+			t.Errorf("Variables lists %s, which FromLookup never reads", name)
+		}
+		delete(read, name)
+	}
+	for name := range read {
+		t.Errorf("FromLookup reads %s, missing from Variables", name)
+	}
+}
