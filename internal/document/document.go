@@ -94,8 +94,8 @@ type Party struct {
 	BusinessItem   string // 종목, for the tax invoice
 }
 
-// ID is the party's 사업자등록번호 or 고유번호 as 123-45-67890.
-func (p Party) ID() string {
+// IDText is the party's 사업자등록번호 or 고유번호 as 123-45-67890.
+func (p Party) IDText() string {
 	d, _ := kr.NormalizeBusinessNumber(p.IDNumber)
 	return kr.FormatBusinessNumber(d)
 }
