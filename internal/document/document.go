@@ -226,11 +226,17 @@ func (d *Document) HasUnavailable() bool {
 	return false
 }
 
-// Group is one supplier's part of a document: its lines (items first,
-// then shipping, in document order) and its share of the total.
+// Row is a line as a document shows it, numbered (No) across the groups.
+type Row struct {
+	No int
+	Line
+}
+
+// Group is one supplier's part of a document: its rows (items first, then
+// shipping, in document order) and its share of the total.
 type Group struct {
 	Supplier Supplier
-	Lines    []Line
+	Rows     []Row
 	Totals   Totals
 	// ShareBP is the group's share of the document's 합계 in basis points
 	// (10000 = 100%), rounded down.
@@ -259,10 +265,10 @@ func (d *Document) Groups() []Group {
 			}
 			i, ok := idx[l.SupplierID]
 			if !ok {
-				none.Lines = append(none.Lines, l)
+				none.Rows = append(none.Rows, Row{Line: l})
 				continue
 			}
-			gs[i].Lines = append(gs[i].Lines, l)
+			gs[i].Rows = append(gs[i].Rows, Row{Line: l})
 			gs[i].Totals.add(l)
 		}
 	}
@@ -271,8 +277,15 @@ func (d *Document) Groups() []Group {
 			gs[i].ShareBP = gs[i].Totals.Total * 10000 / d.Totals.Total
 		}
 	}
-	if len(none.Lines) > 0 {
+	if len(none.Rows) > 0 {
 		gs = append(gs, none)
+	}
+	n := 0
+	for i := range gs {
+		for j := range gs[i].Rows {
+			n++
+			gs[i].Rows[j].No = n
+		}
 	}
 	return gs
 }

@@ -88,7 +88,7 @@ func TestGroupsAndTotals(t *testing.T) {
 		sum.Exempt += g.Totals.Exempt
 		sum.Total += g.Totals.Total
 		share += g.ShareBP
-		if last := g.Lines[len(g.Lines)-1]; g.Supplier.ID != 22 && !last.Shipping {
+		if last := g.Rows[len(g.Rows)-1]; g.Supplier.ID != 22 && !last.Shipping {
 			t.Errorf("%s: shipping is not the group's last line", g.Supplier.Name)
 		}
 	}
@@ -98,10 +98,10 @@ func TestGroupsAndTotals(t *testing.T) {
 	if share < 9997 || share > 10000 {
 		t.Errorf("shares add up to %d bp", share)
 	}
-	if g := gs[3]; g.Supplier.ID != 0 || len(g.Lines) != 1 || !g.Lines[0].Unavailable {
+	if g := gs[3]; g.Supplier.ID != 0 || len(g.Rows) != 1 || !g.Rows[0].Unavailable || g.Rows[0].No != len(d.Lines) {
 		t.Errorf("last group %+v, want the one unavailable line", g)
 	}
-	if gs[2].Totals.Exempt == 0 || gs[2].Totals.Taxable() != gs[2].Lines[len(gs[2].Lines)-1].Supply {
+	if gs[2].Totals.Exempt == 0 || gs[2].Totals.Taxable() != gs[2].Rows[len(gs[2].Rows)-1].Supply {
 		t.Errorf("farm group: exempt %d, taxable %d (only its shipping is taxable)", gs[2].Totals.Exempt, gs[2].Totals.Taxable())
 	}
 	if got := (document.Group{ShareBP: 3456}).Share(); got != "34.56%" {

@@ -344,7 +344,6 @@ func (l *layout) lines() {
 	l.font("B", 9.5)
 	l.p.CellFormat(bodyW, 6, "세부 내역", "", 1, "L", false, 0, "")
 	l.tableHeader()
-	n := 0
 	for _, g := range l.d.Groups() {
 		label := "공급 불가 품목"
 		if g.Supplier.ID != 0 {
@@ -353,8 +352,7 @@ func (l *layout) lines() {
 		l.font("B", bodySize)
 		l.row([]float64{bodyW}, []string{"L"}, []string{label}, true, l.tableHeader)
 		l.font("", bodySize)
-		for _, ln := range g.Lines {
-			n++
+		for _, ln := range g.Rows {
 			name := ln.Name
 			if ln.Spec != "" {
 				name += " / " + ln.Spec
@@ -362,7 +360,7 @@ func (l *layout) lines() {
 			if ln.Exempt() {
 				name += " (면세)"
 			}
-			cells := []string{strconv.Itoa(n), name, ln.Unit, kr.Comma(ln.Quantity), kr.Comma(ln.UnitPrice),
+			cells := []string{strconv.Itoa(ln.No), name, ln.Unit, kr.Comma(ln.Quantity), kr.Comma(ln.UnitPrice),
 				kr.Comma(ln.Supply), kr.Comma(ln.VAT), ln.Note}
 			if ln.Unavailable {
 				cells[4], cells[5], cells[6] = "", "공급 불가", ""

@@ -104,7 +104,7 @@ func FromDocument(d *document.Document) ([]Bill, error) {
 		}
 		for _, kind := range []Kind{TaxInvoice, Invoice} {
 			b := Bill{Kind: kind, DocumentNumber: d.Number, Date: d.IssueDate, Supplier: g.Supplier.Party, Buyer: d.Buyer}
-			for _, l := range g.Lines {
+			for _, l := range g.Rows {
 				if l.Unavailable || l.Exempt() != (kind == Invoice) {
 					continue
 				}
