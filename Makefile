@@ -15,6 +15,7 @@ build:
 
 services:
 	scripts/services up
+	scripts/docs-deps
 
 services-down:
 	scripts/services down

@@ -87,6 +87,11 @@ type Config struct {
 	// (DURE_UPLOAD_DIR, default var/uploads). Every instance must see the
 	// same files: a shared volume, or later an S3-compatible store.
 	UploadDir string
+	// FontDir holds NanumGothic.ttf and NanumGothicBold.ttf, embedded in the
+	// documents' PDFs (DURE_FONT_DIR, default Debian's fonts-nanum folder
+	// /usr/share/fonts/truetype/nanum; a production image must install
+	// fonts-nanum or copy the two files there).
+	FontDir string
 	// PprofAddr, when set, serves net/http/pprof on this separate loopback
 	// address (DURE_PPROF_ADDR), for profiling under `make bench`. Never
 	// expose it publicly.
@@ -151,6 +156,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		PprofAddr:            env("DURE_PPROF_ADDR", ""),
 		BaseURL:              env("DURE_BASE_URL", dev("http://127.0.0.1:3000")),
 		UploadDir:            env("DURE_UPLOAD_DIR", "var/uploads"),
+		FontDir:              env("DURE_FONT_DIR", "/usr/share/fonts/truetype/nanum"),
 		ProxyHeader:          env("DURE_PROXY_HEADER", "X-Real-IP"),
 	}
 	// Set but empty means the real Stripe API, in every mode; unset means
