@@ -11,6 +11,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
@@ -24,8 +25,10 @@ import (
 type accountsDeps struct {
 	Accounts   *account.Service
 	Onboarding *onboarding.Service
-	Catalog    *catalog.Manager
-	Mailer     mail.Mailer
+	// Institutions registers public institutions and their buyers.
+	Institutions *institution.Service
+	Catalog      *catalog.Manager
+	Mailer       mail.Mailer
 }
 
 // openAccounts builds accounts (PostgreSQL users, Redis sessions and rate
@@ -41,10 +44,11 @@ func openAccounts(cfg config.Config, pool *pgxpool.Pool, rdb goredis.UniversalCl
 		return nil, err
 	}
 	return &accountsDeps{
-		Accounts:   acc,
-		Onboarding: onboarding.NewService(store, acc, mailer, log.With("component", "onboarding")),
-		Catalog:    &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: acc, Log: log},
-		Mailer:     mailer,
+		Accounts:     acc,
+		Onboarding:   onboarding.NewService(store, acc, mailer, log.With("component", "onboarding")),
+		Institutions: institution.NewService(store, acc, mailer, log.With("component", "institutions")),
+		Catalog:      &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: acc, Log: log},
+		Mailer:       mailer,
 	}, nil
 }
 
@@ -60,7 +64,7 @@ var demoMemberEnterprises = []string{"ent-001", "ent-002", "ent-003"}
 
 // ensureDemoAccounts creates the demo operator and member accounts unless
 // they exist, and returns the sign-in lines to print. Development only.
-func ensureDemoAccounts(ctx context.Context, pool *pgxpool.Pool, acc *account.Service) ([]string, error) {
+func ensureDemoAccounts(ctx context.Context, pool *pgxpool.Pool, acc *account.Service, ins *institution.Service) ([]string, error) {
 	lines := []string{fmt.Sprintf("운영자 (/admin): %s / %s", demoOperatorEmail, demoPassword)}
 	if _, err := acc.CreateOperator(ctx, demoOperatorEmail, "두레 운영자", demoPassword); err != nil && apperr.Code(err) != apperr.Conflict {
 		return nil, fmt.Errorf("demo operator: %w", err)
@@ -77,6 +81,57 @@ func ensureDemoAccounts(ctx context.Context, pool *pgxpool.Pool, acc *account.Se
 			return nil, fmt.Errorf("demo member of %s: %w", ext, err)
 		}
 		lines = append(lines, fmt.Sprintf("입점기업 %s (/portal): %s / %s", name, email, demoPassword))
+	}
+	more, err := ensureDemoInstitution(ctx, acc, ins)
+	if err != nil {
+		return nil, err
+	}
+	return append(lines, more...), nil
+}
+
+// Demo institution: buyer1@dure.test registers it (its admin) and
+// buyer2@dure.test joins it, both approved.
+const (
+	demoInstitutionName   = "대구광역시 ○○구청"
+	demoInstitutionNumber = "5038300016" // a 고유번호 (no checksum)
+)
+
+// ensureDemoInstitution creates the demo institution, approved, with its
+// admin and an approved buyer, unless it exists.
+func ensureDemoInstitution(ctx context.Context, acc *account.Service, ins *institution.Service) ([]string, error) {
+	admin, buyer := "buyer1@dure.test", "buyer2@dure.test"
+	lines := []string{
+		fmt.Sprintf("공공기관 %s 관리자 (/biz): %s / %s", demoInstitutionName, admin, demoPassword),
+		fmt.Sprintf("공공기관 %s 구매담당자 (/biz): %s / %s", demoInstitutionName, buyer, demoPassword),
+	}
+	inst, err := ins.Register(ctx, institution.RegisterInput{Name: demoInstitutionName, Kind: institution.Local,
+		IDKind: institution.UniqueNumber, IDNumber: demoInstitutionNumber, Postcode: "41911",
+		RoadAddress: "대구광역시 중구 공평로 88", Phone: "053-803-0114", Department: "회계과",
+		UserName: "김기관", Email: admin, Password: demoPassword, PasswordConfirm: demoPassword})
+	if apperr.Code(err) == apperr.Conflict {
+		return lines, nil // made at an earlier start
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo institution: %w", err)
+	}
+	m, _, err := ins.Join(ctx, institution.JoinInput{IDNumber: demoInstitutionNumber, InstitutionName: demoInstitutionName,
+		Department: "총무과", UserName: "이구매", Email: buyer, Password: demoPassword, PasswordConfirm: demoPassword})
+	if err != nil {
+		return nil, fmt.Errorf("demo buyer: %w", err)
+	}
+	op, _, err := acc.SignIn(ctx, demoOperatorEmail, demoPassword, "127.0.0.1")
+	if err != nil {
+		return nil, fmt.Errorf("demo institution: operator sign-in: %w", err)
+	}
+	if err := ins.Approve(account.NewContext(ctx, op), inst.ID); err != nil {
+		return nil, fmt.Errorf("demo institution: approve: %w", err)
+	}
+	a, _, err := acc.SignIn(ctx, admin, demoPassword, "127.0.0.1")
+	if err != nil {
+		return nil, fmt.Errorf("demo institution: admin sign-in: %w", err)
+	}
+	if err := ins.ApproveMember(account.NewContext(ctx, a), inst.ID, m.User.ID); err != nil {
+		return nil, fmt.Errorf("demo buyer: approve: %w", err)
 	}
 	return lines, nil
 }

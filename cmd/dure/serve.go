@@ -97,7 +97,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	defer blobs.Close()
 	if cfg.IsDevelopment() {
 		log.Warn("development mode (DURE_ENV=development): development secrets and stripe-mock are allowed; never expose this instance")
-		lines, err := ensureDemoAccounts(ctx, pool, ids.Accounts)
+		lines, err := ensureDemoAccounts(ctx, pool, ids.Accounts, ids.Institutions)
 		if err != nil {
 			return err
 		}
@@ -135,6 +135,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Suggest:              sd.Suggester,
 		Accounts:             ids.Accounts,
 		Onboarding:           ids.Onboarding,
+		Institutions:         ids.Institutions,
 		Manager:              ids.Catalog,
 		Blobs:                blobs,
 		SearchStats:          stats,

@@ -51,6 +51,12 @@ type Identity struct {
 	// still exists (0 otherwise); ActingForStatus its status.
 	ActingForID     int64
 	ActingForStatus string
+
+	// The user's institution (institution users); 0 for others.
+	InstitutionID     int64
+	InstitutionStatus string
+	InstitutionRole   InstitutionRole
+	InstitutionMember string // the membership's status
 }
 
 // UserFilter selects users for the operator console.
@@ -132,12 +138,14 @@ type APIKey struct {
 // the context; Before and After are any JSON-marshallable values (nil for
 // none), e.g. the entity as it was and as it became.
 type AuditEntry struct {
-	EnterpriseID int64  // whose thing it is (0: the actor's own enterprise, if any)
-	Action       string // dotted verb, e.g. "product.update", "application.approve"
-	Entity       string // e.g. "product", "enterprise", "member"
-	EntityID     string
-	Before       any
-	After        any
+	EnterpriseID int64 // whose thing it is (0: the actor's own enterprise, if any)
+	// InstitutionID is the institution it concerns (0: the actor's own, if any).
+	InstitutionID int64
+	Action        string // dotted verb, e.g. "product.update", "application.approve"
+	Entity        string // e.g. "product", "enterprise", "member"
+	EntityID      string
+	Before        any
+	After         any
 }
 
 // AuditRecord is a row of the audit log.
@@ -149,6 +157,7 @@ type AuditRecord struct {
 	ActorAPIKeyID        int64
 	OnBehalfEnterpriseID int64 // the enterprise an operator acted as (대리 등록)
 	EnterpriseID         int64
+	InstitutionID        int64
 	Action               string
 	Entity               string
 	EntityID             string
@@ -161,11 +170,13 @@ type AuditFilter struct {
 	From, To     time.Time // From inclusive, To exclusive
 	ActorUserID  int64
 	EnterpriseID int64
-	Entity       string
-	EntityID     string
-	Action       string
-	Limit        int // default 50, at most 500
-	Offset       int
+	// InstitutionID selects an institution's records.
+	InstitutionID int64
+	Entity        string
+	EntityID      string
+	Action        string
+	Limit         int // default 50, at most 500
+	Offset        int
 }
 
 // AuditRecorder records an action done by the actor in ctx. Other services

@@ -55,6 +55,39 @@ const (
 	EnterpriseSuspended = "suspended"
 )
 
+// InstitutionRole is a buyer's place in their institution.
+type InstitutionRole string
+
+// Institution roles: exactly one admin per institution approves colleagues.
+const (
+	InstitutionAdmin InstitutionRole = "admin" // 기관 관리자
+	InstitutionBuyer InstitutionRole = "buyer" // 구매담당자
+)
+
+// Label is the Korean name of the institution role.
+func (r InstitutionRole) Label() string {
+	if r == InstitutionAdmin {
+		return "기관 관리자"
+	}
+	return "구매담당자"
+}
+
+// Institution statuses: a registration waits as pending and is approved
+// (active) or rejected; an active institution may be suspended.
+const (
+	InstitutionPending   = "pending"
+	InstitutionActive    = "active"
+	InstitutionRejected  = "rejected"
+	InstitutionSuspended = "suspended"
+)
+
+// Institution member statuses: a colleague waits as pending until the
+// institution's admin approves them.
+const (
+	InstitutionMemberPending = "pending"
+	InstitutionMemberActive  = "active"
+)
+
 // Actor is who is acting in a request: a signed-in user (through a session)
 // or an enterprise's API key. A nil *Actor is anonymous.
 type Actor struct {
@@ -71,8 +104,14 @@ type Actor struct {
 	MemberRole       MemberRole // for enterprise members
 	OnBehalf         bool       // an operator acting as EnterpriseID
 
-	// InstitutionID is the buyer's institution (procurement).
-	InstitutionID int64
+	// InstitutionID is the buyer's institution (institution users; 0 for
+	// others), InstitutionStatus its status, InstitutionRole the buyer's
+	// place in it and InstitutionMember whether the institution's admin has
+	// approved them (InstitutionMemberActive) or not yet.
+	InstitutionID     int64
+	InstitutionStatus string
+	InstitutionRole   InstitutionRole
+	InstitutionMember string
 
 	// SessionID is the session the actor came with ("" for an API key);
 	// APIKeyID the key (0 for a session).
@@ -176,6 +215,86 @@ func CanManageMembers(ctx context.Context, id int64) error {
 	}
 	if a := FromContext(ctx); a.Role == EnterpriseStaff && a.MemberRole != Owner {
 		return apperr.Errorf(apperr.Forbidden, "구성원 관리는 대표 계정만 할 수 있습니다.")
+	}
+	return nil
+}
+
+// errInstitutionNotActive is the refusal for institution users who may not
+// buy yet (or any more), saying where things stand.
+func errInstitutionNotActive(a *Actor) error {
+	switch a.InstitutionStatus {
+	case InstitutionPending:
+		return apperr.Errorf(apperr.Forbidden, "기관 등록을 심사하고 있습니다. 협동조합이 승인하면 기관 구매 화면을 쓸 수 있습니다.")
+	case InstitutionRejected:
+		return apperr.Errorf(apperr.Forbidden, "기관 등록이 반려되었습니다. 기관 정보에서 사유를 확인해 주세요.")
+	case InstitutionSuspended:
+		return apperr.Errorf(apperr.Forbidden, "이용이 정지된 기관입니다. 협동조합 운영자에게 문의해 주세요.")
+	}
+	return apperr.Errorf(apperr.Forbidden, "기관 관리자가 가입을 승인하면 기관 구매 화면을 쓸 수 있습니다. 기관 관리자에게 승인을 요청해 주세요.")
+}
+
+// RequireInstitutionUser returns the actor when it is a signed-in
+// institution user with an institution, whatever the institution's or the
+// membership's status (for the pages that say where a registration
+// stands). Unauthorized when anonymous, Forbidden for everyone else.
+func RequireInstitutionUser(ctx context.Context) (*Actor, error) {
+	a, err := RequireUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role != InstitutionUser || a.InstitutionID == 0 || a.APIKeyID != 0 {
+		return nil, apperr.Errorf(apperr.Forbidden, "기관 구매담당자만 쓸 수 있는 화면입니다.")
+	}
+	return a, nil
+}
+
+// RequireInstitutionBuyer returns the actor when it is an approved buyer
+// (or the admin) of an active institution. Unauthorized when anonymous;
+// Forbidden for other roles, and for buyers of a pending, rejected or
+// suspended institution or not yet approved by their admin, with a message
+// that says which.
+func RequireInstitutionBuyer(ctx context.Context) (*Actor, error) {
+	a, err := RequireInstitutionUser(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if a.InstitutionStatus != InstitutionActive || a.InstitutionMember != InstitutionMemberActive {
+		return nil, errInstitutionNotActive(a)
+	}
+	return a, nil
+}
+
+// InstitutionScope returns the institution whose things (quote requests,
+// quotes, orders, documents, reports) the actor may see and change: an
+// active buyer's own institution. Errors as RequireInstitutionBuyer's.
+// Finders scope their queries by it, so that another institution's things
+// answer not found.
+func InstitutionScope(ctx context.Context) (int64, error) {
+	a, err := RequireInstitutionBuyer(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return a.InstitutionID, nil
+}
+
+// CanManageInstitution returns nil when the actor is the admin of
+// institution id, which approves, declines and removes its colleagues and
+// hands the admin role over. The admin of a pending institution may already
+// approve colleagues; a rejected or suspended institution's may not.
+// NotFound for another institution's id; Forbidden for buyers who are not
+// its admin and for other roles.
+func CanManageInstitution(ctx context.Context, id int64) error {
+	a, err := RequireInstitutionUser(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case a.InstitutionID != id:
+		return apperr.Errorf(apperr.NotFound, "찾는 항목이 없습니다.")
+	case a.InstitutionStatus != InstitutionActive && a.InstitutionStatus != InstitutionPending:
+		return errInstitutionNotActive(a)
+	case a.InstitutionRole != InstitutionAdmin:
+		return apperr.Errorf(apperr.Forbidden, "구성원 관리는 기관 관리자만 할 수 있습니다.")
 	}
 	return nil
 }

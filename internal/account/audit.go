@@ -31,7 +31,7 @@ func (s *Service) NewAuditRecord(ctx context.Context, e AuditEntry) (*AuditRecor
 	if e.Action == "" || e.Entity == "" {
 		return nil, fmt.Errorf("account: audit entry without action or entity: %+v", e)
 	}
-	r := &AuditRecord{At: s.Now(), ActorRole: SystemActor, EnterpriseID: e.EnterpriseID,
+	r := &AuditRecord{At: s.Now(), ActorRole: SystemActor, EnterpriseID: e.EnterpriseID, InstitutionID: e.InstitutionID,
 		Action: e.Action, Entity: e.Entity, EntityID: e.EntityID}
 	if a := FromContext(ctx); a != nil {
 		r.ActorUserID, r.ActorRole, r.ActorAPIKeyID = a.UserID, string(a.Role), a.APIKeyID
@@ -40,6 +40,9 @@ func (s *Service) NewAuditRecord(ctx context.Context, e AuditEntry) (*AuditRecor
 		}
 		if r.EnterpriseID == 0 {
 			r.EnterpriseID = a.EnterpriseID
+		}
+		if r.InstitutionID == 0 {
+			r.InstitutionID = a.InstitutionID
 		}
 	}
 	var err error

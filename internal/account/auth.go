@@ -228,6 +228,9 @@ func actorFor(idn *Identity, sess *Session) *Actor {
 		a.EnterpriseID, a.EnterpriseStatus, a.MemberRole = idn.EnterpriseID, idn.EnterpriseStatus, idn.MemberRole
 	case u.Role == Operator && idn.ActingForID != 0:
 		a.EnterpriseID, a.EnterpriseStatus, a.OnBehalf = idn.ActingForID, idn.ActingForStatus, true
+	case u.Role == InstitutionUser && idn.InstitutionID != 0:
+		a.InstitutionID, a.InstitutionStatus = idn.InstitutionID, idn.InstitutionStatus
+		a.InstitutionRole, a.InstitutionMember = idn.InstitutionRole, idn.InstitutionMember
 	}
 	return a
 }

@@ -162,20 +162,25 @@ func (s *AccountStore) FindUsers(ctx context.Context, f account.UserFilter) ([]*
 	return users, total, nil
 }
 
-// identitySelect reads a user with their membership and, for an operator,
-// the enterprise in $2 they act for, in one query.
+// identitySelect reads a user with their enterprise or institution
+// membership and, for an operator, the enterprise in $2 they act for, in one
+// query.
 const identitySelect = `SELECT ` + userColumns + `, u.password_hash,
 		coalesce(m.enterprise_id, 0), coalesce(e.status, ''), coalesce(m.role, ''),
-		coalesce(b.id, 0), coalesce(b.status, '')
+		coalesce(b.id, 0), coalesce(b.status, ''),
+		coalesce(im.institution_id, 0), coalesce(i.status, ''), coalesce(im.role, ''), coalesce(im.status, '')
 	FROM users u
 	LEFT JOIN enterprise_members m ON m.user_id = u.id
 	LEFT JOIN enterprises e ON e.id = m.enterprise_id
-	LEFT JOIN enterprises b ON b.id = $2 AND u.role = 'operator'`
+	LEFT JOIN enterprises b ON b.id = $2 AND u.role = 'operator'
+	LEFT JOIN institution_members im ON im.user_id = u.id
+	LEFT JOIN institutions i ON i.id = im.institution_id`
 
 func scanIdentity(row pgx.Row) (*account.Identity, error) {
 	var idn account.Identity
 	dest := append(userDest(&idn.User), &idn.PasswordHash, &idn.EnterpriseID, &idn.EnterpriseStatus, &idn.MemberRole,
-		&idn.ActingForID, &idn.ActingForStatus)
+		&idn.ActingForID, &idn.ActingForStatus,
+		&idn.InstitutionID, &idn.InstitutionStatus, &idn.InstitutionRole, &idn.InstitutionMember)
 	if err := row.Scan(dest...); err != nil {
 		return nil, translate(err, "회원")
 	}
@@ -532,10 +537,10 @@ func insertAudit(ctx context.Context, q querier, r *account.AuditRecord) error {
 		return nil
 	}
 	err := q.QueryRow(ctx, `INSERT INTO audit_log (at, actor_user_id, actor_role, actor_api_key_id, on_behalf_enterprise_id,
-			enterprise_id, action, entity, entity_id, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+			enterprise_id, institution_id, action, entity, entity_id, before, after)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
 		r.At, zeroNull(r.ActorUserID), r.ActorRole, zeroNull(r.ActorAPIKeyID), zeroNull(r.OnBehalfEnterpriseID),
-		zeroNull(r.EnterpriseID), r.Action, r.Entity, r.EntityID, jsonArg(r.Before), jsonArg(r.After)).Scan(&r.ID)
+		zeroNull(r.EnterpriseID), zeroNull(r.InstitutionID), r.Action, r.Entity, r.EntityID, jsonArg(r.Before), jsonArg(r.After)).Scan(&r.ID)
 	return translate(err, "감사 기록")
 }
 
@@ -564,6 +569,9 @@ func (s *AccountStore) FindAuditRecords(ctx context.Context, f account.AuditFilt
 	if f.EnterpriseID != 0 {
 		add("a.enterprise_id = $N", f.EnterpriseID)
 	}
+	if f.InstitutionID != 0 {
+		add("a.institution_id = $N", f.InstitutionID)
+	}
 	if f.Entity != "" {
 		add("a.entity = $N", f.Entity)
 	}
@@ -583,7 +591,7 @@ func (s *AccountStore) FindAuditRecords(ctx context.Context, f account.AuditFilt
 	}
 	args = append(args, f.Limit, f.Offset)
 	rows, err := s.pool.Query(ctx, `SELECT a.id, a.at, coalesce(a.actor_user_id, 0), a.actor_role, coalesce(a.actor_api_key_id, 0),
-			coalesce(a.on_behalf_enterprise_id, 0), coalesce(a.enterprise_id, 0), a.action, a.entity, a.entity_id, a.before, a.after
+			coalesce(a.on_behalf_enterprise_id, 0), coalesce(a.enterprise_id, 0), coalesce(a.institution_id, 0), a.action, a.entity, a.entity_id, a.before, a.after
 		FROM audit_log a WHERE `+cond+`
 		ORDER BY a.at DESC, a.id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
@@ -593,7 +601,7 @@ func (s *AccountStore) FindAuditRecords(ctx context.Context, f account.AuditFilt
 		var a account.AuditRecord
 		var before, after []byte
 		err := r.Scan(&a.ID, &a.At, &a.ActorUserID, &a.ActorRole, &a.ActorAPIKeyID, &a.OnBehalfEnterpriseID,
-			&a.EnterpriseID, &a.Action, &a.Entity, &a.EntityID, &before, &after)
+			&a.EnterpriseID, &a.InstitutionID, &a.Action, &a.Entity, &a.EntityID, &before, &after)
 		a.Before, a.After = before, after
 		return &a, err
 	})

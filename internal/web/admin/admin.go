@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
@@ -40,11 +41,15 @@ type Deps struct {
 	// Search is the synonym dictionary and the search analytics (nil: no
 	// /admin/search).
 	Search *search.Admin
+	// Institutions reviews public institutions (optional: without it the
+	// console has no /admin/institutions).
+	Institutions *institution.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
-	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error"}
+	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
+		"admin/institutions", "admin/institution"}
 }
 
 // server holds the dependencies for the handlers.
@@ -88,6 +93,15 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 		g.Post("/search/synonyms", s.addSynonyms)
 		g.Post("/search/synonyms/remove", s.removeSynonym)
 		g.Post("/search/synonyms/push", s.pushSynonyms)
+	}
+	if d.Institutions != nil {
+		g.Get("/institutions", s.institutionsPage)
+		g.Get("/institutions/:id", s.institutionPage)
+		g.Post("/institutions/:id/approve", s.institutionAction)
+		g.Post("/institutions/:id/reject", s.institutionAction)
+		g.Post("/institutions/:id/suspend", s.institutionAction)
+		g.Post("/institutions/:id/reinstate", s.institutionAction)
+		g.Post("/institutions/:id/limit", s.institutionAction)
 	}
 }
 

@@ -32,11 +32,12 @@ func (l *layout) base() *layout { return l }
 
 // Menu entries of the console (layout.Nav).
 const (
-	navQueue       = "queue"
-	navEnterprises = "enterprises"
-	navProducts    = "products"
-	navAudit       = "audit"
-	navSearch      = "search"
+	navQueue        = "queue"
+	navEnterprises  = "enterprises"
+	navProducts     = "products"
+	navInstitutions = "institutions"
+	navAudit        = "audit"
+	navSearch       = "search"
 )
 
 // menu is the console's menu, in order.
@@ -44,6 +45,7 @@ var menu = []view.MenuEntry{
 	{Key: navQueue, Label: "승인 대기", URL: "/admin"},
 	{Key: navEnterprises, Label: "입점기업", URL: "/admin/enterprises"},
 	{Key: navProducts, Label: "상품", URL: "/admin/products"},
+	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }
@@ -73,6 +75,11 @@ var doneMessages = map[string]string{
 	"synonym_removed":           "동의어 사전에서 지우고 검색엔진에 반영했습니다.",
 	"synonyms_pushed":           "동의어 사전을 검색엔진에 다시 반영했습니다.",
 	"synonyms_saved_not_pushed": "사전에 저장했지만 검색엔진이 응답하지 않아 아직 반영하지 못했습니다. 잠시 후 '검색엔진에 반영'을 눌러 주세요. 그동안 예비 검색(PostgreSQL)에는 이미 쓰입니다.",
+	"inst_approved":             "기관 등록을 승인했습니다. 기관 관리자에게 메일로 알렸습니다.",
+	"inst_rejected":             "기관 등록을 반려했습니다. 기관 관리자에게 사유를 알렸습니다.",
+	"inst_suspended":            "기관 이용을 정지했습니다. 구매담당자는 다음 화면부터 공공구매를 쓸 수 없습니다.",
+	"inst_reinstated":           "기관 이용 정지를 풀었습니다.",
+	"inst_limit":                "수의계약 한도를 저장했습니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

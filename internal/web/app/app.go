@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
@@ -24,6 +25,7 @@ import (
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/admin"
 	"github.com/dure-coop/dure/internal/web/api"
+	"github.com/dure-coop/dure/internal/web/biz"
 	"github.com/dure-coop/dure/internal/web/portal"
 	"github.com/dure-coop/dure/internal/web/shop"
 	"github.com/dure-coop/dure/internal/web/view"
@@ -87,6 +89,10 @@ type Deps struct {
 	Manager *catalog.Manager
 	// Onboarding shows an enterprise under review its application's status.
 	Onboarding *onboarding.Service
+	// Institutions registers public institutions and their buyers (/biz and
+	// the console's /admin/institutions; nil: /biz answers 503 but its
+	// landing page).
+	Institutions *institution.Service
 	// Blobs keeps uploaded images (served at /media/u/) and pending CSV
 	// uploads.
 	Blobs blob.Store
@@ -100,7 +106,7 @@ type Deps struct {
 // Pages are the page templates of every audience: a missing one fails
 // LoadTemplates, hence start-up.
 func Pages() []string {
-	return slices.Concat(shop.Pages(), portal.Pages(), admin.Pages())
+	return slices.Concat(shop.Pages(), portal.Pages(), admin.Pages(), biz.Pages())
 }
 
 // LoadTemplates parses the storefront's templates (fsys, or devDir in
@@ -165,9 +171,10 @@ func New(d Deps) *fiber.App {
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
 		Orders: d.Orders, Accounts: d.Accounts})
+	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
-			Search: d.SearchAdmin})
+			Search: d.SearchAdmin, Institutions: d.Institutions})
 	}
 	return a
 }

@@ -24,13 +24,16 @@ type audienceRoute struct {
 
 var paramRe = regexp.MustCompile(`:([a-z]+)(<[^>]+>)?`)
 
-// TestAuthorizationMatrix sends every portal, console, portal-API and
-// account route (read from the app's router, so a new route is in the
+// TestAuthorizationMatrix sends every portal, console, portal-API, /biz
+// and account route (read from the app's router, so a new route is in the
 // matrix the day it is added) as each of six actors and checks each cell:
 // anonymous, a consumer, a member of enterprise A, a member of enterprise
 // B (always with A's ids), an operator, and a member of a suspended
-// enterprise. B must never read or change A's products, images, sub-orders,
-// members or keys by guessing ids; at the end A's product is unchanged.
+// enterprise; then institution users: the admin and a buyer of
+// institution A, the admin of B (always with A's ids) and the admin of a
+// suspended institution. B must never read or change A's products, images,
+// sub-orders, members or keys by guessing ids, nor institution B A's
+// members; at the end A's product and A's buyer are unchanged.
 func TestAuthorizationMatrix(t *testing.T) {
 	e := webtest.NewEnv(t)
 	ctx := context.Background()
@@ -72,7 +75,14 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Institutions A and B (active, each with an admin and a buyer) and C,
+	// suspended: A's member and institution ids are the ones guessed.
+	instA := e.Institution(t, "대구광역시 가구청")
+	instB := e.Institution(t, "경상북도 나교육청")
+	instC := e.Institution(t, "다공단")
+
 	ids := map[string]int64{
+		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
 		"/admin/enterprises/": entA, "/admin/products/": productA,
 		"/api/v1/portal/products/": productA, "/api/v1/portal/orders/": subA,
@@ -83,7 +93,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		if r.Method == http.MethodHead || r.Method == http.MethodOptions || seen[r.Method+r.Path] {
 			continue
 		}
-		if !strings.HasPrefix(r.Path, "/portal") && !strings.HasPrefix(r.Path, "/admin") && !strings.HasPrefix(r.Path, "/api/v1/portal") {
+		if !strings.HasPrefix(r.Path, "/portal") && !strings.HasPrefix(r.Path, "/admin") && !strings.HasPrefix(r.Path, "/api/v1/portal") &&
+			!strings.HasPrefix(r.Path, "/biz") {
+			continue
+		}
+		if publicBiz[r.Path] { // the landing page and the forms anyone may use
 			continue
 		}
 		seen[r.Method+r.Path] = true
@@ -117,6 +131,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if _, err := e.Pool.Exec(ctx, `UPDATE enterprises SET status = 'suspended' WHERE id = $1`, entC); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.Pool.Exec(ctx, `UPDATE institutions SET status = 'suspended' WHERE id = $1`, instC.ID); err != nil {
+		t.Fatal(err)
+	}
 
 	type actor struct {
 		name   string
@@ -136,9 +153,28 @@ func TestAuthorizationMatrix(t *testing.T) {
 			return "api"
 		case strings.HasPrefix(r.Pattern, "/admin"):
 			return "admin"
+		case strings.HasPrefix(r.Pattern, "/biz"):
+			return "biz"
 		}
 		return "portal"
 	}
+	// institution is the expectation for an institution user: the portal and
+	// the portal API refuse, the console does not exist, and /biz answers
+	// by its own rules.
+	institution := func(biz func(r audienceRoute) []int) func(r audienceRoute) []int {
+		return func(r audienceRoute) []int {
+			switch area(r) {
+			case "admin":
+				return []int{404}
+			case "api":
+				return []int{401, 403}
+			case "portal":
+				return []int{403}
+			}
+			return biz(r)
+		}
+	}
+	adminOnly := func(r audienceRoute) bool { return strings.HasPrefix(r.Pattern, "/biz/members") }
 	isGet := func(r audienceRoute) bool { return r.Method == http.MethodGet }
 	actors := []actor{
 		{"anonymous", browser(""), func(r audienceRoute) []int {
@@ -160,6 +196,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			switch {
 			case area(r) == "admin":
 				return []int{404}
+			case area(r) == "biz":
+				return []int{403}
 			case isGet(r):
 				return []int{200}
 			}
@@ -169,6 +207,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 			switch {
 			case area(r) == "admin":
 				return []int{404}
+			case area(r) == "biz":
+				return []int{403}
 			case r.HasID:
 				return []int{404}
 			case isGet(r):
@@ -191,6 +231,36 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			return []int{403}
 		}},
+		{"admin of institution A", browser(instA.Admin), institution(func(r audienceRoute) []int {
+			if isGet(r) {
+				return []int{200}
+			}
+			return nil // A's own member changes are the feature tests' business
+		})},
+		{"buyer of institution A", browser(instA.Buyer), institution(func(r audienceRoute) []int {
+			switch {
+			case adminOnly(r):
+				return []int{403}
+			case isGet(r):
+				return []int{200}
+			}
+			return nil
+		})},
+		{"admin of institution B", browser(instB.Admin), institution(func(r audienceRoute) []int {
+			switch {
+			case r.HasID:
+				return []int{404}
+			case isGet(r):
+				return []int{200}
+			}
+			return nil
+		})},
+		{"admin of a suspended institution", browser(instC.Admin), institution(func(r audienceRoute) []int {
+			if r.Pattern == "/biz/institution" {
+				return []int{200} // where things stand
+			}
+			return []int{403}
+		})},
 	}
 	for _, a := range actors {
 		tok := ""
@@ -243,8 +313,18 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err := e.Pool.QueryRow(ctx, `SELECT status FROM sub_orders WHERE id = $1`, subA).Scan(&sub); err != nil || sub != "paid" {
 		t.Errorf("A's sub-order: %q %v, want still paid", sub, err)
 	}
+	// Nothing of institution A's changed either.
+	var buyer, inst string
+	if err := e.Pool.QueryRow(ctx, `SELECT m.status || '/' || m.role, i.status FROM institution_members m
+		JOIN institutions i ON i.id = m.institution_id WHERE m.user_id = $1`, instA.BuyerID).Scan(&buyer, &inst); err != nil ||
+		buyer != "active/buyer" || inst != "active" {
+		t.Errorf("A's buyer %q, institution %q (%v), want active/buyer, active", buyer, inst, err)
+	}
 	fmt.Fprintf(testWriter{t}, "authorization matrix: %d routes × %d actors\n", len(routes), len(actors))
 }
+
+// publicBiz are the /biz routes anyone may use.
+var publicBiz = map[string]bool{"/biz": true, "/biz/": true, "/biz/register": true, "/biz/join": true}
 
 type testWriter struct{ t *testing.T }
 

@@ -121,6 +121,8 @@ func homeOf(a *account.Actor) string {
 		return "/admin"
 	case account.EnterpriseStaff:
 		return "/portal"
+	case account.InstitutionUser:
+		return "/biz"
 	}
 	return "/account"
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
@@ -49,8 +50,10 @@ type Env struct {
 
 	Accounts   *account.Service
 	Onboarding *onboarding.Service
-	Manager    *catalog.Manager
-	Blobs      blob.Store
+	// Institutions registers institutions and their buyers (Env.Institution).
+	Institutions *institution.Service
+	Manager      *catalog.Manager
+	Blobs        blob.Store
 	// Mail keeps every mail the app sent (links for resets, invitations,
 	// order claims).
 	Mail *mail.Outbox
@@ -102,6 +105,7 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	boarding := onboarding.NewService(accountStore, accounts, outbox, log)
+	institutions := institution.NewService(accountStore, accounts, outbox, log)
 	manager := &catalog.Manager{Store: catalogStore, Auditor: accounts, Log: log}
 	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
@@ -115,6 +119,7 @@ func NewEnv(t testing.TB) *Env {
 		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
 		Onboarding:   boarding,
+		Institutions: institutions,
 		Manager:      manager,
 		Blobs:        blobs,
 		Carts:        carts,
@@ -133,7 +138,7 @@ func NewEnv(t testing.TB) *Env {
 		Suggest: search.NewSuggestService(client, 2*time.Second),
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
-		Accounts: accounts, Onboarding: boarding, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats}
+		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise

@@ -1,0 +1,98 @@
+// Package biz is the public-procurement channel for institution buyers
+// (/biz): what it offers, registering an institution and joining one, the
+// buyer's dashboard, the institution's details, its members (for its admin)
+// and the catalogue at public prices, in its own layout
+// (templates/layouts/biz.html, templates/biz/).
+//
+// The handlers decide nothing themselves: the account rules
+// (account.RequireInstitutionBuyer, account.CanManageInstitution) and the
+// institution service scope every read and write to the actor's own
+// institution, so another institution's members answer not found.
+package biz
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/institution"
+	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/web"
+)
+
+// Deps is what /biz needs; internal/web/app builds it.
+type Deps struct {
+	// Accounts signs a new officer in after registering or joining.
+	Accounts *account.Service
+	// Institutions registers and joins institutions and manages members
+	// (nil: every /biz route but the landing page answers 503).
+	Institutions *institution.Service
+	// Search lists the catalogue (nil: /biz/products answers 503).
+	Search search.Searcher
+}
+
+// Pages are the templates /biz renders; app checks them at start-up.
+func Pages() []string {
+	return []string{"biz/home", "biz/dashboard", "biz/register", "biz/join", "biz/institution",
+		"biz/members", "biz/products", "biz/error"}
+}
+
+type server struct {
+	Deps
+	kit *web.Kit
+}
+
+// Mount registers /biz's routes and its error pages.
+func Mount(r fiber.Router, k *web.Kit, d Deps) {
+	s := &server{Deps: d, kit: k}
+	k.ErrorPages("/biz", s.errorPage)
+	k.ErrorPages("/biz/", s.errorPage)
+
+	g := r.Group("/biz", s.needService, k.CheckCSRF)
+	// Public: the landing page (a dashboard once signed in), registering and joining.
+	g.Get("/", s.homePage)
+	g.Get("/register", s.registerPage)
+	g.Post("/register", s.register)
+	g.Get("/join", s.joinPage)
+	g.Post("/join", s.join)
+	// An institution user of any status: where things stand.
+	g.Get("/institution", s.signedIn(account.RequireInstitutionUser), s.institutionPage)
+	// The institution's admin.
+	g.Get("/members", s.signedIn(account.RequireInstitutionUser), s.membersPage)
+	g.Post("/members/:uid<int>/approve", s.signedIn(account.RequireInstitutionUser), s.memberAction)
+	g.Post("/members/:uid<int>/decline", s.signedIn(account.RequireInstitutionUser), s.memberAction)
+	g.Post("/members/:uid<int>/remove", s.signedIn(account.RequireInstitutionUser), s.memberAction)
+	g.Post("/members/:uid<int>/admin", s.signedIn(account.RequireInstitutionUser), s.memberAction)
+	// Active buyers of an active institution.
+	g.Get("/products", s.signedIn(account.RequireInstitutionBuyer), s.productsPage)
+}
+
+// needService answers 503 without the institution service.
+func (s *server) needService(c *fiber.Ctx) error {
+	if s.Institutions == nil || s.Accounts == nil {
+		return fiber.ErrServiceUnavailable
+	}
+	return c.Next()
+}
+
+// signedIn is a route's guard: anonymous GETs are sent to sign in and come
+// back, other anonymous requests get 401, and everyone else gets rule's
+// answer (403 with where things stand).
+func (s *server) signedIn(rule func(context.Context) (*account.Actor, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		_, err := rule(c.UserContext())
+		if apperr.Code(err) == apperr.Unauthorized && (c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead) {
+			return c.Redirect(signInURL(c.OriginalURL()), fiber.StatusSeeOther)
+		}
+		if err != nil {
+			return err
+		}
+		return c.Next()
+	}
+}
+
+// signInURL is the sign-in page that comes back to next.
+func signInURL(next string) string { return "/account/signin?next=" + url.QueryEscape(next) }
