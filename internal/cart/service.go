@@ -9,7 +9,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
-	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/pricing"
 )
 
 // Service applies the cart's rules on top of a Store and the catalogue.
@@ -43,19 +43,19 @@ type View struct {
 	// Notices are cart-wide messages (a product no longer sold, ...).
 	Notices []string
 	// Price covers the orderable lines only.
-	Price order.Breakdown
+	Price pricing.Breakdown
 	// Blocked is true when a line cannot be ordered as it is.
 	Blocked bool
 }
 
 // Items returns the orderable lines as order items.
-func (v *View) Items() []order.Item {
-	var items []order.Item
+func (v *View) Items() []pricing.Item {
+	var items []pricing.Item
 	for _, l := range v.Lines {
 		if !l.Orderable {
 			continue
 		}
-		items = append(items, order.Item{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
+		items = append(items, pricing.Item{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
 			OptionName: l.OptionName, Kind: l.Product.Kind, TaxType: l.Product.TaxType, UnitPrice: l.UnitPrice,
 			Quantity: l.Quantity, Enterprise: l.Product.Enterprise})
 	}
@@ -160,7 +160,7 @@ func (s *Service) view(ctx context.Context, cartID string, lines []Line, product
 		}
 		return cmp.Or(cmp.Compare(pa.Name, pb.Name), cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.OptionID, b.OptionID))
 	})
-	v.Price = order.Price(v.Items(), postcode)
+	v.Price = pricing.Price(v.Items(), postcode)
 	return v, nil
 }
 

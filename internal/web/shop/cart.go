@@ -9,7 +9,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
-	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/pricing"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -27,7 +27,7 @@ type cartGroup struct {
 	Enterprise *catalog.Enterprise
 	URL        string
 	Lines      []cartLine
-	Part       *order.Part // nil when none of its lines can be ordered
+	Part       *pricing.Part // nil when none of its lines can be ordered
 	Shipping   string
 }
 
@@ -35,7 +35,7 @@ type cartGroup struct {
 type cartSummary struct {
 	Groups  []cartGroup
 	Notices []string
-	Price   order.Breakdown
+	Price   pricing.Breakdown
 	Blocked bool
 	Empty   bool
 }
@@ -57,7 +57,7 @@ type cartView struct {
 // summarize groups a cart view by enterprise, in the view's order.
 func summarize(v *cart.View) cartSummary {
 	sum := cartSummary{Notices: v.Notices, Price: v.Price, Blocked: v.Blocked, Empty: len(v.Lines) == 0}
-	parts := map[int64]*order.Part{}
+	parts := map[int64]*pricing.Part{}
 	for _, p := range v.Price.Parts {
 		if p.Enterprise != nil {
 			parts[p.Enterprise.ID] = p

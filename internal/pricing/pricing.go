@@ -1,8 +1,9 @@
-package order
+// Package pricing prices lines and orders: unit prices from the catalogue,
+// the VAT split and each enterprise's shipping. The cart, checkout and
+// procurement all price through it.
+package pricing
 
 import (
-	"sort"
-
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 )
@@ -104,14 +105,4 @@ func Price(items []Item, postcode string) Breakdown {
 	}
 	b.Total = b.ItemsTotal + b.ShippingTotal
 	return b
-}
-
-// SortItems orders items by enterprise then product for stable display.
-func SortItems(items []Item) {
-	sort.SliceStable(items, func(i, j int) bool {
-		if items[i].Enterprise.ID != items[j].Enterprise.ID {
-			return items[i].Enterprise.ID < items[j].Enterprise.ID
-		}
-		return items[i].ProductID < items[j].ProductID
-	})
 }
