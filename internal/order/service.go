@@ -12,7 +12,6 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
-	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/payment"
@@ -289,7 +288,7 @@ func newOrder(in CheckoutInput, b pricing.Breakdown) *Order {
 		so := &SubOrder{EnterpriseID: e.ID, EnterpriseName: e.Name, Status: SubPendingPayment,
 			ItemsTotal: p.ItemsTotal, ShippingFee: p.ShippingFee, Remote: p.Remote, Total: p.Total}
 		for _, it := range p.Items {
-			supply, vat := catalog.SplitVAT(it.LineTotal(), it.TaxType)
+			supply, vat := it.Split()
 			so.Lines = append(so.Lines, Line{ProductID: it.ProductID, OptionID: it.OptionID, Name: it.Name,
 				OptionName: it.OptionName, Kind: it.Kind, TaxType: it.TaxType, UnitPrice: it.UnitPrice,
 				Quantity: it.Quantity, LineTotal: it.LineTotal(), Supply: supply, VAT: vat,
