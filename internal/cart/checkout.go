@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/pricing"
 )
 
 var _ order.Cart = (*Service)(nil)
@@ -11,7 +12,7 @@ var _ order.Cart = (*Service)(nil)
 // CheckoutItems returns the cart's orderable lines priced against the
 // catalogue now, and the lines that cannot be ordered as they are, for
 // order.Service.Checkout.
-func (s *Service) CheckoutItems(ctx context.Context, cartID, postcode string) ([]order.Item, []order.Shortage, error) {
+func (s *Service) CheckoutItems(ctx context.Context, cartID, postcode string) ([]pricing.Item, []order.Shortage, error) {
 	if cartID == "" {
 		return nil, nil, nil
 	}

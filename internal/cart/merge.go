@@ -68,12 +68,12 @@ func (s *Service) merge(ctx context.Context, fromID, intoID string) (*MergeResul
 	}
 	res := &MergeResult{}
 	for _, m := range merged {
-		p, _, stock, optName, ok := resolve(products, m.Key)
+		p, _, stock, opt, ok := resolve(products, m.Key)
 		name := ""
 		if p != nil {
 			name = p.Name
-			if optName != "" {
-				name += " (" + optName + ")"
+			if opt != nil {
+				name += " (" + opt.Name + ")"
 			}
 		}
 		if m.After > m.Before {

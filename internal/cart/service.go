@@ -9,7 +9,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
-	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/pricing"
 )
 
 // Service applies the cart's rules on top of a Store and the catalogue.
@@ -26,11 +26,19 @@ type ViewLine struct {
 	Key
 	Product    *catalog.Product
 	OptionName string
-	UnitPrice  int64
-	Quantity   int
-	Available  int    // stock now, for this product or option
-	Notice     string // what changed since it was added, in Korean; "" if nothing
-	Orderable  bool   // false when sold out or no longer sold
+	// ListUnit is the consumer price of one unit before any volume tier
+	// (the base price plus the option's extra): what the cart remembers
+	// as seen, so a quantity reaching a tier is not a price change.
+	ListUnit int64
+	// UnitPrice is what one unit costs at this quantity: the consumer
+	// list's best tier applied (pricing.Line).
+	UnitPrice int64
+	// Tier is the volume tier applied, nil when the quantity reaches none.
+	Tier      *catalog.Tier
+	Quantity  int
+	Available int    // stock now, for this product or option
+	Notice    string // what changed since it was added, in Korean; "" if nothing
+	Orderable bool   // false when sold out or no longer sold
 }
 
 // LineTotal is UnitPrice × Quantity.
@@ -43,44 +51,45 @@ type View struct {
 	// Notices are cart-wide messages (a product no longer sold, ...).
 	Notices []string
 	// Price covers the orderable lines only.
-	Price order.Breakdown
+	Price pricing.Breakdown
 	// Blocked is true when a line cannot be ordered as it is.
 	Blocked bool
 }
 
 // Items returns the orderable lines as order items.
-func (v *View) Items() []order.Item {
-	var items []order.Item
+func (v *View) Items() []pricing.Item {
+	var items []pricing.Item
 	for _, l := range v.Lines {
 		if !l.Orderable {
 			continue
 		}
-		items = append(items, order.Item{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
+		items = append(items, pricing.Item{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
 			OptionName: l.OptionName, Kind: l.Product.Kind, TaxType: l.Product.TaxType, UnitPrice: l.UnitPrice,
-			Quantity: l.Quantity, Enterprise: l.Product.Enterprise})
+			ListUnit: l.ListUnit, Tier: l.Tier, Quantity: l.Quantity, Enterprise: l.Product.Enterprise})
 	}
 	return items
 }
 
-// resolve finds a key's product and option in the catalogue: unit price,
-// stock and option name. ok is false when it is no longer sold.
-func resolve(products map[int64]*catalog.Product, k Key) (p *catalog.Product, price int64, stock int, optName string, ok bool) {
+// resolve finds a key's product and option in the catalogue: the unit
+// price on the consumer list before any tier, stock and the option (nil for
+// none). ok is false when it is no longer sold.
+func resolve(products map[int64]*catalog.Product, k Key) (p *catalog.Product, price int64, stock int, opt *catalog.Option, ok bool) {
 	p = products[k.ProductID]
 	if p == nil {
-		return nil, 0, 0, "", false
+		return nil, 0, 0, nil, false
 	}
 	if k.OptionID == 0 {
 		if len(p.Options) > 0 {
-			return p, 0, 0, "", false
+			return p, 0, 0, nil, false
 		}
-		return p, p.ConsumerPrice, p.Stock, "", true
+		return p, pricing.Consumer.Base(p), p.Stock, nil, true
 	}
-	for _, o := range p.Options {
-		if o.ID == k.OptionID {
-			return p, p.ConsumerPrice + o.ExtraPrice, o.Stock, o.Name, true
+	for i := range p.Options {
+		if o := &p.Options[i]; o.ID == k.OptionID {
+			return p, pricing.Consumer.Base(p) + o.ExtraPrice, o.Stock, o, true
 		}
 	}
-	return p, 0, 0, "", false
+	return p, 0, 0, nil, false
 }
 
 // View reads the cart and prices it against the catalogue now. postcode may be
@@ -120,7 +129,7 @@ func (s *Service) view(ctx context.Context, cartID string, lines []Line, product
 		return v, nil
 	}
 	for _, l := range lines {
-		p, price, stock, optName, ok := resolve(products, l.Key)
+		p, price, stock, opt, ok := resolve(products, l.Key)
 		if !ok {
 			v.Notices = append(v.Notices, "장바구니에 있던 상품 하나가 더 이상 판매되지 않아 빠졌습니다.")
 			if err := s.store.Remove(ctx, cartID, l.Key); err != nil {
@@ -128,8 +137,12 @@ func (s *Service) view(ctx context.Context, cartID string, lines []Line, product
 			}
 			continue
 		}
-		vl := ViewLine{Key: l.Key, Product: p, OptionName: optName, UnitPrice: price, Quantity: l.Quantity,
-			Available: stock, Orderable: true}
+		lp := pricing.Line(pricing.Consumer, p, opt, l.Quantity)
+		vl := ViewLine{Key: l.Key, Product: p, ListUnit: lp.ListUnit, UnitPrice: lp.UnitPrice, Tier: lp.Tier,
+			Quantity: l.Quantity, Available: stock, Orderable: true}
+		if opt != nil {
+			vl.OptionName = opt.Name
+		}
 		switch {
 		case stock <= 0:
 			vl.Orderable = false
@@ -160,7 +173,7 @@ func (s *Service) view(ctx context.Context, cartID string, lines []Line, product
 		}
 		return cmp.Or(cmp.Compare(pa.Name, pb.Name), cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.OptionID, b.OptionID))
 	})
-	v.Price = order.Price(v.Items(), postcode)
+	v.Price = pricing.Price(v.Items(), postcode)
 	return v, nil
 }
 

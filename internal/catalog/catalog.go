@@ -206,6 +206,10 @@ type Product struct {
 	TaxType       TaxType
 	ConsumerPrice int64 // 원, VAT included when taxable
 	PublicPrice   int64 // 원, the price public institutions pay
+	// ConsumerTiers and PublicTiers are the volume tiers of each price list,
+	// sorted by minimum quantity; none on most products.
+	ConsumerTiers []Tier
+	PublicTiers   []Tier
 	Stock         int
 	Status        string
 	Featured      bool

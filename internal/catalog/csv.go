@@ -45,6 +45,8 @@ var csvColumns = []csvColumn{
 	{"tax_type", "과세구분", "과세/면세"},
 	{"consumer_price", "소비자가", ""},
 	{"public_price", "공공기관가", ""},
+	{"consumer_tiers", "소비자수량별단가", "수량:단가;"},
+	{"public_tiers", "공공기관수량별단가", "수량:단가;"},
 	{"stock", "재고", ""},
 	{"unit", "단위", ""},
 	{"summary", "요약", ""},

@@ -5,19 +5,21 @@ import (
 	"strconv"
 )
 
-// Clone returns a copy of p with its own options and images; Enterprise and
+// Clone returns a copy of p with its own options, images and tiers; Enterprise and
 // Category are shared.
 func (p *Product) Clone() *Product {
 	c := *p
 	c.Options = slices.Clone(p.Options)
 	c.Images = slices.Clone(p.Images)
+	c.ConsumerTiers = slices.Clone(p.ConsumerTiers)
+	c.PublicTiers = slices.Clone(p.PublicTiers)
 	return &c
 }
 
 // ProductChanges lists the form fields whose values differ between before
 // and after, in form order: "category_id", "kind", "name", "code",
 // "summary", "description", "unit", "tax_type", "consumer_price",
-// "public_price", "stock", "status", "featured", "popularity", "options",
+// "public_price", "consumer_tiers", "public_tiers", "stock", "status", "featured", "popularity", "options",
 // "images". Options differ when their ids, codes, names, extra prices, stock
 // or order differ; images when their addresses, descriptions or order do.
 // Ids, timestamps and the external id are not compared.
@@ -38,6 +40,8 @@ func ProductChanges(before, after *Product) []string {
 	add("tax_type", before.TaxType != after.TaxType)
 	add("consumer_price", before.ConsumerPrice != after.ConsumerPrice)
 	add("public_price", before.PublicPrice != after.PublicPrice)
+	add("consumer_tiers", !slices.Equal(before.ConsumerTiers, after.ConsumerTiers))
+	add("public_tiers", !slices.Equal(before.PublicTiers, after.PublicTiers))
 	add("stock", before.Stock != after.Stock)
 	add("status", before.Status != after.Status)
 	add("featured", before.Featured != after.Featured)

@@ -98,6 +98,8 @@ type ProductUpdate struct {
 	TaxType       TaxType
 	ConsumerPrice int64
 	PublicPrice   int64
+	ConsumerTiers []Tier
+	PublicTiers   []Tier
 	Stock         int
 	Options       []Option
 	Images        []Image
@@ -107,6 +109,8 @@ func (u ProductUpdate) apply(p *Product) {
 	p.CategoryID, p.Kind, p.Name, p.Code = u.CategoryID, u.Kind, u.Name, u.Code
 	p.Summary, p.Description, p.Unit, p.TaxType = u.Summary, u.Description, u.Unit, u.TaxType
 	p.ConsumerPrice, p.PublicPrice, p.Stock = u.ConsumerPrice, u.PublicPrice, u.Stock
+	p.ConsumerTiers = append([]Tier(nil), u.ConsumerTiers...)
+	p.PublicTiers = append([]Tier(nil), u.PublicTiers...)
 	p.Options = append([]Option(nil), u.Options...)
 	p.Images = append([]Image(nil), u.Images...)
 }

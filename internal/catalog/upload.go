@@ -256,6 +256,10 @@ func displayField(p *Product, field string, cn *categoryNames) string {
 		return strconv.FormatInt(p.ConsumerPrice, 10)
 	case "public_price":
 		return strconv.FormatInt(p.PublicPrice, 10)
+	case "consumer_tiers":
+		return FormatTiers(p.ConsumerTiers)
+	case "public_tiers":
+		return FormatTiers(p.PublicTiers)
 	case "stock":
 		return strconv.Itoa(p.Stock)
 	case "unit":
@@ -492,6 +496,19 @@ func planRow(r csvRow, cols map[string]bool, e *Enterprise, cn *categoryNames, b
 				p.ConsumerPrice = n
 			} else {
 				p.PublicPrice = n
+			}
+		}
+	}
+	for _, field := range []string{"consumer_tiers", "public_tiers"} {
+		if v, ok := cell(field); ok {
+			tiers, err := ParseTiers(v)
+			if err != nil {
+				fail(field, err.Error(), "tiers must be written min_quantity:unit_price; …")
+			}
+			if field == "consumer_tiers" {
+				p.ConsumerTiers = tiers
+			} else {
+				p.PublicTiers = tiers
 			}
 		}
 	}

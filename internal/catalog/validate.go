@@ -171,6 +171,8 @@ func (p *Product) Normalize() {
 		o := &p.Options[i]
 		o.Code, o.Name = strings.TrimSpace(o.Code), strings.TrimSpace(o.Name)
 	}
+	SortTiers(p.ConsumerTiers)
+	SortTiers(p.PublicTiers)
 	for i := range p.Images {
 		im := &p.Images[i]
 		im.URL, im.Alt, im.ThumbURL = strings.TrimSpace(im.URL), strings.TrimSpace(im.Alt), strings.TrimSpace(im.ThumbURL)
@@ -180,7 +182,9 @@ func (p *Product) Normalize() {
 // Validate checks p against the catalogue's rules: the name (1–100
 // characters) and the other texts (valid UTF-8, no control characters but
 // the description's newlines), kind and tax type, prices (1원 to 1억원),
-// stock (0 to 1,000,000; with options, their sum), up to 50 options with
+// stock (0 to 1,000,000; with options, their sum), volume tiers per price
+// list (at most 5, each below the list's base price and below the tier of
+// the next smaller quantity: "consumer_tiers", "public_tiers"), up to 50 options with
 // unique codes and names, extra prices of 0 or more, and up to 10 images.
 // It returns nil or an apperr.Invalid *apperr.Error whose Fields hold one
 // Korean message per form field: "name", "category_id", "consumer_price",
@@ -213,6 +217,8 @@ func (p *Product) problems(withCategory bool) problems {
 	}
 	ps.price("consumer_price", p.ConsumerPrice)
 	ps.price("public_price", p.PublicPrice)
+	ps.tiers("consumer_tiers", "소비자가", p.ConsumerTiers, p.ConsumerPrice)
+	ps.tiers("public_tiers", "공공기관가", p.PublicTiers, p.PublicPrice)
 	ps.stock("stock", p.Stock)
 	if p.Status != "" && !ValidProductStatus(p.Status) {
 		ps.add("status", "판매 상태가 올바르지 않습니다.", fmt.Sprintf("unknown status %q", p.Status))

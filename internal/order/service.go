@@ -12,10 +12,10 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
-	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/payment"
+	"github.com/dure-coop/dure/internal/pricing"
 	"github.com/dure-coop/dure/internal/textin"
 )
 
@@ -35,7 +35,7 @@ type Cart interface {
 	// CheckoutItems returns the cart's orderable lines priced against the
 	// catalogue in PostgreSQL now (never the cart's remembered prices), and
 	// the lines that cannot be ordered as they are (sold out, too many).
-	CheckoutItems(ctx context.Context, cartID, postcode string) ([]Item, []Shortage, error)
+	CheckoutItems(ctx context.Context, cartID, postcode string) ([]pricing.Item, []Shortage, error)
 	// Clear empties the cart.
 	Clear(ctx context.Context, cartID string) error
 }
@@ -198,7 +198,7 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error
 		}
 		return nil, apperr.Errorf(apperr.Invalid, "장바구니가 비어 있습니다. 상품을 담은 뒤 주문해 주세요.")
 	}
-	b := Price(items, in.Address.Postcode)
+	b := pricing.Price(items, in.Address.Postcode)
 	if b.Total != in.ExpectedTotal {
 		return nil, ErrPriceChanged()
 	}
@@ -280,7 +280,7 @@ func validate(b Buyer, a Address) error {
 }
 
 // newOrder builds the order a priced cart becomes, with each line's snapshot.
-func newOrder(in CheckoutInput, b Breakdown) *Order {
+func newOrder(in CheckoutInput, b pricing.Breakdown) *Order {
 	o := &Order{CheckoutKey: in.CheckoutKey, Status: PendingPayment, UserID: in.UserID, Buyer: in.Buyer, Address: in.Address,
 		ItemsTotal: b.ItemsTotal, ShippingTotal: b.ShippingTotal, Total: b.Total, Supply: b.Supply, VAT: b.VAT}
 	for _, p := range b.Parts {
@@ -288,7 +288,7 @@ func newOrder(in CheckoutInput, b Breakdown) *Order {
 		so := &SubOrder{EnterpriseID: e.ID, EnterpriseName: e.Name, Status: SubPendingPayment,
 			ItemsTotal: p.ItemsTotal, ShippingFee: p.ShippingFee, Remote: p.Remote, Total: p.Total}
 		for _, it := range p.Items {
-			supply, vat := catalog.SplitVAT(it.LineTotal(), it.TaxType)
+			supply, vat := it.Split()
 			so.Lines = append(so.Lines, Line{ProductID: it.ProductID, OptionID: it.OptionID, Name: it.Name,
 				OptionName: it.OptionName, Kind: it.Kind, TaxType: it.TaxType, UnitPrice: it.UnitPrice,
 				Quantity: it.Quantity, LineTotal: it.LineTotal(), Supply: supply, VAT: vat,

@@ -53,6 +53,17 @@ func TestFindCartProductsAgreesWithFindProductByID(t *testing.T) {
 		WHERE id = (SELECT max(enterprise_id) FROM products) RETURNING id`).Scan(&closed); err != nil {
 		t.Fatal(err)
 	}
+	// Volume tiers on one product with options and one without.
+	if _, err := pool.Exec(ctx, `INSERT INTO product_price_tiers (product_id, list, min_quantity, unit_price)
+		SELECT id, l, q, consumer_price - q FROM (
+			(SELECT id, consumer_price FROM products p WHERE status = 'active'
+				AND EXISTS (SELECT 1 FROM product_options WHERE product_id = p.id) ORDER BY id LIMIT 1)
+			UNION ALL
+			(SELECT id, consumer_price FROM products p WHERE status = 'active'
+				AND NOT EXISTS (SELECT 1 FROM product_options WHERE product_id = p.id) ORDER BY id LIMIT 1)) p,
+			unnest(ARRAY['consumer', 'public']) l, unnest(ARRAY[10, 100]) q`); err != nil {
+		t.Fatal(err)
+	}
 	s := postgres.NewCatalogStore(pool)
 	ids := allProductIDs(t, pool)
 	got, err := s.FindCartProducts(ctx, ids)
@@ -76,7 +87,7 @@ func TestFindCartProductsAgreesWithFindProductByID(t *testing.T) {
 	if got[hidden] != nil {
 		t.Errorf("a hidden product was returned")
 	}
-	withOptions := 0
+	withOptions, withTiers := 0, 0
 	for id, w := range want {
 		g := got[id]
 		if g == nil {
@@ -101,6 +112,9 @@ func TestFindCartProductsAgreesWithFindProductByID(t *testing.T) {
 		if len(w.Options) > 0 {
 			withOptions++
 		}
+		if len(w.ConsumerTiers) > 0 {
+			withTiers++
+		}
 		ge, we := g.Enterprise, w.Enterprise
 		if ge == nil || ge.ID != we.ID || ge.Name != we.Name || ge.Type != we.Type || ge.CertNumber != we.CertNumber ||
 			ge.BusinessNumber != we.BusinessNumber || ge.Region != we.Region || ge.Shipping != we.Shipping ||
@@ -108,6 +122,9 @@ func TestFindCartProductsAgreesWithFindProductByID(t *testing.T) {
 			(ge.CertValidUntil != nil && !ge.CertValidUntil.Equal(*we.CertValidUntil)) {
 			t.Errorf("product %d enterprise:\n got %+v\nwant %+v", id, ge, we)
 		}
+	}
+	if withTiers != 2 {
+		t.Errorf("%d products with tiers compared, want 2", withTiers)
 	}
 	if withOptions == 0 {
 		t.Error("the demo catalogue has no product with options: the option rows were not checked")
@@ -123,13 +140,17 @@ type productFields struct {
 	Name             string
 	TaxType          catalog.TaxType
 	ConsumerPrice    int64
+	PublicPrice      int64
+	ConsumerTiers    string
+	PublicTiers      string
 	Stock            int
 	Status           string
 }
 
 func cartFields(p *catalog.Product) productFields {
 	return productFields{ID: p.ID, EnterpriseID: p.EnterpriseID, Kind: p.Kind, Name: p.Name, TaxType: p.TaxType,
-		ConsumerPrice: p.ConsumerPrice, Stock: p.Stock, Status: p.Status}
+		ConsumerPrice: p.ConsumerPrice, PublicPrice: p.PublicPrice, ConsumerTiers: catalog.FormatTiers(p.ConsumerTiers),
+		PublicTiers: catalog.FormatTiers(p.PublicTiers), Stock: p.Stock, Status: p.Status}
 }
 
 // BenchmarkFindCartProducts reads the products of a cart of 26 lines.

@@ -80,22 +80,25 @@ func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.
 func findFullProduct(ctx context.Context, q querier, cond string, args ...any) (*catalog.Product, error) {
 	row := q.QueryRow(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`,
 			c.id, c.external_id, c.slug, c.parent_id, c.name, c.position, `+optionArrays+`,
-			i.urls, i.alts, i.thumbs
+			i.urls, i.alts, i.thumbs, `+tierArrays+`
 		FROM products p
 		JOIN enterprises e ON e.id = p.enterprise_id
 		JOIN categories c ON c.id = p.category_id
 		CROSS JOIN LATERAL (`+optionArraysFrom+`) o
 		CROSS JOIN LATERAL (`+imageArraysFrom+`) i
+		CROSS JOIN LATERAL (`+tierArraysFrom+`) t
 		WHERE `+cond, args...)
 	var p catalog.Product
 	var e catalog.Enterprise
 	var c catalog.Category
 	var o optionCols
 	var im imageCols
+	var tc tierCols
 	dest := append(productEnterpriseDest(&p, &e), &c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
-	if err := row.Scan(append(append(dest, o.dest()...), im.dest()...)...); err != nil {
+	if err := row.Scan(append(append(append(dest, o.dest()...), im.dest()...), tc.dest()...)...); err != nil {
 		return nil, translate(err, "상품")
 	}
+	tc.fill(&p)
 	p.Enterprise, p.Category = &e, &c
 	p.Options = o.options()
 	if p.Options == nil {
@@ -161,6 +164,39 @@ func (o *optionCols) options() []catalog.Option {
 		out[i] = catalog.Option{ID: o.ids[i], Code: o.codes[i], Name: o.names[i], ExtraPrice: o.extra[i], Stock: int(o.stocks[i])}
 	}
 	return out
+}
+
+// tierArrays are a product's volume tiers of both price lists as parallel
+// arrays ordered by list then minimum quantity, from the lateral subquery
+// tierArraysFrom aliased t (NULL arrays when it has none).
+const (
+	tierArrays     = `t.lists, t.min_quantities, t.unit_prices`
+	tierArraysFrom = `SELECT array_agg(list ORDER BY list, min_quantity) AS lists,
+			array_agg(min_quantity ORDER BY list, min_quantity) AS min_quantities,
+			array_agg(unit_price ORDER BY list, min_quantity) AS unit_prices
+		FROM product_price_tiers WHERE product_id = p.id`
+)
+
+// tierCols receives tierArrays.
+type tierCols struct {
+	lists  []string
+	mins   []int32
+	prices []int64
+}
+
+func (tc *tierCols) dest() []any { return []any{&tc.lists, &tc.mins, &tc.prices} }
+
+// fill sets p's ConsumerTiers and PublicTiers (nil when none).
+func (tc *tierCols) fill(p *catalog.Product) {
+	p.ConsumerTiers, p.PublicTiers = nil, nil
+	for i, l := range tc.lists {
+		t := catalog.Tier{MinQuantity: int(tc.mins[i]), UnitPrice: tc.prices[i]}
+		if l == "public" {
+			p.PublicTiers = append(p.PublicTiers, t)
+		} else {
+			p.ConsumerTiers = append(p.ConsumerTiers, t)
+		}
+	}
 }
 
 // FindProducts returns active products of active enterprises matching f,

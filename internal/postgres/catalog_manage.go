@@ -188,10 +188,11 @@ func (s *CatalogStore) FindEnterpriseProducts(ctx context.Context, enterpriseID 
 // loadProducts returns the products matching cond (on p) with their options
 // and images, by id.
 func loadProducts(ctx context.Context, q querier, cond string, args ...any) ([]*catalog.Product, error) {
-	rows, err := q.Query(ctx, `SELECT `+productColumns+`, `+optionArrays+`, i.urls, i.alts, i.thumbs
+	rows, err := q.Query(ctx, `SELECT `+productColumns+`, `+optionArrays+`, i.urls, i.alts, i.thumbs, `+tierArrays+`
 		FROM products p
 		CROSS JOIN LATERAL (`+optionArraysFrom+`) o
 		CROSS JOIN LATERAL (`+imageArraysFrom+`) i
+		CROSS JOIN LATERAL (`+tierArraysFrom+`) t
 		WHERE `+cond+` ORDER BY p.id`, args...)
 	if err != nil {
 		return nil, translate(err, "상품 목록")
@@ -200,10 +201,12 @@ func loadProducts(ctx context.Context, q querier, cond string, args ...any) ([]*
 		var p catalog.Product
 		var o optionCols
 		var im imageCols
-		if err := r.Scan(append(append(productDest(&p), o.dest()...), im.dest()...)...); err != nil {
+		var tc tierCols
+		if err := r.Scan(append(append(append(productDest(&p), o.dest()...), im.dest()...), tc.dest()...)...); err != nil {
 			return nil, err
 		}
 		p.Options, p.Images = o.options(), im.images()
+		tc.fill(&p)
 		return &p, nil
 	})
 	if err != nil {
@@ -415,6 +418,9 @@ func insertProduct(ctx context.Context, tx pgx.Tx, p *catalog.Product) error {
 	if err := writeImages(ctx, tx, p.ID, p.Images); err != nil {
 		return err
 	}
+	if err := writeTiers(ctx, tx, p); err != nil {
+		return err
+	}
 	return queueOutbox(ctx, tx, search.EntityProduct, p.ID)
 }
 
@@ -449,7 +455,31 @@ func updateProduct(ctx context.Context, tx pgx.Tx, before, after *catalog.Produc
 			return false, err
 		}
 	}
+	if slices.Contains(changes, "consumer_tiers") || slices.Contains(changes, "public_tiers") {
+		if _, err := tx.Exec(ctx, `DELETE FROM product_price_tiers WHERE product_id = $1`, after.ID); err != nil {
+			return false, fmt.Errorf("postgres: product %d: tiers: %w", after.ID, err)
+		}
+		if err := writeTiers(ctx, tx, after); err != nil {
+			return false, err
+		}
+	}
 	return true, queueOutbox(ctx, tx, search.EntityProduct, after.ID)
+}
+
+// writeTiers inserts the volume tiers of p's two price lists.
+func writeTiers(ctx context.Context, tx pgx.Tx, p *catalog.Product) error {
+	for _, l := range []struct {
+		name  string
+		tiers []catalog.Tier
+	}{{"consumer", p.ConsumerTiers}, {"public", p.PublicTiers}} {
+		for _, t := range l.tiers {
+			if _, err := tx.Exec(ctx, `INSERT INTO product_price_tiers (product_id, list, min_quantity, unit_price)
+				VALUES ($1, $2, $3, $4)`, p.ID, l.name, t.MinQuantity, t.UnitPrice); err != nil {
+				return productError(err)
+			}
+		}
+	}
+	return nil
 }
 
 // writeOptions turns the product's options from before into after: options

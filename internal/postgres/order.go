@@ -152,7 +152,11 @@ func cmpInt64(a, b int64) int {
 
 // reserve takes each line's quantity off the stock with a conditional
 // update, checking in the same statement that the product is still sold at
-// the price the order was built with. An option's stock is taken off the
+// the price the order was built with: the consumer list's price for the
+// line's quantity (its cheapest tier reached, else the base price; the
+// catalogue keeps tiers lower for higher quantities, so this is
+// pricing.BestTier's choice). Tier rows change only under the product's row
+// lock, which this update takes. An option's stock is taken off the
 // option and off its product (a product's stock is the sum of its options').
 func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 	lines := orderStockLines(o)
@@ -183,7 +187,9 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 			FROM enterprises e
 			WHERE p.id = $1 AND p.stock >= $2 AND p.status = 'active' AND e.id = p.enterprise_id AND e.status = 'active'
 			  AND ($3 OR NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id))
-			RETURNING p.consumer_price`, l.productID, l.quantity, l.optionID != 0).Scan(&price)
+			RETURNING coalesce((SELECT min(t.unit_price) FROM product_price_tiers t
+				WHERE t.product_id = p.id AND t.list = 'consumer' AND t.min_quantity <= $2), p.consumer_price)`,
+			l.productID, l.quantity, l.optionID != 0).Scan(&price)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var left int
 			var sold bool

@@ -54,10 +54,34 @@ type portalProductSummary struct {
 // edits.
 type portalProduct struct {
 	portalProductSummary
-	Summary     string        `json:"summary"`
-	Description string        `json:"description"`
-	Unit        string        `json:"unit"`
-	Images      []portalImage `json:"images"`
+	Summary       string        `json:"summary"`
+	Description   string        `json:"description"`
+	Unit          string        `json:"unit"`
+	Images        []portalImage `json:"images"`
+	ConsumerTiers []priceTier   `json:"consumer_tiers"`
+	PublicTiers   []priceTier   `json:"public_tiers"`
+}
+
+// priceTier is a volume tier of a price list (catalog.Tier).
+type priceTier struct {
+	MinQuantity int   `json:"min_quantity"`
+	UnitPrice   int64 `json:"unit_price"`
+}
+
+func priceTiersOf(tiers []catalog.Tier) []priceTier {
+	out := make([]priceTier, 0, len(tiers))
+	for _, t := range tiers {
+		out = append(out, priceTier{MinQuantity: t.MinQuantity, UnitPrice: t.UnitPrice})
+	}
+	return out
+}
+
+func catalogTiers(tiers []priceTier) []catalog.Tier {
+	out := make([]catalog.Tier, 0, len(tiers))
+	for _, t := range tiers {
+		out = append(out, catalog.Tier{MinQuantity: t.MinQuantity, UnitPrice: t.UnitPrice})
+	}
+	return out
 }
 
 func portalSummaryOf(p *catalog.Product) portalProductSummary {
@@ -76,7 +100,8 @@ func portalSummaryOf(p *catalog.Product) portalProductSummary {
 
 func portalProductOf(p *catalog.Product) portalProduct {
 	out := portalProduct{portalProductSummary: portalSummaryOf(p), Summary: p.Summary, Description: p.Description,
-		Unit: p.Unit, Images: make([]portalImage, 0, len(p.Images))}
+		Unit: p.Unit, Images: make([]portalImage, 0, len(p.Images)),
+		ConsumerTiers: priceTiersOf(p.ConsumerTiers), PublicTiers: priceTiersOf(p.PublicTiers)}
 	for _, im := range p.Images {
 		out.Images = append(out.Images, portalImage{URL: im.URL, Alt: im.Alt, ThumbURL: im.ThumbURL})
 	}
@@ -85,7 +110,7 @@ func portalProductOf(p *catalog.Product) portalProduct {
 
 // productInput is the body of POST /products and PATCH /products/:id. For
 // a PATCH it starts as the product's current values, so the members left
-// out keep them; options and images, when given, replace the whole list
+// out keep them; options, images and tiers, when given, replace the whole list
 // (an option with its id keeps its identity, which orders refer to; one
 // without is added; one left out is removed).
 type productInput struct {
@@ -103,6 +128,8 @@ type productInput struct {
 	Status        string          `json:"status"`
 	Options       []portalOption  `json:"options"`
 	Images        []portalImage   `json:"images"`
+	ConsumerTiers []priceTier     `json:"consumer_tiers"`
+	PublicTiers   []priceTier     `json:"public_tiers"`
 }
 
 func (in productInput) options() []catalog.Option {
@@ -193,7 +220,8 @@ func (s *server) portalCreateProduct(c *fiber.Ctx) error {
 	p := &catalog.Product{EnterpriseID: ent, CategoryID: in.CategoryID, Kind: in.Kind, Name: in.Name, Code: in.Code,
 		Summary: in.Summary, Description: in.Description, Unit: in.Unit, TaxType: in.TaxType,
 		ConsumerPrice: in.ConsumerPrice, PublicPrice: in.PublicPrice, Stock: in.Stock, Status: in.Status,
-		Options: in.options(), Images: in.images()}
+		Options: in.options(), Images: in.images(),
+		ConsumerTiers: catalogTiers(in.ConsumerTiers), PublicTiers: catalogTiers(in.PublicTiers)}
 	if err := s.Manager.CreateProduct(ctx, p); err != nil {
 		return err
 	}
@@ -237,8 +265,14 @@ func (s *server) portalUpdateProduct(c *fiber.Ctx) error {
 	upd := catalog.ProductUpdate{CategoryID: in.CategoryID, Kind: in.Kind, Name: in.Name, Code: in.Code,
 		Summary: in.Summary, Description: in.Description, Unit: in.Unit, TaxType: in.TaxType,
 		ConsumerPrice: in.ConsumerPrice, PublicPrice: in.PublicPrice, Stock: in.Stock,
-		Options: p.Options, Images: p.Images}
+		Options: p.Options, Images: p.Images, ConsumerTiers: p.ConsumerTiers, PublicTiers: p.PublicTiers}
 	// null, like a member left out, keeps the list; [] empties it.
+	if in.ConsumerTiers != nil {
+		upd.ConsumerTiers = catalogTiers(in.ConsumerTiers)
+	}
+	if in.PublicTiers != nil {
+		upd.PublicTiers = catalogTiers(in.PublicTiers)
+	}
 	if in.Options != nil {
 		upd.Options = in.options()
 	}

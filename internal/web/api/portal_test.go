@@ -116,7 +116,15 @@ type productJSON struct {
 	PublicPrice   int64  `json:"public_price"`
 	Stock         int    `json:"stock"`
 	Status        string `json:"status"`
-	Options       []struct {
+	ConsumerTiers []struct {
+		MinQuantity int   `json:"min_quantity"`
+		UnitPrice   int64 `json:"unit_price"`
+	} `json:"consumer_tiers"`
+	PublicTiers []struct {
+		MinQuantity int   `json:"min_quantity"`
+		UnitPrice   int64 `json:"unit_price"`
+	} `json:"public_tiers"`
+	Options []struct {
 		ID    int64  `json:"id"`
 		Code  string `json:"code"`
 		Name  string `json:"name"`
@@ -276,6 +284,25 @@ func TestPortalAPI(t *testing.T) {
 		if upd.Data.ConsumerPrice != 45000 || upd.Data.Summary != "햅쌀" || upd.Data.PublicPrice != 39000 ||
 			upd.Data.Code != "API-RICE-10" || upd.Data.Stock != 30 {
 			t.Errorf("patched %+v", upd.Data)
+		}
+		// Tiers: given, they replace the list; left out, they stay; a
+		// broken rule is a 422 on the field, nothing written.
+		a.call(t, http.MethodPatch, self, map[string]any{"public_tiers": []map[string]any{
+			{"min_quantity": 500, "unit_price": 36000}, {"min_quantity": 100, "unit_price": 38000}}}, 200, &upd)
+		if len(upd.Data.PublicTiers) != 2 || upd.Data.PublicTiers[0].MinQuantity != 100 || len(upd.Data.ConsumerTiers) != 0 {
+			t.Errorf("public tiers %+v", upd.Data)
+		}
+		a.call(t, http.MethodPatch, self, map[string]any{"summary": "햅쌀"}, 200, &upd)
+		if len(upd.Data.PublicTiers) != 2 {
+			t.Errorf("a PATCH without tiers dropped them: %+v", upd.Data.PublicTiers)
+		}
+		if e := a.fail(t, http.MethodPatch, self, map[string]any{"consumer_tiers": []map[string]any{
+			{"min_quantity": 10, "unit_price": 45000}}}, 422, "invalid"); !strings.Contains(e.Error.Fields["consumer_tiers"], "낮아야") {
+			t.Errorf("tier at the base price: %+v", e.Error)
+		}
+		a.call(t, http.MethodPatch, self, map[string]any{"public_tiers": []any{}}, 200, &upd)
+		if len(upd.Data.PublicTiers) != 0 {
+			t.Errorf("[] kept the public tiers: %+v", upd.Data.PublicTiers)
 		}
 		// Options replace the list; the stock is then theirs.
 		a.call(t, http.MethodPatch, self, map[string]any{"options": []map[string]any{

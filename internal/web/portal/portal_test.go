@@ -394,6 +394,10 @@ func TestProductFormErrors(t *testing.T) {
 		}, 422, "f-opt-1-stock", "0 이상"},
 		{"no category", func(v url.Values) { v.Del("category_id") }, 422, "f-category", "카테고리"},
 		{"name taken", func(v url.Values) { v.Set("name", w.existingName(t)) }, 409, "f-name", "같은 이름의 상품"},
+		{"tier unreadable", func(v url.Values) { v.Set("consumer_tiers", "열 개에 9000") }, 422, "f-consumer-tiers", "수량:단가"},
+		{"tier at the base price", func(v url.Values) { v.Set("consumer_tiers", "10:12000") }, 422, "f-consumer-tiers", "기본 가격 12,000원보다 낮아야"},
+		{"tiers rising", func(v url.Values) { v.Set("public_tiers", "100:10000;500:10500") }, 422, "f-public-tiers", "많을수록 낮아야"},
+		{"six tiers", func(v url.Values) { v.Set("public_tiers", "2:10900;3:10800;4:10700;5:10600;6:10500;7:10400") }, 422, "f-public-tiers", "5개까지"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -409,7 +413,7 @@ func TestProductFormErrors(t *testing.T) {
 				t.Errorf("the error summary does not link to #%s", tt.field)
 			}
 			kept := webtest.FormValues(doc.Find("form.form-panel"))
-			for _, k := range []string{"name", "summary", "consumer_price", "public_price", "stock", "description", "options[1].stock"} {
+			for _, k := range []string{"name", "summary", "consumer_price", "public_price", "consumer_tiers", "public_tiers", "stock", "description", "options[1].stock"} {
 				if kept.Get(k) != v.Get(k) {
 					t.Errorf("%s shown as %q, typed %q", k, kept.Get(k), v.Get(k))
 				}
@@ -417,7 +421,65 @@ func TestProductFormErrors(t *testing.T) {
 			if products() != before {
 				t.Error("a refused form wrote a product")
 			}
+			if n := w.count(t, `SELECT count(*) FROM product_price_tiers`); n != 0 {
+				t.Errorf("a refused form wrote %d tiers", n)
+			}
 		})
+	}
+}
+
+// Tiers typed in the form are stored, shown again on the edit page, kept
+// by the screens that change one other field, audited, and cleared by
+// emptying the field.
+func TestProductFormTiers(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	b := w.member(t, w.a)
+	id := w.create(t, b, "수량 할인 사과", func(v url.Values) {
+		v.Set("consumer_tiers", "50:10,000; 10:11000")
+		v.Set("public_tiers", "100:10500")
+	})
+	tiers := func() string {
+		var s string
+		if err := w.e.Pool.QueryRow(context.Background(), `SELECT coalesce(string_agg(list || ' ' || min_quantity || ':' || unit_price, ';'
+			ORDER BY list, min_quantity), '') FROM product_price_tiers WHERE product_id = $1`, id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if got := tiers(); got != "consumer 10:11000;consumer 50:10000;public 100:10500" {
+		t.Fatalf("stored tiers %q", got)
+	}
+	page := "/portal/products/" + strconv.FormatInt(id, 10)
+	action, v := productForm(t, b, page+"/edit")
+	if v.Get("consumer_tiers") != "10:11000;50:10000" || v.Get("public_tiers") != "100:10500" {
+		t.Errorf("edit form shows %q and %q", v.Get("consumer_tiers"), v.Get("public_tiers"))
+	}
+	// A refused edit (a tier above the new price) changes nothing.
+	v.Set("consumer_price", "10500")
+	v.Set("action", "save")
+	_, doc, _ := b.Post(t, action, v, http.StatusUnprocessableEntity)
+	if msg := fieldError(t, doc, "f-consumer-tiers"); !strings.Contains(msg, "10,500원보다 낮아야") {
+		t.Errorf("tier error %q", msg)
+	}
+	if got := tiers(); got != "consumer 10:11000;consumer 50:10000;public 100:10500" {
+		t.Errorf("a refused edit changed the tiers: %q", got)
+	}
+	// Publishing (a one-field screen) keeps them.
+	b.Post(t, page+"/publish", url.Values{"_csrf": {v.Get("_csrf")}}, http.StatusSeeOther)
+	if got := tiers(); got != "consumer 10:11000;consumer 50:10000;public 100:10500" {
+		t.Errorf("publishing changed the tiers: %q", got)
+	}
+	action, v = productForm(t, b, page+"/edit")
+	v.Set("consumer_tiers", "")
+	v.Set("action", "save")
+	b.Post(t, action, v, http.StatusSeeOther)
+	if got := tiers(); got != "public 100:10500" {
+		t.Errorf("after clearing the consumer tiers: %q", got)
+	}
+	if n := w.count(t, `SELECT count(*) FROM audit_log WHERE entity = 'product' AND entity_id = $1 AND action = 'product.update'`,
+		strconv.FormatInt(id, 10)); n < 1 {
+		t.Errorf("the tier edit was not audited")
 	}
 }
 

@@ -217,6 +217,7 @@ const emptyOptionRows = 2
 type productForm struct {
 	Name, Code, CategoryID, Kind, TaxType   string
 	ConsumerPrice, PublicPrice, Stock, Unit string
+	ConsumerTiers, PublicTiers              string // "10:9000;50:8500"
 	Summary, Description, Status            string
 	Options                                 []optionRow
 }
@@ -242,6 +243,7 @@ func formOf(p *catalog.Product) productForm {
 	f := productForm{Name: p.Name, Code: p.Code, CategoryID: strconv.FormatInt(p.CategoryID, 10), Kind: string(p.Kind),
 		TaxType: string(p.TaxType), ConsumerPrice: strconv.FormatInt(p.ConsumerPrice, 10),
 		PublicPrice: strconv.FormatInt(p.PublicPrice, 10), Stock: strconv.Itoa(p.Stock), Unit: p.Unit,
+		ConsumerTiers: catalog.FormatTiers(p.ConsumerTiers), PublicTiers: catalog.FormatTiers(p.PublicTiers),
 		Summary: p.Summary, Description: p.Description, Status: p.Status}
 	for _, o := range p.Options {
 		f.Options = append(f.Options, optionRow{ID: strconv.FormatInt(o.ID, 10), Code: o.Code, Name: o.Name,
@@ -266,6 +268,7 @@ func readForm(c *fiber.Ctx) productForm {
 	f := productForm{Name: c.FormValue("name"), Code: c.FormValue("code"), CategoryID: c.FormValue("category_id"),
 		Kind: c.FormValue("kind"), TaxType: c.FormValue("tax_type"), ConsumerPrice: c.FormValue("consumer_price"),
 		PublicPrice: c.FormValue("public_price"), Stock: c.FormValue("stock"), Unit: c.FormValue("unit"),
+		ConsumerTiers: c.FormValue("consumer_tiers"), PublicTiers: c.FormValue("public_tiers"),
 		Summary: c.FormValue("summary"), Description: c.FormValue("description"), Status: c.FormValue("status")}
 	n, _ := strconv.Atoi(c.FormValue("option_rows"))
 	n = min(max(n, 0), maxOptionRows)
@@ -318,6 +321,15 @@ func formProduct(f *productForm) (p *catalog.Product, errs map[string]string, ro
 	}
 	p.ConsumerPrice = num("consumer_price", f.ConsumerPrice, msgNumber)
 	p.PublicPrice = num("public_price", f.PublicPrice, msgNumber)
+	tiers := func(field, raw string) []catalog.Tier {
+		t, err := catalog.ParseTiers(raw)
+		if err != nil {
+			errs[field] = err.Error()
+		}
+		return t
+	}
+	p.ConsumerTiers = tiers("consumer_tiers", f.ConsumerTiers)
+	p.PublicTiers = tiers("public_tiers", f.PublicTiers)
 	for i := range f.Options {
 		o := &f.Options[i]
 		if o.Remove || o.blank() {
@@ -355,9 +367,9 @@ func localCheck(p *catalog.Product, errs map[string]string) {
 	for k := range errs {
 		switch {
 		case k == "consumer_price":
-			q.ConsumerPrice = 1
+			q.ConsumerPrice, q.ConsumerTiers = 1, nil // tiers are judged against a price once it is read
 		case k == "public_price":
-			q.PublicPrice = 1
+			q.PublicPrice, q.PublicTiers = 1, nil
 		}
 	}
 	for i := range q.Options {
@@ -390,6 +402,8 @@ var fieldLabels = []struct{ field, label, anchor string }{
 	{"tax_type", "과세 구분", "f-tax-taxable"},
 	{"consumer_price", "소비자가", "f-consumer-price"},
 	{"public_price", "공공기관가", "f-public-price"},
+	{"consumer_tiers", "소비자 수량별 단가", "f-consumer-tiers"},
+	{"public_tiers", "공공기관 수량별 단가", "f-public-tiers"},
 	{"unit", "단위", "f-unit"},
 	{"stock", "재고", "f-stock"},
 	{"summary", "요약", "f-summary"},
@@ -641,7 +655,8 @@ func (s *server) findProduct(c *fiber.Ctx) (*catalog.Product, error) {
 func updateOf(p *catalog.Product) catalog.ProductUpdate {
 	return catalog.ProductUpdate{CategoryID: p.CategoryID, Kind: p.Kind, Name: p.Name, Code: p.Code, Summary: p.Summary,
 		Description: p.Description, Unit: p.Unit, TaxType: p.TaxType, ConsumerPrice: p.ConsumerPrice,
-		PublicPrice: p.PublicPrice, Stock: p.Stock, Options: p.Options, Images: p.Images}
+		PublicPrice: p.PublicPrice, ConsumerTiers: p.ConsumerTiers, PublicTiers: p.PublicTiers, Stock: p.Stock,
+		Options: p.Options, Images: p.Images}
 }
 
 // updateProduct is POST /portal/products/:id: the full edit. The images

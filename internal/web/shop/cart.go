@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -9,7 +10,8 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
-	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/pricing"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -20,6 +22,9 @@ type cartLine struct {
 	URL      string
 	ImageURL string
 	Max      int // the quantity input's bound
+	// TierNote says the volume tier applied and the next one in reach, ""
+	// when the product has none.
+	TierNote string
 }
 
 // cartGroup is one enterprise's lines with its shipping.
@@ -27,7 +32,7 @@ type cartGroup struct {
 	Enterprise *catalog.Enterprise
 	URL        string
 	Lines      []cartLine
-	Part       *order.Part // nil when none of its lines can be ordered
+	Part       *pricing.Part // nil when none of its lines can be ordered
 	Shipping   string
 }
 
@@ -35,7 +40,7 @@ type cartGroup struct {
 type cartSummary struct {
 	Groups  []cartGroup
 	Notices []string
-	Price   order.Breakdown
+	Price   pricing.Breakdown
 	Blocked bool
 	Empty   bool
 }
@@ -57,7 +62,7 @@ type cartView struct {
 // summarize groups a cart view by enterprise, in the view's order.
 func summarize(v *cart.View) cartSummary {
 	sum := cartSummary{Notices: v.Notices, Price: v.Price, Blocked: v.Blocked, Empty: len(v.Lines) == 0}
-	parts := map[int64]*order.Part{}
+	parts := map[int64]*pricing.Part{}
 	for _, p := range v.Price.Parts {
 		if p.Enterprise != nil {
 			parts[p.Enterprise.ID] = p
@@ -76,7 +81,7 @@ func summarize(v *cart.View) cartSummary {
 		}
 		g := &sum.Groups[len(sum.Groups)-1]
 		g.Lines = append(g.Lines, cartLine{ViewLine: l, Key: view.LineKey(l.Key), URL: view.ProductURL(p.ID),
-			ImageURL: view.ImageOf(p), Max: min(cart.MaxQuantity, max(l.Available, l.Quantity))})
+			ImageURL: view.ImageOf(p), Max: min(cart.MaxQuantity, max(l.Available, l.Quantity)), TierNote: tierNote(l)})
 	}
 	return sum
 }
@@ -204,4 +209,23 @@ func (s *server) cartUpdate(c *fiber.Ctx) error {
 		done = "removed"
 	}
 	return c.Redirect("/cart?done="+done, fiber.StatusSeeOther)
+}
+
+// tierNote says which consumer volume tier prices line l and the next one
+// it could reach, each at this line's unit price (the option's extra
+// included): "10개 이상 개당 9,000원 적용 (정가 10,000원) · 50개 이상 개당 8,000원".
+func tierNote(l cart.ViewLine) string {
+	extra := l.ListUnit - pricing.Consumer.Base(l.Product)
+	var parts []string
+	if t := l.Tier; t != nil {
+		parts = append(parts, fmt.Sprintf("%s개 이상 개당 %s 적용 (정가 %s)", kr.Comma(int64(t.MinQuantity)),
+			kr.Won(t.UnitPrice+extra), kr.Won(l.ListUnit)))
+	}
+	for _, t := range pricing.Consumer.Tiers(l.Product) {
+		if t.MinQuantity > l.Quantity && t.MinQuantity <= cart.MaxQuantity {
+			parts = append(parts, fmt.Sprintf("%s개 이상 개당 %s", kr.Comma(int64(t.MinQuantity)), kr.Won(t.UnitPrice+extra)))
+			break
+		}
+	}
+	return strings.Join(parts, " · ")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/pricing"
 	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web"
 )
@@ -167,7 +168,7 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 	return s.renderCheckout(c, &v, fiber.StatusConflict)
 }
 
-func remote(b order.Breakdown) bool {
+func remote(b pricing.Breakdown) bool {
 	for _, p := range b.Parts {
 		if p.Remote {
 			return true

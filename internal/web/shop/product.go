@@ -30,8 +30,11 @@ type productView struct {
 	// Price, Supply and VAT are the 소비자가 and its split; Public* the 공공기관가.
 	Price, Supply, VAT                   string
 	PublicPrice, PublicSupply, PublicVAT string
-	Exempt                               bool   // 면세
-	KindTax                              string // "상품 · 면세"
+	// ConsumerTiers and PublicTiers are the volume tiers of each list as
+	// the page says them: "10개 이상 개당 9,000원".
+	ConsumerTiers, PublicTiers []string
+	Exempt                     bool   // 면세
+	KindTax                    string // "상품 · 면세"
 
 	InStock bool
 	// Availability is said as stock for goods and as booking for services
@@ -104,6 +107,7 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 	v.Supply, v.VAT = kr.Won(supply), kr.Won(vat)
 	supply, vat = catalog.SplitVAT(p.PublicPrice, p.TaxType)
 	v.PublicSupply, v.PublicVAT = kr.Won(supply), kr.Won(vat)
+	v.ConsumerTiers, v.PublicTiers = tierTexts(p.ConsumerTiers), tierTexts(p.PublicTiers)
 	if len(p.Options) > 0 {
 		v.Options = make([]optionView, len(p.Options))
 		for i, o := range p.Options {
@@ -129,4 +133,13 @@ func availability(k catalog.Kind, stock int) (label, avail, soldOutTag, soldOutN
 			"이번 달 예약이 마감되었습니다. 다음 일정은 기업에 문의해 주세요."
 	}
 	return "재고", "재고 " + kr.Comma(int64(stock)) + "개", "품절", "품절된 상품입니다. 재입고를 기다려 주세요."
+}
+
+// tierTexts says each tier as the product and cart pages show it.
+func tierTexts(tiers []catalog.Tier) []string {
+	out := make([]string, len(tiers))
+	for i, t := range tiers {
+		out[i] = t.String()
+	}
+	return out
 }

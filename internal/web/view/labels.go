@@ -7,7 +7,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
-	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/pricing"
 	"github.com/dure-coop/dure/internal/search"
 )
 
@@ -92,7 +92,7 @@ var unhighlight = strings.NewReplacer(search.HighlightPre, "", search.HighlightP
 
 // ShippingText says what one enterprise's part of a cart or order pays for
 // delivery; "" for nil.
-func ShippingText(p *order.Part) string {
+func ShippingText(p *pricing.Part) string {
 	if p == nil {
 		return ""
 	}

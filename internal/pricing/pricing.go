@@ -1,8 +1,9 @@
-package order
+// Package pricing prices lines and orders: unit prices from the catalogue,
+// the VAT split and each enterprise's shipping. The cart, checkout and
+// procurement all price through it.
+package pricing
 
 import (
-	"sort"
-
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 )
@@ -16,13 +17,21 @@ type Item struct {
 	OptionName string
 	Kind       catalog.Kind
 	TaxType    catalog.TaxType
-	UnitPrice  int64 // 원, VAT included when taxable, options' extra included
+	UnitPrice  int64 // 원, VAT included when taxable, options' extra included, tier applied
+	// ListUnit is the unit price before any volume tier (the list's base
+	// price plus the option's extra); Tier the tier applied, nil if none.
+	ListUnit   int64
+	Tier       *catalog.Tier
 	Quantity   int
 	Enterprise *catalog.Enterprise
 }
 
 // LineTotal is UnitPrice × Quantity.
 func (it Item) LineTotal() int64 { return it.UnitPrice * int64(it.Quantity) }
+
+// Split is the line's 공급가액 and 부가세 (catalog.SplitVAT of LineTotal):
+// what order_lines.supply_amount and vat_amount hold.
+func (it Item) Split() (supply, vat int64) { return catalog.SplitVAT(it.LineTotal(), it.TaxType) }
 
 // Part is one enterprise's share of an order: it becomes a sub-order.
 type Part struct {
@@ -38,7 +47,9 @@ type Part struct {
 }
 
 // Breakdown is the price of a whole order, split per enterprise, with the VAT
-// split the receipts and reports need.
+// split the receipts and reports need. Supply and VAT are the sums of each
+// line's split (Item.Split) and of each part's shipping split, never a split
+// of Total, so they equal what the order's lines add up to.
 type Breakdown struct {
 	Parts         []*Part
 	ItemsTotal    int64
@@ -68,7 +79,7 @@ func Price(items []Item, postcode string) Breakdown {
 		}
 		p.Items = append(p.Items, it)
 		p.ItemsTotal += it.LineTotal()
-		s, v := catalog.SplitVAT(it.LineTotal(), it.TaxType)
+		s, v := it.Split()
 		b.Supply += s
 		b.VAT += v
 		if it.TaxType == catalog.Exempt {
@@ -104,14 +115,4 @@ func Price(items []Item, postcode string) Breakdown {
 	}
 	b.Total = b.ItemsTotal + b.ShippingTotal
 	return b
-}
-
-// SortItems orders items by enterprise then product for stable display.
-func SortItems(items []Item) {
-	sort.SliceStable(items, func(i, j int) bool {
-		if items[i].Enterprise.ID != items[j].Enterprise.ID {
-			return items[i].Enterprise.ID < items[j].Enterprise.ID
-		}
-		return items[i].ProductID < items[j].ProductID
-	})
 }
