@@ -62,6 +62,7 @@ FUZZ_TARGETS := \
 	FuzzCookies:./internal/web/shop \
 	FuzzParse:./internal/catalog \
 	FuzzCSVRow:./internal/catalog \
+	FuzzParseTiers:./internal/catalog \
 	FuzzParseQuery:./internal/search \
 	FuzzAddress:./internal/order \
 	FuzzBusinessNumber:./internal/kr \

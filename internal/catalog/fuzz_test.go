@@ -128,3 +128,24 @@ func FuzzCSVRow(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseTiers: the quantity-price text of the portal form and the CSV
+// column never panics, and what it reads, written back, reads the same.
+func FuzzParseTiers(f *testing.F) {
+	for _, s := range []string{"10:9000;50:8500", "1,000:9,000원", "10개:9000\n50:8500", ":", ";;", "10:", "99999999999999999999:1", "10:-5", "\x00:\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tiers, err := catalog.ParseTiers(s)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("an empty error")
+			}
+			return
+		}
+		again, err := catalog.ParseTiers(catalog.FormatTiers(tiers))
+		if err != nil || !reflect.DeepEqual(again, tiers) && len(tiers) > 0 {
+			t.Fatalf("ParseTiers(%q) = %v; written back as %q it reads %v, %v", s, tiers, catalog.FormatTiers(tiers), again, err)
+		}
+	})
+}
