@@ -1,5 +1,5 @@
 // Command dure is the Dure co-op marketplace: one binary with the subcommands
-// serve, migrate, import, seed, reindex, worker, synonyms, backup and restore. Configuration comes from
+// serve, migrate, import, seed, reindex, worker, feed, synonyms, backup and restore. Configuration comes from
 // DURE_* environment variables (see README).
 package main
 
@@ -23,7 +23,9 @@ commands:
   import FILE    import a catalogue file (JSON Lines; see README); all or nothing
   seed           import the bundled demo catalogue
   reindex        rebuild the search index from PostgreSQL
-  worker         run the search-index outbox worker alone
+  worker         run the search-index and feed outbox workers alone
+  feed           update the product feeds and write them as files
+                 (--out DIR, default var/feeds; --since TIME; --rebuild)
   synonyms       list | add TERM SYNONYM... | push: the search synonym dictionary
   backup [DIR]   dump the database and copy the uploaded files, with a manifest
                  (default DIR var/backups/dure-<UTC time>; --pg-bin DIR)
@@ -52,6 +54,7 @@ func main() {
 		"seed":     runSeed,
 		"reindex":  runReindex,
 		"worker":   runWorker,
+		"feed":     runFeed,
 		"synonyms": runSynonyms,
 		"backup":   runBackup,
 		"restore":  runRestore,

@@ -82,7 +82,7 @@ func openSearchAlone(ctx context.Context, cfg config.Config, log *slog.Logger) (
 	return pool, deps, nil
 }
 
-// runWorker runs the search-index outbox worker until SIGINT/SIGTERM.
+// runWorker runs the search-index and feed outbox workers until SIGINT/SIGTERM.
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
 	pool, deps, err := openSearchAlone(ctx, cfg, log)
 	if err != nil {
@@ -90,8 +90,14 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 	}
 	defer pool.Close()
 	log.Info("search worker running", "index", cfg.MeiliIndex, "interval", cfg.OutboxInterval.String())
+	_, feedWorker := openFeeds(cfg, pool, log)
+	feedCtx, stopFeeds := context.WithCancel(ctx)
+	feedsDone := make(chan struct{})
+	go func() { _ = feedWorker.Run(feedCtx); close(feedsDone) }()
 	err = deps.RunWorker(ctx)
-	log.Info("search worker stopped")
+	stopFeeds()
+	<-feedsDone
+	log.Info("search and feed workers stopped")
 	return err
 }
 

@@ -115,6 +115,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	}()
 	defer func() { stopStats(); <-statsDone }()
 
+	feeds, feedWorker := openFeeds(cfg, pool, log)
 	app := webapp.New(webapp.Deps{
 		Catalog:              catalogStore,
 		Search:               sd.Searcher,
@@ -141,18 +142,23 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		SearchStats:          stats,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
+		Feeds:     feeds,
+		FeedToken: cfg.FeedToken,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorker()
 	workerDone := make(chan error, 1)
 	ordersDone := make(chan struct{})
+	feedsDone := make(chan struct{})
 	if cfg.RunWorker {
 		go func() { workerDone <- sd.RunWorker(workerCtx) }()
 		go func() { runOrderWorker(workerCtx, cfg, orders); close(ordersDone) }()
+		go func() { _ = feedWorker.Run(workerCtx); close(feedsDone) }()
 	} else {
 		workerDone <- nil
 		close(ordersDone)
+		close(feedsDone)
 	}
 
 	if cfg.PprofAddr != "" {
@@ -166,6 +172,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	stop := func() {
 		stopWorker()
 		<-ordersDone
+		<-feedsDone
 		if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
 			log.Warn("search worker stopped with an error", "err", werr)
 		}

@@ -83,6 +83,10 @@ type Config struct {
 	// BaseURL is the site's public address, for links in e-mails
 	// (DURE_BASE_URL; development default http://127.0.0.1:3000).
 	BaseURL string
+	// FeedToken, when set, protects the product feeds (/feeds/…): a reader
+	// must add ?token=… (DURE_FEED_TOKEN; default none: feeds are public,
+	// like the storefront they describe).
+	FeedToken string
 	// UploadDir is the folder of the local blob store for uploaded images
 	// (DURE_UPLOAD_DIR, default var/uploads). Every instance must see the
 	// same files: a shared volume, or later an S3-compatible store.
@@ -116,7 +120,7 @@ var Variables = []string{
 	"DURE_OUTBOX_INTERVAL", "DURE_RUN_WORKER", "DURE_SEARCH_TIMEOUT",
 	"DURE_RESERVATION_TTL", "DURE_ORDER_INTERVAL", "DURE_RECONCILE_AFTER", "DURE_RECONCILE_INTERVAL",
 	"DURE_COOKIE_SECRET", "DURE_SECURE_COOKIES", "DURE_TRUSTED_PROXIES", "DURE_PROXY_HEADER",
-	"DURE_BENCH_HELLO", "DURE_BASE_URL", "DURE_UPLOAD_DIR", "DURE_FONT_DIR", "DURE_PPROF_ADDR",
+	"DURE_BENCH_HELLO", "DURE_BASE_URL", "DURE_FEED_TOKEN", "DURE_UPLOAD_DIR", "DURE_FONT_DIR", "DURE_PPROF_ADDR",
 }
 
 // FromEnv reads the configuration from the environment and validates it.
@@ -155,6 +159,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		StripePublishableKey: env("DURE_STRIPE_PUBLISHABLE_KEY", ""),
 		PprofAddr:            env("DURE_PPROF_ADDR", ""),
 		BaseURL:              env("DURE_BASE_URL", dev("http://127.0.0.1:3000")),
+		FeedToken:            env("DURE_FEED_TOKEN", ""),
 		UploadDir:            env("DURE_UPLOAD_DIR", "var/uploads"),
 		FontDir:              env("DURE_FONT_DIR", "/usr/share/fonts/truetype/nanum"),
 		ProxyHeader:          env("DURE_PROXY_HEADER", "X-Real-IP"),

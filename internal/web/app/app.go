@@ -19,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/feed"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/search"
@@ -26,6 +27,7 @@ import (
 	"github.com/dure-coop/dure/internal/web/admin"
 	"github.com/dure-coop/dure/internal/web/api"
 	"github.com/dure-coop/dure/internal/web/biz"
+	"github.com/dure-coop/dure/internal/web/feeds"
 	"github.com/dure-coop/dure/internal/web/portal"
 	"github.com/dure-coop/dure/internal/web/shop"
 	"github.com/dure-coop/dure/internal/web/view"
@@ -101,6 +103,10 @@ type Deps struct {
 	// /admin/search answers 404).
 	SearchStats *search.Tally
 	SearchAdmin *search.Admin
+	// Feeds writes the product feeds for other malls (/feeds/…; nil: 503);
+	// FeedToken, when set, must be given as ?token=.
+	Feeds     *feed.Publisher
+	FeedToken string
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -172,6 +178,7 @@ func New(d Deps) *fiber.App {
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
 		Orders: d.Orders, Accounts: d.Accounts})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search})
+	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions})
