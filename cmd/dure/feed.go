@@ -39,8 +39,12 @@ var feedFiles = []struct {
 }{
 	{"naver.tsv", func(p *feed.Publisher, ctx context.Context, w io.Writer, _ time.Time) error { return p.Naver(ctx, w) }},
 	{"naver-summary.tsv", (*feed.Publisher).NaverSummary},
-	{"google.xml", func(p *feed.Publisher, ctx context.Context, w io.Writer, _ time.Time) error { return p.GoogleXML(ctx, w) }},
-	{"google.json", func(p *feed.Publisher, ctx context.Context, w io.Writer, _ time.Time) error { return p.GoogleJSON(ctx, w) }},
+	{"google.xml", func(p *feed.Publisher, ctx context.Context, w io.Writer, _ time.Time) error {
+		return p.GoogleXML(ctx, w)
+	}},
+	{"google.json", func(p *feed.Publisher, ctx context.Context, w io.Writer, _ time.Time) error {
+		return p.GoogleJSON(ctx, w)
+	}},
 }
 
 // runFeed brings the feed snapshot up to date and writes the feeds as files:

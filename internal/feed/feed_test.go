@@ -22,7 +22,6 @@ var links = feed.Links{
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-
 func TestShippingFeeAndListed(t *testing.T) {
 	t.Parallel()
 	e := &catalog.Enterprise{Status: catalog.EnterpriseActive, Shipping: catalog.ShippingPolicy{Fee: 3000, FreeThreshold: 30000}}
