@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/pricing"
 )
 
 // MaxImages is how many pictures an item carries (the first and up to nine
@@ -105,9 +106,10 @@ func Listed(p *catalog.Product, e *catalog.Enterprise) bool {
 }
 
 // CurrentPrice is the price a consumer pays now for one unit of p: the one
-// place the feeds take a price from (volume tiers start at more than one
-// unit; a running campaign's price belongs here when campaigns exist).
-func CurrentPrice(p *catalog.Product) int64 { return p.ConsumerPrice }
+// place the feeds take a price from. It is the consumer price list's base
+// price (volume tiers start at more than one unit); a running campaign's
+// price belongs here when campaigns exist.
+func CurrentPrice(p *catalog.Product) int64 { return pricing.Consumer.Base(p) }
 
 // ShippingFee is the delivery charge of an order of one unit at price: none
 // for a service or when the price reaches the enterprise's free-shipping
