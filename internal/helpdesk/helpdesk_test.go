@@ -2,14 +2,14 @@ package helpdesk_test
 
 import (
 	"bytes"
-	"errors"
-	"io/fs"
-	"path/filepath"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
 

@@ -90,7 +90,7 @@ var (
 
 func notFound() error { return apperr.Errorf(apperr.NotFound, "찾는 상담이 없습니다.") }
 
-// Open opens a request for the actor's enterprise (account.EnterpriseScope:
+// Open opens a request (its Messages the first one) for the actor's enterprise (account.EnterpriseScope:
 // its members, or an operator acting for it). Invalid with per-field
 // messages (category, title, body, product_id, sub_order_id, files) and
 // nothing written.
@@ -124,6 +124,7 @@ func (s *Service) Open(ctx context.Context, in OpenInput) (*Request, error) {
 		s.unstore(ctx, m)
 		return nil, err
 	}
+	r.Messages = []*Message{m}
 	s.mailOperators(ctx, r, body)
 	return r, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/search"
@@ -101,6 +102,9 @@ type Deps struct {
 	// /admin/search answers 404).
 	SearchStats *search.Tally
 	SearchAdmin *search.Admin
+	// Helpdesk is the help desk for enterprises (애로 상담: /portal/help and
+	// /admin/help; nil: those routes answer 503 / are absent).
+	Helpdesk *helpdesk.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -170,11 +174,11 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
-		Orders: d.Orders, Accounts: d.Accounts})
+		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
-			Search: d.SearchAdmin, Institutions: d.Institutions})
+			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk})
 	}
 	return a
 }
