@@ -18,6 +18,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
@@ -140,6 +141,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Manager:              ids.Catalog,
 		Blobs:                blobs,
 		SearchStats:          stats,
+		Helpdesk: &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: ids.Accounts,
+			Mailer: ids.Mailer, BaseURL: cfg.BaseURL, Log: log.With("component", "helpdesk")},
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 		Feeds:     feeds,

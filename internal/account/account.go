@@ -141,6 +141,9 @@ type AuditEntry struct {
 	EnterpriseID int64 // whose thing it is (0: the actor's own enterprise, if any)
 	// InstitutionID is the institution it concerns (0: the actor's own, if any).
 	InstitutionID int64
+	// HelpRequestID is the help desk request it serves (0: the one the
+	// operator's acting serves, if any).
+	HelpRequestID int64
 	Action        string // dotted verb, e.g. "product.update", "application.approve"
 	Entity        string // e.g. "product", "enterprise", "member"
 	EntityID      string
@@ -156,6 +159,7 @@ type AuditRecord struct {
 	ActorRole            string // a Role, or "system"
 	ActorAPIKeyID        int64
 	OnBehalfEnterpriseID int64 // the enterprise an operator acted as (대리 등록)
+	HelpRequestID        int64 // the help desk request the change was made for (0: none)
 	EnterpriseID         int64
 	InstitutionID        int64
 	Action               string
@@ -175,6 +179,8 @@ type AuditFilter struct {
 	Entity        string
 	EntityID      string
 	Action        string
+	// HelpRequestID selects the records made for a help desk request.
+	HelpRequestID int64
 	Limit         int // default 50, at most 500
 	Offset        int
 }
@@ -292,6 +298,8 @@ type Session struct {
 	LastSeen  time.Time
 	// OnBehalfEnterpriseID is the enterprise an operator acts for (0 for none).
 	OnBehalfEnterpriseID int64
+	// HelpRequestID is the help desk request the acting serves (0 for none).
+	HelpRequestID int64
 }
 
 // SessionTimeouts bound a session: Idle since its last use (sliding) and
@@ -311,9 +319,10 @@ type SessionStore interface {
 	// older than t.Absolute (an expired session is deleted).
 	TouchSession(ctx context.Context, id string, now time.Time, t SessionTimeouts) (*Session, error)
 	// RotateSession replaces session id by a new one of the same user and
-	// creation time, acting for onBehalf (0 for none), and deletes the old
-	// one. NotFound as TouchSession.
-	RotateSession(ctx context.Context, id string, onBehalf int64, now time.Time, t SessionTimeouts) (*Session, error)
+	// creation time, acting for onBehalf (0 for none) to serve help desk
+	// request helpRequest (0 for none), and deletes the old one. NotFound as
+	// TouchSession.
+	RotateSession(ctx context.Context, id string, onBehalf, helpRequest int64, now time.Time, t SessionTimeouts) (*Session, error)
 	// DeleteSession ends one session; an unknown id is not an error.
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteUserSessions ends every session of user except keep ("" for none).

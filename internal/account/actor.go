@@ -103,6 +103,9 @@ type Actor struct {
 	EnterpriseStatus string     // EnterpriseActive, EnterpriseSuspended, …
 	MemberRole       MemberRole // for enterprise members
 	OnBehalf         bool       // an operator acting as EnterpriseID
+	// HelpRequestID is the help desk request (애로 상담) an operator's acting
+	// serves, 0 for none: audit records made while acting carry it.
+	HelpRequestID int64
 
 	// InstitutionID is the buyer's institution (institution users; 0 for
 	// others), InstitutionStatus its status, InstitutionRole the buyer's

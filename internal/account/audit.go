@@ -32,11 +32,14 @@ func (s *Service) NewAuditRecord(ctx context.Context, e AuditEntry) (*AuditRecor
 		return nil, fmt.Errorf("account: audit entry without action or entity: %+v", e)
 	}
 	r := &AuditRecord{At: s.Now(), ActorRole: SystemActor, EnterpriseID: e.EnterpriseID, InstitutionID: e.InstitutionID,
-		Action: e.Action, Entity: e.Entity, EntityID: e.EntityID}
+		HelpRequestID: e.HelpRequestID, Action: e.Action, Entity: e.Entity, EntityID: e.EntityID}
 	if a := FromContext(ctx); a != nil {
 		r.ActorUserID, r.ActorRole, r.ActorAPIKeyID = a.UserID, string(a.Role), a.APIKeyID
 		if a.OnBehalf {
 			r.OnBehalfEnterpriseID = a.EnterpriseID
+			if r.HelpRequestID == 0 {
+				r.HelpRequestID = a.HelpRequestID
+			}
 		}
 		if r.EnterpriseID == 0 {
 			r.EnterpriseID = a.EnterpriseID

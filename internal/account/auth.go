@@ -228,6 +228,7 @@ func actorFor(idn *Identity, sess *Session) *Actor {
 		a.EnterpriseID, a.EnterpriseStatus, a.MemberRole = idn.EnterpriseID, idn.EnterpriseStatus, idn.MemberRole
 	case u.Role == Operator && idn.ActingForID != 0:
 		a.EnterpriseID, a.EnterpriseStatus, a.OnBehalf = idn.ActingForID, idn.ActingForStatus, true
+		a.HelpRequestID = sess.HelpRequestID
 	case u.Role == InstitutionUser && idn.InstitutionID != 0:
 		a.InstitutionID, a.InstitutionStatus = idn.InstitutionID, idn.InstitutionStatus
 		a.InstitutionRole, a.InstitutionMember = idn.InstitutionRole, idn.InstitutionMember
@@ -292,15 +293,15 @@ func (s *Service) RotateSession(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var onBehalf int64
+	var onBehalf, helpRequest int64
 	if a.OnBehalf {
-		onBehalf = a.EnterpriseID
+		onBehalf, helpRequest = a.EnterpriseID, a.HelpRequestID
 	}
-	return s.rotate(ctx, a.SessionID, onBehalf)
+	return s.rotate(ctx, a.SessionID, onBehalf, helpRequest)
 }
 
-func (s *Service) rotate(ctx context.Context, id string, onBehalf int64) (string, error) {
-	sess, err := s.sessions.RotateSession(ctx, id, onBehalf, s.Now(), s.timeouts)
+func (s *Service) rotate(ctx context.Context, id string, onBehalf, helpRequest int64) (string, error) {
+	sess, err := s.sessions.RotateSession(ctx, id, onBehalf, helpRequest, s.Now(), s.timeouts)
 	if apperr.Code(err) == apperr.NotFound {
 		return "", errSessionEnded()
 	}
@@ -326,6 +327,13 @@ func requireSession(ctx context.Context) (*Actor, error) {
 // the cookie) carries the enterprise, and the audit log records it.
 // NotFound for non-operators and unknown enterprises.
 func (s *Service) StartActingFor(ctx context.Context, enterpriseID int64) (string, error) {
+	return s.StartActingForRequest(ctx, enterpriseID, 0)
+}
+
+// StartActingForRequest is StartActingFor serving help desk request
+// helpRequest (0 for none): every audit record made while acting carries
+// it. The caller has checked that the request is the enterprise's.
+func (s *Service) StartActingForRequest(ctx context.Context, enterpriseID, helpRequest int64) (string, error) {
 	a, err := RequireOperator(ctx)
 	if err != nil {
 		return "", err
@@ -337,11 +345,11 @@ func (s *Service) StartActingFor(ctx context.Context, enterpriseID int64) (strin
 	if err != nil {
 		return "", notFound(err, "찾는 기업이 없습니다.")
 	}
-	if err := s.Record(ctx, AuditEntry{EnterpriseID: ref.ID, Action: "acting.start", Entity: "enterprise",
+	if err := s.Record(ctx, AuditEntry{EnterpriseID: ref.ID, HelpRequestID: helpRequest, Action: "acting.start", Entity: "enterprise",
 		EntityID: itoa(ref.ID), After: map[string]any{"enterprise_id": ref.ID, "name": ref.Name}}); err != nil {
 		return "", err
 	}
-	return s.rotate(ctx, a.SessionID, ref.ID)
+	return s.rotate(ctx, a.SessionID, ref.ID, helpRequest)
 }
 
 // StopActing ends the operator's acting on behalf of an enterprise (a no-op
@@ -360,7 +368,7 @@ func (s *Service) StopActing(ctx context.Context) (string, error) {
 			return "", err
 		}
 	}
-	return s.rotate(ctx, a.SessionID, 0)
+	return s.rotate(ctx, a.SessionID, 0, 0)
 }
 
 // notFound replaces a NotFound error's message with msg.

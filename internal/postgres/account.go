@@ -537,10 +537,11 @@ func insertAudit(ctx context.Context, q querier, r *account.AuditRecord) error {
 		return nil
 	}
 	err := q.QueryRow(ctx, `INSERT INTO audit_log (at, actor_user_id, actor_role, actor_api_key_id, on_behalf_enterprise_id,
-			enterprise_id, institution_id, action, entity, entity_id, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+			enterprise_id, institution_id, action, entity, entity_id, before, after, help_request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		r.At, zeroNull(r.ActorUserID), r.ActorRole, zeroNull(r.ActorAPIKeyID), zeroNull(r.OnBehalfEnterpriseID),
-		zeroNull(r.EnterpriseID), zeroNull(r.InstitutionID), r.Action, r.Entity, r.EntityID, jsonArg(r.Before), jsonArg(r.After)).Scan(&r.ID)
+		zeroNull(r.EnterpriseID), zeroNull(r.InstitutionID), r.Action, r.Entity, r.EntityID, jsonArg(r.Before), jsonArg(r.After),
+		zeroNull(r.HelpRequestID)).Scan(&r.ID)
 	return translate(err, "감사 기록")
 }
 
@@ -581,6 +582,9 @@ func (s *AccountStore) FindAuditRecords(ctx context.Context, f account.AuditFilt
 	if f.Action != "" {
 		add("a.action = $N", f.Action)
 	}
+	if f.HelpRequestID != 0 {
+		add("a.help_request_id = $N", f.HelpRequestID)
+	}
 	cond := "true"
 	if len(where) > 0 {
 		cond = joinAnd(where)
@@ -591,7 +595,8 @@ func (s *AccountStore) FindAuditRecords(ctx context.Context, f account.AuditFilt
 	}
 	args = append(args, f.Limit, f.Offset)
 	rows, err := s.pool.Query(ctx, `SELECT a.id, a.at, coalesce(a.actor_user_id, 0), a.actor_role, coalesce(a.actor_api_key_id, 0),
-			coalesce(a.on_behalf_enterprise_id, 0), coalesce(a.enterprise_id, 0), coalesce(a.institution_id, 0), a.action, a.entity, a.entity_id, a.before, a.after
+			coalesce(a.on_behalf_enterprise_id, 0), coalesce(a.enterprise_id, 0), coalesce(a.institution_id, 0), a.action, a.entity, a.entity_id, a.before, a.after,
+			coalesce(a.help_request_id, 0)
 		FROM audit_log a WHERE `+cond+`
 		ORDER BY a.at DESC, a.id DESC LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
 	if err != nil {
@@ -601,7 +606,7 @@ func (s *AccountStore) FindAuditRecords(ctx context.Context, f account.AuditFilt
 		var a account.AuditRecord
 		var before, after []byte
 		err := r.Scan(&a.ID, &a.At, &a.ActorUserID, &a.ActorRole, &a.ActorAPIKeyID, &a.OnBehalfEnterpriseID,
-			&a.EnterpriseID, &a.InstitutionID, &a.Action, &a.Entity, &a.EntityID, &before, &after)
+			&a.EnterpriseID, &a.InstitutionID, &a.Action, &a.Entity, &a.EntityID, &before, &after, &a.HelpRequestID)
 		a.Before, a.After = before, after
 		return &a, err
 	})

@@ -18,7 +18,7 @@ import (
 
 // SessionStore keeps each session as a hash "<prefix>sess:<sha256(id)>"
 // (fields u = user id, c = created, s = last seen, both Unix milliseconds, b =
-// on-behalf enterprise id) whose TTL is the idle timeout, refreshed on use
+// on-behalf enterprise id, h = the help desk request the acting serves) whose TTL is the idle timeout, refreshed on use
 // and never past the absolute timeout; "<prefix>usess:<user id>" is the set
 // of a user's session hashes, for signing out everywhere. Keys hold the
 // SHA-256 of a session id, never the id, so reading Redis opens no session.
@@ -98,7 +98,7 @@ func (s *SessionStore) create(ctx context.Context, sess *account.Session, now ti
 	pipe.SAdd(ctx, uk, h)
 	pipe.Expire(ctx, uk, t.Absolute)
 	pipe.HSet(ctx, s.key(h), "u", sess.UserID, "c", sess.CreatedAt.UnixMilli(), "s", now.UnixMilli(),
-		"b", sess.OnBehalfEnterpriseID)
+		"b", sess.OnBehalfEnterpriseID, "h", sess.HelpRequestID)
 	pipe.PExpire(ctx, s.key(h), life)
 	if _, err := pipe.Exec(ctx); err != nil {
 		return wrap("create session", err)
@@ -138,9 +138,9 @@ func (s *SessionStore) prune(ctx context.Context, userID int64) {
 
 // touchScript checks a session against both timeouts and, if it is alive,
 // slides its last-seen time and TTL, in one round trip; an expired session
-// is deleted. It returns {user, created, on-behalf} or nil.
+// is deleted. It returns {user, created, on-behalf, help request} or nil.
 var touchScript = goredis.NewScript(`
-local h = redis.call('HMGET', KEYS[1], 'u', 'c', 's', 'b')
+local h = redis.call('HMGET', KEYS[1], 'u', 'c', 's', 'b', 'h')
 if not h[1] or not h[2] or not h[3] then return false end
 local now, idle, abs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local created, seen = tonumber(h[2]), tonumber(h[3])
@@ -151,7 +151,7 @@ end
 local ttl = math.min(idle, created + abs - now)
 redis.call('HSET', KEYS[1], 's', ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ttl)
-return {h[1], h[2], h[4] or '0'}
+return {h[1], h[2], h[4] or '0', h[5] or '0'}
 `)
 
 // TouchSession returns a live session and slides its idle expiry.
@@ -167,27 +167,29 @@ func (s *SessionStore) TouchSession(ctx context.Context, id string, now time.Tim
 	if err != nil {
 		return nil, wrap("touch session", err)
 	}
-	if len(res) != 3 {
+	if len(res) != 4 {
 		return nil, errNoSession()
 	}
 	userID, e1 := strconv.ParseInt(res[0], 10, 64)
 	created, e2 := strconv.ParseInt(res[1], 10, 64)
 	onBehalf, e3 := strconv.ParseInt(res[2], 10, 64)
-	if e1 != nil || e2 != nil || e3 != nil {
+	helpRequest, e4 := strconv.ParseInt(res[3], 10, 64)
+	if e1 != nil || e2 != nil || e3 != nil || e4 != nil {
 		return nil, errNoSession() // a hash this code did not write
 	}
 	return &account.Session{ID: id, UserID: userID, CreatedAt: time.UnixMilli(created), LastSeen: now,
-		OnBehalfEnterpriseID: onBehalf}, nil
+		OnBehalfEnterpriseID: onBehalf, HelpRequestID: helpRequest}, nil
 }
 
 // RotateSession replaces a live session by a new id with the same user and
-// creation time, acting for onBehalf.
-func (s *SessionStore) RotateSession(ctx context.Context, id string, onBehalf int64, now time.Time, t account.SessionTimeouts) (*account.Session, error) {
+// creation time, acting for onBehalf to serve helpRequest.
+func (s *SessionStore) RotateSession(ctx context.Context, id string, onBehalf, helpRequest int64, now time.Time, t account.SessionTimeouts) (*account.Session, error) {
 	old, err := s.TouchSession(ctx, id, now, t)
 	if err != nil {
 		return nil, err
 	}
-	sess := &account.Session{UserID: old.UserID, CreatedAt: old.CreatedAt, LastSeen: now, OnBehalfEnterpriseID: onBehalf}
+	sess := &account.Session{UserID: old.UserID, CreatedAt: old.CreatedAt, LastSeen: now, OnBehalfEnterpriseID: onBehalf,
+		HelpRequestID: helpRequest}
 	if err := s.create(ctx, sess, now, t); err != nil {
 		return nil, err
 	}

@@ -118,18 +118,18 @@ func TestSessionRotate(t *testing.T) {
 	now := time.Now().Truncate(time.Millisecond)
 	sess, _ := s.CreateSession(ctx, 9, now, timeouts)
 
-	rotated, err := s.RotateSession(ctx, sess.ID, 55, now.Add(time.Minute), timeouts)
+	rotated, err := s.RotateSession(ctx, sess.ID, 55, 7, now.Add(time.Minute), timeouts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rotated.ID == sess.ID || rotated.UserID != 9 || !rotated.CreatedAt.Equal(now) || rotated.OnBehalfEnterpriseID != 55 {
+	if rotated.ID == sess.ID || rotated.UserID != 9 || !rotated.CreatedAt.Equal(now) || rotated.OnBehalfEnterpriseID != 55 || rotated.HelpRequestID != 7 {
 		t.Errorf("rotated = %+v", rotated)
 	}
 	if _, err := s.TouchSession(ctx, sess.ID, now.Add(time.Minute), timeouts); apperr.Code(err) != apperr.NotFound {
 		t.Errorf("old id after rotation: %v; want NotFound", err)
 	}
 	got, err := s.TouchSession(ctx, rotated.ID, now.Add(2*time.Minute), timeouts)
-	if err != nil || got.OnBehalfEnterpriseID != 55 || !got.CreatedAt.Equal(now) {
+	if err != nil || got.OnBehalfEnterpriseID != 55 || got.HelpRequestID != 7 || !got.CreatedAt.Equal(now) {
 		t.Errorf("rotated session = %+v, %v", got, err)
 	}
 	members := rdb.SMembers(ctx, prefix+"usess:9").Val()
@@ -137,7 +137,7 @@ func TestSessionRotate(t *testing.T) {
 		t.Errorf("user's set = %v", members)
 	}
 	// Rotating keeps the absolute deadline: it does not restart the clock.
-	if _, err := s.RotateSession(ctx, rotated.ID, 0, now.Add(timeouts.Absolute), timeouts); apperr.Code(err) != apperr.NotFound {
+	if _, err := s.RotateSession(ctx, rotated.ID, 0, 0, now.Add(timeouts.Absolute), timeouts); apperr.Code(err) != apperr.NotFound {
 		t.Errorf("rotating past the absolute timeout: %v; want NotFound", err)
 	}
 }

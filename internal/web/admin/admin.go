@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
@@ -44,12 +45,15 @@ type Deps struct {
 	// Institutions reviews public institutions (optional: without it the
 	// console has no /admin/institutions).
 	Institutions *institution.Service
+	// Helpdesk is the help desk (optional: without it the console has no
+	// /admin/help).
+	Helpdesk *helpdesk.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
-		"admin/institutions", "admin/institution"}
+		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats"}
 }
 
 // server holds the dependencies for the handlers.
@@ -102,6 +106,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 		g.Post("/institutions/:id/suspend", s.institutionAction)
 		g.Post("/institutions/:id/reinstate", s.institutionAction)
 		g.Post("/institutions/:id/limit", s.institutionAction)
+	}
+	if d.Helpdesk != nil {
+		s.mountHelpdesk(g)
 	}
 }
 

@@ -38,6 +38,7 @@ const (
 	navInstitutions = "institutions"
 	navAudit        = "audit"
 	navSearch       = "search"
+	navHelp         = "help"
 )
 
 // menu is the console's menu, in order.
@@ -46,6 +47,7 @@ var menu = []view.MenuEntry{
 	{Key: navEnterprises, Label: "입점기업", URL: "/admin/enterprises"},
 	{Key: navProducts, Label: "상품", URL: "/admin/products"},
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
+	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }

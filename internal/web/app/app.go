@@ -20,6 +20,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/feed"
+	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/search"
@@ -107,6 +108,9 @@ type Deps struct {
 	// FeedToken, when set, must be given as ?token=.
 	Feeds     *feed.Publisher
 	FeedToken string
+	// Helpdesk is the help desk for enterprises (애로 상담: /portal/help and
+	// /admin/help; nil: those routes answer 503 / are absent).
+	Helpdesk *helpdesk.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -176,12 +180,12 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
-		Orders: d.Orders, Accounts: d.Accounts})
+		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search})
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
-			Search: d.SearchAdmin, Institutions: d.Institutions})
+			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk})
 	}
 	return a
 }

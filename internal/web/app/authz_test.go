@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -87,6 +88,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/admin/enterprises/": entA, "/admin/products/": productA,
 		"/api/v1/portal/products/": productA, "/api/v1/portal/orders/": subA,
 	}
+	// A help desk request of A with an attachment.
+	helpA, err := e.Helpdesk.Open(account.NewContext(ctx, actA), helpdesk.OpenInput{Category: helpdesk.Photo, Title: "권한 확인",
+		Body: "첨부 확인", Attachments: []helpdesk.Upload{{Name: "a.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["/portal/help/"], ids["/admin/help/"] = helpA.ID, helpA.ID
+	fileA := helpA.Messages[0].Attachments[0].ID
+	ids["/portal/help/"+strconv.FormatInt(helpA.ID, 10)+"/files/"] = fileA
+	ids["/admin/help/"+strconv.FormatInt(helpA.ID, 10)+"/files/"] = fileA
 	var routes []audienceRoute
 	seen := map[string]bool{}
 	for _, r := range e.App.GetRoutes(true) {

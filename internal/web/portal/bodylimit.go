@@ -23,7 +23,7 @@ const (
 
 // uploadPaths are the routes that take files: an image of a product, a CSV
 // upload to preview.
-var uploadPaths = regexp.MustCompile(`^/portal/products/(upload|[0-9]+/images)/?$`)
+var uploadPaths = regexp.MustCompile(`^/portal/(products/(upload|[0-9]+/images)|help/(new|[0-9]+/reply))/?$|^/admin/help/[0-9]+/reply/?$`)
 
 // isUpload reports whether the request is a POST to an upload route.
 func isUpload(c *fiber.Ctx) bool {

@@ -35,6 +35,7 @@ const (
 	navOrders    = "orders"
 	navMembers   = "members"
 	navKeys      = "keys"
+	navHelp      = "help"
 )
 
 // menu is the portal's menu, in order.
@@ -46,6 +47,7 @@ var menu = []view.MenuEntry{
 	{Key: navOrders, Label: "주문", URL: "/portal/orders"},
 	{Key: navMembers, Label: "구성원", URL: "/portal/members"},
 	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
+	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},
 }
 
 // baseView is the dot of the portal's layout: the layout, the menu and the

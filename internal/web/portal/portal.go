@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
@@ -47,6 +48,8 @@ type Deps struct {
 	// Accounts manages the enterprise's members and API keys (nil: those
 	// screens answer 503).
 	Accounts *account.Service
+	// Helpdesk is the help desk (애로 상담; nil: those screens answer 503).
+	Helpdesk *helpdesk.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -55,7 +58,7 @@ func Pages() []string {
 		"portal/products", "portal/product_form", "portal/product_delete", "portal/stock",
 		"portal/upload", "portal/upload_preview", "portal/upload_done",
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
-		"portal/keys", "portal/key_revoke"}
+		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help"}
 }
 
 // server holds the dependencies for the handlers.
@@ -83,6 +86,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountOrders(g)
 	s.mountMembers(g)
 	s.mountKeys(g)
+	s.mountHelpdesk(g)
 }
 
 // Locals keys.

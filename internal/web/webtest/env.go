@@ -25,6 +25,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
@@ -61,6 +62,8 @@ type Env struct {
 	Indexer *search.Indexer
 	// SearchStats is the app's search tally: Flush it to see its counts.
 	SearchStats *search.Tally
+	// Helpdesk is the help desk (애로 상담).
+	Helpdesk *helpdesk.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -114,7 +117,10 @@ func NewEnv(t testing.TB) *Env {
 	synonyms := postgres.NewSynonymStore(pool)
 	pusher := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, client.Index()).WithSynonyms(synonyms)
 	stats := search.NewTally(postgres.NewSearchStatsStore(pool))
+	help := &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: accounts, Mailer: outbox,
+		BaseURL: "http://dure.test", Log: log}
 	a := app.New(app.Deps{
+		Helpdesk:     help,
 		SearchStats:  stats,
 		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
@@ -138,7 +144,8 @@ func NewEnv(t testing.TB) *Env {
 		Suggest: search.NewSuggestService(client, 2*time.Second),
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
-		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats}
+		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats,
+		Helpdesk: help}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
