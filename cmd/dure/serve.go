@@ -141,6 +141,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		SearchStats:          stats,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
+		Quotes: openQuotes(pool, ids.Accounts),
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

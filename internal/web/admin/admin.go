@@ -22,12 +22,13 @@ import (
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
 
-// Deps is what the console needs; internal/web/app builds it. All three are
-// required.
+// Deps is what the console needs; internal/web/app builds it. Accounts,
+// Onboarding and Catalog are required.
 type Deps struct {
 	// Accounts reads the audit log and the operators' and members' names,
 	// and starts and stops acting on behalf of an enterprise.
@@ -44,12 +45,15 @@ type Deps struct {
 	// Institutions reviews public institutions (optional: without it the
 	// console has no /admin/institutions).
 	Institutions *institution.Service
+	// Quotes is the institutions' quote requests (nil: /admin/quotes
+	// answers 503).
+	Quotes *quote.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
-		"admin/institutions", "admin/institution"}
+		"admin/institutions", "admin/institution", "admin/quotes", "admin/quote"}
 }
 
 // server holds the dependencies for the handlers.
@@ -103,6 +107,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 		g.Post("/institutions/:id/reinstate", s.institutionAction)
 		g.Post("/institutions/:id/limit", s.institutionAction)
 	}
+	s.mountQuotes(g)
 }
 
 // signInURL is the sign-in page that comes back to next.

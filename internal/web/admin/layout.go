@@ -37,6 +37,7 @@ const (
 	navProducts     = "products"
 	navInstitutions = "institutions"
 	navAudit        = "audit"
+	navQuotes       = "quotes"
 	navSearch       = "search"
 )
 
@@ -47,6 +48,7 @@ var menu = []view.MenuEntry{
 	{Key: navProducts, Label: "상품", URL: "/admin/products"},
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
+	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/admin"
@@ -101,6 +102,10 @@ type Deps struct {
 	// /admin/search answers 404).
 	SearchStats *search.Tally
 	SearchAdmin *search.Admin
+	// Quotes is procurement's quote requests and quotes: the enterprises'
+	// answers in the portal, the operator's inbox in the console (nil:
+	// those screens answer 503).
+	Quotes *quote.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -170,11 +175,11 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
-		Orders: d.Orders, Accounts: d.Accounts})
+		Orders: d.Orders, Accounts: d.Accounts, Quotes: d.Quotes})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
-			Search: d.SearchAdmin, Institutions: d.Institutions})
+			Search: d.SearchAdmin, Institutions: d.Institutions, Quotes: d.Quotes})
 	}
 	return a
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -47,6 +48,9 @@ type Deps struct {
 	// Accounts manages the enterprise's members and API keys (nil: those
 	// screens answer 503).
 	Accounts *account.Service
+	// Quotes shows the enterprise the quote request lines asked of it and
+	// takes its answers (nil: those screens answer 503).
+	Quotes *quote.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -55,7 +59,7 @@ func Pages() []string {
 		"portal/products", "portal/product_form", "portal/product_delete", "portal/stock",
 		"portal/upload", "portal/upload_preview", "portal/upload_done",
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
-		"portal/keys", "portal/key_revoke"}
+		"portal/keys", "portal/key_revoke", "portal/quotes", "portal/quote"}
 }
 
 // server holds the dependencies for the handlers.
@@ -83,6 +87,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountOrders(g)
 	s.mountMembers(g)
 	s.mountKeys(g)
+	s.mountQuotes(g)
 }
 
 // Locals keys.

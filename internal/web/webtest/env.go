@@ -30,6 +30,7 @@ import (
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
@@ -61,6 +62,9 @@ type Env struct {
 	Indexer *search.Indexer
 	// SearchStats is the app's search tally: Flush it to see its counts.
 	SearchStats *search.Tally
+	// Quotes is the quote service the app runs with; its Now and Orders may
+	// be set by a test (acceptance needs an OrderPlacer).
+	Quotes *quote.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -114,7 +118,10 @@ func NewEnv(t testing.TB) *Env {
 	synonyms := postgres.NewSynonymStore(pool)
 	pusher := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, client.Index()).WithSynonyms(synonyms)
 	stats := search.NewTally(postgres.NewSearchStatsStore(pool))
+	quoteStore := postgres.NewQuoteStore(pool)
+	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
 	a := app.New(app.Deps{
+		Quotes:       quotes,
 		SearchStats:  stats,
 		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
@@ -138,7 +145,8 @@ func NewEnv(t testing.TB) *Env {
 		Suggest: search.NewSuggestService(client, 2*time.Second),
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
-		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats}
+		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats,
+		Quotes: quotes}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
