@@ -82,6 +82,8 @@ var doneMessages = map[string]string{
 	"inst_suspended":            "기관 이용을 정지했습니다. 구매담당자는 다음 화면부터 공공구매를 쓸 수 없습니다.",
 	"inst_reinstated":           "기관 이용 정지를 풀었습니다.",
 	"inst_limit":                "수의계약 한도를 저장했습니다.",
+	"quote_routed":              "기업에 견적을 요청했습니다. 기업의 입점기업 화면에 품목이 나타납니다.",
+	"quote_sent":                "견적서를 기관에 보냈습니다. 보낸 견적서는 바꿀 수 없고, 고치려면 새 견적서(다음 번호)를 보냅니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

@@ -148,12 +148,6 @@ type quoteView struct {
 	Decision     string
 }
 
-// quoteDone are the notices of the request page's ?done= codes.
-var quoteDone = map[string]string{
-	"routed": "기업에 견적을 요청했습니다. 기업의 입점기업 화면에 품목이 나타납니다.",
-	"sent":   "견적서를 기관에 보냈습니다. 보낸 견적서는 바꿀 수 없고, 고치려면 새 견적서(다음 번호)를 보냅니다.",
-}
-
 func quoteParam(c *fiber.Ctx) (int64, error) { return view.ParseID(c.Params("id"), "견적 요청") }
 
 // quotePage is GET /admin/quotes/:id.
@@ -170,7 +164,6 @@ func (s *server) quotePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v.Done = quoteDone[c.Query("done")]
 	return s.render(c, "admin/quote", v)
 }
 
@@ -248,7 +241,7 @@ func (s *server) routeQuoteLine(c *fiber.Ctx) error {
 	ent, _ := strconv.ParseInt(c.FormValue("enterprise"), 10, 64)
 	err = s.Quotes.RouteLine(c.UserContext(), id, line, ent)
 	if err == nil {
-		return redirectDone(c, quoteURL(id), "routed")
+		return redirectDone(c, quoteURL(id), "quote_routed")
 	}
 	if apperr.Code(err) != apperr.Invalid {
 		return err
@@ -312,7 +305,7 @@ func (s *server) sendQuote(c *fiber.Ctx) error {
 	if len(f) == 0 {
 		if c.FormValue("action") == "send" {
 			if _, err = s.Quotes.SendRevision(ctx, id, in); err == nil {
-				return redirectDone(c, quoteURL(id), "sent")
+				return redirectDone(c, quoteURL(id), "quote_sent")
 			}
 		} else {
 			preview, err = s.Quotes.Preview(ctx, id, in)
