@@ -442,10 +442,21 @@ func (s *Service) SuggestedPrice(ctx context.Context, l *Line) int64 {
 	return p
 }
 
-// CanPrepare reports whether the actor may merge and send r's quote: an
-// operator always; an enterprise when r is a single-enterprise request, all
-// of whose lines were asked of it alone.
-func CanPrepare(ctx context.Context, r *Request) bool {
+// CanPrepare reports whether the actor may merge and send request id's
+// quote: an operator always; an enterprise when it is a single-enterprise
+// request, all of whose lines were asked of it alone.
+func (s *Service) CanPrepare(ctx context.Context, id int64) bool {
+	r, err := s.FindRequest(ctx, id)
+	if err != nil {
+		return false
+	}
+	whole, err := s.Store.FindRequest(ctx, r.ID)
+	return err == nil && canPrepare(ctx, whole)
+}
+
+// canPrepare is CanPrepare on the whole request r (never an enterprise's
+// view of it, which holds its own lines only).
+func canPrepare(ctx context.Context, r *Request) bool {
 	a := account.FromContext(ctx)
 	if a == nil {
 		return false
@@ -474,7 +485,7 @@ func (s *Service) Preview(ctx context.Context, id int64, in RevisionInput) (*Rev
 	if r, err = s.Store.FindRequest(ctx, r.ID); err != nil {
 		return nil, err
 	}
-	if !CanPrepare(ctx, r) {
+	if !canPrepare(ctx, r) {
 		return nil, apperr.Errorf(apperr.Forbidden, "여러 기업이 함께 공급하는 견적은 협동조합 운영자가 작성합니다.")
 	}
 	limit, err := s.directLimit(ctx, r.InstitutionID)
@@ -498,7 +509,7 @@ func (s *Service) SendRevision(ctx context.Context, id int64, in RevisionInput) 
 	if r, err = s.Store.FindRequest(ctx, r.ID); err != nil {
 		return nil, err
 	}
-	if !CanPrepare(ctx, r) {
+	if !canPrepare(ctx, r) {
 		return nil, apperr.Errorf(apperr.Forbidden, "여러 기업이 함께 공급하는 견적은 협동조합 운영자가 작성합니다.")
 	}
 	if !r.Status.open() {

@@ -21,6 +21,7 @@ func (s *server) mountQuotes(g fiber.Router) {
 	g.Get("/quotes", s.needQuotes, s.quotesPage)
 	g.Get("/quotes/:qid<int>", s.needQuotes, s.quotePage)
 	g.Post("/quotes/:qid<int>/answer", s.needQuotes, s.answerQuote)
+	g.Post("/quotes/:qid<int>/send", s.needQuotes, s.sendQuote)
 }
 
 // needQuotes answers 503 when the app runs without the quote service.
@@ -123,11 +124,20 @@ type quoteView struct {
 	Lines       []answerRow
 	Problem     string
 	Revisions   []view.QuoteRevision // newest first, the enterprise's share only
+	// The quote form of a single-enterprise request, which the enterprise
+	// sends itself (Service.CanPrepare).
+	CanSend      bool
+	DeliveryDate string
+	ValidUntil   string
+	Shipping     string
+	Remarks      string
+	SendErrors   map[string]string
 }
 
 // quoteDone are the notices of the quote page's ?done= codes.
 var quoteDone = map[string]string{
 	"answered": "답변을 저장했습니다. 협동조합이 다른 기업의 답변과 합쳐 기관에 견적서를 보냅니다.",
+	"sent":     "견적서를 기관에 보냈습니다. 보낸 견적서는 바꿀 수 없고, 고치려면 새 견적서(다음 번호)를 보냅니다.",
 }
 
 func quoteID(c *fiber.Ctx) (int64, error) { return view.ParseID(c.Params("qid"), "견적 요청") }
@@ -174,8 +184,64 @@ func (s *server) newQuoteView(c *fiber.Ctx, r *quote.Request) *quoteView {
 	for i := len(r.Revisions) - 1; i >= 0; i-- {
 		v.Revisions = append(v.Revisions, view.NewQuoteRevision(r.Revisions[i], i == len(r.Revisions)-1, true, now))
 	}
+	v.CanSend = v.Open && s.Quotes.CanPrepare(c.UserContext(), r.ID)
+	v.DeliveryDate, v.ValidUntil, v.Shipping = view.FormDate(r.DesiredDate), view.FormDate(quote.Today(now).AddDate(0, 0, 14)), "0"
+	v.SendErrors = map[string]string{}
 	v.Title, v.Nav = "견적 요청 "+r.Number, navQuotes
 	return v
+}
+
+// sendQuote is POST /portal/quotes/:qid/send: the enterprise of a
+// single-enterprise request sends the quote of its answers itself.
+func (s *server) sendQuote(c *fiber.Ctx) error {
+	id, err := quoteID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	r, err := s.Quotes.FindRequest(ctx, id)
+	if err != nil {
+		return err
+	}
+	ent := enterprise(c).ID
+	f := apperr.Fields{}
+	in := quote.RevisionInput{Remarks: c.FormValue("remarks"), Shipping: map[int64]int64{}}
+	var ok bool
+	if in.DeliveryDate, ok = view.ParseFormDate(c.FormValue("delivery_date")); !ok {
+		f.Add("delivery_date", "납품 예정일을 2026-12-01 형식으로 입력해 주세요.")
+	}
+	if in.ValidUntil, ok = view.ParseFormDate(c.FormValue("valid_until")); !ok {
+		f.Add("valid_until", "견적 유효기간을 2026-12-01 형식으로 입력해 주세요.")
+	}
+	if in.Shipping[ent], ok = view.ParseWon(c.FormValue("shipping")); !ok && c.FormValue("shipping") != "" {
+		f.Add("shipping", "배송비를 원 단위 숫자로 입력해 주세요.")
+	}
+	if len(f) == 0 {
+		_, err = s.Quotes.SendRevision(ctx, id, in)
+		if err == nil {
+			return c.Redirect("/portal/quotes/"+strconv.FormatInt(id, 10)+"?done=sent", fiber.StatusSeeOther)
+		}
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Code != apperr.Invalid {
+			return err
+		}
+		for k, m := range ae.Fields {
+			f.Add(k, m)
+		}
+		f.Add("form", ae.Message)
+	}
+	v := s.newQuoteView(c, r)
+	v.DeliveryDate, v.ValidUntil, v.Shipping, v.Remarks = c.FormValue("delivery_date"), c.FormValue("valid_until"), c.FormValue("shipping"), in.Remarks
+	v.SendErrors = f
+	if f["shipping_"+strconv.FormatInt(ent, 10)] != "" {
+		f.Add("shipping", f["shipping_"+strconv.FormatInt(ent, 10)])
+	}
+	v.Problem = "견적서 내용을 확인해 주세요."
+	if m := f["form"]; m != "" && m != v.Problem {
+		v.Problem = m
+	}
+	c.Status(fiber.StatusUnprocessableEntity)
+	return s.render(c, "portal/quote", v)
 }
 
 // answerQuote is POST /portal/quotes/:qid/answer: every line of the form

@@ -47,6 +47,10 @@ func TestPortalQuotes(t *testing.T) {
 		t.Error("A's page shows B's line or price")
 	}
 
+	if doc.Find(`form[action$="/send"]`).Length() != 0 {
+		t.Error("an enterprise may send a consortium quote from the portal")
+	}
+
 	l0, l2 := strconv.FormatInt(r.Lines[0].ID, 10), strconv.FormatInt(r.Lines[2].ID, 10)
 	tok := webtest.CSRFOf(t, doc)
 	date := today.AddDate(0, 0, 5).Format("2006-01-02")
@@ -90,6 +94,45 @@ func TestPortalQuotes(t *testing.T) {
 	if err := w.e.Pool.QueryRow(t.Context(), `SELECT unit_price FROM quote_line_offers WHERE line_id = $1 AND enterprise_id = $2`,
 		r.Lines[0].ID, w.a).Scan(&price); err != nil || price != 12000 {
 		t.Errorf("A's answer after C's try: %d %v", price, err)
+	}
+}
+
+// TestPortalSendsItsOwnQuote: for a request of its products alone, the
+// enterprise sends the quote itself; a wrong form comes back as typed.
+func TestPortalSendsItsOwnQuote(t *testing.T) {
+	w := newWorld(t)
+	r, buyer := w.e.QuoteRequest(t, 0, []int64{w.a})
+	member := w.e.Member(t, w.a, account.Owner)
+	today := quote.Today(time.Now())
+	if err := w.e.Quotes.AnswerLines(w.e.Actor(t, member), r.ID, []quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 9000,
+		AvailableDate: today.AddDate(0, 0, 2)}}); err != nil {
+		t.Fatal(err)
+	}
+	b := w.e.Shopper()
+	b.SignIn(t, member, webtest.Password)
+	page := "/portal/quotes/" + strconv.FormatInt(r.ID, 10)
+	doc := b.Page(t, page, http.StatusOK)
+	form := webtest.FormValues(doc.Find(`form[action$="/send"]`))
+	if form.Get("_csrf") == "" {
+		t.Fatal("no send form for a single-enterprise request")
+	}
+	form.Set("valid_until", today.AddDate(0, 0, -1).Format("2006-01-02"))
+	form.Set("shipping", "3,000")
+	_, bad, _ := b.Post(t, page+"/send", form, http.StatusUnprocessableEntity)
+	if bad.Find("#valid_until-err").Length() != 1 || bad.Find("#shipping").AttrOr("value", "") != "3,000" {
+		t.Error("the wrong quote form was not kept with its message")
+	}
+	form.Set("valid_until", today.AddDate(0, 0, 7).Format("2006-01-02"))
+	if loc, _, _ := b.Post(t, page+"/send", form, http.StatusSeeOther); loc != page+"?done=sent" {
+		t.Errorf("sent: %q", loc)
+	}
+	got, err := w.e.Quotes.FindRequest(buyer, r.ID)
+	if err != nil || got.Status != quote.Quoted || got.Latest().Total != 9000*10+3000 {
+		t.Fatalf("the buyer's request: %v %+v", err, got.Latest())
+	}
+	doc = b.Page(t, page+"?done=sent", http.StatusOK)
+	if !strings.Contains(doc.Find("#rev-1").Closest("section").Text(), "93,000원") {
+		t.Error("the portal does not show r1")
 	}
 }
 
