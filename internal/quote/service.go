@@ -87,17 +87,10 @@ var (
 	reasonRule = textin.Rule{Label: "사유", Required: true, Max: 300}
 )
 
-// buyer returns the actor when it is an institution buyer: Forbidden for
-// anyone else (Unauthorized when anonymous).
+// buyer returns the actor when it is an active buyer of an active
+// institution (account.RequireInstitutionBuyer's rule and refusals).
 func buyer(ctx context.Context) (*account.Actor, error) {
-	a, err := account.RequireUser(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if a.Role != account.InstitutionUser || a.InstitutionID == 0 {
-		return nil, apperr.Errorf(apperr.Forbidden, "기관 구매담당자만 견적을 요청할 수 있습니다.")
-	}
-	return a, nil
+	return account.RequireInstitutionBuyer(ctx)
 }
 
 // CreateRequest records the buyer's request (account: an institution
@@ -241,7 +234,11 @@ func (s *Service) FindRequest(ctx context.Context, id int64) (*Request, error) {
 	case a.Role == account.Operator && !a.OnBehalf:
 		return r, nil
 	case a.Role == account.InstitutionUser:
-		if a.InstitutionID == 0 || a.InstitutionID != r.InstitutionID {
+		inst, err := account.InstitutionScope(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if inst != r.InstitutionID {
 			return nil, notFound()
 		}
 		return r, nil
@@ -309,10 +306,9 @@ func (s *Service) FindRequests(ctx context.Context, f Filter) ([]*Summary, int, 
 	switch {
 	case a.Role == account.Operator && !a.OnBehalf:
 	case a.Role == account.InstitutionUser:
-		if a.InstitutionID == 0 {
-			return nil, 0, apperr.Errorf(apperr.Forbidden, "기관 구매담당자만 볼 수 있습니다.")
+		if f.InstitutionID, err = account.InstitutionScope(ctx); err != nil {
+			return nil, 0, err
 		}
-		f.InstitutionID = a.InstitutionID
 	default:
 		ent, err := account.EnterpriseScope(ctx)
 		if err != nil {

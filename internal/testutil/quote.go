@@ -37,6 +37,9 @@ func QuoteUser(tb testing.TB, pool *pgxpool.Pool, role account.Role, name string
 	tb.Helper()
 	ctx := context.Background()
 	a := &account.Actor{Name: name, Role: role, InstitutionID: institutionID}
+	if institutionID != 0 {
+		a.InstitutionStatus, a.InstitutionMember, a.InstitutionRole = account.InstitutionActive, account.InstitutionMemberActive, account.InstitutionBuyer
+	}
 	a.Email = fmt.Sprintf("%s-%s@dure.test", role, Name("u"))
 	if err := pool.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, '$argon2id$unusable', $3) RETURNING id`,
 		a.Email, name, role).Scan(&a.UserID); err != nil {
