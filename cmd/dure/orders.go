@@ -6,11 +6,13 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/stripe"
 )
 
@@ -42,4 +44,12 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 // run it.
 func runOrderWorker(ctx context.Context, cfg config.Config, orders *order.Service) {
 	orders.RunWorker(ctx, cfg.OrderInterval)
+}
+
+// openQuotes builds the quote service on PostgreSQL. Its public unit prices
+// come from the quote store until internal/pricing lands, and acceptance
+// answers 503 until an OrderPlacer (order.PlacePublic) is wired here.
+func openQuotes(pool *pgxpool.Pool, accounts *account.Service) *quote.Service {
+	store := postgres.NewQuoteStore(pool)
+	return &quote.Service{Store: store, Audit: accounts, Prices: store}
 }

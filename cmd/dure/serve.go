@@ -147,6 +147,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 		Feeds:     feeds,
 		FeedToken: cfg.FeedToken,
+		Quotes:    openQuotes(pool, ids.Accounts),
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

@@ -23,12 +23,13 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
 
-// Deps is what the console needs; internal/web/app builds it. All three are
-// required.
+// Deps is what the console needs; internal/web/app builds it. Accounts,
+// Onboarding and Catalog are required.
 type Deps struct {
 	// Accounts reads the audit log and the operators' and members' names,
 	// and starts and stops acting on behalf of an enterprise.
@@ -48,12 +49,15 @@ type Deps struct {
 	// Helpdesk is the help desk (optional: without it the console has no
 	// /admin/help).
 	Helpdesk *helpdesk.Service
+	// Quotes is the institutions' quote requests (nil: /admin/quotes
+	// answers 503).
+	Quotes *quote.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
-		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats"}
+		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats", "admin/quotes", "admin/quote"}
 }
 
 // server holds the dependencies for the handlers.
@@ -110,6 +114,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	if d.Helpdesk != nil {
 		s.mountHelpdesk(g)
 	}
+	s.mountQuotes(g)
 }
 
 // signInURL is the sign-in page that comes back to next.

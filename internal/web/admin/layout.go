@@ -37,6 +37,7 @@ const (
 	navProducts     = "products"
 	navInstitutions = "institutions"
 	navAudit        = "audit"
+	navQuotes       = "quotes"
 	navSearch       = "search"
 	navHelp         = "help"
 )
@@ -49,6 +50,7 @@ var menu = []view.MenuEntry{
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
+	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }
 
@@ -82,6 +84,8 @@ var doneMessages = map[string]string{
 	"inst_suspended":            "기관 이용을 정지했습니다. 구매담당자는 다음 화면부터 공공구매를 쓸 수 없습니다.",
 	"inst_reinstated":           "기관 이용 정지를 풀었습니다.",
 	"inst_limit":                "수의계약 한도를 저장했습니다.",
+	"quote_routed":              "기업에 견적을 요청했습니다. 기업의 입점기업 화면에 품목이 나타납니다.",
+	"quote_sent":                "견적서를 기관에 보냈습니다. 보낸 견적서는 바꿀 수 없고, 고치려면 새 견적서(다음 번호)를 보냅니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

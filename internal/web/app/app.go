@@ -23,6 +23,7 @@ import (
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/admin"
@@ -111,6 +112,10 @@ type Deps struct {
 	// Helpdesk is the help desk for enterprises (애로 상담: /portal/help and
 	// /admin/help; nil: those routes answer 503 / are absent).
 	Helpdesk *helpdesk.Service
+	// Quotes is procurement's quote requests and quotes: the enterprises'
+	// answers in the portal, the operator's inbox in the console (nil:
+	// those screens answer 503).
+	Quotes *quote.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -180,12 +185,12 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
-		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk})
+		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search})
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
-			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk})
+			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Quotes: d.Quotes})
 	}
 	return a
 }

@@ -33,8 +33,9 @@ var paramRe = regexp.MustCompile(`:([a-z]+)(<[^>]+>)?`)
 // enterprise; then institution users: the admin and a buyer of
 // institution A, the admin of B (always with A's ids) and the admin of a
 // suspended institution. B must never read or change A's products, images,
-// sub-orders, members or keys by guessing ids, nor institution B A's
-// members; at the end A's product and A's buyer are unchanged.
+// sub-orders, members, keys or quote lines by guessing ids, nor institution
+// B A's members; at the end A's product, sub-order, quote line and buyer
+// are unchanged.
 func TestAuthorizationMatrix(t *testing.T) {
 	e := webtest.NewEnv(t)
 	ctx := context.Background()
@@ -81,10 +82,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 	instA := e.Institution(t, "대구광역시 가구청")
 	instB := e.Institution(t, "경상북도 나교육청")
 	instC := e.Institution(t, "다공단")
+	// A quote request with a line asked of A (and none of B).
+	quoteA, _ := e.QuoteRequest(t, 0, []int64{entA})
 
 	ids := map[string]int64{
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
+		"/portal/quotes/": quoteA.ID, "/admin/quotes/": quoteA.ID,
 		"/admin/enterprises/": entA, "/admin/products/": productA,
 		"/api/v1/portal/products/": productA, "/api/v1/portal/orders/": subA,
 	}
@@ -323,6 +327,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	var sub string
 	if err := e.Pool.QueryRow(ctx, `SELECT status FROM sub_orders WHERE id = $1`, subA).Scan(&sub); err != nil || sub != "paid" {
 		t.Errorf("A's sub-order: %q %v, want still paid", sub, err)
+	}
+	var offer string
+	if err := e.Pool.QueryRow(ctx, `SELECT status FROM quote_line_offers WHERE line_id = $1`, quoteA.Lines[0].ID).Scan(&offer); err != nil || offer != "asked" {
+		t.Errorf("A's quote line: %q %v, want still asked", offer, err)
 	}
 	// Nothing of institution A's changed either.
 	var buyer, inst string

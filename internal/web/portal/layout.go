@@ -33,6 +33,7 @@ const (
 	navStock     = "stock"
 	navUpload    = "upload"
 	navOrders    = "orders"
+	navQuotes    = "quotes"
 	navMembers   = "members"
 	navKeys      = "keys"
 	navHelp      = "help"
@@ -45,6 +46,7 @@ var menu = []view.MenuEntry{
 	{Key: navStock, Label: "재고", URL: "/portal/stock"},
 	{Key: navUpload, Label: "상품 일괄 등록", URL: "/portal/products/upload"},
 	{Key: navOrders, Label: "주문", URL: "/portal/orders"},
+	{Key: navQuotes, Label: "견적 요청", URL: "/portal/quotes"},
 	{Key: navMembers, Label: "구성원", URL: "/portal/members"},
 	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},

@@ -24,6 +24,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -50,6 +51,9 @@ type Deps struct {
 	Accounts *account.Service
 	// Helpdesk is the help desk (애로 상담; nil: those screens answer 503).
 	Helpdesk *helpdesk.Service
+	// Quotes shows the enterprise the quote request lines asked of it and
+	// takes its answers (nil: those screens answer 503).
+	Quotes *quote.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -58,7 +62,7 @@ func Pages() []string {
 		"portal/products", "portal/product_form", "portal/product_delete", "portal/stock",
 		"portal/upload", "portal/upload_preview", "portal/upload_done",
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
-		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help"}
+		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote"}
 }
 
 // server holds the dependencies for the handlers.
@@ -87,6 +91,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountMembers(g)
 	s.mountKeys(g)
 	s.mountHelpdesk(g)
+	s.mountQuotes(g)
 }
 
 // Locals keys.

@@ -31,6 +31,7 @@ import (
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
@@ -64,6 +65,9 @@ type Env struct {
 	SearchStats *search.Tally
 	// Helpdesk is the help desk (애로 상담).
 	Helpdesk *helpdesk.Service
+	// Quotes is the quote service the app runs with; its Now and Orders may
+	// be set by a test (acceptance needs an OrderPlacer).
+	Quotes *quote.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -119,8 +123,11 @@ func NewEnv(t testing.TB) *Env {
 	stats := search.NewTally(postgres.NewSearchStatsStore(pool))
 	help := &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: accounts, Mailer: outbox,
 		BaseURL: "http://dure.test", Log: log}
+	quoteStore := postgres.NewQuoteStore(pool)
+	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
 	a := app.New(app.Deps{
 		Helpdesk:     help,
+		Quotes:       quotes,
 		SearchStats:  stats,
 		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
@@ -145,7 +152,7 @@ func NewEnv(t testing.TB) *Env {
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats,
-		Helpdesk: help}
+		Helpdesk: help, Quotes: quotes}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
