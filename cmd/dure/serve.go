@@ -18,6 +18,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
@@ -87,7 +88,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err != nil {
 		return err
 	}
-	orders, testPayments, err := openOrders(ctx, cfg, pool, carts, ids.Mailer, log)
+	coops := coop.NewService(postgres.NewCoopStore(pool), ids.Accounts)
+	orders, testPayments, err := openOrders(ctx, cfg, pool, carts, ids.Mailer, coops, ids.Accounts, log)
 	if err != nil {
 		return err
 	}
@@ -147,6 +149,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 		Feeds:     feeds,
 		FeedToken: cfg.FeedToken,
+		Coop:      coops,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

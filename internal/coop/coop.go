@@ -189,7 +189,9 @@ type Holiday struct {
 func (h Holiday) DayLabel() string { return h.Day.Format("2006.01.02") + " (" + Weekday(h.Day) + ")" }
 
 // Weekday is the Korean name of t's weekday ("월" … "일").
-func Weekday(t time.Time) string { return [...]string{"일", "월", "화", "수", "목", "금", "토"}[t.Weekday()] }
+func Weekday(t time.Time) string {
+	return [...]string{"일", "월", "화", "수", "목", "금", "토"}[t.Weekday()]
+}
 
 var holidayNameRule = textin.Rule{Label: "휴일 이름", Required: true, Max: 50}
 
@@ -231,7 +233,9 @@ type Service struct {
 }
 
 // NewService returns a co-op service.
-func NewService(store Store, auditor Auditor) *Service { return &Service{store: store, auditor: auditor} }
+func NewService(store Store, auditor Auditor) *Service {
+	return &Service{store: store, auditor: auditor}
+}
 
 // Settings returns the co-op's settings (anyone: the footer shows them).
 func (s *Service) Settings(ctx context.Context) (*Settings, error) { return s.store.FindSettings(ctx) }

@@ -49,7 +49,7 @@ type EnterpriseSubOrder struct {
 // "발송 처리" or "" when nothing.
 func (s *EnterpriseSubOrder) NextAction() string {
 	switch s.Status {
-	case SubPaid:
+	case SubPaid, SubConfirmed:
 		return "주문 접수"
 	case SubAccepted:
 		return "발송 처리"
@@ -153,7 +153,7 @@ func (s *Service) ShipSubOrder(ctx context.Context, id int64, courierCode, track
 			return Change{Sub: &SubChange{ID: so.ID, To: SubShipped, Reason: "운송장 변경: " + what,
 				CourierCode: c.Code, TrackingNumber: number}}, nil
 		}
-		if so.Status == SubPaid {
+		if so.Status.AwaitsAcceptance() {
 			return Change{}, apperr.Errorf(apperr.Conflict, "주문을 접수한 뒤에 발송할 수 있습니다.")
 		}
 		if err := subConflict(so, SubShipped); err != nil {

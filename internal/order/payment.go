@@ -62,12 +62,14 @@ func (s *Service) StartPayment(ctx context.Context, number string) (*Payment, er
 	return s.store.SetPaymentRef(ctx, p.ID, ref, secret)
 }
 
-// HandleWebhook verifies a provider's webhook (apperr.Invalid for a bad
-// signature: answer 400, nothing changes) and applies its event.
-func (s *Service) HandleWebhook(ctx context.Context, payload []byte, signature string) error {
-	v, ok := s.provider.(payment.WebhookVerifier)
-	if !ok {
-		return fmt.Errorf("order: provider %s does not verify webhooks", s.provider.Name())
+// HandleWebhook verifies the webhook of the provider registered as
+// provider (apperr.NotFound when none is, or it takes no webhooks: answer
+// 404; apperr.Invalid for a bad signature: answer 400, nothing changes) and
+// applies its event.
+func (s *Service) HandleWebhook(ctx context.Context, provider string, payload []byte, signature string) error {
+	v, err := s.payments.Verifier(provider)
+	if err != nil {
+		return err
 	}
 	ev, err := v.VerifyWebhook(payload, signature)
 	if err != nil {

@@ -57,7 +57,15 @@ type Config struct {
 	// Mailer sends the codes that claim guest orders (StartClaim); nil
 	// disables claims (apperr.Unavailable).
 	Mailer mail.Mailer
-	Logger *slog.Logger
+	// Catalog reads the products of public orders (PlacePublic); nil
+	// refuses them (apperr.Unavailable).
+	Catalog Catalog
+	// Coop gives the inspection and payment periods and the holidays
+	// (Inspect, InvoiceFor); nil uses the defaults without holidays.
+	Coop Coop
+	// Auditor builds the audit records of operators' invoice actions.
+	Auditor Auditor
+	Logger  *slog.Logger
 }
 
 const (
@@ -74,16 +82,18 @@ const (
 type Service struct {
 	store    Store
 	carts    Cart
-	provider payment.Provider
+	payments *payment.Registry
+	provider payment.Provider // payments.Card(): checkout's card payments
 	cfg      Config
 	log      *slog.Logger
 	now      func() time.Time
 }
 
-// NewService returns an order service. provider may also implement
-// payment.WebhookVerifier (HandleWebhook) and payment.TestConfirmer
-// (ConfirmTestPayment).
-func NewService(store Store, carts Cart, provider payment.Provider, cfg Config) *Service {
+// NewService returns an order service. Card payments go to payments.Card(),
+// which may also implement payment.TestConfirmer (ConfirmTestPayment);
+// webhooks go to the provider they name (HandleWebhook); invoice orders use
+// the provider registered as payment.InvoiceName.
+func NewService(store Store, carts Cart, payments *payment.Registry, cfg Config) *Service {
 	if cfg.ReservationTTL <= 0 {
 		cfg.ReservationTTL = DefaultReservationTTL
 	}
@@ -103,7 +113,7 @@ func NewService(store Store, carts Cart, provider payment.Provider, cfg Config) 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{store: store, carts: carts, provider: provider, cfg: cfg, log: log, now: time.Now}
+	return &Service{store: store, carts: carts, payments: payments, provider: payments.Card(), cfg: cfg, log: log, now: time.Now}
 }
 
 // update runs decide under the order's row lock, checking the transitions

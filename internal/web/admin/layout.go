@@ -39,6 +39,9 @@ const (
 	navAudit        = "audit"
 	navSearch       = "search"
 	navHelp         = "help"
+	navInvoices     = "invoices"
+	navSettings     = "settings"
+	navHolidays     = "holidays"
 )
 
 // menu is the console's menu, in order.
@@ -49,6 +52,9 @@ var menu = []view.MenuEntry{
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
+	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
+	{Key: navSettings, Label: "설정", URL: "/admin/settings"},
+	{Key: navHolidays, Label: "휴일", URL: "/admin/holidays"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }
 
@@ -82,6 +88,10 @@ var doneMessages = map[string]string{
 	"inst_suspended":            "기관 이용을 정지했습니다. 구매담당자는 다음 화면부터 공공구매를 쓸 수 없습니다.",
 	"inst_reinstated":           "기관 이용 정지를 풀었습니다.",
 	"inst_limit":                "수의계약 한도를 저장했습니다.",
+	"settings_saved":            "설정을 저장했습니다.",
+	"holiday_added":             "휴일을 추가했습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
+	"holiday_deleted":           "휴일을 지웠습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
+	"transfer_recorded":         "입금을 기록했습니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

@@ -65,6 +65,7 @@ var orderTabs = []struct{ value, label string }{
 	{"", "전체"},
 	{"waiting", "처리 대기"},
 	{string(order.SubPaid), "결제 완료 (접수 전)"},
+	{string(order.SubConfirmed), "후불 확정 (접수 전)"},
 	{string(order.SubAccepted), "주문 접수 (발송 전)"},
 	{string(order.SubShipped), "배송 중"},
 	{string(order.SubDelivered), "배송 완료"},
@@ -252,9 +253,9 @@ func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 		AcceptedAt: view.FormatDateTime(so.AcceptedAt), ShippedAt: view.FormatDateTime(so.ShippedAt), DeliveredAt: view.FormatDateTime(so.DeliveredAt),
 		Cancelled: so.Status == order.SubCancelled, CancelReason: so.CancelReason, CancelledBy: so.CancelledByLabel(),
 		CancelledAt: view.FormatDateTime(so.CancelledAt), RefundLabel: so.RefundLabel(),
-		CanAccept: so.Status == order.SubPaid, CanShip: so.Status == order.SubAccepted,
+		CanAccept: so.Status.AwaitsAcceptance(), CanShip: so.Status == order.SubAccepted,
 		Shipped: so.Status == order.SubShipped, CanDeliver: so.Status == order.SubShipped,
-		CanCancel: so.Status == order.SubPaid || so.Status == order.SubAccepted,
+		CanCancel: so.Status.AwaitsAcceptance() || so.Status == order.SubAccepted,
 		Ship:      ship, Err: map[string]string{}}
 	if so.Refund != nil {
 		v.Refund = kr.Won(so.Refund.Amount)
@@ -402,7 +403,7 @@ func (s *server) cancelOrderPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if so.Status != order.SubPaid && so.Status != order.SubAccepted {
+	if !so.Status.AwaitsAcceptance() && so.Status != order.SubAccepted {
 		return c.Redirect(orderURL(so.ID, ""), fiber.StatusSeeOther)
 	}
 	return s.renderCancel(c, so, "", "", fiber.StatusOK)

@@ -30,6 +30,7 @@ import (
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/search"
@@ -100,7 +101,8 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	outbox := &mail.Outbox{}
-	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log, Mailer: outbox})
+	orders := order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider, &payment.Invoice{}),
+		order.Config{Logger: log, Mailer: outbox, Catalog: postgres.NewCatalogStore(pool)})
 	accountStore := postgres.NewAccountStore(pool)
 	accounts, err := account.NewService(accountStore, redis.NewSessionStore(rdb, prefix), outbox, redis.NewRateLimiter(rdb, prefix),
 		account.Config{BaseURL: "http://dure.test", Logger: log, Password: account.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
