@@ -40,6 +40,10 @@ type EnterpriseSubOrder struct {
 	BuyerName   string
 	BuyerPhone  string
 	Address     Address // 수령인, 연락처 and the address to ship to
+	Terms       Terms
+	// Invoice is, for a part of an invoice order, its 검수 deadline, 검수
+	// and payment claim (FindEnterpriseSubOrder only; nil otherwise).
+	Invoice *InvoicePart
 	// Events are this part's state changes, oldest first
 	// (FindEnterpriseSubOrder only).
 	Events []Event
@@ -105,7 +109,23 @@ func (s *Service) FindEnterpriseSubOrder(ctx context.Context, id int64) (*Enterp
 	if apperr.Code(err) == apperr.NotFound {
 		return nil, errSubOrderNotFound()
 	}
-	return so, err
+	if err != nil || so.Terms != TermsInvoice {
+		return so, err
+	}
+	d, err := s.store.FindInvoice(ctx, so.OrderID)
+	if err != nil {
+		return nil, err
+	}
+	st, _, err := s.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.invoice(ctx, d, st)
+	if err != nil {
+		return nil, err
+	}
+	so.Invoice = inv.Part(so.ID) // its own part alone: the others are other enterprises'
+	return so, nil
 }
 
 // AcceptSubOrder accepts a paid sub-order of the actor's enterprise (주문

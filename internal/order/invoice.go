@@ -536,3 +536,50 @@ func parseWon(s string) (int64, bool) {
 	}
 	return n, n > 0
 }
+
+// institutionScope is the institution whose orders the actor sees: a
+// buyer's own. Unauthorized when anonymous; Forbidden for anyone else.
+func institutionScope(ctx context.Context) (int64, error) {
+	a, err := account.RequireUser(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if a.Role != account.InstitutionUser || a.InstitutionID == 0 {
+		return 0, apperr.Errorf(apperr.Forbidden, "기관 구매담당자만 쓸 수 있는 화면입니다.")
+	}
+	return a.InstitutionID, nil
+}
+
+// FindInstitutionOrders lists the orders of the actor's institution (a
+// buyer's; every colleague's orders), newest first, with parts, lines and
+// payment, and how many there are in all.
+func (s *Service) FindInstitutionOrders(ctx context.Context, f UserOrderFilter) ([]*Order, int, error) {
+	inst, err := institutionScope(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	f.Limit, f.Offset = page(f.Limit, f.Offset)
+	return s.store.FindInstitutionOrders(ctx, inst, f)
+}
+
+// FindInstitutionOrder returns order orderID of the actor's institution
+// (its invoice: InvoiceFor); apperr.NotFound when there is none or it is
+// another institution's.
+func (s *Service) FindInstitutionOrder(ctx context.Context, orderID int64) (*Order, error) {
+	inst, err := institutionScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, err := s.store.FindInvoice(ctx, orderID)
+	if err != nil || d.Order.InstitutionID != inst {
+		if err == nil || apperr.Code(err) == apperr.NotFound {
+			return nil, notFoundOrder()
+		}
+		return nil, err
+	}
+	return d.Order, nil
+}
+
+func notFoundOrder() error {
+	return apperr.Errorf(apperr.NotFound, "주문을 찾을 수 없습니다.")
+}

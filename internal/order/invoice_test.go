@@ -99,6 +99,36 @@ func TestInspectionClaimsAndInvoice(t *testing.T) {
 		_, err := e.svc.Inspect(buyer, part1.ID, order.InspectionInput{Date: "2026-09-24", Inspector: "김검수", Result: order.InspectPass})
 		wantCode(t, err, apperr.Conflict)
 	})
+	t.Run("each enterprise sees its own deadline and claim", func(t *testing.T) {
+		so, err := e.svc.FindEnterpriseSubOrder(staff(part1.EnterpriseID), part1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if so.Invoice == nil || so.Invoice.Claim == nil || so.Invoice.Claim.Amount != inv.Part(part1.ID).Claim.Amount {
+			t.Errorf("enterprise 1's view of its claim: %+v", so.Invoice)
+		}
+		so, err = e.svc.FindEnterpriseSubOrder(staff(part3.EnterpriseID), part3.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if so.Invoice == nil || !so.Invoice.PastDue || so.Invoice.Claim != nil {
+			t.Errorf("enterprise 3's part: %+v, want past its 검수 deadline and unclaimed", so.Invoice)
+		}
+		_, err = e.svc.FindEnterpriseSubOrder(staff(part3.EnterpriseID), part1.ID)
+		wantCode(t, err, apperr.NotFound)
+	})
+	t.Run("the buyer's institution reads its orders, no other", func(t *testing.T) {
+		list, n, err := e.svc.FindInstitutionOrders(buyer, order.UserOrderFilter{})
+		if err != nil || n != 1 || list[0].ID != o.ID {
+			t.Fatalf("institution orders: %d, %v", n, err)
+		}
+		_, _, other := e.institution(t, "경상북도", "5038000003")
+		_, err = e.svc.FindInstitutionOrder(other, o.ID)
+		wantCode(t, err, apperr.NotFound)
+		if got, err := e.svc.FindInstitutionOrder(buyer, o.ID); err != nil || got.Number != o.Number {
+			t.Errorf("own order: %v", err)
+		}
+	})
 	t.Run("the other part is past its 검수 deadline, flagged", func(t *testing.T) {
 		p := inv.Part(part3.ID)
 		if !p.PastDue || !p.Deadline.Equal(coop.Date(2026, 10, 5)) {

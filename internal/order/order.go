@@ -367,6 +367,9 @@ type Store interface {
 	// FindInvoices lists the invoice orders matching f (status as of the
 	// civil date today), newest first, and how many match in all.
 	FindInvoices(ctx context.Context, f InvoiceFilter, today time.Time) ([]*InvoiceSummary, int, error)
+	// FindInstitutionOrders lists the institution's orders, newest first,
+	// with sub-orders, lines, events and payment, and how many there are.
+	FindInstitutionOrders(ctx context.Context, institutionID int64, f UserOrderFilter) ([]*Order, int, error)
 	// InspectSubOrder locks the order of sub-order id, loads it with the
 	// part's current inspection (nil for none) and writes what decide
 	// returns: the inspection (replacing a rejected one), its claim and the

@@ -14,7 +14,7 @@ import (
 // enterpriseSubOrderColumns follow subOrderColumns in the enterprise's
 // queries: the order, its buyer and where it goes.
 const enterpriseSubOrderColumns = `, o.number, o.status, o.created_at, o.buyer_name, o.buyer_phone, o.recipient,
-	o.recipient_phone, o.postcode, o.road_address, o.detail_address, o.delivery_memo`
+	o.recipient_phone, o.postcode, o.road_address, o.detail_address, o.delivery_memo, o.payment_terms`
 
 // enterpriseVisible selects the sub-orders (s) that are their enterprise's
 // business: paid ones, and every part of an invoice order (it goes to
@@ -32,7 +32,7 @@ func enterpriseSubOrders(ctx context.Context, q orderQuerier, cond, tail string,
 		list = append(list, e)
 		a := &e.Address
 		return []any{&e.OrderNumber, &e.OrderStatus, &e.OrderedAt, &e.BuyerName, &e.BuyerPhone, &a.Recipient,
-			&a.Phone, &a.Postcode, &a.Road, &a.Detail, &a.Memo}
+			&a.Phone, &a.Postcode, &a.Road, &a.Detail, &a.Memo, &e.Terms}
 	}, `SELECT `+subOrderColumns+enterpriseSubOrderColumns+`
 		FROM `+subOrderFrom+` JOIN orders o ON o.id = s.order_id
 		WHERE `+enterpriseVisible+` AND `+cond+` `+tail, args...)

@@ -227,3 +227,17 @@ func (s *OrderStore) AddTransfer(ctx context.Context, orderID int64, t order.Tra
 	}
 	return nil
 }
+
+// FindInstitutionOrders lists an institution's orders, newest first.
+func (s *OrderStore) FindInstitutionOrders(ctx context.Context, institutionID int64, f order.UserOrderFilter) ([]*order.Order, int, error) {
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM orders WHERE institution_id = $1`, institutionID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("postgres: count institution orders: %w", err)
+	}
+	list, err := loadOrders(ctx, s.pool, `o.institution_id = $1`, `ORDER BY o.created_at DESC, o.id DESC LIMIT $2 OFFSET $3`,
+		institutionID, f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, nil
+}

@@ -239,6 +239,11 @@ type orderView struct {
 	Err                                       map[string]string
 	Problem                                   string
 	ProblemAt                                 string // the id of the section the problem belongs to
+	// Invoice: a public order paid by transfer after the buyer's 검수.
+	Invoice                      bool
+	InspectionDeadline, DaysLeft string
+	InspectionPastDue            bool
+	Inspection, Claim, ClaimDue  string
 }
 
 // newOrderView is the page of sub-order so, with the ship form as typed.
@@ -257,6 +262,28 @@ func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 		Shipped: so.Status == order.SubShipped, CanDeliver: so.Status == order.SubShipped,
 		CanCancel: so.Status.AwaitsAcceptance() || so.Status == order.SubAccepted,
 		Ship:      ship, Err: map[string]string{}}
+	if p := so.Invoice; p != nil {
+		v.Invoice, v.InspectionPastDue = true, p.PastDue
+		if p.Notice != nil {
+			v.InspectionDeadline = p.Deadline.Format("2006.01.02")
+			if p.Inspection == nil {
+				if p.DaysLeft >= 0 {
+					v.DaysLeft = "D-" + strconv.Itoa(p.DaysLeft)
+				} else {
+					v.DaysLeft = strconv.Itoa(-p.DaysLeft) + "일 지남"
+				}
+			}
+		}
+		if in := p.Inspection; in != nil {
+			v.Inspection = in.Result.Label() + " (" + in.Date.Format("2006.01.02") + ", " + in.Inspector + ")"
+			if in.Reason != "" {
+				v.Inspection += " · " + in.Reason
+			}
+		}
+		if c := p.Claim; c != nil {
+			v.Claim, v.ClaimDue = kr.Won(c.Amount), c.Due.Format("2006.01.02")
+		}
+	}
 	if so.Refund != nil {
 		v.Refund = kr.Won(so.Refund.Amount)
 	}
