@@ -105,6 +105,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			return err
 		}
 		printDemoAccounts(log, lines)
+		if err := ensureDemoCoop(ctx, pool); err != nil {
+			return err
+		}
 	}
 	// Search analytics: counted in memory, added to PostgreSQL every 10 s
 	// and once more at shutdown (search.Tally).

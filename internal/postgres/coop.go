@@ -56,7 +56,7 @@ func (s *CoopStore) UpdateSettings(ctx context.Context, in *coop.Settings, audit
 		RETURNING `+coopColumns,
 		in.Name, in.Representative, in.BusinessNumber, in.MailOrderNumber, in.Address, in.Phone, in.Email,
 		in.BankName, in.BankAccount, in.BankHolder, in.InspectionDays, in.ClaimWorkingDays, in.ReportBasis,
-		in.DirectContractLimit, zeroNull(audit.ActorUserID)))
+		in.DirectContractLimit, auditUser(audit)))
 	if err != nil {
 		return nil, err
 	}
@@ -125,4 +125,13 @@ func (s *CoopStore) inTx(ctx context.Context, audit *account.AuditRecord, fn fun
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
 	return nil
+}
+
+// auditUser is the user an audit record names, or NULL (no record, or the
+// system).
+func auditUser(r *account.AuditRecord) any {
+	if r == nil {
+		return nil
+	}
+	return zeroNull(r.ActorUserID)
 }

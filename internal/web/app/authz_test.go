@@ -87,7 +87,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
 		"/admin/enterprises/": entA, "/admin/products/": productA, "/admin/invoices/": invoiceA.ID,
-		"/admin/holidays/": 20260925, // a date's digits: only operators may remove one
+		"/admin/holidays/":         20260925, // a date's digits: only operators may remove one
 		"/api/v1/portal/products/": productA, "/api/v1/portal/orders/": subA,
 	}
 	// A help desk request of A with an attachment.
