@@ -30,6 +30,7 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 	other, _ := apply(t, e, "고운손 마을기업")
 	ent := e.Enterprises(t, 1)[0]
 	pid, pname := e.Goods(t)
+	inv, _ := e.InvoiceOrder(t, pid, 1, 10_000)
 	e.Get(t, "/search?q="+url.QueryEscape("사과"))
 	if err := e.SearchStats.Flush(context.Background()); err != nil {
 		t.Fatal(err)
@@ -37,7 +38,8 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 
 	for _, path := range []string{"/admin", "/admin/enterprises", "/admin/enterprises?status=pending",
 		entURL(ent), entURL(pending), "/admin/products", "/admin/products?enterprise=" + strconv.FormatInt(ent, 10),
-		"/admin/audit", "/admin/search", "/admin/search?view=zero&group=" + url.QueryEscape("애플, ")} {
+		"/admin/audit", "/admin/search", "/admin/search?view=zero&group=" + url.QueryEscape("애플, "),
+		"/admin/settings", "/admin/holidays?year=2026", "/admin/invoices", "/admin/invoices/" + strconv.FormatInt(inv.ID, 10)} {
 		b.CheckAxe(t, path)
 	}
 	if st := b.Open("/admin/no-such-page"); st != http.StatusNotFound {
