@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
 // TestSettingsPage: the operator changes the co-op's settings; a wrong form
@@ -132,5 +134,12 @@ func TestInvoicePages(t *testing.T) {
 	}
 	if c.count(t, `SELECT count(*) FROM audit_log WHERE action = 'invoice.transfer'`) != 1 {
 		t.Error("the transfer is not audited")
+	}
+	// The enterprise sees its part's 검수 and claim in the portal.
+	m := c.e.Shopper()
+	m.SignIn(t, c.e.Member(t, so.EnterpriseID, account.Owner), webtest.Password)
+	page := m.Page(t, "/portal/orders/"+strconv.FormatInt(so.ID, 10), 200)
+	if s := text(page.Find("#inspection")); !strings.Contains(s, "합격") || !strings.Contains(s, "20,000원") || !strings.Contains(s, "2026.10.02") {
+		t.Errorf("portal's 검수 panel: %s", s)
 	}
 }
