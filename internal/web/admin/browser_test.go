@@ -30,7 +30,6 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 	other, _ := apply(t, e, "고운손 마을기업")
 	ent := e.Enterprises(t, 1)[0]
 	pid, pname := e.Goods(t)
-	inv, _ := e.InvoiceOrder(t, pid, 1, 10_000)
 	e.Get(t, "/search?q="+url.QueryEscape("사과"))
 	if err := e.SearchStats.Flush(context.Background()); err != nil {
 		t.Fatal(err)
@@ -38,8 +37,7 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 
 	for _, path := range []string{"/admin", "/admin/enterprises", "/admin/enterprises?status=pending",
 		entURL(ent), entURL(pending), "/admin/products", "/admin/products?enterprise=" + strconv.FormatInt(ent, 10),
-		"/admin/audit", "/admin/search", "/admin/search?view=zero&group=" + url.QueryEscape("애플, "),
-		"/admin/settings", "/admin/holidays?year=2026", "/admin/invoices", "/admin/invoices/" + strconv.FormatInt(inv.ID, 10)} {
+		"/admin/audit", "/admin/search", "/admin/search?view=zero&group=" + url.QueryEscape("애플, ")} {
 		b.CheckAxe(t, path)
 	}
 	if st := b.Open("/admin/no-such-page"); st != http.StatusNotFound {
@@ -94,4 +92,25 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 	b.Submit("hide a product", `form[action="/admin/products/`+strconv.FormatInt(pid, 10)+`/hide"] button`)
 	b.CheckAxeCurrent(t, "the product list after hiding")
 	b.CheckAxe(t, "/admin/audit")
+}
+
+// TestBrowserInvoiceConsoleAccessible runs axe-core over the settings,
+// holidays and invoice pages (a browser of its own: the budget of one
+// Browser is the other test's), also with the settings form's errors.
+func TestBrowserInvoiceConsoleAccessible(t *testing.T) {
+	e := webtest.NewEnv(t)
+	b := browser.New(t, e)
+	if landed := b.SignIn(e.Operator(t), webtest.Password); !strings.HasPrefix(landed, "/") {
+		t.Fatalf("operator's sign-in landed on %q", landed)
+	}
+	pid, _ := e.Goods(t)
+	inv, _ := e.InvoiceOrder(t, pid, 1, 10_000)
+	for _, path := range []string{"/admin/settings", "/admin/holidays?year=2026", "/admin/invoices",
+		"/admin/invoices?status=unpaid", "/admin/invoices/" + strconv.FormatInt(inv.ID, 10)} {
+		b.CheckAxe(t, path)
+	}
+	b.Open("/admin/settings")
+	b.Fill(map[string]string{"#inspection_days": "0"})
+	b.Submit("save wrong settings", `form[action="/admin/settings"] button[type="submit"]`)
+	b.CheckAxeCurrent(t, "the settings with their errors")
 }
