@@ -16,6 +16,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
@@ -141,4 +142,31 @@ func ensureDemoInstitution(ctx context.Context, acc *account.Service, ins *insti
 func printDemoAccounts(log *slog.Logger, lines []string) {
 	log.Warn("demo accounts exist (development only); sign in with:")
 	fmt.Fprintln(os.Stderr, "  "+strings.Join(lines, "\n  "))
+}
+
+// demoCoop is the co-op's business details and account in development, so
+// that invoices, documents and the footer show something real-looking
+// (a valid 사업자등록번호 checksum; the account is fictitious).
+var demoCoop = coop.Settings{Name: "두레 사회적협동조합", Representative: "김두레", BusinessNumber: "1208147521",
+	MailOrderNumber: "제2026-대구중구-0123호", Address: "대구광역시 중구 동덕로 115, 3층", Phone: "053-123-4567",
+	Email: "hello@dure.test", BankName: "농협은행", BankAccount: "301-0123-4567-81", BankHolder: "두레사회적협동조합",
+	InspectionDays: coop.DefaultInspectionDays, ClaimWorkingDays: coop.DefaultClaimWorkingDays,
+	ReportBasis: coop.BasisInspected, DirectContractLimit: coop.DefaultDirectContractLimit}
+
+// ensureDemoCoop fills the co-op's settings with demoCoop while they are
+// still blank (an operator's edits are kept). Development only.
+func ensureDemoCoop(ctx context.Context, pool *pgxpool.Pool) error {
+	store := postgres.NewCoopStore(pool)
+	st, err := store.FindSettings(ctx)
+	if err != nil {
+		return fmt.Errorf("demo co-op settings: %w", err)
+	}
+	if st.Name != "" {
+		return nil
+	}
+	s := demoCoop
+	if _, err := store.UpdateSettings(ctx, &s, nil); err != nil {
+		return fmt.Errorf("demo co-op settings: %w", err)
+	}
+	return nil
 }

@@ -9,8 +9,10 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/stripe"
@@ -20,7 +22,11 @@ import (
 // (stripe-mock when DURE_STRIPE_API_BASE points at it, which in development
 // mode also enables the test-card button: order.Service.ConfirmTestPayment,
 // reported as testPayments).
-func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, mailer mail.Mailer, log *slog.Logger) (_ *order.Service, testPayments bool, _ error) {
+//
+// Invoice orders use the bank-transfer provider with the co-op's account and
+// co's settings and holidays (co may be nil where no invoice is made).
+func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts *cart.Service, mailer mail.Mailer,
+	co *coop.Service, auditor order.Auditor, log *slog.Logger) (_ *order.Service, testPayments bool, _ error) {
 	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
 	if err != nil {
 		return nil, false, err
@@ -29,7 +35,25 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 	if testPayments {
 		log.Warn("payments go to a Stripe mock; the test-card payment button is enabled", "api_base", cfg.StripeAPIBase)
 	}
-	return order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{
+	invoice := &payment.Invoice{}
+	ocfg := order.Config{Auditor: auditor}
+	if co != nil {
+		ocfg.Coop = co
+		invoice.Account = func(ctx context.Context) (payment.BankAccount, error) {
+			st, err := co.Settings(ctx)
+			if err != nil {
+				return payment.BankAccount{}, err
+			}
+			return payment.BankAccount{Bank: st.BankName, Number: st.BankAccount, Holder: st.BankHolder}, nil
+		}
+	}
+	if pool != nil {
+		ocfg.Catalog = postgres.NewCatalogStore(pool)
+	}
+	return order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider, invoice), order.Config{
+		Catalog:           ocfg.Catalog,
+		Coop:              ocfg.Coop,
+		Auditor:           ocfg.Auditor,
 		ReservationTTL:    cfg.ReservationTTL,
 		ReconcileAfter:    cfg.ReconcileAfter,
 		ReconcileInterval: cfg.ReconcileInterval,

@@ -18,6 +18,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
@@ -87,7 +88,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err != nil {
 		return err
 	}
-	orders, testPayments, err := openOrders(ctx, cfg, pool, carts, ids.Mailer, log)
+	coops := coop.NewService(postgres.NewCoopStore(pool), ids.Accounts)
+	orders, testPayments, err := openOrders(ctx, cfg, pool, carts, ids.Mailer, coops, ids.Accounts, log)
 	if err != nil {
 		return err
 	}
@@ -103,6 +105,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			return err
 		}
 		printDemoAccounts(log, lines)
+		if err := ensureDemoCoop(ctx, pool); err != nil {
+			return err
+		}
 	}
 	// Search analytics: counted in memory, added to PostgreSQL every 10 s
 	// and once more at shutdown (search.Tally).
@@ -148,6 +153,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Feeds:     feeds,
 		FeedToken: cfg.FeedToken,
 		Quotes:    openQuotes(pool, ids.Accounts),
+		Coop:      coops,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

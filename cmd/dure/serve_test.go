@@ -58,7 +58,7 @@ func TestTestPaymentsOnlyInDevelopment(t *testing.T) {
 	t.Parallel()
 	for env, want := range map[string]bool{config.Development: true, config.Production: false} {
 		cfg := config.Config{Env: env, StripeKey: "sk_test_x", StripeAPIBase: config.DevStripeMock, StripeWebhookKey: "whsec_x"}
-		_, test, err := openOrders(t.Context(), cfg, nil, nil, nil, slog.New(slog.DiscardHandler))
+		_, test, err := openOrders(t.Context(), cfg, nil, nil, nil, nil, nil, slog.New(slog.DiscardHandler))
 		if err != nil || test != want {
 			t.Errorf("%s with stripe-mock: test payments %v (%v), want %v", env, test, err, want)
 		}

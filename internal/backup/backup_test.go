@@ -19,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/backup"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/stripe"
 	"github.com/dure-coop/dure/internal/testutil"
@@ -147,7 +148,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	restored := order.NewService(postgres.NewOrderStore(pool), e.Carts, provider, order.Config{})
+	restored := order.NewService(postgres.NewOrderStore(pool), e.Carts, payment.NewRegistry(provider), order.Config{})
 	for _, o := range []*order.Order{paid, refunded} {
 		want, err := e.Orders.FindOrder(ctx, o.Number)
 		if err != nil {

@@ -40,6 +40,10 @@ type EnterpriseSubOrder struct {
 	BuyerName   string
 	BuyerPhone  string
 	Address     Address // 수령인, 연락처 and the address to ship to
+	Terms       Terms
+	// Invoice is, for a part of an invoice order, its 검수 deadline, 검수
+	// and payment claim (FindEnterpriseSubOrder only; nil otherwise).
+	Invoice *InvoicePart
 	// Events are this part's state changes, oldest first
 	// (FindEnterpriseSubOrder only).
 	Events []Event
@@ -49,7 +53,7 @@ type EnterpriseSubOrder struct {
 // "발송 처리" or "" when nothing.
 func (s *EnterpriseSubOrder) NextAction() string {
 	switch s.Status {
-	case SubPaid:
+	case SubPaid, SubConfirmed:
 		return "주문 접수"
 	case SubAccepted:
 		return "발송 처리"
@@ -105,7 +109,23 @@ func (s *Service) FindEnterpriseSubOrder(ctx context.Context, id int64) (*Enterp
 	if apperr.Code(err) == apperr.NotFound {
 		return nil, errSubOrderNotFound()
 	}
-	return so, err
+	if err != nil || so.Terms != TermsInvoice {
+		return so, err
+	}
+	d, err := s.store.FindInvoice(ctx, so.OrderID)
+	if err != nil {
+		return nil, err
+	}
+	st, _, err := s.settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inv, err := s.invoice(ctx, d, st)
+	if err != nil {
+		return nil, err
+	}
+	so.Invoice = inv.Part(so.ID) // its own part alone: the others are other enterprises'
+	return so, nil
 }
 
 // AcceptSubOrder accepts a paid sub-order of the actor's enterprise (주문
@@ -153,7 +173,7 @@ func (s *Service) ShipSubOrder(ctx context.Context, id int64, courierCode, track
 			return Change{Sub: &SubChange{ID: so.ID, To: SubShipped, Reason: "운송장 변경: " + what,
 				CourierCode: c.Code, TrackingNumber: number}}, nil
 		}
-		if so.Status == SubPaid {
+		if so.Status.AwaitsAcceptance() {
 			return Change{}, apperr.Errorf(apperr.Conflict, "주문을 접수한 뒤에 발송할 수 있습니다.")
 		}
 		if err := subConflict(so, SubShipped); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
@@ -164,7 +165,13 @@ func newEnv(t *testing.T) *env {
 // service is another order service on the same database, carts and
 // provider, with cfg.
 func (e *env) service(cfg order.Config) *order.Service {
-	return order.NewService(postgres.NewOrderStore(e.pool), e.carts, e.provider, cfg)
+	if cfg.Catalog == nil {
+		cfg.Catalog = postgres.NewCatalogStore(e.pool)
+	}
+	if cfg.Coop == nil {
+		cfg.Coop = coop.NewService(postgres.NewCoopStore(e.pool), nil)
+	}
+	return order.NewService(postgres.NewOrderStore(e.pool), e.carts, payment.NewRegistry(e.provider, &payment.Invoice{}), cfg)
 }
 
 // product finds an in-stock goods product without options from an

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 )
 
@@ -131,7 +132,7 @@ func TestLookupDoesTheSameWorkFoundOrNot(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(traced.Close)
-	svc := order.NewService(postgres.NewOrderStore(traced), e.carts, e.provider, order.Config{})
+	svc := order.NewService(postgres.NewOrderStore(traced), e.carts, payment.NewRegistry(e.provider), order.Config{})
 
 	unknown := "D000000-AAAAAAAAAA"
 	_, errUnknown := svc.Lookup(ctx, unknown, buyerPhone)

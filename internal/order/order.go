@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 )
@@ -22,25 +23,63 @@ type Buyer struct {
 // Order is one checkout: its sub-orders (one per enterprise), the history of
 // its states and its card payment.
 type Order struct {
-	ID            int64
-	Number        string // "D251123-7KQ2MXH4PA" (older orders: "D251123-7KQ2MX")
-	CheckoutKey   string
-	Status        Status
-	UserID        int64 // the member who ordered or claimed it; 0 for a guest order
-	Buyer         Buyer
-	Address       Address
-	ItemsTotal    int64
-	ShippingTotal int64
-	Total         int64
-	Supply        int64 // 공급가액
-	VAT           int64 // 부가세
-	ReservedUntil time.Time
-	CreatedAt     time.Time
-	PaidAt        *time.Time
-	CancelledAt   *time.Time
-	SubOrders     []*SubOrder
-	Events        []Event
-	Payment       *Payment // nil before StartPayment
+	ID          int64
+	Number      string // "D251123-7KQ2MXH4PA" (older orders: "D251123-7KQ2MX")
+	CheckoutKey string
+	Status      Status
+	Channel     Channel
+	Terms       Terms
+	// InstitutionID is the buying institution of a public order (0 for a
+	// consumer's); QuoteID the quote it was accepted from (0 for none).
+	InstitutionID int64
+	QuoteID       int64
+	// DesiredDelivery is the civil date a public buyer asked for (nil for
+	// none).
+	DesiredDelivery *time.Time
+	UserID          int64 // the member who ordered or claimed it; 0 for a guest order
+	Buyer           Buyer
+	Address         Address
+	ItemsTotal      int64
+	ShippingTotal   int64
+	Total           int64
+	Supply          int64 // 공급가액
+	VAT             int64 // 부가세
+	ReservedUntil   time.Time
+	CreatedAt       time.Time
+	PaidAt          *time.Time
+	CancelledAt     *time.Time
+	SubOrders       []*SubOrder
+	Events          []Event
+	Payment         *Payment // nil before StartPayment
+}
+
+// Channel is who the order is for.
+type Channel string
+
+// Channels.
+const (
+	ChannelConsumer Channel = "consumer"
+	ChannelPublic   Channel = "public" // a public institution (우선구매)
+)
+
+// Terms is how an order is paid.
+type Terms string
+
+// Payment terms.
+const (
+	TermsCard    Terms = "card"    // paid by card at checkout
+	TermsInvoice Terms = "invoice" // bank transfer after 검수, on the invoice
+)
+
+// Label is the Korean name of the terms.
+func (t Terms) Label() string {
+	switch t {
+	case TermsCard:
+		return "카드 결제"
+	case TermsInvoice:
+		return "계좌이체 (후불)"
+	}
+	return ""
 }
 
 // Cancellable reports whether the buyer may still cancel: the order is
@@ -321,6 +360,25 @@ type Store interface {
 	// it (apperr.NotFound when there is none) and writes what decide
 	// returned, in one transaction. An error from decide rolls back.
 	UpdateClaim(ctx context.Context, number string, userID int64, decide func(*Claim) (ClaimChange, error)) error
+
+	// FindInvoice returns the order orderID with its inspections, payment
+	// claims and recorded transfers; apperr.NotFound when there is none.
+	FindInvoice(ctx context.Context, orderID int64) (*InvoiceData, error)
+	// FindInvoices lists the invoice orders matching f (status as of the
+	// civil date today), newest first, and how many match in all.
+	FindInvoices(ctx context.Context, f InvoiceFilter, today time.Time) ([]*InvoiceSummary, int, error)
+	// FindInstitutionOrders lists the institution's orders, newest first,
+	// with sub-orders, lines, events and payment, and how many there are.
+	FindInstitutionOrders(ctx context.Context, institutionID int64, f UserOrderFilter) ([]*Order, int, error)
+	// InspectSubOrder locks the order of sub-order id, loads it with the
+	// part's current inspection (nil for none) and writes what decide
+	// returns: the inspection (replacing a rejected one), its claim and the
+	// change, in one transaction. apperr.NotFound when there is no such
+	// sub-order. An error from decide rolls back.
+	InspectSubOrder(ctx context.Context, id int64, decide func(*Order, *SubOrder, *Inspection) (InspectionWrite, error)) error
+	// AddTransfer locks order orderID, lets check look at its invoice and
+	// writes t and audit (if not nil), in one transaction.
+	AddTransfer(ctx context.Context, orderID int64, t Transfer, audit *account.AuditRecord, check func(*InvoiceData) error) error
 }
 
 // CheckKind selects the orders Store.FindPaymentChecks lists.

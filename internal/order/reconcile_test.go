@@ -104,7 +104,7 @@ func TestLostWebhookReconciledToPaid(t *testing.T) {
 
 	// The webhook turns up after all: nothing more happens.
 	payload, sig := e.signed(t, "evt_late_success", "payment_intent.succeeded", pay.Ref, lost.Number, lost.Total)
-	if err := e.svc.HandleWebhook(ctx, payload, sig); err != nil {
+	if err := e.svc.HandleWebhook(ctx, "stripe", payload, sig); err != nil {
 		t.Fatal(err)
 	}
 	if n := e.paidTransitions(t, lost.Number); n != 1 {
@@ -329,7 +329,7 @@ func TestFailedPaymentIsCancelledAtTheProvider(t *testing.T) {
 	p, _ := e.product(t, 10)
 	o, pay := e.awaiting(t, 2, p)
 	payload, sig := e.signed(t, "evt_fail_1", "payment_intent.payment_failed", pay.Ref, o.Number, o.Total)
-	if err := e.svc.HandleWebhook(ctx, payload, sig); err != nil {
+	if err := e.svc.HandleWebhook(ctx, "stripe", payload, sig); err != nil {
 		t.Fatal(err)
 	}
 	wantState(t, e.reload(t, o.Number), order.Cancelled, order.PaymentFailed)
@@ -354,7 +354,7 @@ func TestFailedPaymentIsCancelledAtTheProvider(t *testing.T) {
 	// The buyer retried on the open page and paid; that webhook was lost.
 	o2, pay2 := e.awaiting(t, 1, p)
 	payload, sig = e.signed(t, "evt_fail_2", "payment_intent.payment_failed", pay2.Ref, o2.Number, o2.Total)
-	if err := e.svc.HandleWebhook(ctx, payload, sig); err != nil {
+	if err := e.svc.HandleWebhook(ctx, "stripe", payload, sig); err != nil {
 		t.Fatal(err)
 	}
 	e.provider.answer(pay2.Ref, "", payment.StatusSucceeded)
@@ -443,7 +443,7 @@ func TestCanceledWebhookCancelsTheOrder(t *testing.T) {
 	o, pay := e.awaiting(t, 3, p)
 	payload, sig := e.signed(t, "evt_canceled", "payment_intent.canceled", pay.Ref, o.Number, o.Total)
 	for range 2 { // replayed
-		if err := e.svc.HandleWebhook(ctx, payload, sig); err != nil {
+		if err := e.svc.HandleWebhook(ctx, "stripe", payload, sig); err != nil {
 			t.Fatal(err)
 		}
 	}

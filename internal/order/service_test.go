@@ -338,9 +338,9 @@ func TestWebhookAppliedOnceAndOutOfOrder(t *testing.T) {
 
 	t.Run("bad signature", func(t *testing.T) {
 		payload, _ := e.signed(t, "evt_bad", "payment_intent.succeeded", pay.Ref, o.Number, o.Total)
-		wantCode(t, e.svc.HandleWebhook(ctx, payload, "t=1700000000,v1=0123456789abcdef"), apperr.Invalid)
+		wantCode(t, e.svc.HandleWebhook(ctx, "stripe", payload, "t=1700000000,v1=0123456789abcdef"), apperr.Invalid)
 		_, sig := e.signed(t, "evt_other", "payment_intent.succeeded", pay.Ref, o.Number, o.Total+1)
-		wantCode(t, e.svc.HandleWebhook(ctx, payload, sig), apperr.Invalid) // a signature of another payload
+		wantCode(t, e.svc.HandleWebhook(ctx, "stripe", payload, sig), apperr.Invalid) // a signature of another payload
 		if got := e.reload(t, o.Number).Status; got != order.PendingPayment {
 			t.Errorf("status = %s after a bad signature", got)
 		}
@@ -355,7 +355,7 @@ func TestWebhookAppliedOnceAndOutOfOrder(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := e.svc.HandleWebhook(ctx, payload, sig); err != nil {
+			if err := e.svc.HandleWebhook(ctx, "stripe", payload, sig); err != nil {
 				t.Errorf("HandleWebhook: %v", err)
 			}
 		}()
@@ -379,7 +379,7 @@ func TestWebhookAppliedOnceAndOutOfOrder(t *testing.T) {
 
 	// A failure arriving after the success changes nothing.
 	failed, fsig := e.signed(t, "evt_failed_late", "payment_intent.payment_failed", pay.Ref, o.Number, o.Total)
-	if err := e.svc.HandleWebhook(ctx, failed, fsig); err != nil {
+	if err := e.svc.HandleWebhook(ctx, "stripe", failed, fsig); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.reload(t, o.Number); got.Status != order.Paid || got.Payment.Status != order.PaymentSucceeded {
@@ -401,7 +401,7 @@ func TestPaymentFailedReleasesStock(t *testing.T) {
 		t.Fatal(err)
 	}
 	payload, sig := e.signed(t, "evt_fail", "payment_intent.payment_failed", pay.Ref, o.Number, o.Total)
-	if err := e.svc.HandleWebhook(ctx, payload, sig); err != nil {
+	if err := e.svc.HandleWebhook(ctx, "stripe", payload, sig); err != nil {
 		t.Fatal(err)
 	}
 	got := e.reload(t, o.Number)
@@ -449,7 +449,7 @@ func TestUnpaidReservationExpires(t *testing.T) {
 
 	// The buyer paid just as it expired: the money goes back.
 	payload, sig := e.signed(t, "evt_late_paid", "payment_intent.succeeded", pay.Ref, expired.Number, expired.Total)
-	if err := e.svc.HandleWebhook(ctx, payload, sig); err != nil {
+	if err := e.svc.HandleWebhook(ctx, "stripe", payload, sig); err != nil {
 		t.Fatal(err)
 	}
 	got = e.reload(t, expired.Number)

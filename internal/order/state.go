@@ -13,9 +13,11 @@ import (
 type Status string
 
 // Order states. pending_payment → paid → completed; pending_payment or paid →
-// cancelled.
+// cancelled. An invoice order starts confirmed (it goes to fulfilment
+// unpaid) → completed or cancelled; its money is the invoice's business.
 const (
 	PendingPayment Status = "pending_payment"
+	Confirmed      Status = "confirmed"
 	Paid           Status = "paid"
 	Completed      Status = "completed"
 	Cancelled      Status = "cancelled"
@@ -23,11 +25,12 @@ const (
 
 var orderNext = map[Status][]Status{
 	PendingPayment: {Paid, Cancelled},
+	Confirmed:      {Completed, Cancelled},
 	Paid:           {Completed, Cancelled},
 }
 
 var statusLabels = map[Status]string{
-	PendingPayment: "결제 대기", Paid: "결제 완료", Completed: "구매 확정", Cancelled: "취소됨",
+	PendingPayment: "결제 대기", Confirmed: "주문 확정 (후불)", Paid: "결제 완료", Completed: "구매 확정", Cancelled: "취소됨",
 }
 
 // Label is the Korean name of the status.
@@ -48,9 +51,12 @@ func (s Status) Transition(next Status) error {
 type SubStatus string
 
 // Sub-order states. pending_payment → paid → accepted → shipped → delivered;
-// pending_payment, paid or accepted → cancelled.
+// pending_payment, paid or accepted → cancelled. An invoice order's parts
+// start confirmed, which the enterprise treats as paid (accept, ship) while
+// nothing says money came.
 const (
 	SubPendingPayment SubStatus = "pending_payment"
+	SubConfirmed      SubStatus = "confirmed"
 	SubPaid           SubStatus = "paid"
 	SubAccepted       SubStatus = "accepted"
 	SubShipped        SubStatus = "shipped"
@@ -60,13 +66,14 @@ const (
 
 var subNext = map[SubStatus][]SubStatus{
 	SubPendingPayment: {SubPaid, SubCancelled},
+	SubConfirmed:      {SubAccepted, SubCancelled},
 	SubPaid:           {SubAccepted, SubCancelled},
 	SubAccepted:       {SubShipped, SubCancelled},
 	SubShipped:        {SubDelivered},
 }
 
 var subLabels = map[SubStatus]string{
-	SubPendingPayment: "결제 대기", SubPaid: "결제 완료", SubAccepted: "주문 접수",
+	SubPendingPayment: "결제 대기", SubConfirmed: "주문 확정 (후불)", SubPaid: "결제 완료", SubAccepted: "주문 접수",
 	SubShipped: "배송 중", SubDelivered: "배송 완료", SubCancelled: "취소됨",
 }
 
@@ -83,6 +90,10 @@ func (s SubStatus) Transition(next SubStatus) error {
 	}
 	return nil
 }
+
+// AwaitsAcceptance reports whether the part waits for its enterprise to
+// accept it: paid, or confirmed on invoice.
+func (s SubStatus) AwaitsAcceptance() bool { return s == SubPaid || s == SubConfirmed }
 
 // Cancellable reports whether a consumer may still cancel a sub-order in s
 // (nothing has shipped).

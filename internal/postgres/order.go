@@ -56,15 +56,29 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 	}
 	var orderID int64
 	a := o.Address
+	channel, terms := o.Channel, o.Terms
+	if channel == "" {
+		channel = order.ChannelConsumer
+	}
+	if terms == "" {
+		terms = order.TermsCard
+	}
+	var desired *string
+	if o.DesiredDelivery != nil {
+		d := o.DesiredDelivery.Format(time.DateOnly)
+		desired = &d
+	}
 	err = tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_key, status, buyer_name, buyer_phone, buyer_email,
 			recipient, recipient_phone, postcode, road_address, detail_address, delivery_memo,
-			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until, user_id)
+			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until, user_id,
+			channel, payment_terms, institution_id, quote_id, desired_delivery_date)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			now() + make_interval(secs => $18), $19)
+			now() + make_interval(secs => $18), $19, $20, $21, $22, $23, $24)
 		RETURNING id`,
 		o.Number, o.CheckoutKey, o.Status, o.Buyer.Name, o.Buyer.Phone, o.Buyer.Email,
 		a.Recipient, a.Phone, a.Postcode, a.Road, a.Detail, a.Memo,
-		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds(), nullID(o.UserID)).Scan(&orderID)
+		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds(), nullID(o.UserID),
+		channel, terms, nullID(o.InstitutionID), nullID(o.QuoteID), desired).Scan(&orderID)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "orders_number_key" {
@@ -159,6 +173,7 @@ func cmpInt64(a, b int64) int {
 // lock, which this update takes. An option's stock is taken off the
 // option and off its product (a product's stock is the sum of its options').
 func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
+	agreed := o.Channel == order.ChannelPublic
 	lines := orderStockLines(o)
 	for _, l := range lines {
 		var extra int64
@@ -206,7 +221,9 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 		if err != nil {
 			return fmt.Errorf("postgres: reserve product %d: %w", l.productID, err)
 		}
-		if price+extra != l.unitPrice {
+		// A public order's prices were agreed in its quote; a consumer's must
+		// still be the catalogue's.
+		if !agreed && price+extra != l.unitPrice {
 			return order.ErrPriceChanged()
 		}
 	}
@@ -314,6 +331,7 @@ const orderSelect = `SELECT o.id, o.number, o.checkout_key, o.status, coalesce(o
 		o.buyer_phone, o.buyer_email, o.recipient, o.recipient_phone, o.postcode, o.road_address, o.detail_address,
 		o.delivery_memo, o.items_total, o.shipping_total, o.total, o.supply_amount, o.vat_amount,
 		o.reserved_until, o.created_at, o.paid_at, o.cancelled_at,
+		o.channel, o.payment_terms, coalesce(o.institution_id, 0), coalesce(o.quote_id, 0), o.desired_delivery_date,
 		p.id, p.provider, p.idempotency_key, p.provider_ref, p.client_secret, p.amount, p.status,
 		p.failure_reason, p.refunded_amount, p.refunds_total
 	FROM orders o
@@ -331,6 +349,7 @@ func scanOrder(r pgx.CollectableRow) (*order.Order, error) {
 		&o.Buyer.Email, &o.Address.Recipient, &o.Address.Phone, &o.Address.Postcode, &o.Address.Road,
 		&o.Address.Detail, &o.Address.Memo, &o.ItemsTotal, &o.ShippingTotal, &o.Total, &o.Supply, &o.VAT,
 		&o.ReservedUntil, &o.CreatedAt, &o.PaidAt, &o.CancelledAt,
+		&o.Channel, &o.Terms, &o.InstitutionID, &o.QuoteID, &o.DesiredDelivery,
 		&pid, &pProvider, &pKey, &pRef, &pSecret, &pAmount, &pStatus, &pFailure, &pRefunded, &pRefunds)
 	if err != nil {
 		return nil, err
@@ -542,13 +561,13 @@ func (s *OrderStore) FindPaymentChecks(ctx context.Context, f order.PaymentCheck
 	args := []any{f.AfterID, f.Limit}
 	switch f.Kind {
 	case order.CheckExpired:
-		cond = `o.status = 'pending_payment' AND o.reserved_until < now()`
+		cond = `o.payment_terms = 'card' AND o.status = 'pending_payment' AND o.reserved_until < now()`
 	case order.CheckAwaiting:
-		cond = `o.status = 'pending_payment' AND o.reserved_until >= now()
+		cond = `o.payment_terms = 'card' AND o.status = 'pending_payment' AND o.reserved_until >= now()
 			AND o.created_at < now() - make_interval(secs => $3) AND p.provider_ref IS NOT NULL`
 		args = append(args, f.OlderThan.Seconds())
 	case order.CheckCancelled:
-		cond = `o.status = 'cancelled' AND o.cancelled_at > now() - make_interval(secs => $3)
+		cond = `o.payment_terms = 'card' AND o.status = 'cancelled' AND o.cancelled_at > now() - make_interval(secs => $3)
 			AND p.provider_ref IS NOT NULL AND p.status IN ('created', 'failed')`
 		args = append(args, f.Within.Seconds())
 	default:

@@ -14,7 +14,13 @@ import (
 // enterpriseSubOrderColumns follow subOrderColumns in the enterprise's
 // queries: the order, its buyer and where it goes.
 const enterpriseSubOrderColumns = `, o.number, o.status, o.created_at, o.buyer_name, o.buyer_phone, o.recipient,
-	o.recipient_phone, o.postcode, o.road_address, o.detail_address, o.delivery_memo`
+	o.recipient_phone, o.postcode, o.road_address, o.detail_address, o.delivery_memo, o.payment_terms`
+
+// enterpriseVisible selects the sub-orders (s) that are their enterprise's
+// business: paid ones, and every part of an invoice order (it goes to
+// fulfilment unpaid; nothing about it claims money came).
+const enterpriseVisible = `(s.paid_at IS NOT NULL OR EXISTS (SELECT 1 FROM orders oi
+	WHERE oi.id = s.order_id AND oi.payment_terms = 'invoice'))`
 
 // enterpriseSubOrders reads the sub-orders cond selects (tail orders and
 // pages them) with their orders and lines. Only paid sub-orders are the
@@ -26,10 +32,10 @@ func enterpriseSubOrders(ctx context.Context, q orderQuerier, cond, tail string,
 		list = append(list, e)
 		a := &e.Address
 		return []any{&e.OrderNumber, &e.OrderStatus, &e.OrderedAt, &e.BuyerName, &e.BuyerPhone, &a.Recipient,
-			&a.Phone, &a.Postcode, &a.Road, &a.Detail, &a.Memo}
+			&a.Phone, &a.Postcode, &a.Road, &a.Detail, &a.Memo, &e.Terms}
 	}, `SELECT `+subOrderColumns+enterpriseSubOrderColumns+`
 		FROM `+subOrderFrom+` JOIN orders o ON o.id = s.order_id
-		WHERE s.paid_at IS NOT NULL AND `+cond+` `+tail, args...)
+		WHERE `+enterpriseVisible+` AND `+cond+` `+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -61,11 +67,11 @@ func (s *OrderStore) FindEnterpriseSubOrders(ctx context.Context, enterpriseID i
 	}
 	sort := `s.created_at DESC, s.id DESC`
 	if f.Waiting {
-		where = append(where, `s.status IN ('paid', 'accepted')`)
-		sort = `s.paid_at, s.id`
+		where = append(where, `s.status IN ('paid', 'confirmed', 'accepted')`)
+		sort = `coalesce(s.paid_at, s.created_at), s.id`
 	}
 	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM sub_orders s WHERE s.paid_at IS NOT NULL AND `+joinAnd(where),
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM sub_orders s WHERE `+enterpriseVisible+` AND `+joinAnd(where),
 		args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("postgres: count enterprise sub-orders: %w", err)
 	}
@@ -116,7 +122,7 @@ func (s *OrderStore) UpdateSubOrder(ctx context.Context, enterpriseID, id int64,
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
 	var orderID int64
 	err = tx.QueryRow(ctx, `SELECT o.id FROM orders o JOIN sub_orders s ON s.order_id = o.id
-		WHERE s.id = $1 AND s.enterprise_id = $2 AND s.paid_at IS NOT NULL
+		WHERE s.id = $1 AND s.enterprise_id = $2 AND `+enterpriseVisible+`
 		FOR UPDATE OF o`, id, enterpriseID).Scan(&orderID)
 	if err != nil {
 		return translate(err, "주문")
@@ -180,8 +186,8 @@ func (s *OrderStore) FindEnterpriseStats(ctx context.Context, enterpriseID int64
 			return nil, fmt.Errorf("postgres: top products: %w", err)
 		}
 	}
-	err = s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'paid'), count(*) FILTER (WHERE status = 'accepted')
-		FROM sub_orders WHERE enterprise_id = $1 AND status IN ('paid', 'accepted')`, enterpriseID).
+	err = s.pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status IN ('paid', 'confirmed')), count(*) FILTER (WHERE status = 'accepted')
+		FROM sub_orders WHERE enterprise_id = $1 AND status IN ('paid', 'confirmed', 'accepted')`, enterpriseID).
 		Scan(&st.AwaitingAcceptance, &st.AwaitingShipment)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: sub-orders waiting: %w", err)

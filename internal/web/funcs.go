@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 
 	"github.com/dure-coop/dure/internal/catalog"
@@ -23,7 +24,25 @@ func templateFuncs() template.FuncMap {
 		"taxLabel":    func(t catalog.TaxType) string { return t.Label() },
 		"kindLabel":   func(k catalog.Kind) string { return k.Label() },
 		"highlight":   view.Highlight,
+		"dict":        dict,
 	}
+}
+
+// dict builds a map from key, value pairs, to pass several values to a
+// partial ({{template "admin-field" (dict "ID" "name" "Value" .F.Name)}}).
+func dict(kv ...any) (map[string]any, error) {
+	if len(kv)%2 != 0 {
+		return nil, fmt.Errorf("dict: odd number of arguments")
+	}
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+		}
+		m[k] = kv[i+1]
+	}
+	return m, nil
 }
 
 func toInt64(n any) int64 {

@@ -22,7 +22,9 @@ import (
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
@@ -52,12 +54,18 @@ type Deps struct {
 	// Quotes is the institutions' quote requests (nil: /admin/quotes
 	// answers 503).
 	Quotes *quote.Service
+	// Coop is the co-op's settings and holiday calendar (nil: those pages
+	// answer 503).
+	Coop *coop.Service
+	// Orders lists invoices and records bank transfers (nil: 503).
+	Orders *order.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
-		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats", "admin/quotes", "admin/quote"}
+		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
+		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote"}
 }
 
 // server holds the dependencies for the handlers.
@@ -115,6 +123,15 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 		s.mountHelpdesk(g)
 	}
 	s.mountQuotes(g)
+	g.Get("/invoices", s.invoicesPage)
+	g.Get("/invoices/:id", s.invoicePage)
+	g.Post("/invoices/:id/transfers", s.recordTransfer)
+
+	g.Get("/settings", s.settingsPage)
+	g.Post("/settings", s.saveSettings)
+	g.Get("/holidays", s.holidaysPage)
+	g.Post("/holidays", s.addHoliday)
+	g.Post("/holidays/:day/delete", s.deleteHoliday)
 }
 
 // signInURL is the sign-in page that comes back to next.

@@ -93,3 +93,24 @@ func TestBrowserConsoleAccessible(t *testing.T) {
 	b.CheckAxeCurrent(t, "the product list after hiding")
 	b.CheckAxe(t, "/admin/audit")
 }
+
+// TestBrowserInvoiceConsoleAccessible runs axe-core over the settings,
+// holidays and invoice pages (a browser of its own: the budget of one
+// Browser is the other test's), also with the settings form's errors.
+func TestBrowserInvoiceConsoleAccessible(t *testing.T) {
+	e := webtest.NewEnv(t)
+	b := browser.New(t, e)
+	if landed := b.SignIn(e.Operator(t), webtest.Password); !strings.HasPrefix(landed, "/") {
+		t.Fatalf("operator's sign-in landed on %q", landed)
+	}
+	pid, _ := e.Goods(t)
+	inv, _ := e.InvoiceOrder(t, pid, 1, 10_000)
+	for _, path := range []string{"/admin/settings", "/admin/holidays?year=2026", "/admin/invoices",
+		"/admin/invoices?status=unpaid", "/admin/invoices/" + strconv.FormatInt(inv.ID, 10)} {
+		b.CheckAxe(t, path)
+	}
+	b.Open("/admin/settings")
+	b.Fill(map[string]string{"#inspection_days": "0"})
+	b.Submit("save wrong settings", `form[action="/admin/settings"] button[type="submit"]`)
+	b.CheckAxeCurrent(t, "the settings with their errors")
+}

@@ -40,6 +40,9 @@ const (
 	navQuotes       = "quotes"
 	navSearch       = "search"
 	navHelp         = "help"
+	navInvoices     = "invoices"
+	navSettings     = "settings"
+	navHolidays     = "holidays"
 )
 
 // menu is the console's menu, in order.
@@ -51,6 +54,9 @@ var menu = []view.MenuEntry{
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
+	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
+	{Key: navSettings, Label: "설정", URL: "/admin/settings"},
+	{Key: navHolidays, Label: "휴일", URL: "/admin/holidays"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
 }
 
@@ -86,6 +92,10 @@ var doneMessages = map[string]string{
 	"inst_limit":                "수의계약 한도를 저장했습니다.",
 	"quote_routed":              "기업에 견적을 요청했습니다. 기업의 입점기업 화면에 품목이 나타납니다.",
 	"quote_sent":                "견적서를 기관에 보냈습니다. 보낸 견적서는 바꿀 수 없고, 고치려면 새 견적서(다음 번호)를 보냅니다.",
+	"settings_saved":            "설정을 저장했습니다.",
+	"holiday_added":             "휴일을 추가했습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
+	"holiday_deleted":           "휴일을 지웠습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
+	"transfer_recorded":         "입금을 기록했습니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

@@ -19,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/feed"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
@@ -116,6 +117,8 @@ type Deps struct {
 	// answers in the portal, the operator's inbox in the console (nil:
 	// those screens answer 503).
 	Quotes *quote.Service
+	// Coop is the co-op's settings and holidays, edited in the console.
+	Coop *coop.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -190,7 +193,7 @@ func New(d Deps) *fiber.App {
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
-			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Quotes: d.Quotes})
+			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes})
 	}
 	return a
 }

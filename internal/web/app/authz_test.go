@@ -58,6 +58,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			subA = so.ID
 		}
 	}
+	invoiceA, _ := e.InvoiceOrder(t, productA, 1, priceA)
 	ownerA := e.Member(t, entA, account.Owner)
 	staffA := e.Member(t, entA, account.Staff)
 	ownerB := e.Member(t, entB, account.Owner)
@@ -89,7 +90,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
 		"/portal/quotes/": quoteA.ID, "/admin/quotes/": quoteA.ID,
-		"/admin/enterprises/": entA, "/admin/products/": productA,
+		"/admin/enterprises/": entA, "/admin/products/": productA, "/admin/invoices/": invoiceA.ID,
+		"/admin/holidays/":         20260925, // a date's digits: only operators may remove one
 		"/api/v1/portal/products/": productA, "/api/v1/portal/orders/": subA,
 	}
 	// A help desk request of A with an attachment.

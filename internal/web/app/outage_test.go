@@ -17,6 +17,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/stripe"
@@ -49,7 +50,7 @@ func TestRedisOutage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log, Mailer: &mail.Outbox{}})
+	orders := order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider), order.Config{Logger: log, Mailer: &mail.Outbox{}})
 	e := &webtest.Env{Pool: pool, App: app.New(app.Deps{Catalog: catalogStore, Search: webtest.SearchFn(webtest.OKSearch), Carts: carts,
 		Orders: orders, Accounts: accounts, CookieSecret: []byte(cfg.CookieSecret), Log: log})}
 	var pid int64

@@ -65,6 +65,7 @@ var orderTabs = []struct{ value, label string }{
 	{"", "전체"},
 	{"waiting", "처리 대기"},
 	{string(order.SubPaid), "결제 완료 (접수 전)"},
+	{string(order.SubConfirmed), "후불 확정 (접수 전)"},
 	{string(order.SubAccepted), "주문 접수 (발송 전)"},
 	{string(order.SubShipped), "배송 중"},
 	{string(order.SubDelivered), "배송 완료"},
@@ -238,6 +239,11 @@ type orderView struct {
 	Err                                       map[string]string
 	Problem                                   string
 	ProblemAt                                 string // the id of the section the problem belongs to
+	// Invoice: a public order paid by transfer after the buyer's 검수.
+	Invoice                      bool
+	InspectionDeadline, DaysLeft string
+	InspectionPastDue            bool
+	Inspection, Claim, ClaimDue  string
 }
 
 // newOrderView is the page of sub-order so, with the ship form as typed.
@@ -252,10 +258,32 @@ func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 		AcceptedAt: view.FormatDateTime(so.AcceptedAt), ShippedAt: view.FormatDateTime(so.ShippedAt), DeliveredAt: view.FormatDateTime(so.DeliveredAt),
 		Cancelled: so.Status == order.SubCancelled, CancelReason: so.CancelReason, CancelledBy: so.CancelledByLabel(),
 		CancelledAt: view.FormatDateTime(so.CancelledAt), RefundLabel: so.RefundLabel(),
-		CanAccept: so.Status == order.SubPaid, CanShip: so.Status == order.SubAccepted,
+		CanAccept: so.Status.AwaitsAcceptance(), CanShip: so.Status == order.SubAccepted,
 		Shipped: so.Status == order.SubShipped, CanDeliver: so.Status == order.SubShipped,
-		CanCancel: so.Status == order.SubPaid || so.Status == order.SubAccepted,
+		CanCancel: so.Status.AwaitsAcceptance() || so.Status == order.SubAccepted,
 		Ship:      ship, Err: map[string]string{}}
+	if p := so.Invoice; p != nil {
+		v.Invoice, v.InspectionPastDue = true, p.PastDue
+		if p.Notice != nil {
+			v.InspectionDeadline = p.Deadline.Format("2006.01.02")
+			if p.Inspection == nil {
+				if p.DaysLeft >= 0 {
+					v.DaysLeft = "D-" + strconv.Itoa(p.DaysLeft)
+				} else {
+					v.DaysLeft = strconv.Itoa(-p.DaysLeft) + "일 지남"
+				}
+			}
+		}
+		if in := p.Inspection; in != nil {
+			v.Inspection = in.Result.Label() + " (" + in.Date.Format("2006.01.02") + ", " + in.Inspector + ")"
+			if in.Reason != "" {
+				v.Inspection += " · " + in.Reason
+			}
+		}
+		if c := p.Claim; c != nil {
+			v.Claim, v.ClaimDue = kr.Won(c.Amount), c.Due.Format("2006.01.02")
+		}
+	}
 	if so.Refund != nil {
 		v.Refund = kr.Won(so.Refund.Amount)
 	}
@@ -402,7 +430,7 @@ func (s *server) cancelOrderPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if so.Status != order.SubPaid && so.Status != order.SubAccepted {
+	if !so.Status.AwaitsAcceptance() && so.Status != order.SubAccepted {
 		return c.Redirect(orderURL(so.ID, ""), fiber.StatusSeeOther)
 	}
 	return s.renderCancel(c, so, "", "", fiber.StatusOK)

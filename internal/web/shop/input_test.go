@@ -18,6 +18,7 @@ import (
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/stripe"
@@ -46,7 +47,8 @@ func newFormEnv(tb testing.TB, limit bool) *webtest.Env {
 		tb.Fatal(err)
 	}
 	outbox := &mail.Outbox{}
-	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log, Mailer: outbox})
+	orders := order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider, &payment.Invoice{}),
+		order.Config{Logger: log, Mailer: outbox, Catalog: postgres.NewCatalogStore(pool)})
 	accounts, err := account.NewService(postgres.NewAccountStore(pool), redis.NewSessionStore(rdb, prefix), outbox,
 		redis.NewRateLimiter(rdb, prefix), account.Config{BaseURL: "http://dure.test", Logger: log,
 			Password: account.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})

@@ -47,3 +47,28 @@ func TestStripeWebhook(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookProviders: /webhooks/:provider finds the provider in the
+// registry; a provider not registered, or one that takes no webhooks (the
+// bank-transfer invoice), answers 404 in JSON and changes nothing.
+func TestWebhookProviders(t *testing.T) {
+	e := webtest.NewEnv(t)
+	for _, p := range []string{"unknown", "invoice", "toss"} {
+		req := httptest.NewRequest(http.MethodPost, "/webhooks/"+p, strings.NewReader(`{"id":"evt_1"}`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := e.App.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := make([]byte, 512)
+		n, _ := resp.Body.Read(body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || !strings.Contains(resp.Header.Get("Content-Type"), "json") {
+			t.Errorf("POST /webhooks/%s: %d %s, want 404 JSON\n%s", p, resp.StatusCode, resp.Header.Get("Content-Type"), body[:n])
+		}
+	}
+	var events int
+	if err := e.Pool.QueryRow(t.Context(), `SELECT count(*) FROM processed_events`).Scan(&events); err != nil || events != 0 {
+		t.Errorf("processed events %d (%v), want none", events, err)
+	}
+}

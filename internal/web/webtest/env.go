@@ -25,11 +25,13 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/redis"
@@ -48,6 +50,7 @@ type Env struct {
 	Metrics *metrics.Metrics
 	Carts   *cart.Service
 	Orders  *order.Service
+	Coop    *coop.Service
 	Secret  string // the Stripe webhook secret
 
 	Accounts   *account.Service
@@ -104,13 +107,15 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	outbox := &mail.Outbox{}
-	orders := order.NewService(postgres.NewOrderStore(pool), carts, provider, order.Config{Logger: log, Mailer: outbox})
 	accountStore := postgres.NewAccountStore(pool)
 	accounts, err := account.NewService(accountStore, redis.NewSessionStore(rdb, prefix), outbox, redis.NewRateLimiter(rdb, prefix),
 		account.Config{BaseURL: "http://dure.test", Logger: log, Password: account.PasswordParams{Memory: 1024, Time: 1, Threads: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	coops := coop.NewService(postgres.NewCoopStore(pool), accounts)
+	orders := order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider, &payment.Invoice{}),
+		order.Config{Logger: log, Mailer: outbox, Catalog: catalogStore, Coop: coops, Auditor: accounts})
 	boarding := onboarding.NewService(accountStore, accounts, outbox, log)
 	institutions := institution.NewService(accountStore, accounts, outbox, log)
 	manager := &catalog.Manager{Store: catalogStore, Auditor: accounts, Log: log}
@@ -149,10 +154,11 @@ func NewEnv(t testing.TB) *Env {
 		Metrics: m,
 		Log:     log,
 		Suggest: search.NewSuggestService(client, 2*time.Second),
+		Coop:    coops,
 	})
-	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
-		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats,
-		Helpdesk: help, Quotes: quotes}
+	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Secret: cfg.StripeWebhookKey,
+		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
+		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
