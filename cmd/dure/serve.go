@@ -23,6 +23,7 @@ import (
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
+	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
 	webapp "github.com/dure-coop/dure/internal/web/app"
@@ -154,6 +155,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		FeedToken: cfg.FeedToken,
 		Quotes:    openQuotes(pool, ids.Accounts),
 		Coop:      coops,
+		Reports:   report.NewService(postgres.NewReportStore(pool), coops),
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

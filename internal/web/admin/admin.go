@@ -26,6 +26,7 @@ import (
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
+	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
@@ -59,13 +60,16 @@ type Deps struct {
 	Coop *coop.Service
 	// Orders lists invoices and records bank transfers (nil: 503).
 	Orders *order.Service
+	// Reports builds the priority-purchase report of every institution
+	// (nil: /admin/reports/procurement answers 503).
+	Reports *report.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
-		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote"}
+		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports"}
 }
 
 // server holds the dependencies for the handlers.
@@ -126,6 +130,10 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Get("/invoices", s.invoicesPage)
 	g.Get("/invoices/:id", s.invoicePage)
 	g.Post("/invoices/:id/transfers", s.recordTransfer)
+
+	g.Get("/reports/procurement", s.procurementPage)
+	g.Get("/reports/procurement.csv", s.procurementFile("csv"))
+	g.Get("/reports/procurement.xlsx", s.procurementFile("xlsx"))
 
 	g.Get("/settings", s.settingsPage)
 	g.Post("/settings", s.saveSettings)

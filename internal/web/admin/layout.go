@@ -41,6 +41,7 @@ const (
 	navSearch       = "search"
 	navHelp         = "help"
 	navInvoices     = "invoices"
+	navReports      = "reports"
 	navSettings     = "settings"
 	navHolidays     = "holidays"
 )
@@ -55,6 +56,7 @@ var menu = []view.MenuEntry{
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
+	{Key: navReports, Label: "우선구매 실적", URL: "/admin/reports/procurement"},
 	{Key: navSettings, Label: "설정", URL: "/admin/settings"},
 	{Key: navHolidays, Label: "휴일", URL: "/admin/holidays"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},

@@ -19,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
@@ -32,12 +33,15 @@ type Deps struct {
 	Institutions *institution.Service
 	// Search lists the catalogue (nil: /biz/products answers 503).
 	Search search.Searcher
+	// Reports builds the institution's priority-purchase report (nil:
+	// /biz/reports answers 503).
+	Reports *report.Service
 }
 
 // Pages are the templates /biz renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"biz/home", "biz/dashboard", "biz/register", "biz/join", "biz/institution",
-		"biz/members", "biz/products", "biz/error"}
+		"biz/members", "biz/products", "biz/reports", "biz/error"}
 }
 
 type server struct {
@@ -68,6 +72,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Post("/members/:uid<int>/admin", s.signedIn(account.RequireInstitutionUser), s.memberAction)
 	// Active buyers of an active institution.
 	g.Get("/products", s.signedIn(account.RequireInstitutionBuyer), s.productsPage)
+	g.Get("/reports", s.signedIn(account.RequireInstitutionBuyer), s.reportsPage)
+	g.Get("/reports.csv", s.signedIn(account.RequireInstitutionBuyer), s.reportFile("csv"))
+	g.Get("/reports.xlsx", s.signedIn(account.RequireInstitutionBuyer), s.reportFile("xlsx"))
 }
 
 // needService answers 503 without the institution service.

@@ -29,6 +29,7 @@ const (
 	navProducts    = "products"
 	navInstitution = "institution"
 	navMembers     = "members"
+	navReports     = "reports"
 )
 
 // baseView is the dot of the layout.
@@ -43,6 +44,7 @@ func menuFor(a *account.Actor) []view.MenuEntry {
 	m := []view.MenuEntry{
 		{Key: navHome, Label: "대시보드", URL: "/biz"},
 		{Key: navProducts, Label: "공공구매 상품", URL: "/biz/products"},
+		{Key: navReports, Label: "우선구매 실적", URL: "/biz/reports"},
 		{Key: navInstitution, Label: "기관 정보", URL: "/biz/institution"},
 	}
 	if a.InstitutionRole == account.InstitutionAdmin {

@@ -35,6 +35,7 @@ import (
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/redis"
+	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
 	"github.com/dure-coop/dure/internal/testutil"
@@ -51,6 +52,7 @@ type Env struct {
 	Carts   *cart.Service
 	Orders  *order.Service
 	Coop    *coop.Service
+	Reports *report.Service
 	Secret  string // the Stripe webhook secret
 
 	Accounts   *account.Service
@@ -125,6 +127,7 @@ func NewEnv(t testing.TB) *Env {
 	}
 	synonyms := postgres.NewSynonymStore(pool)
 	pusher := meilisearch.New(cfg.MeiliURL, cfg.MeiliKey, client.Index()).WithSynonyms(synonyms)
+	reports := report.NewService(postgres.NewReportStore(pool), coops)
 	stats := search.NewTally(postgres.NewSearchStatsStore(pool))
 	help := &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: accounts, Mailer: outbox,
 		BaseURL: "http://dure.test", Log: log}
@@ -155,8 +158,9 @@ func NewEnv(t testing.TB) *Env {
 		Log:     log,
 		Suggest: search.NewSuggestService(client, 2*time.Second),
 		Coop:    coops,
+		Reports: reports,
 	})
-	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Secret: cfg.StripeWebhookKey,
+	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Reports: reports, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
 		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes}
 }
