@@ -316,6 +316,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 	}
 
+	// The priority-purchase report takes an institution id in its query:
+	// another institution's buyer naming A gets not found, and the operator
+	// gets A's.
+	buyerB := browser(instB.Buyer)
+	for _, path := range []string{"/biz/reports", "/biz/reports.csv", "/biz/reports.xlsx"} {
+		if resp, body := buyerB.Do(t, http.MethodGet, path+"?institution="+strconv.FormatInt(instA.ID, 10), "", nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("buyer of B, %s for A: %d %s", path, resp.StatusCode, webtest.Truncate(body, 200))
+		}
+	}
+	if resp, _ := browser(operator).Do(t, http.MethodGet, "/admin/reports/procurement?institution="+strconv.FormatInt(instA.ID, 10), "", nil); resp.StatusCode != http.StatusOK {
+		t.Errorf("operator, A's report: %d", resp.StatusCode)
+	}
+
 	// Nothing of A's changed under the others' requests.
 	var name string
 	var price int64
