@@ -384,6 +384,10 @@ func (s *Service) Inspect(ctx context.Context, subOrderID int64, in InspectionIn
 			w.Inspection.Accepted[l.ID] = q
 			accepted += l.UnitPrice * int64(q)
 		}
+		if in.Result == InspectPartial && accepted == 0 {
+			return InspectionWrite{}, &apperr.Error{Code: apperr.Invalid, Message: "검수 내용을 확인해 주세요.",
+				Fields: map[string]string{"accepted": "부분 합격이면 합격 수량을 한 개 이상 입력해 주세요. 모두 받지 않으면 불합격을 고르세요."}}
+		}
 		if in.Result == InspectPartial && accepted == so.ItemsTotal {
 			return InspectionWrite{}, &apperr.Error{Code: apperr.Invalid, Message: "검수 내용을 확인해 주세요.",
 				Fields: map[string]string{"accepted": "부분 합격이면 합격 수량을 주문 수량보다 적게 입력해 주세요."}}

@@ -65,6 +65,10 @@ type Config struct {
 	Coop Coop
 	// Auditor builds the audit records of operators' invoice actions.
 	Auditor Auditor
+	// Documents reads the parties of public orders' documents and the
+	// claims of a period (Statement, InvoiceDocument, TaxInvoiceBills); nil
+	// refuses them (apperr.Unavailable).
+	Documents DocumentStore
 	Logger  *slog.Logger
 }
 

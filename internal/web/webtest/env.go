@@ -114,8 +114,9 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	coops := coop.NewService(postgres.NewCoopStore(pool), accounts)
-	orders := order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider, &payment.Invoice{}),
-		order.Config{Logger: log, Mailer: outbox, Catalog: catalogStore, Coop: coops, Auditor: accounts})
+	orderStore := postgres.NewOrderStore(pool)
+	orders := order.NewService(orderStore, carts, payment.NewRegistry(provider, &payment.Invoice{}),
+		order.Config{Logger: log, Mailer: outbox, Catalog: catalogStore, Coop: coops, Auditor: accounts, Documents: orderStore})
 	boarding := onboarding.NewService(accountStore, accounts, outbox, log)
 	institutions := institution.NewService(accountStore, accounts, outbox, log)
 	manager := &catalog.Manager{Store: catalogStore, Auditor: accounts, Log: log}
