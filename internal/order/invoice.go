@@ -587,3 +587,25 @@ func (s *Service) FindInstitutionOrder(ctx context.Context, orderID int64) (*Ord
 func notFoundOrder() error {
 	return apperr.Errorf(apperr.NotFound, "주문을 찾을 수 없습니다.")
 }
+
+// FindInstitutionOrderByNumber is FindInstitutionOrder by the order's
+// number: apperr.NotFound for a malformed number, none, or another
+// institution's.
+func (s *Service) FindInstitutionOrderByNumber(ctx context.Context, number string) (*Order, error) {
+	inst, err := institutionScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	number = NormalizeNumber(number)
+	if !ValidNumber(number) {
+		return nil, notFoundOrder()
+	}
+	o, err := s.store.FindOrderByNumber(ctx, number)
+	if err != nil || o.InstitutionID != inst {
+		if err == nil || apperr.Code(err) == apperr.NotFound {
+			return nil, notFoundOrder()
+		}
+		return nil, err
+	}
+	return o, nil
+}

@@ -26,6 +26,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
@@ -131,7 +132,12 @@ func NewEnv(t testing.TB) *Env {
 		BaseURL: "http://dure.test", Log: log}
 	quoteStore := postgres.NewQuoteStore(pool)
 	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
+	renderer, err := pdf.New(cfg.FontDir)
+	if err != nil {
+		t.Fatalf("pdf renderer: %v", err)
+	}
 	a := app.New(app.Deps{
+		PDF:          renderer,
 		Helpdesk:     help,
 		Quotes:       quotes,
 		SearchStats:  stats,
