@@ -23,6 +23,8 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/document"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
@@ -59,6 +61,8 @@ type Deps struct {
 	Coop *coop.Service
 	// Orders lists invoices and records bank transfers (nil: 503).
 	Orders *order.Service
+	// PDF renders documents as PDF (nil: the .pdf addresses answer 503).
+	PDF *pdf.Renderer
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
@@ -126,6 +130,11 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Get("/invoices", s.invoicesPage)
 	g.Get("/invoices/:id", s.invoicePage)
 	g.Post("/invoices/:id/transfers", s.recordTransfer)
+	g.Get("/invoices/:id/statement", s.invoiceDocument(document.Statement, false))
+	g.Get("/invoices/:id/statement.pdf", s.invoiceDocument(document.Statement, true))
+	g.Get("/invoices/:id/invoice", s.invoiceDocument(document.Invoice, false))
+	g.Get("/invoices/:id/invoice.pdf", s.invoiceDocument(document.Invoice, true))
+	g.Get("/taxinvoices.csv", s.taxInvoicesCSV)
 
 	g.Get("/settings", s.settingsPage)
 	g.Post("/settings", s.saveSettings)
