@@ -69,7 +69,7 @@ type Config struct {
 	// claims of a period (Statement, InvoiceDocument, TaxInvoiceBills); nil
 	// refuses them (apperr.Unavailable).
 	Documents DocumentStore
-	Logger  *slog.Logger
+	Logger    *slog.Logger
 }
 
 const (

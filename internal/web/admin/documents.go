@@ -3,6 +3,7 @@ package admin
 import (
 	"bytes"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -43,7 +44,8 @@ func (s *server) invoiceDocument(kind document.Kind, pdf bool) fiber.Handler {
 	}
 }
 
-// taxInvoicesCSV is GET /admin/taxinvoices.csv?from=&to=&kind=: the data
+// taxInvoicesCSV is GET /admin/taxinvoices.csv?from=&to=&kind= (this month
+// without from and to): the data
 // for issuing the period's 세금계산서 (kind "" or tax), 계산서 (exempt) or
 // every item (items), from the payment claims dated in the period, in
 // 홈택스's bulk-issue layout (taxinvoice.CSV).
@@ -51,8 +53,12 @@ func (s *server) taxInvoicesCSV(c *fiber.Ctx) error {
 	if s.Orders == nil {
 		return fiber.ErrServiceUnavailable
 	}
-	from, ok1 := coop.ParseDate(c.Query("from"))
-	to, ok2 := coop.ParseDate(c.Query("to"))
+	// Without a period: this month so far.
+	today := coop.DateOf(time.Now())
+	fromText, toText := c.Query("from", today.AddDate(0, 0, 1-today.Day()).Format(time.DateOnly)),
+		c.Query("to", today.Format(time.DateOnly))
+	from, ok1 := coop.ParseDate(fromText)
+	to, ok2 := coop.ParseDate(toText)
 	if !ok1 || !ok2 {
 		return apperr.Errorf(apperr.Invalid, "기간을 from=2026-01-01&to=2026-03-31 형식으로 정해 주세요.")
 	}
