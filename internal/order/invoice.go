@@ -272,6 +272,9 @@ func (s *Service) invoice(ctx context.Context, d *InvoiceData, st *coop.Settings
 	if v.Reference == "" {
 		v.Reference = payment.InvoiceReference(o.Number)
 	}
+	if v.Account.Number == "" && st.BankAccount != "" {
+		v.Account = payment.BankAccount{Bank: st.BankName, Number: st.BankAccount, Holder: st.BankHolder}
+	}
 	return v, nil
 }
 
