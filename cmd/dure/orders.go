@@ -50,8 +50,10 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 	if pool != nil {
 		ocfg.Catalog = postgres.NewCatalogStore(pool)
 	}
-	return order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider, invoice), order.Config{
+	store := postgres.NewOrderStore(pool)
+	return order.NewService(store, carts, payment.NewRegistry(provider, invoice), order.Config{
 		Catalog:           ocfg.Catalog,
+		Documents:         store,
 		Coop:              ocfg.Coop,
 		Auditor:           ocfg.Auditor,
 		ReservationTTL:    cfg.ReservationTTL,

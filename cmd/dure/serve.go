@@ -19,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
@@ -54,6 +55,12 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	}
 	if err := checkPayments(cfg); err != nil {
 		return err
+	}
+	// The documents' PDF renderer reads its fonts once, here: a missing font
+	// fails start-up rather than the first download.
+	renderer, err := pdf.New(cfg.FontDir)
+	if err != nil {
+		return fmt.Errorf("serve: documents (DURE_FONT_DIR): %w", err)
 	}
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -156,6 +163,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Quotes:    openQuotes(pool, ids.Accounts),
 		Coop:      coops,
 		Reports:   report.NewService(postgres.NewReportStore(pool), coops),
+		PDF:       renderer,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

@@ -171,6 +171,9 @@ func (e *env) service(cfg order.Config) *order.Service {
 	if cfg.Coop == nil {
 		cfg.Coop = coop.NewService(postgres.NewCoopStore(e.pool), nil)
 	}
+	if cfg.Documents == nil {
+		cfg.Documents = postgres.NewOrderStore(e.pool)
+	}
 	return order.NewService(postgres.NewOrderStore(e.pool), e.carts, payment.NewRegistry(e.provider, &payment.Invoice{}), cfg)
 }
 

@@ -272,6 +272,9 @@ func (s *Service) invoice(ctx context.Context, d *InvoiceData, st *coop.Settings
 	if v.Reference == "" {
 		v.Reference = payment.InvoiceReference(o.Number)
 	}
+	if v.Account.Number == "" && st.BankAccount != "" {
+		v.Account = payment.BankAccount{Bank: st.BankName, Number: st.BankAccount, Holder: st.BankHolder}
+	}
 	return v, nil
 }
 
@@ -383,6 +386,10 @@ func (s *Service) Inspect(ctx context.Context, subOrderID int64, in InspectionIn
 			}
 			w.Inspection.Accepted[l.ID] = q
 			accepted += l.UnitPrice * int64(q)
+		}
+		if in.Result == InspectPartial && accepted == 0 {
+			return InspectionWrite{}, &apperr.Error{Code: apperr.Invalid, Message: "검수 내용을 확인해 주세요.",
+				Fields: map[string]string{"accepted": "부분 합격이면 합격 수량을 한 개 이상 입력해 주세요. 모두 받지 않으면 불합격을 고르세요."}}
 		}
 		if in.Result == InspectPartial && accepted == so.ItemsTotal {
 			return InspectionWrite{}, &apperr.Error{Code: apperr.Invalid, Message: "검수 내용을 확인해 주세요.",
@@ -582,4 +589,26 @@ func (s *Service) FindInstitutionOrder(ctx context.Context, orderID int64) (*Ord
 
 func notFoundOrder() error {
 	return apperr.Errorf(apperr.NotFound, "주문을 찾을 수 없습니다.")
+}
+
+// FindInstitutionOrderByNumber is FindInstitutionOrder by the order's
+// number: apperr.NotFound for a malformed number, none, or another
+// institution's.
+func (s *Service) FindInstitutionOrderByNumber(ctx context.Context, number string) (*Order, error) {
+	inst, err := institutionScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	number = NormalizeNumber(number)
+	if !ValidNumber(number) {
+		return nil, notFoundOrder()
+	}
+	o, err := s.store.FindOrderByNumber(ctx, number)
+	if err != nil || o.InstitutionID != inst {
+		if err == nil || apperr.Code(err) == apperr.NotFound {
+			return nil, notFoundOrder()
+		}
+		return nil, err
+	}
+	return o, nil
 }

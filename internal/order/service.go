@@ -65,7 +65,11 @@ type Config struct {
 	Coop Coop
 	// Auditor builds the audit records of operators' invoice actions.
 	Auditor Auditor
-	Logger  *slog.Logger
+	// Documents reads the parties of public orders' documents and the
+	// claims of a period (Statement, InvoiceDocument, TaxInvoiceBills); nil
+	// refuses them (apperr.Unavailable).
+	Documents DocumentStore
+	Logger    *slog.Logger
 }
 
 const (

@@ -23,6 +23,8 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/document"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
@@ -63,6 +65,8 @@ type Deps struct {
 	// Reports builds the priority-purchase report of every institution
 	// (nil: /admin/reports/procurement answers 503).
 	Reports *report.Service
+	// PDF renders documents as PDF (nil: the .pdf addresses answer 503).
+	PDF *pdf.Renderer
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
@@ -130,6 +134,11 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Get("/invoices", s.invoicesPage)
 	g.Get("/invoices/:id", s.invoicePage)
 	g.Post("/invoices/:id/transfers", s.recordTransfer)
+	g.Get("/invoices/:id/statement", s.invoiceDocument(document.Statement, false))
+	g.Get("/invoices/:id/statement.pdf", s.invoiceDocument(document.Statement, true))
+	g.Get("/invoices/:id/invoice", s.invoiceDocument(document.Invoice, false))
+	g.Get("/invoices/:id/invoice.pdf", s.invoiceDocument(document.Invoice, true))
+	g.Get("/taxinvoices.csv", s.taxInvoicesCSV)
 
 	g.Get("/reports/procurement", s.procurementPage)
 	g.Get("/reports/procurement.csv", s.procurementFile("csv"))

@@ -10,9 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -86,6 +89,29 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// A quote request with a line asked of A (and none of B).
 	quoteA, _ := e.QuoteRequest(t, 0, []int64{entA})
 
+	// A's invoice order belongs to institution A, shipped and inspected, so
+	// that its documents exist; its part is enterprise A's.
+	if _, err := e.Pool.Exec(ctx, `UPDATE orders SET institution_id = $1 WHERE id = $2`, instA.ID, invoiceA.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Pool.Exec(ctx, `UPDATE sub_orders SET status = 'shipped', courier = 'cj', tracking_number = '123456789012',
+		shipped_at = now() - interval '1 day' WHERE order_id = $1`, invoiceA.ID); err != nil {
+		t.Fatal(err)
+	}
+	setCoop(t, e)
+	buyerA, _, err := e.Accounts.SignIn(ctx, instA.Buyer, webtest.Password, "192.0.2.11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	invSubA := invoiceA.SubOrders[0].ID
+	if _, err := e.Orders.Inspect(account.NewContext(ctx, buyerA), invSubA, order.InspectionInput{
+		Date: time.Now().In(kr.Seoul()).Format(time.DateOnly), Inspector: "김검수", Result: order.InspectPass}); err != nil {
+		t.Fatal(err)
+	}
+	// Routes naming an order by its number.
+	numbers := map[string]string{"/biz/orders/": invoiceA.Number}
+	// Routes whose parameter is another of A's things than their prefix says.
+	routeIDs := map[string]int64{"/portal/orders/:id<int>/statement": invSubA, "/portal/orders/:id<int>/statement.pdf": invSubA}
 	ids := map[string]int64{
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
@@ -125,16 +151,27 @@ func TestAuthorizationMatrix(t *testing.T) {
 			if loc == nil {
 				break
 			}
-			id, ok := int64(0), false
+			val, ok := "", false
 			for prefix, v := range ids {
 				if strings.HasPrefix(path[:loc[0]], prefix) && len(path[:loc[0]]) == len(prefix) {
-					id, ok = v, true
+					val, ok = strconv.FormatInt(v, 10), true
 				}
+			}
+			for prefix, v := range numbers {
+				if strings.HasPrefix(path[:loc[0]], prefix) && len(path[:loc[0]]) == len(prefix) {
+					val, ok = v, true
+				}
+			}
+			if v, found := routeIDs[r.Path]; found {
+				val, ok = strconv.FormatInt(v, 10), true
+			}
+			if strings.HasPrefix(r.Path, "/biz/orders/") && strings.HasSuffix(path[:loc[0]], "/parts/") {
+				val, ok = strconv.FormatInt(invSubA, 10), true
 			}
 			if !ok {
 				t.Fatalf("route %s %s: no id of A for its parameter (add its prefix to the matrix)", r.Method, r.Path)
 			}
-			path = path[:loc[0]] + strconv.FormatInt(id, 10) + path[loc[1]:]
+			path = path[:loc[0]] + val + path[loc[1]:]
 			ar.HasID = true
 		}
 		ar.Path = path
@@ -377,5 +414,16 @@ func TestAccountPagesNeedASignIn(t *testing.T) {
 		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/account/signin?next="+url.QueryEscape(p) {
 			t.Errorf("GET %s anonymous: %d %q\n%s", p, resp.StatusCode, resp.Header.Get("Location"), webtest.Truncate(body, 200))
 		}
+	}
+}
+
+// setCoop gives the co-op the business details and account its documents
+// name.
+func setCoop(t *testing.T, e *webtest.Env) {
+	t.Helper()
+	if _, err := e.Pool.Exec(context.Background(), `UPDATE coop_settings SET name = '두레 사회적협동조합', representative = '김두레',
+		business_number = '1208147521', address = '대구광역시 중구 동덕로 115', bank_name = '대구은행',
+		bank_account = '508-10-123456-7', bank_holder = '두레 사회적협동조합'`); err != nil {
+		t.Fatal(err)
 	}
 }

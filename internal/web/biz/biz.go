@@ -19,6 +19,9 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/document"
+	"github.com/dure-coop/dure/internal/document/pdf"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
@@ -36,12 +39,17 @@ type Deps struct {
 	// Reports builds the institution's priority-purchase report (nil:
 	// /biz/reports answers 503).
 	Reports *report.Service
+	// Orders lists the institution's orders, records 검수 and builds their
+	// documents (nil: /biz/orders answers 503).
+	Orders *order.Service
+	// PDF renders documents as PDF (nil: the .pdf addresses answer 503).
+	PDF *pdf.Renderer
 }
 
 // Pages are the templates /biz renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"biz/home", "biz/dashboard", "biz/register", "biz/join", "biz/institution",
-		"biz/members", "biz/products", "biz/reports", "biz/error"}
+		"biz/members", "biz/products", "biz/reports", "biz/orders", "biz/order", "biz/error"}
 }
 
 type server struct {
@@ -75,6 +83,15 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Get("/reports", s.signedIn(account.RequireInstitutionBuyer), s.reportsPage)
 	g.Get("/reports.csv", s.signedIn(account.RequireInstitutionBuyer), s.reportFile("csv"))
 	g.Get("/reports.xlsx", s.signedIn(account.RequireInstitutionBuyer), s.reportFile("xlsx"))
+	// The institution's orders, their 검수 and documents.
+	o := g.Group("/orders", s.signedIn(account.RequireInstitutionBuyer), s.needOrders)
+	o.Get("/", s.ordersPage)
+	o.Get("/:number", s.orderPage)
+	o.Post("/:number/parts/:id<int>/inspect", s.inspect)
+	o.Get("/:number/statement", s.orderDocument(document.Statement, false))
+	o.Get("/:number/statement.pdf", s.orderDocument(document.Statement, true))
+	o.Get("/:number/invoice", s.orderDocument(document.Invoice, false))
+	o.Get("/:number/invoice.pdf", s.orderDocument(document.Invoice, true))
 }
 
 // needService answers 503 without the institution service.

@@ -96,3 +96,26 @@ func TestBrowserInstitutionWalk(t *testing.T) {
 	}
 	check("/biz/products")
 }
+
+// TestBrowserOrderPages: axe-core finds nothing serious or critical on the
+// buyer's order list and order page (desktop and 390 px), with a 검수 form
+// refused and shown again, and the keyboard reaches every control.
+func TestBrowserOrderPages(t *testing.T) {
+	f := newPublicFlow(t)
+	b := browser.New(t, f.e)
+	b.SignIn(f.inst.Buyer, webtest.Password)
+	b.Open("/biz/orders")
+	b.CheckAxeCurrent(t, "/biz/orders")
+	b.CheckFocus(t, "/biz/orders")
+	u := "/biz/orders/" + f.o.Number
+	b.Open(u)
+	b.CheckAxeCurrent(t, u)
+	b.CheckFocus(t, u)
+	if st := b.Submit("a 검수 without an inspector", `form.inspect-form button[type="submit"]`); st != http.StatusUnprocessableEntity {
+		t.Fatalf("검수 without an inspector: %d", st)
+	}
+	if !strings.Contains(b.Text("main"), "검수자 이름") {
+		t.Errorf("no message for the missing inspector: %q", b.Text("main"))
+	}
+	b.CheckAxeCurrent(t, u+" (refused 검수)")
+}

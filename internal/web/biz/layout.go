@@ -27,6 +27,7 @@ func (l *layout) base() *layout { return l }
 const (
 	navHome        = "home"
 	navProducts    = "products"
+	navOrders      = "orders"
 	navInstitution = "institution"
 	navMembers     = "members"
 	navReports     = "reports"
@@ -44,6 +45,7 @@ func menuFor(a *account.Actor) []view.MenuEntry {
 	m := []view.MenuEntry{
 		{Key: navHome, Label: "대시보드", URL: "/biz"},
 		{Key: navProducts, Label: "공공구매 상품", URL: "/biz/products"},
+		{Key: navOrders, Label: "주문·검수", URL: "/biz/orders"},
 		{Key: navReports, Label: "우선구매 실적", URL: "/biz/reports"},
 		{Key: navInstitution, Label: "기관 정보", URL: "/biz/institution"},
 	}
@@ -61,6 +63,7 @@ var doneMessages = map[string]string{
 	"declined":   "구성원의 가입 요청을 거절했습니다. 그 계정으로는 로그인할 수 없습니다.",
 	"removed":    "구성원을 내보냈습니다. 그 계정으로는 더 이상 로그인할 수 없습니다.",
 	"admin":      "기관 관리자 역할을 넘겼습니다. 이제 구매담당자로 이용합니다.",
+	"inspected":  "검수 결과를 기록했습니다. 합격한 부분은 대금 청구가 시작됩니다.",
 }
 
 // isInstitutionUser reports whether a is a signed-in institution user.

@@ -25,6 +25,8 @@ func (s *server) mountOrders(g fiber.Router) {
 	g.Post("/orders/:id<int>/ship", s.needOrders, s.shipOrder)
 	g.Post("/orders/:id<int>/deliver", s.needOrders, s.deliverOrder)
 	g.Get("/orders/:id<int>/cancel", s.needOrders, s.cancelOrderPage)
+	g.Get("/orders/:id<int>/statement", s.needOrders, s.orderStatement(false))
+	g.Get("/orders/:id<int>/statement.pdf", s.needOrders, s.orderStatement(true))
 	g.Post("/orders/:id<int>/cancel", s.needOrders, s.cancelOrder)
 }
 

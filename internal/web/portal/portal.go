@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
@@ -54,6 +55,9 @@ type Deps struct {
 	// Quotes shows the enterprise the quote request lines asked of it and
 	// takes its answers (nil: those screens answer 503).
 	Quotes *quote.Service
+	// PDF renders the part's 거래명세서 as PDF (nil: the .pdf address
+	// answers 503).
+	PDF *pdf.Renderer
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.

@@ -26,6 +26,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
@@ -116,8 +117,9 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	coops := coop.NewService(postgres.NewCoopStore(pool), accounts)
-	orders := order.NewService(postgres.NewOrderStore(pool), carts, payment.NewRegistry(provider, &payment.Invoice{}),
-		order.Config{Logger: log, Mailer: outbox, Catalog: catalogStore, Coop: coops, Auditor: accounts})
+	orderStore := postgres.NewOrderStore(pool)
+	orders := order.NewService(orderStore, carts, payment.NewRegistry(provider, &payment.Invoice{}),
+		order.Config{Logger: log, Mailer: outbox, Catalog: catalogStore, Coop: coops, Auditor: accounts, Documents: orderStore})
 	boarding := onboarding.NewService(accountStore, accounts, outbox, log)
 	institutions := institution.NewService(accountStore, accounts, outbox, log)
 	manager := &catalog.Manager{Store: catalogStore, Auditor: accounts, Log: log}
@@ -133,7 +135,12 @@ func NewEnv(t testing.TB) *Env {
 		BaseURL: "http://dure.test", Log: log}
 	quoteStore := postgres.NewQuoteStore(pool)
 	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
+	renderer, err := pdf.New(cfg.FontDir)
+	if err != nil {
+		t.Fatalf("pdf renderer: %v", err)
+	}
 	a := app.New(app.Deps{
+		PDF:          renderer,
 		Helpdesk:     help,
 		Quotes:       quotes,
 		SearchStats:  stats,
