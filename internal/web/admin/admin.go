@@ -24,6 +24,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/quote"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
@@ -52,12 +53,16 @@ type Deps struct {
 	// Quotes is the institutions' quote requests (nil: /admin/quotes
 	// answers 503).
 	Quotes *quote.Service
+	// Reviews lists every review and hides abusive ones (optional: without
+	// it the console has no /admin/reviews).
+	Reviews *review.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
-		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats", "admin/quotes", "admin/quote"}
+		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats", "admin/quotes", "admin/quote",
+		"admin/reviews"}
 }
 
 // server holds the dependencies for the handlers.
@@ -101,6 +106,10 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 		g.Post("/search/synonyms", s.addSynonyms)
 		g.Post("/search/synonyms/remove", s.removeSynonym)
 		g.Post("/search/synonyms/push", s.pushSynonyms)
+	}
+	if d.Reviews != nil {
+		g.Get("/reviews", s.reviewsPage)
+		g.Post("/reviews/:id<int>/hide", s.hideReview)
 	}
 	if d.Institutions != nil {
 		g.Get("/institutions", s.institutionsPage)

@@ -40,6 +40,7 @@ const (
 	navQuotes       = "quotes"
 	navSearch       = "search"
 	navHelp         = "help"
+	navReviews      = "reviews"
 )
 
 // menu is the console's menu, in order.
@@ -49,6 +50,7 @@ var menu = []view.MenuEntry{
 	{Key: navProducts, Label: "상품", URL: "/admin/products"},
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
+	{Key: navReviews, Label: "구매평", URL: "/admin/reviews"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},

@@ -22,8 +22,10 @@ import (
 	"github.com/dure-coop/dure/internal/feed"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/admin"
@@ -116,6 +118,11 @@ type Deps struct {
 	// answers in the portal, the operator's inbox in the console (nil:
 	// those screens answer 503).
 	Quotes *quote.Service
+	// Reviews is reviews and product questions (shop, portal and console;
+	// nil leaves them out); Notify the members' notifications and the
+	// header's unread count (nil: none).
+	Reviews *review.Service
+	Notify  *notify.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -173,6 +180,9 @@ func New(d Deps) *fiber.App {
 		Accounts:             d.Accounts,
 		Onboarding:           d.Onboarding,
 		Stats:                d.SearchStats,
+		Reviews:              d.Reviews,
+		Blobs:                d.Blobs,
+		Notify:               d.Notify,
 	})
 	api.Mount(a, k, api.Deps{
 		Catalog:    d.Catalog,
@@ -185,12 +195,12 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
-		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes})
+		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, Reviews: d.Reviews})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search})
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
-			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Quotes: d.Quotes})
+			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Quotes: d.Quotes, Reviews: d.Reviews})
 	}
 	return a
 }

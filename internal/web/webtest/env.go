@@ -29,10 +29,12 @@ import (
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/redis"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
 	"github.com/dure-coop/dure/internal/testutil"
@@ -68,6 +70,10 @@ type Env struct {
 	// Quotes is the quote service the app runs with; its Now and Orders may
 	// be set by a test (acceptance needs an OrderPlacer).
 	Quotes *quote.Service
+	// Reviews and Notify are issue 14's reviews, questions and
+	// notifications (DrainNotify runs the notifications worker once).
+	Reviews *review.Service
+	Notify  *notify.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -125,9 +131,14 @@ func NewEnv(t testing.TB) *Env {
 		BaseURL: "http://dure.test", Log: log}
 	quoteStore := postgres.NewQuoteStore(pool)
 	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
+	reviews := &review.Service{Store: postgres.NewReviewStore(pool), Auditor: accounts}
+	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: redis.NewUnreadCache(rdb, prefix),
+		Notifier: notify.MailNotifier{Mailer: outbox, BaseURL: "http://dure.test"}, Log: log}
 	a := app.New(app.Deps{
 		Helpdesk:     help,
 		Quotes:       quotes,
+		Reviews:      reviews,
+		Notify:       notices,
 		SearchStats:  stats,
 		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
@@ -152,7 +163,7 @@ func NewEnv(t testing.TB) *Env {
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox, Indexer: ix, SearchStats: stats,
-		Helpdesk: help, Quotes: quotes}
+		Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
