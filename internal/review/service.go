@@ -185,6 +185,11 @@ func (s *Service) Reply(ctx context.Context, id int64, text string) error {
 	if err != nil {
 		return err
 	}
+	if r, err := s.Store.FindReview(ctx, id); err != nil {
+		return err
+	} else if r.EnterpriseID != eid {
+		return notFound("구매평")
+	}
 	text = strings.TrimSpace(textin.NormalizeNewlines(text))
 	if msg := replyRule.Message(text); msg != "" {
 		return &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: apperr.Fields{"reply": msg}}
@@ -325,6 +330,11 @@ func (s *Service) Answer(ctx context.Context, id int64, answer string) error {
 	eid, err := account.EnterpriseScope(ctx)
 	if err != nil {
 		return err
+	}
+	if q, err := s.Store.FindQuestion(ctx, id); err != nil {
+		return err
+	} else if q.EnterpriseID != eid {
+		return apperr.Errorf(apperr.NotFound, "문의를 찾을 수 없습니다.")
 	}
 	answer = strings.TrimSpace(textin.NormalizeNewlines(answer))
 	if msg := answerRule.Message(answer); msg != "" {
