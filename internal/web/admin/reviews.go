@@ -34,11 +34,7 @@ type reviewsView struct {
 }
 
 func (s *server) reviewsPage(c *fiber.Ctx) error {
-	v := &reviewsView{}
-	if c.Query("done") == "hidden" {
-		v.Done = "구매평을 숨겼습니다. 감사 기록에 남았습니다."
-	}
-	return s.renderReviews(c, v, 0, "", nil, fiber.StatusOK)
+	return s.renderReviews(c, &reviewsView{}, 0, "", nil, fiber.StatusOK)
 }
 
 func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, failedID int64, draft string, failure error, status int) error {
@@ -81,5 +77,5 @@ func (s *server) hideReview(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return c.Redirect("/admin/reviews?done=hidden#review-"+strconv.Itoa(id), fiber.StatusSeeOther)
+	return c.Redirect("/admin/reviews?done=review_hidden#review-"+strconv.Itoa(id), fiber.StatusSeeOther)
 }
