@@ -200,6 +200,9 @@ func (s *ReviewStore) FindReviews(ctx context.Context, f review.ReviewFilter) ([
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM reviews r WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("postgres: count reviews: %w", err)
 	}
+	if total == 0 || f.Offset >= total {
+		return nil, total, nil
+	}
 	order := "r.created_at DESC, r.id DESC"
 	if f.Sort == review.Helpful {
 		order = "r.helpful DESC, r.id DESC"
@@ -373,6 +376,9 @@ func (s *ReviewStore) FindQuestions(ctx context.Context, f review.QuestionFilter
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM questions q WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("postgres: count questions: %w", err)
+	}
+	if total == 0 || f.Offset >= total {
+		return nil, total, nil
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 100 {
