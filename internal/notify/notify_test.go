@@ -180,7 +180,9 @@ func TestFeedbackNotificationsAndPrefs(t *testing.T) {
 
 type failing struct{}
 
-func (failing) Notify(context.Context, notify.PendingMail) error { return errors.New("smtp: connection refused") }
+func (failing) Notify(context.Context, notify.PendingMail) error {
+	return errors.New("smtp: connection refused")
+}
 
 // TestFailingMailer: a mailer that fails leaves the notification made and
 // its mail queued for a retry, and the order goes on.
