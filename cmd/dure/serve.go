@@ -22,9 +22,11 @@ import (
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/report"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
 	webapp "github.com/dure-coop/dure/internal/web/app"
@@ -101,6 +103,12 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err != nil {
 		return err
 	}
+	// Reviews, product questions and notifications (issue 14): events are
+	// queued in PostgreSQL and made into notifications and mail by the
+	// worker below; the header's unread count is cached in Redis.
+	reviews := &review.Service{Store: postgres.NewReviewStore(pool), Auditor: ids.Accounts}
+	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: dredis.NewUnreadCache(rdb, ""),
+		Notifier: notify.MailNotifier{Mailer: ids.Mailer, BaseURL: cfg.BaseURL}, Log: log.With("component", "notify")}
 	blobs, err := blob.NewDir(cfg.UploadDir)
 	if err != nil {
 		return fmt.Errorf("serve: upload folder: %w", err)
@@ -156,6 +164,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		SearchStats:          stats,
 		Helpdesk: &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: ids.Accounts,
 			Mailer: ids.Mailer, BaseURL: cfg.BaseURL, Log: log.With("component", "helpdesk")},
+		Reviews: reviews,
+		Notify:  notices,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 		Feeds:     feeds,
@@ -171,14 +181,17 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	workerDone := make(chan error, 1)
 	ordersDone := make(chan struct{})
 	feedsDone := make(chan struct{})
+	noticesDone := make(chan struct{})
 	if cfg.RunWorker {
 		go func() { workerDone <- sd.RunWorker(workerCtx) }()
 		go func() { runOrderWorker(workerCtx, cfg, orders); close(ordersDone) }()
 		go func() { _ = feedWorker.Run(workerCtx); close(feedsDone) }()
+		go func() { notices.Run(workerCtx, cfg.OrderInterval); close(noticesDone) }()
 	} else {
 		workerDone <- nil
 		close(ordersDone)
 		close(feedsDone)
+		close(noticesDone)
 	}
 
 	if cfg.PprofAddr != "" {
@@ -193,6 +206,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		stopWorker()
 		<-ordersDone
 		<-feedsDone
+		<-noticesDone
 		if werr := <-workerDone; werr != nil && !errors.Is(werr, context.Canceled) {
 			log.Warn("search worker stopped with an error", "err", werr)
 		}

@@ -29,6 +29,7 @@ import (
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/report"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 )
@@ -67,13 +68,17 @@ type Deps struct {
 	Reports *report.Service
 	// PDF renders documents as PDF (nil: the .pdf addresses answer 503).
 	PDF *pdf.Renderer
+	// Reviews lists every review and hides abusive ones (optional: without
+	// it the console has no /admin/reviews).
+	Reviews *review.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
-		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports"}
+		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports",
+		"admin/reviews"}
 }
 
 // server holds the dependencies for the handlers.
@@ -117,6 +122,10 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 		g.Post("/search/synonyms", s.addSynonyms)
 		g.Post("/search/synonyms/remove", s.removeSynonym)
 		g.Post("/search/synonyms/push", s.pushSynonyms)
+	}
+	if d.Reviews != nil {
+		g.Get("/reviews", s.reviewsPage)
+		g.Post("/reviews/:id<int>/hide", s.hideReview)
 	}
 	if d.Institutions != nil {
 		g.Get("/institutions", s.institutionsPage)

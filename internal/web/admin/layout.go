@@ -44,6 +44,7 @@ const (
 	navReports      = "reports"
 	navSettings     = "settings"
 	navHolidays     = "holidays"
+	navReviews      = "reviews"
 )
 
 // menu is the console's menu, in order.
@@ -53,6 +54,7 @@ var menu = []view.MenuEntry{
 	{Key: navProducts, Label: "상품", URL: "/admin/products"},
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
+	{Key: navReviews, Label: "구매평", URL: "/admin/reviews"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
@@ -73,6 +75,7 @@ type baseView struct {
 // doneMessages are the notices a redirect may ask for (?done=…): a fixed
 // set, so that a link cannot make the console say anything else.
 var doneMessages = map[string]string{
+	"review_hidden":             "구매평을 숨겼습니다. 쓴 분에게만 사유와 함께 보이고, 감사 기록에 남았습니다.",
 	"approved":                  "입점 신청을 승인했습니다. 이제 이 기업의 구성원이 입점기업 화면을 쓸 수 있습니다.",
 	"rejected":                  "입점 신청을 반려했습니다. 신청한 기업에 사유를 알렸습니다.",
 	"suspended":                 "입점을 정지했습니다. 이 기업의 상품이 곧 검색과 쇼핑몰에서 빠집니다. 진행 중인 주문은 그대로입니다.",

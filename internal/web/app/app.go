@@ -24,9 +24,11 @@ import (
 	"github.com/dure-coop/dure/internal/feed"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/report"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/admin"
@@ -127,6 +129,11 @@ type Deps struct {
 	// PDF renders the documents (거래명세서, 청구서) as PDF, made once at
 	// start-up (pdf.New(cfg.FontDir)); nil: the .pdf addresses answer 503.
 	PDF *pdf.Renderer
+	// Reviews is reviews and product questions (shop, portal and console;
+	// nil leaves them out); Notify the members' notifications and the
+	// header's unread count (nil: none).
+	Reviews *review.Service
+	Notify  *notify.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -184,6 +191,9 @@ func New(d Deps) *fiber.App {
 		Accounts:             d.Accounts,
 		Onboarding:           d.Onboarding,
 		Stats:                d.SearchStats,
+		Reviews:              d.Reviews,
+		Blobs:                d.Blobs,
+		Notify:               d.Notify,
 	})
 	api.Mount(a, k, api.Deps{
 		Catalog:    d.Catalog,
@@ -196,14 +206,14 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
-		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF})
+		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF, Reviews: d.Reviews})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search, Reports: d.Reports,
 		Orders: d.Orders, PDF: d.PDF})
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes,
-			Reports: d.Reports, PDF: d.PDF})
+			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews})
 	}
 	return a
 }

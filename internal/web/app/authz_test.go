@@ -16,6 +16,7 @@ import (
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -112,7 +113,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 	numbers := map[string]string{"/biz/orders/": invoiceA.Number}
 	// Routes whose parameter is another of A's things than their prefix says.
 	routeIDs := map[string]int64{"/portal/orders/:id<int>/statement": invSubA, "/portal/orders/:id<int>/statement.pdf": invSubA}
+	// A review and a question about A's product, for the portal's reply
+	// and answer and the console's hide.
+	reviewer := e.Consumer(t)
+	delivered, _ := e.DeliveredOrder(t, productA, reviewer)
+	reviewA, err := e.Reviews.Write(e.As(t, reviewer), delivered.SubOrders[0].Lines[0].ID,
+		review.ReviewInput{Rating: 5, Body: "권한 확인용 구매평입니다. 잘 받았습니다."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	questionA, err := e.Reviews.Ask(e.As(t, reviewer), productA, "권한 확인용 문의입니다.", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	ids := map[string]int64{
+		"/portal/reviews/": reviewA.ID, "/portal/questions/": questionA.ID, "/admin/reviews/": reviewA.ID,
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
 		"/portal/quotes/": quoteA.ID, "/admin/quotes/": quoteA.ID,
@@ -383,6 +399,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 	var offer string
 	if err := e.Pool.QueryRow(ctx, `SELECT status FROM quote_line_offers WHERE line_id = $1`, quoteA.Lines[0].ID).Scan(&offer); err != nil || offer != "asked" {
 		t.Errorf("A's quote line: %q %v, want still asked", offer, err)
+	}
+	// A's review and question are as they were.
+	var replied, hidden, answered bool
+	if err := e.Pool.QueryRow(ctx, `SELECT r.reply <> '', r.hidden_at IS NOT NULL, q.answered_at IS NOT NULL
+		FROM reviews r, questions q WHERE r.id = $1 AND q.id = $2`, reviewA.ID, questionA.ID).Scan(&replied, &hidden, &answered); err != nil ||
+		replied || hidden || answered {
+		t.Errorf("A's review replied %v, hidden %v, question answered %v (%v): want none", replied, hidden, answered, err)
 	}
 	// Nothing of institution A's changed either.
 	var buyer, inst string

@@ -37,6 +37,8 @@ const (
 	navMembers   = "members"
 	navKeys      = "keys"
 	navHelp      = "help"
+	navReviews   = "reviews"
+	navQuestions = "questions"
 )
 
 // menu is the portal's menu, in order.
@@ -47,6 +49,8 @@ var menu = []view.MenuEntry{
 	{Key: navUpload, Label: "상품 일괄 등록", URL: "/portal/products/upload"},
 	{Key: navOrders, Label: "주문", URL: "/portal/orders"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/portal/quotes"},
+	{Key: navQuestions, Label: "문의", URL: "/portal/questions"},
+	{Key: navReviews, Label: "구매평", URL: "/portal/reviews"},
 	{Key: navMembers, Label: "구성원", URL: "/portal/members"},
 	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},

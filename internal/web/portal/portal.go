@@ -26,6 +26,7 @@ import (
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -58,6 +59,9 @@ type Deps struct {
 	// PDF renders the part's 거래명세서 as PDF (nil: the .pdf address
 	// answers 503).
 	PDF *pdf.Renderer
+	// Reviews answers the enterprise's reviews and product questions (nil:
+	// those screens answer 503).
+	Reviews *review.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -66,7 +70,8 @@ func Pages() []string {
 		"portal/products", "portal/product_form", "portal/product_delete", "portal/stock",
 		"portal/upload", "portal/upload_preview", "portal/upload_done",
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
-		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote"}
+		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote",
+		"portal/reviews", "portal/questions"}
 }
 
 // server holds the dependencies for the handlers.
@@ -96,6 +101,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountKeys(g)
 	s.mountHelpdesk(g)
 	s.mountQuotes(g)
+	s.mountFeedback(g)
 }
 
 // Locals keys.

@@ -23,6 +23,7 @@ type layout struct {
 	CSRF        string // the hidden _csrf field of its forms
 	CartCount   int    // lines in the cart, for the header
 	SignedIn    bool   // the header links to the account instead of the sign-in
+	Unread      int    // the member's unread notifications (a cached count)
 	// Scripts are extra scripts the page loads (the payment page's card form).
 	Scripts []string
 }
@@ -70,6 +71,9 @@ const (
 func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
 	if a := web.Actor(c); a != nil && a.SessionID != "" {
 		l.SignedIn = true
+		if s.Notify != nil {
+			l.Unread = s.Notify.Unread(c.UserContext())
+		}
 	}
 	if l.Forms {
 		l.CSRF = s.kit.CSRFToken(c)

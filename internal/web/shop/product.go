@@ -57,6 +57,9 @@ type productView struct {
 	CertNumber     string
 	CertValidUntil string // empty when open-ended
 	Mission        string
+
+	// Feedback is the reviews and questions (feedback.go; nil without them).
+	Feedback *feedbackView
 }
 
 func (v *productView) base() *layout { return &v.Layout }
@@ -80,8 +83,31 @@ func (s *server) productPage(c *fiber.Ctx) error {
 	if q, ok := searchFrom(c.Get(fiber.HeaderReferer), c.Hostname()); ok {
 		s.Stats.Click(q)
 	}
+	return s.showProduct(c, p, ix, fiber.StatusOK, nil)
+}
+
+// renderProduct shows the product page of :id again with status, after
+// edit changed its view (a refused question keeps its form).
+func (s *server) renderProduct(c *fiber.Ctx, status int, edit func(*productView)) error {
+	p, ix, err := view.LoadProduct(c, s.Catalog, s.Categories)
+	if err != nil {
+		return err
+	}
+	return s.showProduct(c, p, ix, status, edit)
+}
+
+func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.CategoryIndex, status int, edit func(*productView)) error {
 	v := newProductView(p, ix)
-	v.Layout.Forms = s.Carts != nil
+	fb, err := s.productFeedback(c, p.ID)
+	if err != nil {
+		return err
+	}
+	v.Feedback = fb
+	v.Layout.Forms = s.Carts != nil || (fb != nil && fb.SignedIn)
+	if edit != nil {
+		edit(v)
+	}
+	c.Status(status)
 	return s.render(c, "shop/product", v)
 }
 

@@ -11,9 +11,12 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/onboarding"
+	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
@@ -47,13 +50,20 @@ type Deps struct {
 	// Onboarding (enterprise applications) nil the account pages answer 503.
 	Accounts   *account.Service
 	Onboarding *onboarding.Service
+	// Reviews is reviews and product questions (nil: the product page shows
+	// neither and their routes answer 503); Blobs keeps review photos.
+	Reviews *review.Service
+	Blobs   blob.Store
+	// Notify is the members' notifications and the header's unread count
+	// (nil: /account/notifications answers 503).
+	Notify *notify.Service
 }
 
 // Pages are the templates the shop renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
 		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
-		"shop/form", "shop/account", "shop/join"}
+		"shop/form", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings"}
 }
 
 // server holds the dependencies for the handlers.
@@ -63,12 +73,15 @@ type server struct {
 	// countBreaker bounds the header's cart count: a page that only shows
 	// it must not wait on Redis being down.
 	countBreaker *web.Breaker
+	// photoSlots bounds the review photos decoded at once (feedback.go).
+	photoSlots chan struct{}
 }
 
 // Mount registers the shop's routes on r and its error pages for every
 // path no other audience claims ("/").
 func Mount(r fiber.Router, k *web.Kit, d Deps) {
-	s := &server{Deps: d, kit: k, countBreaker: web.NewBreaker(cartCountTimeout, cartCountCooldown)}
+	s := &server{Deps: d, kit: k, countBreaker: web.NewBreaker(cartCountTimeout, cartCountCooldown),
+		photoSlots: make(chan struct{}, 2)}
 	k.ErrorPages("/", s.errorPage)
 	k.OnResume(s.resumePage)
 	k.PlainErrors("/media/")
@@ -123,6 +136,10 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Post("/account/orders/claim/confirm", acc(s.claimConfirm)...)
 	r.Get("/join", acc(s.joinPage)...)
 	r.Post("/join", acc(s.joinSubmit)...)
+
+	// Reviews, product questions and notifications (issue 14).
+	s.mountFeedback(r, k)
+	s.mountNotifications(r, k)
 }
 
 // signedIn sends an anonymous visitor of a member's page to the sign-in,

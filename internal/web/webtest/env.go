@@ -31,12 +31,14 @@ import (
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
+	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/report"
+	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/stripe"
 	"github.com/dure-coop/dure/internal/testutil"
@@ -74,6 +76,10 @@ type Env struct {
 	// Quotes is the quote service the app runs with; its Now and Orders may
 	// be set by a test (acceptance needs an OrderPlacer).
 	Quotes *quote.Service
+	// Reviews and Notify are issue 14's reviews, questions and
+	// notifications (DrainNotify runs the notifications worker once).
+	Reviews *review.Service
+	Notify  *notify.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -139,10 +145,15 @@ func NewEnv(t testing.TB) *Env {
 	if err != nil {
 		t.Fatalf("pdf renderer: %v", err)
 	}
+	reviews := &review.Service{Store: postgres.NewReviewStore(pool), Auditor: accounts}
+	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: redis.NewUnreadCache(rdb, prefix),
+		Notifier: notify.MailNotifier{Mailer: outbox, BaseURL: "http://dure.test"}, Log: log}
 	a := app.New(app.Deps{
 		PDF:          renderer,
 		Helpdesk:     help,
 		Quotes:       quotes,
+		Reviews:      reviews,
+		Notify:       notices,
 		SearchStats:  stats,
 		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
@@ -169,7 +180,7 @@ func NewEnv(t testing.TB) *Env {
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Reports: reports, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
-		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes}
+		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
