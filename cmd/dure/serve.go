@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"log/slog"
 	"net"
 	"net/http"
@@ -50,6 +51,10 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	tmpl, err := webapp.LoadTemplates(storefront.FS(), cfg.DevTemplates)
 	if err != nil {
 		return fmt.Errorf("serve: templates: %w", err)
+	}
+	docs, err := pdf.New(cfg.FontDir) // a missing font fails start-up, not the first download
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
 	}
 	if err := checkPayments(cfg); err != nil {
 		return err
@@ -154,6 +159,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		FeedToken: cfg.FeedToken,
 		Quotes:    openQuotes(pool, ids.Accounts),
 		Coop:      coops,
+		PDF:       docs,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

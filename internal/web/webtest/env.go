@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +27,8 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/document"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
@@ -130,7 +133,13 @@ func NewEnv(t testing.TB) *Env {
 		BaseURL: "http://dure.test", Log: log}
 	quoteStore := postgres.NewQuoteStore(pool)
 	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
+	docs, err := pdf.New(os.Getenv("DURE_FONT_DIR"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := app.New(app.Deps{
+		PDF:          docs,
+		QuoteIssuer:  func(context.Context) (document.Party, error) { return Coop(), nil },
 		Helpdesk:     help,
 		Quotes:       quotes,
 		SearchStats:  stats,

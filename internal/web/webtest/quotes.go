@@ -2,10 +2,13 @@ package webtest
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/document"
+	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/testutil"
 )
@@ -51,4 +54,10 @@ func (e *Env) Actor(t testing.TB, email string) context.Context {
 		t.Fatalf("sign in %s: %v", email, err)
 	}
 	return account.NewContext(context.Background(), a)
+}
+
+// Coop is the co-op as the issuer of the test app's documents.
+func Coop() document.Party {
+	return document.Party{Name: "두레 사회적협동조합", IDNumber: "504820123" + strconv.Itoa(kr.BusinessNumberCheckDigit("504820123")),
+		Representative: "김두레", Address: "대구광역시 중구 동덕로 115", Phone: "0531234567"}
 }
