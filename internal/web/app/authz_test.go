@@ -10,9 +10,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -86,7 +88,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	// A quote request with a line asked of A (and none of B).
 	quoteA, _ := e.QuoteRequest(t, 0, []int64{entA})
 
+	// Institution A's own request with r1 sent (/biz/quotes/…).
+	bizQuoteA := quoteOf(t, e, instA, entA, operator, ownerA)
 	ids := map[string]int64{
+		"/biz/quotes/": bizQuoteA.ID, "/biz/quotes/" + strconv.FormatInt(bizQuoteA.ID, 10) + "/r/": 1,
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
 		"/portal/quotes/": quoteA.ID, "/admin/quotes/": quoteA.ID,
@@ -334,6 +339,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 	if err := e.Pool.QueryRow(ctx, `SELECT status FROM quote_line_offers WHERE line_id = $1`, quoteA.Lines[0].ID).Scan(&offer); err != nil || offer != "asked" {
 		t.Errorf("A's quote line: %q %v, want still asked", offer, err)
 	}
+	if got, err := e.Quotes.FindRequest(e.Actor(t, operator), bizQuoteA.ID); err != nil || got.Status != quote.Quoted || got.Decision != nil {
+		t.Errorf("institution A's quote changed: %v", err)
+	}
 	// Nothing of institution A's changed either.
 	var buyer, inst string
 	if err := e.Pool.QueryRow(ctx, `SELECT m.status || '/' || m.role, i.status FROM institution_members m
@@ -365,4 +373,29 @@ func TestAccountPagesNeedASignIn(t *testing.T) {
 			t.Errorf("GET %s anonymous: %d %q\n%s", p, resp.StatusCode, resp.Header.Get("Location"), webtest.Truncate(body, 200))
 		}
 	}
+}
+
+// quoteOf is a request of institution inst's buyer for a product of ent,
+// answered by ent's owner and sent as r1 by the operator.
+func quoteOf(t *testing.T, e *webtest.Env, inst *webtest.Inst, ent int64, operator, owner string) *quote.Request {
+	t.Helper()
+	ctx := context.Background()
+	var pid int64
+	if err := e.Pool.QueryRow(ctx, `SELECT id FROM products p WHERE p.enterprise_id = $1 AND p.status = 'active'
+		AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id) ORDER BY p.id LIMIT 1`, ent).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	day := quote.Today(time.Now()).AddDate(0, 0, 7)
+	r, err := e.Quotes.CreateRequest(e.Actor(t, inst.Buyer), quote.RequestInput{DesiredDate: day,
+		Place: quote.Place{Postcode: "41911", Road: "대구광역시 중구 공평로 88"}, Lines: []quote.LineInput{{ProductID: pid, Quantity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Quotes.AnswerLines(e.Actor(t, owner), r.ID, []quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 5000, AvailableDate: day}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Quotes.SendRevision(e.Actor(t, operator), r.ID, quote.RevisionInput{DeliveryDate: day, ValidUntil: day}); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -101,7 +101,7 @@ func (s *server) quoteFromCart(c *fiber.Ctx) error {
 
 // readQuoteForm reads the posted form.
 func readQuoteForm(c *fiber.Ctx) *quoteFormView {
-	v := &quoteFormView{Q: strings.TrimSpace(c.FormValue("q")), Desired: c.FormValue("desired_date"),
+	v := &quoteFormView{Q: strings.TrimSpace(c.FormValue("find")), Desired: c.FormValue("desired_date"),
 		Postcode: c.FormValue("postcode"), Road: c.FormValue("road"), Detail: c.FormValue("detail"), Notes: c.FormValue("notes")}
 	n, _ := strconv.Atoi(c.FormValue("lines"))
 	n = min(max(n, 0), quote.MaxLines+1)

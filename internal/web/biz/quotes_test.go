@@ -154,7 +154,7 @@ func TestBuyerQuotes(t *testing.T) {
 			t.Errorf("quote page lacks %q", want)
 		}
 	}
-	if doc.Find(`a[href="` + page + `/r/1.pdf"]`).Length() == 0 {
+	if doc.Find(`a[href="`+page+`/r/1.pdf"]`).Length() == 0 {
 		t.Error("no PDF link")
 	}
 	doc = b.Page(t, page+"/r/1", http.StatusOK)
