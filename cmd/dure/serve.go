@@ -157,7 +157,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 		Feeds:     feeds,
 		FeedToken: cfg.FeedToken,
-		Quotes:    openQuotes(pool, ids.Accounts),
+		Quotes:    openQuotes(pool, ids.Accounts, orders, ids.Institutions),
 		Coop:      coops,
 		PDF:       docs,
 	})

@@ -22,6 +22,7 @@ type OrderPlacer interface {
 type PublicOrder struct {
 	// Key is the idempotency key: one per quote revision ("quote:Q…:r2").
 	Key            string
+	RequestID      int64
 	QuoteNumber    string
 	RevisionNumber int
 	InstitutionID  int64
@@ -98,7 +99,7 @@ func OrderKey(requestNumber string, revision int) string {
 // lines are left out (the buyer saw them as such), every other figure is
 // the revision's.
 func PublicOrderOf(r *Request, v *Revision, userID int64, terms Terms) PublicOrder {
-	o := PublicOrder{Key: OrderKey(r.Number, v.Number), QuoteNumber: r.Number, RevisionNumber: v.Number,
+	o := PublicOrder{Key: OrderKey(r.Number, v.Number), RequestID: r.ID, QuoteNumber: r.Number, RevisionNumber: v.Number,
 		InstitutionID: r.InstitutionID, UserID: userID, Terms: terms, Place: r.Place, DeliveryDate: v.DeliveryDate,
 		ItemsTotal: v.ItemsTotal, ShippingTotal: v.ShippingTotal, Supply: v.Supply, VAT: v.VAT, Total: v.Total}
 	for _, s := range v.Shares {

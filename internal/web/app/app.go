@@ -20,7 +20,6 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
-	"github.com/dure-coop/dure/internal/document"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/feed"
 	"github.com/dure-coop/dure/internal/helpdesk"
@@ -122,11 +121,8 @@ type Deps struct {
 	// Coop is the co-op's settings and holidays, edited in the console.
 	Coop *coop.Service
 	// PDF renders documents' PDFs (pdf.New once at start; nil: the PDF
-	// downloads answer 503). QuoteIssuer gives the co-op's business details
-	// printed on a 견적서 as issuer (nil: the 견적서 pages answer 503 until
-	// the co-op's settings are wired in).
-	PDF         *pdf.Renderer
-	QuoteIssuer func(context.Context) (document.Party, error)
+	// downloads answer 503).
+	PDF *pdf.Renderer
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -198,7 +194,7 @@ func New(d Deps) *fiber.App {
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
 		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search, Quotes: d.Quotes,
-		Catalog: d.Catalog, Carts: d.Carts, PDF: d.PDF, Issuer: d.QuoteIssuer})
+		Catalog: d.Catalog, Carts: d.Carts, PDF: d.PDF, Coop: coopOf(d.Coop)})
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
@@ -220,4 +216,12 @@ func authenticator(a *account.Service) web.Authenticator {
 		return nil
 	}
 	return a
+}
+
+// coopOf is c as biz.CoopSettings (nil stays nil, not a typed nil).
+func coopOf(c *coop.Service) biz.CoopSettings {
+	if c == nil {
+		return nil
+	}
+	return c
 }

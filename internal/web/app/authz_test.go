@@ -90,6 +90,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	// Institution A's own request with r1 sent (/biz/quotes/…).
 	bizQuoteA := quoteOf(t, e, instA, entA, operator, ownerA)
+	e.SetCoopDetails(t) // the 견적서 prints the co-op as issuer
 	ids := map[string]int64{
 		"/biz/quotes/": bizQuoteA.ID, "/biz/quotes/" + strconv.FormatInt(bizQuoteA.ID, 10) + "/r/": 1,
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,

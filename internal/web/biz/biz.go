@@ -22,7 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
-	"github.com/dure-coop/dure/internal/document"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/search"
@@ -44,10 +44,16 @@ type Deps struct {
 	Quotes  *quote.Service
 	Catalog catalog.Store
 	Carts   *cart.Service
-	// PDF renders the 견적서's PDF and Issuer gives the co-op's business
-	// details printed on it (nil: the 견적서 answers 503).
-	PDF    *pdf.Renderer
-	Issuer func(context.Context) (document.Party, error)
+	// PDF renders the 견적서's PDF and Coop gives the co-op's business
+	// details printed on it as issuer (either nil, or the details not yet
+	// set in the console: the 견적서 answers 503).
+	PDF  *pdf.Renderer
+	Coop CoopSettings
+}
+
+// CoopSettings is the co-op's settings (*coop.Service).
+type CoopSettings interface {
+	Settings(ctx context.Context) (*coop.Settings, error)
 }
 
 // Pages are the templates /biz renders; app checks them at start-up.

@@ -109,6 +109,7 @@ func TestBrowserBuyerQuotes(t *testing.T) {
 	e := webtest.NewEnv(t)
 	inst := e.Institution(t, "대구광역시 브라우저구청")
 	ents := e.Enterprises(t, 1)
+	e.SetCoopDetails(t)
 	b := browser.New(t, e)
 	check := func(what string) {
 		t.Helper()

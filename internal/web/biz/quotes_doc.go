@@ -36,7 +36,7 @@ func (s *server) quoteDocument(c *fiber.Ctx) error {
 	if n > len(r.Revisions) {
 		return apperr.Errorf(apperr.NotFound, "견적서를 찾을 수 없습니다.")
 	}
-	if s.Issuer == nil || (asPDF && s.PDF == nil) {
+	if s.Coop == nil || (asPDF && s.PDF == nil) {
 		return apperr.Errorf(apperr.Unavailable, "지금은 견적서를 만들 수 없습니다. 협동조합에 문의해 주세요.")
 	}
 	inst, err := s.Institutions.Mine(ctx)
@@ -59,7 +59,7 @@ func (s *server) quoteDocument(c *fiber.Ctx) error {
 // supplying enterprise's business details.
 func (s *server) quoteDoc(ctx context.Context, r *quote.Request, v *quote.Revision, inst *institution.Institution) (*document.Document, error) {
 	q := quote.DocumentOf(r, v)
-	issuer, err := s.Issuer(ctx)
+	issuer, err := s.issuer(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -107,4 +107,18 @@ func docLine(supplier int64, l *quote.RevisionLine) document.Line {
 	}
 	return document.Line{SupplierID: supplier, Name: l.Name, Spec: l.OptionName, Unit: unit, Quantity: int64(l.Quantity),
 		UnitPrice: l.UnitPrice, Supply: l.Supply, VAT: l.VAT, TaxType: l.TaxType}
+}
+
+// issuer is the co-op as the 견적서's issuer, from its settings;
+// Unavailable until an operator has entered its 사업자등록번호.
+func (s *server) issuer(ctx context.Context) (document.Party, error) {
+	st, err := s.Coop.Settings(ctx)
+	if err != nil {
+		return document.Party{}, err
+	}
+	if st.Name == "" || st.BusinessNumber == "" {
+		return document.Party{}, apperr.Errorf(apperr.Unavailable, "협동조합의 사업자 정보가 아직 등록되지 않아 견적서를 만들 수 없습니다. 협동조합에 문의해 주세요.")
+	}
+	return document.Party{Name: st.Name, IDNumber: st.BusinessNumber, Representative: st.Representative,
+		Address: st.Address, Phone: st.Phone, Email: st.Email}, nil
 }

@@ -51,6 +51,7 @@ func TestBuyerQuotes(t *testing.T) {
 	e := webtest.NewEnv(t)
 	ctx := context.Background()
 	a, other := e.Institution(t, "대구광역시 가구청"), e.Institution(t, "대구광역시 나구청")
+	e.SetCoopDetails(t)
 	ents := e.Enterprises(t, 2)
 	pid := goods(t, e, ents[0])
 
@@ -183,8 +184,15 @@ func TestBuyerQuotes(t *testing.T) {
 		t.Error("institution B's list shows A's request")
 	}
 
-	// No order placer wired: accepting answers 503 and changes nothing.
-	b.Post(t, page+"/accept", form(t, b, page, url.Values{"revision": {"1"}, "terms": {"invoice"}}), http.StatusServiceUnavailable)
+	// A quote with a free-text line (a service) cannot be ordered online
+	// yet: refused, the quote unchanged.
+	_, doc, _ = b.Post(t, page+"/accept", form(t, b, page, url.Values{"revision": {"1"}, "terms": {"invoice"}}), http.StatusConflict)
+	if msg := doc.Find(`[role="alert"]`).Text(); !strings.Contains(msg, "청소 용역") || !strings.Contains(msg, "온라인으로 주문할 수 없습니다") {
+		t.Errorf("free-text acceptance: %q", msg)
+	}
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM orders`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("a refused acceptance made %d orders (%v)", n, err)
+	}
 	_, doc, _ = b.Post(t, page+"/decline", form(t, b, page, url.Values{"revision": {"1"}, "reason": {" "}}), http.StatusUnprocessableEntity)
 	if msg := doc.Find("#reason-error").Text(); !strings.Contains(msg, "거절 사유") {
 		t.Errorf("empty reason: %q", msg)
@@ -247,5 +255,112 @@ func TestQuoteFromCart(t *testing.T) {
 	}
 	if strings.Contains(s.Page(t, "/cart", http.StatusOK).Text(), "견적 요청하기") {
 		t.Error("an anonymous cart offers 견적 요청하기")
+	}
+}
+
+// TestAcceptQuoteOrders: accepting r1 of a two-enterprise quote on the page
+// places a real public order on invoice (order.QuoteOrders →
+// order.PlacePublic) with the quote's lines, prices and shipping, reserving
+// the stock; accepting again places nothing more; a stock shortage is
+// refused with the quote left acceptable and nothing reserved.
+func TestAcceptQuoteOrders(t *testing.T) {
+	e := webtest.NewEnv(t)
+	ctx := context.Background()
+	inst := e.Institution(t, "대구광역시 라구청")
+	ents := e.Enterprises(t, 2)
+	p1, p2 := goods(t, e, ents[0]), goods(t, e, ents[1])
+	day := quote.Today(time.Now()).AddDate(0, 0, 5)
+	r, err := e.Quotes.CreateRequest(e.Actor(t, inst.Buyer), quote.RequestInput{DesiredDate: day,
+		Place: quote.Place{Postcode: "41911", Road: "대구광역시 중구 공평로 88", Detail: "별관 2층"},
+		Lines: []quote.LineInput{{ProductID: p1, Quantity: 10}, {ProductID: p2, Quantity: 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, price := range []int64{12000, 33000} {
+		if err := e.Quotes.AnswerLines(e.Actor(t, e.Member(t, ents[i], account.Owner)), r.ID,
+			[]quote.Answer{{LineID: r.Lines[i].ID, Supply: true, UnitPrice: price, AvailableDate: day}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rev, err := e.Quotes.SendRevision(e.Actor(t, e.Operator(t)), r.ID, quote.RevisionInput{DeliveryDate: day, ValidUntil: day,
+		Shipping: map[int64]int64{ents[0]: 3000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.Shopper()
+	b.SignIn(t, inst.Buyer, webtest.Password)
+	page := "/biz/quotes/" + strconv.FormatInt(r.ID, 10)
+	accept := func(status int) string {
+		t.Helper()
+		loc, doc, _ := b.Post(t, page+"/accept", form(t, b, page, url.Values{"revision": {"1"}, "terms": {"invoice"}}), status)
+		return loc + doc.Find(`[role="alert"]`).Text()
+	}
+	count := func(q string, args ...any) (n int64) {
+		t.Helper()
+		if err := e.Pool.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// Stock short: refused, nothing reserved, the quote still acceptable.
+	if _, err := e.Pool.Exec(ctx, `UPDATE products SET stock = 3 WHERE id = $1`, p1); err != nil {
+		t.Fatal(err)
+	}
+	if msg := accept(http.StatusConflict); !strings.Contains(msg, "재고") {
+		t.Errorf("stock short: %q", msg)
+	}
+	if n := count(`SELECT count(*) FROM orders`); n != 0 {
+		t.Errorf("a refused acceptance made %d orders", n)
+	}
+	if n := count(`SELECT stock FROM products WHERE id = $1`, p2); n != 100 {
+		t.Errorf("the other product's stock %d after a refusal, want 100", n)
+	}
+	if b.Page(t, page, http.StatusOK).Find(`form[action="`+page+`/accept"]`).Length() != 1 {
+		t.Error("the quote is no longer acceptable after a refusal")
+	}
+
+	if _, err := e.Pool.Exec(ctx, `UPDATE products SET stock = 100 WHERE id = $1`, p1); err != nil {
+		t.Fatal(err)
+	}
+	if loc := accept(http.StatusSeeOther); loc != page+"?done=quote_accepted" {
+		t.Fatalf("accepted to %q", loc)
+	}
+	var orderID, total, items, shipping, quoteID, instID int64
+	var channel, terms, status string
+	if err := e.Pool.QueryRow(ctx, `SELECT id, total, items_total, shipping_total, channel, payment_terms, status, quote_id, institution_id
+		FROM orders`).Scan(&orderID, &total, &items, &shipping, &channel, &terms, &status, &quoteID, &instID); err != nil {
+		t.Fatal(err)
+	}
+	if total != rev.Total || total != 10*12000+4*33000+3000 || items != 10*12000+4*33000 || shipping != 3000 ||
+		channel != "public" || terms != "invoice" || quoteID != r.ID || instID != inst.ID {
+		t.Errorf("order: total %d items %d shipping %d %s/%s/%s quote %d institution %d; r1 total %d",
+			total, items, shipping, channel, terms, status, quoteID, instID, rev.Total)
+	}
+	for _, l := range []struct {
+		product, price, qty int64
+	}{{p1, 12000, 10}, {p2, 33000, 4}} {
+		if n := count(`SELECT count(*) FROM order_lines WHERE order_id = $1 AND product_id = $2 AND unit_price = $3 AND quantity = $4`,
+			orderID, l.product, l.price, l.qty); n != 1 {
+			t.Errorf("order line of product %d at %d × %d: %d rows", l.product, l.price, l.qty, n)
+		}
+	}
+	if n := count(`SELECT stock FROM products WHERE id = $1`, p1); n != 90 {
+		t.Errorf("stock after the order %d, want 90", n)
+	}
+	doc := b.Page(t, page, http.StatusOK)
+	if txt := doc.Find("main").Text(); !strings.Contains(txt, "수락했습니다") || !strings.Contains(txt, strconv.FormatInt(orderID, 10)) {
+		t.Errorf("accepted page: %s", txt)
+	}
+
+	// Again: the same order, nothing reserved twice.
+	if loc := accept(http.StatusSeeOther); loc != page+"?done=quote_accepted" {
+		t.Errorf("second accept to %q", loc)
+	}
+	if n := count(`SELECT count(*) FROM orders`); n != 1 {
+		t.Errorf("%d orders after accepting twice", n)
+	}
+	if n := count(`SELECT stock FROM products WHERE id = $1`, p1); n != 90 {
+		t.Errorf("stock after accepting twice %d, want 90", n)
 	}
 }

@@ -27,7 +27,6 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
-	"github.com/dure-coop/dure/internal/document"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/mail"
@@ -132,14 +131,14 @@ func NewEnv(t testing.TB) *Env {
 	help := &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: accounts, Mailer: outbox,
 		BaseURL: "http://dure.test", Log: log}
 	quoteStore := postgres.NewQuoteStore(pool)
-	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
+	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore,
+		Orders: &order.QuoteOrders{Orders: orders, Institutions: institutions}}
 	docs, err := pdf.New(os.Getenv("DURE_FONT_DIR"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	a := app.New(app.Deps{
 		PDF:          docs,
-		QuoteIssuer:  func(context.Context) (document.Party, error) { return Coop(), nil },
 		Helpdesk:     help,
 		Quotes:       quotes,
 		SearchStats:  stats,
