@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
@@ -73,9 +74,10 @@ func runOrderWorker(ctx context.Context, cfg config.Config, orders *order.Servic
 }
 
 // openQuotes builds the quote service on PostgreSQL. Its public unit prices
-// come from the quote store until internal/pricing lands, and acceptance
-// answers 503 until an OrderPlacer (order.PlacePublic) is wired here.
-func openQuotes(pool *pgxpool.Pool, accounts *account.Service) *quote.Service {
+// come from the quote store until internal/pricing lands; an accepted
+// quote becomes a public order through order.QuoteOrders (PlacePublic).
+func openQuotes(pool *pgxpool.Pool, accounts *account.Service, orders *order.Service, institutions *institution.Service) *quote.Service {
 	store := postgres.NewQuoteStore(pool)
-	return &quote.Service{Store: store, Audit: accounts, Prices: store}
+	return &quote.Service{Store: store, Audit: accounts, Prices: store,
+		Orders: &order.QuoteOrders{Orders: orders, Institutions: institutions}}
 }

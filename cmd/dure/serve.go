@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dure-coop/dure/internal/document/pdf"
 	"log/slog"
 	"net"
 	"net/http"
@@ -19,7 +20,6 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
-	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/notify"
@@ -55,14 +55,12 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	if err != nil {
 		return fmt.Errorf("serve: templates: %w", err)
 	}
+	docs, err := pdf.New(cfg.FontDir) // a missing font fails start-up, not the first download
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	if err := checkPayments(cfg); err != nil {
 		return err
-	}
-	// The documents' PDF renderer reads its fonts once, here: a missing font
-	// fails start-up rather than the first download.
-	renderer, err := pdf.New(cfg.FontDir)
-	if err != nil {
-		return fmt.Errorf("serve: documents (DURE_FONT_DIR): %w", err)
 	}
 	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -170,10 +168,10 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 		Feeds:     feeds,
 		FeedToken: cfg.FeedToken,
-		Quotes:    openQuotes(pool, ids.Accounts),
+		Quotes:    openQuotes(pool, ids.Accounts, orders, ids.Institutions),
 		Coop:      coops,
 		Reports:   report.NewService(postgres.NewReportStore(pool), coops),
-		PDF:       renderer,
+		PDF:       docs,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

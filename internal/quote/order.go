@@ -8,7 +8,7 @@ import (
 )
 
 // OrderPlacer places an accepted quote as an order paid on invoice
-// (order.PlacePublic is to implement it; cmd/dure wires it).
+// or by card (order.PlacePublic is to implement it; cmd/dure wires it).
 type OrderPlacer interface {
 	// PlacePublic reserves the stock of every catalogue line and creates the
 	// order with one sub-order per enterprise in one transaction. The same
@@ -22,10 +22,12 @@ type OrderPlacer interface {
 type PublicOrder struct {
 	// Key is the idempotency key: one per quote revision ("quote:Q…:r2").
 	Key            string
+	RequestID      int64
 	QuoteNumber    string
 	RevisionNumber int
 	InstitutionID  int64
 	UserID         int64 // the accepting buyer
+	Terms          Terms // how the institution pays
 	Place          Place
 	DeliveryDate   time.Time
 	Parts          []PublicOrderPart // one per supplying enterprise
@@ -35,6 +37,30 @@ type PublicOrder struct {
 	VAT            int64
 	Total          int64
 }
+
+// Terms is how an accepted quote is paid.
+type Terms string
+
+// Payment terms: on the invoice after 검수 (the public default), or by card
+// at once.
+const (
+	TermsInvoice Terms = "invoice"
+	TermsCard    Terms = "card"
+)
+
+// Label is the Korean name of the terms.
+func (t Terms) Label() string {
+	switch t {
+	case TermsInvoice:
+		return "계좌이체 (후불, 청구서)"
+	case TermsCard:
+		return "카드 결제"
+	}
+	return ""
+}
+
+// Valid reports whether t is known.
+func (t Terms) Valid() bool { return t.Label() != "" }
 
 // PublicOrderPart is one enterprise's sub-order to be.
 type PublicOrderPart struct {
@@ -72,9 +98,9 @@ func OrderKey(requestNumber string, revision int) string {
 // PublicOrderOf is revision v of r as the order it becomes: unsupplied
 // lines are left out (the buyer saw them as such), every other figure is
 // the revision's.
-func PublicOrderOf(r *Request, v *Revision, userID int64) PublicOrder {
-	o := PublicOrder{Key: OrderKey(r.Number, v.Number), QuoteNumber: r.Number, RevisionNumber: v.Number,
-		InstitutionID: r.InstitutionID, UserID: userID, Place: r.Place, DeliveryDate: v.DeliveryDate,
+func PublicOrderOf(r *Request, v *Revision, userID int64, terms Terms) PublicOrder {
+	o := PublicOrder{Key: OrderKey(r.Number, v.Number), RequestID: r.ID, QuoteNumber: r.Number, RevisionNumber: v.Number,
+		InstitutionID: r.InstitutionID, UserID: userID, Terms: terms, Place: r.Place, DeliveryDate: v.DeliveryDate,
 		ItemsTotal: v.ItemsTotal, ShippingTotal: v.ShippingTotal, Supply: v.Supply, VAT: v.VAT, Total: v.Total}
 	for _, s := range v.Shares {
 		p := PublicOrderPart{EnterpriseID: s.EnterpriseID, ItemsTotal: s.ItemsTotal, Shipping: s.Shipping,

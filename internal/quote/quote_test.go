@@ -258,7 +258,7 @@ func TestConsortiumQuote(t *testing.T) {
 	if _, err := w.svc.FindRequest(w.buyerB, r.ID); apperr.Code(err) != apperr.NotFound {
 		t.Errorf("B reads A's request: %v", err)
 	}
-	if _, err := w.svc.Accept(w.buyerB, r.ID, 2); apperr.Code(err) != apperr.NotFound {
+	if _, err := w.svc.Accept(w.buyerB, r.ID, 2, quote.TermsInvoice); apperr.Code(err) != apperr.NotFound {
 		t.Errorf("B accepts A's quote: %v", err)
 	}
 	if list, n, err := w.svc.FindRequests(w.buyerB, quote.Filter{}); err != nil || n != 0 || len(list) != 0 {
@@ -269,21 +269,24 @@ func TestConsortiumQuote(t *testing.T) {
 	}
 
 	// Only the latest revision can be accepted.
-	if _, err := w.svc.Accept(w.buyerA, r.ID, 1); apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "r2") {
+	if _, err := w.svc.Accept(w.buyerA, r.ID, 1, quote.TermsInvoice); apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "r2") {
 		t.Errorf("accept r1: %v", err)
 	}
 	if len(w.placer.calls) != 0 {
 		t.Fatal("a refused acceptance placed an order")
 	}
-	orderID, err := w.svc.Accept(w.buyerA, r.ID, 2)
+	if _, err := w.svc.Accept(w.buyerA, r.ID, 2, "cash"); apperr.Code(err) != apperr.Invalid || len(w.placer.calls) != 0 {
+		t.Fatalf("unknown payment terms: %v, %d placements", err, len(w.placer.calls))
+	}
+	orderID, err := w.svc.Accept(w.buyerA, r.ID, 2, quote.TermsInvoice)
 	must(t, err)
-	again, err := w.svc.Accept(w.buyerA, r.ID, 2)
+	again, err := w.svc.Accept(w.buyerA, r.ID, 2, quote.TermsInvoice)
 	must(t, err)
 	if again != orderID || len(w.placer.calls) != 1 {
 		t.Errorf("accepting twice: orders %d and %d, %d placements", orderID, again, len(w.placer.calls))
 	}
 	po := w.placer.calls[0]
-	if po.Key != quote.OrderKey(r.Number, 2) || po.Total != r2.Total || len(po.Parts) != 3 || po.InstitutionID != w.instA {
+	if po.Key != quote.OrderKey(r.Number, 2) || po.Total != r2.Total || len(po.Parts) != 3 || po.InstitutionID != w.instA || po.Terms != quote.TermsInvoice {
 		t.Errorf("placed order: %+v", po)
 	}
 	var lines int
@@ -366,7 +369,7 @@ func TestAcceptanceRefusals(t *testing.T) {
 	if _, err := w.pool.Exec(context.Background(), `UPDATE products SET stock = 20 WHERE id = $1`, w.products[0]); err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.svc.Accept(w.buyerA, r.ID, 1)
+	_, err = w.svc.Accept(w.buyerA, r.ID, 1, quote.TermsInvoice)
 	if apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "재고") {
 		t.Errorf("accept beyond stock: %v", err)
 	}
@@ -381,7 +384,7 @@ func TestAcceptanceRefusals(t *testing.T) {
 	if _, err := w.pool.Exec(context.Background(), `UPDATE products SET stock = 100 WHERE id = $1`, w.products[0]); err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.svc.Accept(w.buyerA, r.ID, 1)
+	_, err = w.svc.Accept(w.buyerA, r.ID, 1, quote.TermsInvoice)
 	if apperr.Code(err) != apperr.Conflict || !strings.Contains(apperr.Message(err), "유효기간") {
 		t.Errorf("accept expired: %v", err)
 	}

@@ -549,13 +549,13 @@ func (s *Service) directLimit(ctx context.Context, institutionID int64) (int64, 
 }
 
 // Accept accepts revision number of request id for the buyer's
-// institution and places the order on invoice (OrderPlacer) with one
+// institution and places the order with the payment terms (OrderPlacer) with one
 // idempotency key per revision, so accepting twice makes one order and
 // returns it again. Refused, changing nothing: a revision that is not the
 // latest (Conflict), an expired one (Conflict), a decided request
 // (Conflict), and the placer's refusals (e.g. Conflict for stock short,
 // in Korean) — the quote then stays acceptable.
-func (s *Service) Accept(ctx context.Context, id int64, number int) (int64, error) {
+func (s *Service) Accept(ctx context.Context, id int64, number int, terms Terms) (int64, error) {
 	a, err := buyer(ctx)
 	if err != nil {
 		return 0, err
@@ -574,10 +574,14 @@ func (s *Service) Accept(ctx context.Context, id int64, number int) (int64, erro
 	if err != nil {
 		return 0, err
 	}
+	if !terms.Valid() {
+		msg := "결제 방법을 골라 주세요."
+		return 0, &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: map[string]string{"terms": msg}}
+	}
 	if s.Orders == nil {
 		return 0, apperr.Errorf(apperr.Unavailable, "지금은 견적을 주문으로 바꿀 수 없습니다. 잠시 후 다시 시도해 주세요.")
 	}
-	orderID, err := s.Orders.PlacePublic(ctx, PublicOrderOf(r, v, a.UserID))
+	orderID, err := s.Orders.PlacePublic(ctx, PublicOrderOf(r, v, a.UserID, terms))
 	if err != nil {
 		return 0, err
 	}

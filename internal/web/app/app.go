@@ -208,7 +208,8 @@ func New(d Deps) *fiber.App {
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
 		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF, Reviews: d.Reviews})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search, Reports: d.Reports,
-		Orders: d.Orders, PDF: d.PDF})
+		Orders: d.Orders, PDF: d.PDF, Quotes: d.Quotes,
+		Catalog: d.Catalog, Carts: d.Carts, Coop: coopOf(d.Coop)})
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
@@ -231,4 +232,12 @@ func authenticator(a *account.Service) web.Authenticator {
 		return nil
 	}
 	return a
+}
+
+// coopOf is c as biz.CoopSettings (nil stays nil, not a typed nil).
+func coopOf(c *coop.Service) biz.CoopSettings {
+	if c == nil {
+		return nil
+	}
+	return c
 }

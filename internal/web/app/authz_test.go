@@ -16,6 +16,7 @@ import (
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
@@ -127,8 +128,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Institution A's own request with r1 sent (/biz/quotes/…).
+	bizQuoteA := quoteOf(t, e, instA, entA, operator, ownerA)
 	ids := map[string]int64{
 		"/portal/reviews/": reviewA.ID, "/portal/questions/": questionA.ID, "/admin/reviews/": reviewA.ID,
+		"/biz/quotes/": bizQuoteA.ID, "/biz/quotes/" + strconv.FormatInt(bizQuoteA.ID, 10) + "/r/": 1,
 		"/biz/members/": instA.BuyerID, "/admin/institutions/": instA.ID,
 		"/portal/products/": productA, "/portal/orders/": subA, "/portal/members/": staffAID, "/portal/keys/": keyA.ID,
 		"/portal/quotes/": quoteA.ID, "/admin/quotes/": quoteA.ID,
@@ -407,6 +411,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 		replied || hidden || answered {
 		t.Errorf("A's review replied %v, hidden %v, question answered %v (%v): want none", replied, hidden, answered, err)
 	}
+	if got, err := e.Quotes.FindRequest(e.Actor(t, operator), bizQuoteA.ID); err != nil || got.Status != quote.Quoted || got.Decision != nil {
+		t.Errorf("institution A's quote changed: %v", err)
+	}
 	// Nothing of institution A's changed either.
 	var buyer, inst string
 	if err := e.Pool.QueryRow(ctx, `SELECT m.status || '/' || m.role, i.status FROM institution_members m
@@ -449,4 +456,29 @@ func setCoop(t *testing.T, e *webtest.Env) {
 		bank_account = '508-10-123456-7', bank_holder = '두레 사회적협동조합'`); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// quoteOf is a request of institution inst's buyer for a product of ent,
+// answered by ent's owner and sent as r1 by the operator.
+func quoteOf(t *testing.T, e *webtest.Env, inst *webtest.Inst, ent int64, operator, owner string) *quote.Request {
+	t.Helper()
+	ctx := context.Background()
+	var pid int64
+	if err := e.Pool.QueryRow(ctx, `SELECT id FROM products p WHERE p.enterprise_id = $1 AND p.status = 'active'
+		AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id) ORDER BY p.id LIMIT 1`, ent).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	day := quote.Today(time.Now()).AddDate(0, 0, 7)
+	r, err := e.Quotes.CreateRequest(e.Actor(t, inst.Buyer), quote.RequestInput{DesiredDate: day,
+		Place: quote.Place{Postcode: "41911", Road: "대구광역시 중구 공평로 88"}, Lines: []quote.LineInput{{ProductID: pid, Quantity: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Quotes.AnswerLines(e.Actor(t, owner), r.ID, []quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 5000, AvailableDate: day}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Quotes.SendRevision(e.Actor(t, operator), r.ID, quote.RevisionInput{DeliveryDate: day, ValidUntil: day}); err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -1,7 +1,8 @@
 // Package biz is the public-procurement channel for institution buyers
 // (/biz): what it offers, registering an institution and joining one, the
 // buyer's dashboard, the institution's details, its members (for its admin)
-// and the catalogue at public prices, in its own layout
+// the catalogue at public prices and the quote requests (견적 요청) with
+// their 견적서, in its own layout
 // (templates/layouts/biz.html, templates/biz/).
 //
 // The handlers decide nothing themselves: the account rules
@@ -19,9 +20,13 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/document"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
@@ -44,12 +49,27 @@ type Deps struct {
 	Orders *order.Service
 	// PDF renders documents as PDF (nil: the .pdf addresses answer 503).
 	PDF *pdf.Renderer
+	// Quotes is procurement's quote requests (nil: /biz/quotes answers 503);
+	// Catalog gives the request form its products and the 견적서 its
+	// suppliers' details; Carts turns the shop cart into a request.
+	Quotes  *quote.Service
+	Catalog catalog.Store
+	Carts   *cart.Service
+	// PDF renders the 견적서's PDF and Coop gives the co-op's business
+	// details printed on it as issuer (either nil, or the details not yet
+	// set in the console: the 견적서 answers 503).
+	Coop CoopSettings
+}
+
+// CoopSettings is the co-op's settings (*coop.Service).
+type CoopSettings interface {
+	Settings(ctx context.Context) (*coop.Settings, error)
 }
 
 // Pages are the templates /biz renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"biz/home", "biz/dashboard", "biz/register", "biz/join", "biz/institution",
-		"biz/members", "biz/products", "biz/reports", "biz/orders", "biz/order", "biz/error"}
+		"biz/members", "biz/products", "biz/reports", "biz/orders", "biz/order", "biz/error", "biz/quotes", "biz/quote_new", "biz/quote"}
 }
 
 type server struct {
@@ -92,6 +112,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	o.Get("/:number/statement.pdf", s.orderDocument(document.Statement, true))
 	o.Get("/:number/invoice", s.orderDocument(document.Invoice, false))
 	o.Get("/:number/invoice.pdf", s.orderDocument(document.Invoice, true))
+	s.mountQuotes(g)
 }
 
 // needService answers 503 without the institution service.

@@ -2,10 +2,14 @@ package biz_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/web/webtest"
 	"github.com/dure-coop/dure/internal/web/webtest/browser"
 )
@@ -118,4 +122,75 @@ func TestBrowserOrderPages(t *testing.T) {
 		t.Errorf("no message for the missing inspector: %q", b.Text("main"))
 	}
 	b.CheckAxeCurrent(t, u+" (refused 검수)")
+}
+
+// TestBrowserBuyerQuotes: in headless Chromium a buyer makes a request on
+// the form (a free-text line, once refused for a past date), and after r1
+// is sent reads it and its 견적서; axe-core checks every page at desktop
+// and 390 px (0 serious or critical), keyboard focus visible.
+func TestBrowserBuyerQuotes(t *testing.T) {
+	e := webtest.NewEnv(t)
+	inst := e.Institution(t, "대구광역시 브라우저구청")
+	ents := e.Enterprises(t, 1)
+	e.SetCoopDetails(t)
+	b := browser.New(t, e)
+	check := func(what string) {
+		t.Helper()
+		b.CheckAxeCurrent(t, what)
+		b.CheckFocus(t, what)
+	}
+	b.SignIn(inst.Buyer, webtest.Password)
+	b.Open("/biz/quotes")
+	check("/biz/quotes (empty)")
+	b.Open("/biz/quotes/new")
+	check("/biz/quotes/new")
+	b.Open("/biz/quotes/new") // a fresh page after the checks' viewport changes
+	if st := b.Submit("add a free-text line", `button[value="add_free"]`); st != http.StatusOK {
+		t.Fatalf("add line: %d", st)
+	}
+	past := quote.Today(time.Now()).AddDate(0, 0, -1)
+	b.Fill(map[string]string{"#line-1-name": "청소 용역", "#line-1-quantity": "20", "#line-1-unit": "실",
+		"#desired_date": past.Format("2006-01-02"), "#postcode": "41911", "#road": "대구광역시 중구 공평로 88"})
+	if st := b.Submit("request with a past date", `button[value="submit"]`); st != http.StatusUnprocessableEntity {
+		t.Fatalf("past date: %d", st)
+	}
+	check("/biz/quotes/new with errors")
+	b.Fill(map[string]string{"#desired_date": quote.Today(time.Now()).AddDate(0, 0, 10).Format("2006-01-02")})
+	if st := b.Submit("request", `button[value="submit"]`); st != http.StatusOK || !strings.Contains(b.Text("main"), "견적을 요청했습니다") {
+		t.Fatalf("request: %d %q", st, b.Text("main"))
+	}
+	check("/biz/quotes/:id (no quote yet)")
+	path, _, _ := strings.Cut(b.Path(), "?")
+	id, err := strconv.ParseInt(strings.TrimPrefix(path, "/biz/quotes/"), 10, 64)
+	if err != nil {
+		t.Fatalf("request id from %s: %v", b.Path(), err)
+	}
+	op := e.Actor(t, e.Operator(t))
+	r, err := e.Quotes.FindRequest(op, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := quote.Today(time.Now()).AddDate(0, 0, 5)
+	if err := e.Quotes.RouteLine(op, id, r.Lines[0].ID, ents[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Quotes.AnswerLines(e.Actor(t, e.Member(t, ents[0], account.Owner)), id,
+		[]quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 33000, AvailableDate: day}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Quotes.SendRevision(op, id, quote.RevisionInput{DeliveryDate: day, ValidUntil: day}); err != nil {
+		t.Fatal(err)
+	}
+	page := "/biz/quotes/" + strconv.FormatInt(id, 10)
+	b.Open(page)
+	if !strings.Contains(b.Text("main"), "660,000원") {
+		t.Errorf("quote page: %q", b.Text("main"))
+	}
+	check("/biz/quotes/:id (r1)")
+	b.Open("/biz/quotes")
+	check("/biz/quotes")
+	if st := b.Open(page + "/r/1"); st != http.StatusOK {
+		t.Fatalf("견적서: %d", st)
+	}
+	check("/biz/quotes/:id/r/1")
 }

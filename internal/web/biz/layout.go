@@ -28,6 +28,7 @@ const (
 	navHome        = "home"
 	navProducts    = "products"
 	navOrders      = "orders"
+	navQuotes      = "quotes"
 	navInstitution = "institution"
 	navMembers     = "members"
 	navReports     = "reports"
@@ -47,6 +48,7 @@ func menuFor(a *account.Actor) []view.MenuEntry {
 		{Key: navProducts, Label: "공공구매 상품", URL: "/biz/products"},
 		{Key: navOrders, Label: "주문·검수", URL: "/biz/orders"},
 		{Key: navReports, Label: "우선구매 실적", URL: "/biz/reports"},
+		{Key: navQuotes, Label: "견적 요청", URL: "/biz/quotes"},
 		{Key: navInstitution, Label: "기관 정보", URL: "/biz/institution"},
 	}
 	if a.InstitutionRole == account.InstitutionAdmin {
@@ -57,13 +59,16 @@ func menuFor(a *account.Actor) []view.MenuEntry {
 
 // doneMessages are the notices a redirect may ask for (?done=…).
 var doneMessages = map[string]string{
-	"registered": "기관 등록을 신청했습니다. 협동조합이 확인하고 승인하면 이메일로 알려 드립니다.",
-	"joined":     "기관 합류를 요청했습니다. 기관 관리자가 승인하면 공공구매 화면을 쓸 수 있습니다.",
-	"approved":   "구성원의 가입을 승인했습니다.",
-	"declined":   "구성원의 가입 요청을 거절했습니다. 그 계정으로는 로그인할 수 없습니다.",
-	"removed":    "구성원을 내보냈습니다. 그 계정으로는 더 이상 로그인할 수 없습니다.",
-	"admin":      "기관 관리자 역할을 넘겼습니다. 이제 구매담당자로 이용합니다.",
-	"inspected":  "검수 결과를 기록했습니다. 합격한 부분은 대금 청구가 시작됩니다.",
+	"registered":      "기관 등록을 신청했습니다. 협동조합이 확인하고 승인하면 이메일로 알려 드립니다.",
+	"joined":          "기관 합류를 요청했습니다. 기관 관리자가 승인하면 공공구매 화면을 쓸 수 있습니다.",
+	"approved":        "구성원의 가입을 승인했습니다.",
+	"declined":        "구성원의 가입 요청을 거절했습니다. 그 계정으로는 로그인할 수 없습니다.",
+	"removed":         "구성원을 내보냈습니다. 그 계정으로는 더 이상 로그인할 수 없습니다.",
+	"admin":           "기관 관리자 역할을 넘겼습니다. 이제 구매담당자로 이용합니다.",
+	"inspected":       "검수 결과를 기록했습니다. 합격한 부분은 대금 청구가 시작됩니다.",
+	"quote_requested": "견적을 요청했습니다. 공급 기업들의 답변을 모아 협동조합이 견적서를 보내 드립니다.",
+	"quote_accepted":  "견적을 수락했습니다. 주문이 접수되었습니다.",
+	"quote_declined":  "견적을 거절했습니다.",
 }
 
 // isInstitutionUser reports whether a is a signed-in institution user.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
@@ -57,6 +58,9 @@ type cartView struct {
 	layout
 	cartSummary
 	Notice string
+	// Quote offers an institution buyer to turn the cart into a quote
+	// request (POST /biz/quotes/cart) instead of ordering it.
+	Quote bool
 }
 
 // summarize groups a cart view by enterprise, in the view's order.
@@ -103,6 +107,8 @@ func (s *server) cartPage(c *fiber.Ctx) error {
 		v.Empty = true
 	}
 	v.Title, v.NoIndex, v.Nav, v.Forms = "장바구니", true, "cart", true
+	_, buyerErr := account.RequireInstitutionBuyer(c.UserContext())
+	v.Quote = buyerErr == nil
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.render(c, "shop/cart", &v)
 }

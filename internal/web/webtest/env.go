@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -140,16 +141,17 @@ func NewEnv(t testing.TB) *Env {
 	help := &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: accounts, Mailer: outbox,
 		BaseURL: "http://dure.test", Log: log}
 	quoteStore := postgres.NewQuoteStore(pool)
-	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore}
-	renderer, err := pdf.New(cfg.FontDir)
+	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore,
+		Orders: &order.QuoteOrders{Orders: orders, Institutions: institutions}}
+	docs, err := pdf.New(os.Getenv("DURE_FONT_DIR"))
 	if err != nil {
-		t.Fatalf("pdf renderer: %v", err)
+		t.Fatal(err)
 	}
 	reviews := &review.Service{Store: postgres.NewReviewStore(pool), Auditor: accounts}
 	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: redis.NewUnreadCache(rdb, prefix),
 		Notifier: notify.MailNotifier{Mailer: outbox, BaseURL: "http://dure.test"}, Log: log}
 	a := app.New(app.Deps{
-		PDF:          renderer,
+		PDF:          docs,
 		Helpdesk:     help,
 		Quotes:       quotes,
 		Reviews:      reviews,

@@ -2,10 +2,13 @@ package webtest
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/testutil"
 )
@@ -51,4 +54,17 @@ func (e *Env) Actor(t testing.TB, email string) context.Context {
 		t.Fatalf("sign in %s: %v", email, err)
 	}
 	return account.NewContext(context.Background(), a)
+}
+
+// SetCoopDetails enters the co-op's business details (as an operator does
+// at /admin/settings), which documents print as their issuer.
+func (e *Env) SetCoopDetails(t testing.TB) {
+	t.Helper()
+	s := coop.Settings{Name: "두레 사회적협동조합", Representative: "김두레",
+		BusinessNumber: "504820123" + strconv.Itoa(kr.BusinessNumberCheckDigit("504820123")),
+		Address:        "대구광역시 중구 동덕로 115", Phone: "0531234567", InspectionDays: 10, ClaimWorkingDays: 5,
+		ReportBasis: coop.BasisInspected, DirectContractLimit: quote.DefaultDirectContractLimit}
+	if _, err := e.Coop.UpdateSettings(e.Actor(t, e.Operator(t)), s); err != nil {
+		t.Fatalf("co-op details: %v", err)
+	}
 }
