@@ -11,7 +11,6 @@ import (
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/feed"
-	"github.com/dure-coop/dure/internal/search"
 )
 
 // feedLock is the advisory lock key that lets one feed worker at a time
@@ -46,61 +45,24 @@ func (s *FeedStore) ProcessOutbox(ctx context.Context, limit int) (int, error) {
 	if !free { // another instance is applying a batch; it drains these too
 		return 0, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT id, entity, entity_id FROM feed_outbox ORDER BY id LIMIT $1`, limit)
-	if err != nil {
-		return 0, fmt.Errorf("postgres: feed outbox: claim: %w", err)
-	}
-	type entry struct {
-		id, entityID int64
-		entity       string
-	}
-	entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (entry, error) {
-		var e entry
-		err := r.Scan(&e.id, &e.entity, &e.entityID)
-		return e, err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("postgres: feed outbox: claim: %w", err)
-	}
-	if len(entries) == 0 {
-		return 0, nil
-	}
-	ids := make([]int64, len(entries))
-	var productIDs, enterpriseIDs, categoryIDs []int64
-	for i, e := range entries {
-		ids[i] = e.id
-		switch e.entity {
-		case search.EntityProduct:
-			productIDs = append(productIDs, e.entityID)
-		case search.EntityEnterprise:
-			enterpriseIDs = append(enterpriseIDs, e.entityID)
-		case search.EntityCategory:
-			categoryIDs = append(categoryIDs, e.entityID)
-		}
-	}
-	cats, err := searchCategories(ctx, tx)
-	if err != nil {
+	b, err := claimOutbox(ctx, tx, "feed_outbox", "", limit)
+	if err != nil || b == nil {
 		return 0, err
 	}
-	cix := catalog.NewCategoryIndex(cats)
-	var subtree []int64
-	for _, id := range categoryIDs {
-		subtree = append(subtree, cix.Descendants(id)...)
-	}
-	items, err := loadFeedItems(ctx, tx, cix, productIDs, enterpriseIDs, subtree)
+	items, err := loadFeedItems(ctx, tx, b.cix, b.products, b.enterprises, b.categories)
 	if err != nil {
 		return 0, err
 	}
 	if err := writeFeedItems(ctx, tx, items); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM feed_outbox WHERE id = ANY($1)`, ids); err != nil {
-		return 0, fmt.Errorf("postgres: feed outbox: delete applied rows: %w", err)
+	if err := b.done(ctx, tx, "feed_outbox"); err != nil {
+		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, fmt.Errorf("postgres: feed outbox: commit: %w", err)
 	}
-	return len(entries), nil
+	return len(b.ids), nil
 }
 
 // loadFeedItems returns, for every product in productIDs, of an enterprise in

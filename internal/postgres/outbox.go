@@ -65,57 +65,19 @@ func (s *SearchOutbox) ProcessOutbox(ctx context.Context, limit int, apply func(
 	if !free { // a reindex is running; its swap covers these rows or they wait
 		return 0, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT id, entity, entity_id FROM search_outbox
-		ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit)
-	if err != nil {
-		return 0, fmt.Errorf("postgres: outbox: claim: %w", err)
-	}
-	type entry struct {
-		id, entityID int64
-		entity       string
-	}
-	entries, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (entry, error) {
-		var e entry
-		err := r.Scan(&e.id, &e.entity, &e.entityID)
-		return e, err
-	})
-	if err != nil {
-		return 0, fmt.Errorf("postgres: outbox: claim: %w", err)
-	}
-	if len(entries) == 0 {
-		return 0, nil
-	}
-	ids := make([]int64, len(entries))
-	var productIDs, enterpriseIDs, categoryIDs []int64
-	for i, e := range entries {
-		ids[i] = e.id
-		switch e.entity {
-		case search.EntityProduct:
-			productIDs = append(productIDs, e.entityID)
-		case search.EntityEnterprise:
-			enterpriseIDs = append(enterpriseIDs, e.entityID)
-		case search.EntityCategory:
-			categoryIDs = append(categoryIDs, e.entityID)
-		}
-	}
-	cats, err := searchCategories(ctx, tx)
-	if err != nil {
+	b, err := claimOutbox(ctx, tx, "search_outbox", "FOR UPDATE SKIP LOCKED", limit)
+	if err != nil || b == nil {
 		return 0, err
-	}
-	cix := catalog.NewCategoryIndex(cats)
-	var subtree []int64
-	for _, id := range categoryIDs {
-		subtree = append(subtree, cix.Descendants(id)...)
 	}
 	// Every product the rows touch, whatever its status: the indexable ones
 	// are written, the others removed.
 	candidates := map[int64]bool{}
-	for _, id := range productIDs {
+	for _, id := range b.products {
 		candidates[id] = true
 	}
-	if len(enterpriseIDs) > 0 || len(subtree) > 0 {
+	if len(b.enterprises) > 0 || len(b.categories) > 0 {
 		rows, err := tx.Query(ctx, `SELECT id FROM products WHERE enterprise_id = ANY($1) OR category_id = ANY($2)`,
-			enterpriseIDs, subtree)
+			b.enterprises, b.categories)
 		if err != nil {
 			return 0, fmt.Errorf("postgres: outbox: affected products: %w", err)
 		}
@@ -133,7 +95,7 @@ func (s *SearchOutbox) ProcessOutbox(ctx context.Context, limit int, apply func(
 		for id := range candidates {
 			list = append(list, id)
 		}
-		change.Upsert, err = loadDocuments(ctx, tx, cix, `p.id = ANY($1)`, list)
+		change.Upsert, err = loadDocuments(ctx, tx, b.cix, `p.id = ANY($1)`, list)
 		if err != nil {
 			return 0, err
 		}
@@ -147,13 +109,13 @@ func (s *SearchOutbox) ProcessOutbox(ctx context.Context, limit int, apply func(
 	if err := apply(ctx, change); err != nil {
 		return 0, err
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM search_outbox WHERE id = ANY($1)`, ids); err != nil {
-		return 0, fmt.Errorf("postgres: outbox: delete applied rows: %w", err)
+	if err := b.done(ctx, tx, "search_outbox"); err != nil {
+		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, fmt.Errorf("postgres: outbox: commit: %w", err)
 	}
-	return len(entries), nil
+	return len(b.ids), nil
 }
 
 // OutboxStats returns the number of pending outbox rows and the age of the
