@@ -73,11 +73,11 @@ func runOrderWorker(ctx context.Context, cfg config.Config, orders *order.Servic
 	orders.RunWorker(ctx, cfg.OrderInterval)
 }
 
-// openQuotes builds the quote service on PostgreSQL. Its public unit prices
-// come from the quote store until internal/pricing lands; an accepted
-// quote becomes a public order through order.QuoteOrders (PlacePublic).
-func openQuotes(pool *pgxpool.Pool, accounts *account.Service, orders *order.Service, institutions *institution.Service) *quote.Service {
-	store := postgres.NewQuoteStore(pool)
-	return &quote.Service{Store: store, Audit: accounts, Prices: store,
+// openQuotes builds the quote service on PostgreSQL. It prices catalogue
+// lines on the public list (pricing.Public, tiers included) and reads the
+// default direct-contract limit from the co-op settings; an accepted quote
+// becomes a public order through order.QuoteOrders (PlacePublic).
+func openQuotes(pool *pgxpool.Pool, accounts *account.Service, orders *order.Service, institutions *institution.Service, coops *coop.Service) *quote.Service {
+	return &quote.Service{Store: postgres.NewQuoteStore(pool), Audit: accounts, Products: postgres.NewCatalogStore(pool), Coop: coops,
 		Orders: &order.QuoteOrders{Orders: orders, Institutions: institutions}}
 }

@@ -168,7 +168,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
 		Feeds:     feeds,
 		FeedToken: cfg.FeedToken,
-		Quotes:    openQuotes(pool, ids.Accounts, orders, ids.Institutions),
+		Quotes:    openQuotes(pool, ids.Accounts, orders, ids.Institutions, coops),
 		Coop:      coops,
 		Reports:   report.NewService(postgres.NewReportStore(pool), coops),
 		PDF:       docs,

@@ -19,10 +19,7 @@ type QuoteStore struct {
 	pool db
 }
 
-var (
-	_ quote.Store  = (*QuoteStore)(nil)
-	_ quote.Prices = (*QuoteStore)(nil)
-)
+var _ quote.Store = (*QuoteStore)(nil)
 
 // NewQuoteStore returns the quote store on pool.
 func NewQuoteStore(pool *pgxpool.Pool) *QuoteStore { return &QuoteStore{pool: db{pool}} }
@@ -58,14 +55,6 @@ func (s *QuoteStore) FindCatalogueItem(ctx context.Context, productID, optionID 
 		return nil, translate(err, "상품")
 	}
 	return it, nil
-}
-
-// PublicUnitPrice is the product's public price plus the option's extra,
-// whatever the quantity (volume tiers come with internal/pricing).
-func (s *QuoteStore) PublicUnitPrice(ctx context.Context, productID, optionID int64, _ int) (int64, error) {
-	var price int64
-	err := s.pool.QueryRow(ctx, `SELECT p.public_price + coalesce(o.extra_price, 0) `+sellableItem, productID, optionID).Scan(&price)
-	return price, translate(err, "상품")
 }
 
 // DirectContractLimit reads institutions.direct_contract_limit.

@@ -10,12 +10,6 @@ import (
 	"github.com/dure-coop/dure/internal/textin"
 )
 
-// DefaultDirectContractLimit is the co-op's default limit of a direct
-// contract (수의계약) with one enterprise, for institutions without their
-// own: 50,000,000원. It stands in for the co-op settings (internal/coop)
-// until they exist; Service.directLimit is the one place that reads it.
-const DefaultDirectContractLimit int64 = 50_000_000
-
 // RevisionInput is the operator's merge of the answers into a revision.
 type RevisionInput struct {
 	DeliveryDate time.Time // a date, not before today (KST)

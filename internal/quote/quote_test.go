@@ -13,6 +13,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/testutil"
@@ -89,7 +90,8 @@ func newWorld(t *testing.T) *world {
 	}
 	store := postgres.NewQuoteStore(pool)
 	w := &world{pool: pool, placer: &recordingOrderPlacer{pool: pool}, now: time.Now()}
-	w.svc = &quote.Service{Store: store, Audit: accounts, Orders: w.placer, Prices: store, Now: func() time.Time { return w.now }}
+	w.svc = &quote.Service{Store: store, Audit: accounts, Orders: w.placer, Products: postgres.NewCatalogStore(pool),
+		Coop: coop.NewService(postgres.NewCoopStore(pool), accounts), Now: func() time.Time { return w.now }}
 	rows, err := pool.Query(ctx, `SELECT DISTINCT ON (p.enterprise_id) p.enterprise_id, p.id, p.public_price
 		FROM products p JOIN enterprises e ON e.id = p.enterprise_id
 		WHERE p.status = 'active' AND e.status = 'active' AND p.kind = 'goods' AND p.tax_type = 'taxable'
@@ -466,3 +468,44 @@ func TestFiguresCheckedByTheDatabase(t *testing.T) {
 func asErr(err error, target **apperr.Error) bool { return errors.As(err, target) }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestPublicListAndCoopLimit: the price an enterprise's answer starts from
+// is the public list's for the line's quantity (a volume tier reached
+// applies, one not reached does not), and an institution without its own
+// direct-contract limit is checked against the co-op's setting, read when
+// the quote is made.
+func TestPublicListAndCoopLimit(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	tier := w.prices[0] - 1000
+	if _, err := w.pool.Exec(ctx, `INSERT INTO product_price_tiers (product_id, list, min_quantity, unit_price)
+		VALUES ($1, 'public', 50, $2), ($1, 'consumer', 2, 1)`, w.products[0], tier); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.pool.Exec(ctx, `UPDATE coop_settings SET direct_contract_limit = 123456`); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		qty  int
+		want int64
+	}{{49, w.prices[0]}, {50, tier}, {60, tier}} {
+		r, err := w.svc.CreateRequest(w.buyerB, quote.RequestInput{DesiredDate: w.day(3),
+			Place: quote.Place{Postcode: "41911", Road: "대구광역시 중구 공평로 88"},
+			Lines: []quote.LineInput{{ProductID: w.products[0], Quantity: c.qty}}})
+		must(t, err)
+		seen, err := w.svc.FindRequest(w.members[0], r.ID)
+		must(t, err)
+		if got := w.svc.SuggestedPrice(w.members[0], seen.Lines[0]); got != c.want {
+			t.Errorf("%d units: suggested %d, want %d", c.qty, got, c.want)
+		}
+		if c.qty != 60 {
+			continue
+		}
+		must(t, w.svc.AnswerLines(w.members[0], r.ID, []quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: tier, AvailableDate: w.day(2)}}))
+		v, err := w.svc.SendRevision(w.members[0], r.ID, quote.RevisionInput{DeliveryDate: w.day(3), ValidUntil: w.day(3)})
+		must(t, err)
+		if v.DirectLimit != 123456 || !v.Shares[0].OverLimit {
+			t.Errorf("institution B's limit %d (want the co-op's 123,456), over %v", v.DirectLimit, v.Shares[0].OverLimit)
+		}
+	}
+}

@@ -11,29 +11,37 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/pricing"
 	"github.com/dure-coop/dure/internal/textin"
 )
 
-// Prices gives a catalogue item's public unit price (VAT included) for a
-// quantity. It is the one seam to the public price list: the quote store
-// reads products.public_price today, and internal/pricing's Public takes
-// its place when it lands.
-type Prices interface {
-	// PublicUnitPrice returns the unit price of product (option) for
-	// quantity units. NotFound for an item not on sale.
-	PublicUnitPrice(ctx context.Context, productID, optionID int64, quantity int) (int64, error)
+// Products reads catalogue products with their options, enterprise and
+// volume tiers, for pricing on the public list (postgres.CatalogStore, as
+// for carts and orders).
+type Products interface {
+	// FindCartProducts returns the active products of active enterprises
+	// among ids.
+	FindCartProducts(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error)
 }
 
-// Service is the quote flow. Store and Audit are required; Orders may be
-// nil (acceptance then answers Unavailable), Prices too (the enterprises'
-// answer forms then start empty), Now defaults to time.Now.
+// Settings gives the co-op's settings (*coop.Service): the default
+// direct-contract limit.
+type Settings interface {
+	Settings(ctx context.Context) (*coop.Settings, error)
+}
+
+// Service is the quote flow. Store, Audit and Coop are required; Orders may
+// be nil (acceptance then answers Unavailable), Products too (the
+// enterprises' answer forms then start empty), Now defaults to time.Now.
 type Service struct {
-	Store  Store
-	Audit  Auditor
-	Orders OrderPlacer
-	Prices Prices
-	Now    func() time.Time
+	Store    Store
+	Audit    Auditor
+	Orders   OrderPlacer
+	Products Products
+	Coop     Settings
+	Now      func() time.Time
 }
 
 func (s *Service) now() time.Time {
@@ -426,16 +434,28 @@ func (s *Service) AnswerLines(ctx context.Context, id int64, answers []Answer) e
 }
 
 // SuggestedPrice is the public unit price to start an enterprise's answer
-// for a catalogue line from (0 for free-text lines, or without Prices).
+// for a catalogue line from: the public list's price for the line's
+// quantity (pricing.Public, volume tier applied). 0 for free-text lines,
+// an item no longer on sale, or without Products.
 func (s *Service) SuggestedPrice(ctx context.Context, l *Line) int64 {
-	if s.Prices == nil || l.FreeText() {
+	if s.Products == nil || l.FreeText() {
 		return 0
 	}
-	p, err := s.Prices.PublicUnitPrice(ctx, l.ProductID, l.OptionID, l.Quantity)
-	if err != nil {
+	ps, err := s.Products.FindCartProducts(ctx, []int64{l.ProductID})
+	p := ps[l.ProductID]
+	if err != nil || p == nil {
 		return 0
 	}
-	return p
+	var opt *catalog.Option
+	for i := range p.Options {
+		if p.Options[i].ID == l.OptionID {
+			opt = &p.Options[i]
+		}
+	}
+	if opt == nil && (l.OptionID != 0 || len(p.Options) > 0) {
+		return 0
+	}
+	return pricing.Line(pricing.Public, p, opt, l.Quantity).UnitPrice
 }
 
 // CanPrepare reports whether the actor may merge and send request id's
@@ -535,17 +555,20 @@ func (s *Service) SendRevision(ctx context.Context, id int64, in RevisionInput) 
 }
 
 // directLimit is the direct-contract limit of institution: its own, else
-// the co-op's default (DefaultDirectContractLimit until internal/coop holds
-// the setting).
+// the co-op's setting (coop_settings.direct_contract_limit).
 func (s *Service) directLimit(ctx context.Context, institutionID int64) (int64, error) {
 	l, ok, err := s.Store.DirectContractLimit(ctx, institutionID)
+	if err != nil || ok {
+		return l, err
+	}
+	if s.Coop == nil {
+		return 0, apperr.Errorf(apperr.Unavailable, "협동조합 설정을 읽을 수 없어 견적서를 만들 수 없습니다.")
+	}
+	set, err := s.Coop.Settings(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if !ok {
-		return DefaultDirectContractLimit, nil
-	}
-	return l, nil
+	return set.DirectContractLimit, nil
 }
 
 // Accept accepts revision number of request id for the buyer's

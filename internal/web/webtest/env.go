@@ -141,7 +141,7 @@ func NewEnv(t testing.TB) *Env {
 	help := &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: accounts, Mailer: outbox,
 		BaseURL: "http://dure.test", Log: log}
 	quoteStore := postgres.NewQuoteStore(pool)
-	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Prices: quoteStore,
+	quotes := &quote.Service{Store: quoteStore, Audit: accounts, Products: catalogStore, Coop: coops,
 		Orders: &order.QuoteOrders{Orders: orders, Institutions: institutions}}
 	docs, err := pdf.New(os.Getenv("DURE_FONT_DIR"))
 	if err != nil {

@@ -63,7 +63,7 @@ func (e *Env) SetCoopDetails(t testing.TB) {
 	s := coop.Settings{Name: "두레 사회적협동조합", Representative: "김두레",
 		BusinessNumber: "504820123" + strconv.Itoa(kr.BusinessNumberCheckDigit("504820123")),
 		Address:        "대구광역시 중구 동덕로 115", Phone: "0531234567", InspectionDays: 10, ClaimWorkingDays: 5,
-		ReportBasis: coop.BasisInspected, DirectContractLimit: quote.DefaultDirectContractLimit}
+		ReportBasis: coop.BasisInspected, DirectContractLimit: coop.DefaultDirectContractLimit}
 	if _, err := e.Coop.UpdateSettings(e.Actor(t, e.Operator(t)), s); err != nil {
 		t.Fatalf("co-op details: %v", err)
 	}
