@@ -26,6 +26,12 @@ func (s *Service) Cancel(ctx context.Context, number, phone string) error {
 	if err != nil {
 		return err
 	}
+	if o.Terms == TermsInvoice {
+		// An institution's order is a contract: who may undo it is the
+		// institution's signed-in buyer with the co-op, not whoever holds
+		// the number and the phone on the delivery note.
+		return apperr.Errorf(apperr.Conflict, "기관 주문(청구서 후불)은 주문번호와 연락처로 취소할 수 없습니다. 협동조합에 연락해 주세요.")
+	}
 	closed := "" // the payment cancelled at the provider just now
 	if p := o.Payment; o.Status == PendingPayment && p != nil && p.Ref != "" {
 		st, err := s.provider.Cancel(ctx, p.Ref, CancelKey(o.Number))

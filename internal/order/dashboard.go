@@ -16,8 +16,10 @@ const (
 )
 
 // Dashboard is an enterprise's sales at a glance. Sales are the gross
-// amounts paid (lines and shipping) for its sub-orders not cancelled, by the
-// day they were paid in Korean time.
+// amounts (lines and shipping) of its sub-orders not cancelled, by the day
+// in Korean time they became firm: paid for card orders, placed (and so
+// confirmed) for institutions' orders on invoice, which are never paid
+// online.
 type Dashboard struct {
 	Days  []SalesPeriod // the last 14 days, today last
 	Weeks []SalesPeriod // the last 8 weeks (Monday to Sunday), this week last

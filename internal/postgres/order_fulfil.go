@@ -143,16 +143,23 @@ func (s *OrderStore) UpdateSubOrder(ctx context.Context, enterpriseID, id int64,
 	return nil
 }
 
+// saleAt is when a sub-order s of order o counts as a sale on the
+// enterprise's dashboard: when it was paid, or, for an order on invoice
+// (never paid by the data), when it was placed, which confirms it. The
+// 우선구매 report counts such orders at 검수 instead; the dashboard shows
+// firm orders, as it does for card orders once paid.
+const saleAt = `coalesce(s.paid_at, CASE WHEN o.payment_terms = 'invoice' THEN o.created_at END)`
+
 // FindEnterpriseStats reads the enterprise's dashboard figures in four
 // queries: sales per Korean day, the best-sellers both ways, and the parts
 // waiting for it. Cancelled parts count nowhere.
 func (s *OrderStore) FindEnterpriseStats(ctx context.Context, enterpriseID int64, salesSince, topSince time.Time,
 	topLimit int) (*order.EnterpriseStats, error) {
 	var st order.EnterpriseStats
-	rows, err := s.pool.Query(ctx, `SELECT (s.paid_at AT TIME ZONE 'Asia/Seoul')::date AS day, sum(s.total)::bigint,
+	rows, err := s.pool.Query(ctx, `SELECT (`+saleAt+` AT TIME ZONE 'Asia/Seoul')::date AS day, sum(s.total)::bigint,
 			count(*)::int
-		FROM sub_orders s
-		WHERE s.enterprise_id = $1 AND s.paid_at >= $2 AND s.status <> 'cancelled'
+		FROM sub_orders s JOIN orders o ON o.id = s.order_id
+		WHERE s.enterprise_id = $1 AND `+saleAt+` >= $2 AND s.status <> 'cancelled'
 		GROUP BY day ORDER BY day`, enterpriseID, salesSince)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: sales by day: %w", err)
@@ -171,8 +178,8 @@ func (s *OrderStore) FindEnterpriseStats(ctx context.Context, enterpriseID int64
 	}{{"3 DESC, 4 DESC", &st.TopByQuantity}, {"4 DESC, 3 DESC", &st.TopByAmount}} {
 		rows, err := s.pool.Query(ctx, `SELECT l.product_id, (array_agg(l.product_name ORDER BY l.id DESC))[1],
 				sum(l.quantity)::int, sum(l.line_total)::bigint
-			FROM sub_orders s JOIN order_lines l ON l.sub_order_id = s.id
-			WHERE s.enterprise_id = $1 AND s.paid_at >= $2 AND s.status <> 'cancelled'
+			FROM sub_orders s JOIN orders o ON o.id = s.order_id JOIN order_lines l ON l.sub_order_id = s.id
+			WHERE s.enterprise_id = $1 AND `+saleAt+` >= $2 AND s.status <> 'cancelled'
 			GROUP BY l.product_id ORDER BY `+by.sort+`, l.product_id LIMIT $3`, enterpriseID, topSince, topLimit)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: top products: %w", err)
