@@ -37,6 +37,10 @@ type PublicLine struct {
 	OptionID  int64 // 0 when the product has no options
 	Quantity  int
 	UnitPrice int64
+	// Name is the line's name on the order when it is not the product's:
+	// a free-text quote line (청소 용역) supplied as the product keeps the
+	// buyer's words. "" for the product's name.
+	Name string
 }
 
 // PublicOrderInput is a public institution's order, made from an accepted
@@ -186,7 +190,11 @@ func (s *Service) publicItems(ctx context.Context, lines []PublicLine) ([]pricin
 		seen[k] = true
 		// The quote's agreed price is the line's list price too: no tier
 		// applies on top of an agreement.
-		it := pricing.Item{ProductID: p.ID, Name: p.Name, Kind: p.Kind, TaxType: p.TaxType, UnitPrice: l.UnitPrice,
+		name := p.Name
+		if n := strings.TrimSpace(l.Name); n != "" {
+			name = n
+		}
+		it := pricing.Item{ProductID: p.ID, Name: name, Kind: p.Kind, TaxType: p.TaxType, UnitPrice: l.UnitPrice,
 			ListUnit: l.UnitPrice, Quantity: l.Quantity, Enterprise: p.Enterprise}
 		if l.OptionID != 0 || len(p.Options) > 0 {
 			var opt *catalog.Option

@@ -20,9 +20,11 @@ type QuoteOrders struct {
 	Institutions *institution.Service
 }
 
-// PlacePublic places o for the buyer in ctx. A quote with a free-text line
-// (a service such as 청소 용역: no catalogue product) cannot be ordered
-// online yet: Conflict, and the quote stays acceptable.
+// PlacePublic places o for the buyer in ctx. A free-text line (a service
+// such as 청소 용역) is ordered as the product its supplier linked it to,
+// under the buyer's name for it. A free-text line of an old revision with
+// no product linked cannot be ordered online: Conflict, and the quote
+// stays acceptable.
 func (q *QuoteOrders) PlacePublic(ctx context.Context, o quote.PublicOrder) (int64, error) {
 	a := account.FromContext(ctx)
 	if a == nil {
@@ -40,9 +42,13 @@ func (q *QuoteOrders) PlacePublic(ctx context.Context, o quote.PublicOrder) (int
 		in.Shipping[p.EnterpriseID] = p.Shipping
 		for _, l := range p.Lines {
 			if l.ProductID == 0 {
-				return 0, apperr.Errorf(apperr.Conflict, "목록에 없는 품목(%s)이 든 견적은 아직 온라인으로 주문할 수 없습니다. 협동조합에 문의해 주세요.", l.Name)
+				return 0, apperr.Errorf(apperr.Conflict, "목록에 없는 품목(%s)에 납품할 상품이 정해지지 않아 온라인으로 주문할 수 없습니다. 협동조합에 새 견적서를 요청해 주세요.", l.Name)
 			}
-			in.Lines = append(in.Lines, PublicLine{ProductID: l.ProductID, OptionID: l.OptionID, Quantity: l.Quantity, UnitPrice: l.UnitPrice})
+			pl := PublicLine{ProductID: l.ProductID, OptionID: l.OptionID, Quantity: l.Quantity, UnitPrice: l.UnitPrice}
+			if l.FreeText {
+				pl.OptionID, pl.Name = 0, l.Name
+			}
+			in.Lines = append(in.Lines, pl)
 		}
 	}
 	placed, err := q.Orders.PlacePublic(ctx, in)

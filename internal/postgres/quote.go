@@ -152,8 +152,9 @@ func (s *QuoteStore) fillLines(ctx context.Context, r *quote.Request) error {
 		return translate(err, "견적 품목")
 	}
 	rows, err = s.pool.Query(ctx, `SELECT o.line_id, o.enterprise_id, e.name, o.status, coalesce(o.unit_price, 0),
-			o.available_date, o.reason, o.routed_at, o.answered_at
+			o.available_date, o.reason, o.routed_at, o.answered_at, coalesce(o.product_id, 0), coalesce(p.name, '')
 		FROM quote_line_offers o JOIN quote_request_lines l ON l.id = o.line_id JOIN enterprises e ON e.id = o.enterprise_id
+		LEFT JOIN products p ON p.id = o.product_id
 		WHERE l.request_id = $1 ORDER BY o.routed_at, o.enterprise_id`, r.ID)
 	if err != nil {
 		return translate(err, "견적 답변")
@@ -161,7 +162,7 @@ func (s *QuoteStore) fillLines(ctx context.Context, r *quote.Request) error {
 	offers, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quote.Offer, error) {
 		o := &quote.Offer{}
 		return o, row.Scan(&o.LineID, &o.EnterpriseID, &o.EnterpriseName, &o.Status, &o.UnitPrice, &o.AvailableDate,
-			&o.Reason, &o.RoutedAt, &o.AnsweredAt)
+			&o.Reason, &o.RoutedAt, &o.AnsweredAt, &o.ProductID, &o.ProductName)
 	})
 	if err != nil {
 		return translate(err, "견적 답변")
@@ -216,7 +217,7 @@ func (s *QuoteStore) fillRevisions(ctx context.Context, r *quote.Request) error 
 	}
 	rows, err = s.pool.Query(ctx, `SELECT rl.revision_id, rl.line_id, l.position, l.name, l.option_name, l.unit, l.tax_type,
 			rl.quantity, coalesce(rl.enterprise_id, 0), coalesce(e.name, ''), rl.unit_price, rl.supply, rl.vat, rl.total,
-			rl.available_date, rl.unsupplied
+			rl.available_date, rl.unsupplied, coalesce(rl.product_id, 0)
 		FROM quote_revision_lines rl JOIN quote_revisions v ON v.id = rl.revision_id
 		JOIN quote_request_lines l ON l.id = rl.line_id LEFT JOIN enterprises e ON e.id = rl.enterprise_id
 		WHERE v.request_id = $1 ORDER BY rl.revision_id, l.position`, r.ID)
@@ -227,7 +228,7 @@ func (s *QuoteStore) fillRevisions(ctx context.Context, r *quote.Request) error 
 		l := &quote.RevisionLine{}
 		var rid int64
 		if err := row.Scan(&rid, &l.LineID, &l.Position, &l.Name, &l.OptionName, &l.Unit, &l.TaxType, &l.Quantity,
-			&l.EnterpriseID, &l.EnterpriseName, &l.UnitPrice, &l.Supply, &l.VAT, &l.Total, &l.AvailableDate, &l.Unsupplied); err != nil {
+			&l.EnterpriseID, &l.EnterpriseName, &l.UnitPrice, &l.Supply, &l.VAT, &l.Total, &l.AvailableDate, &l.Unsupplied, &l.ProductID); err != nil {
 			return nil, err
 		}
 		byID[rid].Lines = append(byID[rid].Lines, l)
@@ -367,15 +368,15 @@ func (s *QuoteStore) AnswerLines(ctx context.Context, requestID, enterpriseID in
 			return err
 		}
 		for _, a := range answers {
-			status, price, date := quote.Refused, any(nil), any(nil)
+			status, price, date, product := quote.Refused, any(nil), any(nil), any(nil)
 			if a.Supply {
-				status, price, date = quote.Offered, a.UnitPrice, a.AvailableDate
+				status, price, date, product = quote.Offered, a.UnitPrice, a.AvailableDate, zeroNull(a.ProductID)
 			}
 			tag, err := tx.Exec(ctx, `UPDATE quote_line_offers o SET status = $4, unit_price = $5, available_date = $6,
-					reason = $7, answered_at = $8, answered_by = $9
+					reason = $7, answered_at = $8, answered_by = $9, product_id = $10
 				FROM quote_request_lines l
 				WHERE o.line_id = l.id AND l.request_id = $1 AND o.line_id = $2 AND o.enterprise_id = $3`,
-				requestID, a.LineID, enterpriseID, status, price, date, a.Reason, at, zeroNull(by))
+				requestID, a.LineID, enterpriseID, status, price, date, a.Reason, at, zeroNull(by), product)
 			if err != nil {
 				return translate(err, "견적 답변")
 			}
@@ -421,10 +422,10 @@ func (s *QuoteStore) CreateRevision(ctx context.Context, v *quote.Revision, audi
 		}
 		for _, l := range v.Lines {
 			if _, err := tx.Exec(ctx, `INSERT INTO quote_revision_lines (revision_id, line_id, enterprise_id, unit_price,
-					quantity, supply, vat, total, available_date, unsupplied)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+					quantity, supply, vat, total, available_date, unsupplied, product_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 				v.ID, l.LineID, zeroNull(l.EnterpriseID), l.UnitPrice, l.Quantity, l.Supply, l.VAT, l.Total, l.AvailableDate,
-				l.Unsupplied); err != nil {
+				l.Unsupplied, zeroNull(l.ProductID)); err != nil {
 				return translate(err, "견적서")
 			}
 		}
@@ -470,4 +471,22 @@ func (s *QuoteStore) Withdraw(ctx context.Context, requestID int64, at time.Time
 		return apperr.Errorf(apperr.Conflict, "이미 끝난 견적 요청입니다.")
 	}
 	return nil
+}
+
+// FindLinkableItems lists the enterprise's active products without
+// options, services first.
+func (s *QuoteStore) FindLinkableItems(ctx context.Context, enterpriseID int64) ([]*quote.CatalogueItem, error) {
+	rows, err := s.pool.Query(ctx, `SELECT p.id, p.name, p.unit, p.tax_type, p.enterprise_id
+		FROM products p JOIN enterprises e ON e.id = p.enterprise_id
+		WHERE p.enterprise_id = $1 AND p.status = 'active' AND e.status = 'active'
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
+		ORDER BY p.kind = 'service' DESC, p.name, p.id LIMIT 500`, enterpriseID)
+	if err != nil {
+		return nil, translate(err, "상품")
+	}
+	items, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*quote.CatalogueItem, error) {
+		it := &quote.CatalogueItem{}
+		return it, row.Scan(&it.ProductID, &it.Name, &it.Unit, &it.TaxType, &it.EnterpriseID)
+	})
+	return items, translate(err, "상품")
 }

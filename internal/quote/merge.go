@@ -61,6 +61,10 @@ func Merge(r *Request, in RevisionInput, limit int64, now time.Time) (*Revision,
 			continue
 		}
 		rl.EnterpriseID, rl.EnterpriseName, rl.UnitPrice, rl.AvailableDate = o.EnterpriseID, o.EnterpriseName, o.UnitPrice, o.AvailableDate
+		rl.ProductID = l.ProductID
+		if l.FreeText() {
+			rl.ProductID = o.ProductID
+		}
 		rl.Total = o.UnitPrice * int64(l.Quantity)
 		rl.Supply, rl.VAT = catalog.SplitVAT(rl.Total, l.TaxType)
 		s := shares[o.EnterpriseID]

@@ -74,10 +74,14 @@ type PublicOrderPart struct {
 	OverLimit    bool // above the institution's direct-contract limit (it may proceed)
 }
 
-// PublicOrderLine is one line of a part. ProductID 0 is a free-text line
-// (a service such as 청소 용역): no stock to reserve.
+// PublicOrderLine is one line of a part, ordered as catalogue product
+// ProductID: the one asked for, or the one the supplier linked a
+// free-text line to. ProductID 0 is a free-text line of a revision sent
+// before lines were linked: it cannot be ordered. FreeText says the line
+// was asked for as free text (Name is then the buyer's words).
 type PublicOrderLine struct {
 	ProductID  int64
+	FreeText   bool
 	OptionID   int64
 	Name       string
 	OptionName string
@@ -110,7 +114,11 @@ func PublicOrderOf(r *Request, v *Revision, userID int64, terms Terms) PublicOrd
 				continue
 			}
 			l := r.Line(rl.LineID)
-			p.Lines = append(p.Lines, PublicOrderLine{ProductID: l.ProductID, OptionID: l.OptionID, Name: rl.Name,
+			pid := rl.ProductID
+			if pid == 0 { // sent before revisions kept the product
+				pid = l.ProductID
+			}
+			p.Lines = append(p.Lines, PublicOrderLine{ProductID: pid, FreeText: l.FreeText(), OptionID: l.OptionID, Name: rl.Name,
 				OptionName: rl.OptionName, Unit: rl.Unit, TaxType: rl.TaxType, Quantity: rl.Quantity,
 				UnitPrice: rl.UnitPrice, Supply: rl.Supply, VAT: rl.VAT, Total: rl.Total})
 		}

@@ -173,6 +173,11 @@ type Offer struct {
 	Reason         string     // why it cannot supply
 	RoutedAt       time.Time
 	AnsweredAt     *time.Time
+	// ProductID is, for a free-text line offered, the enterprise's own
+	// catalogue product it supplies the line as (0 otherwise); ProductName
+	// its name.
+	ProductID   int64
+	ProductName string
 }
 
 // Revision is one quote as sent: immutable.
@@ -233,6 +238,11 @@ type RevisionLine struct {
 	Total          int64
 	AvailableDate  *time.Time
 	Unsupplied     string
+	// ProductID is the catalogue product the line is ordered as on
+	// acceptance: the one asked for, or for a free-text line the product
+	// the supplier linked it to. 0 for an unsupplied line, and for lines of
+	// revisions sent before products were kept on them.
+	ProductID int64
 }
 
 // Share is one enterprise's part of a revision.
@@ -315,6 +325,10 @@ type Answer struct {
 	UnitPrice     int64     // VAT included
 	AvailableDate time.Time // a date
 	Reason        string    // when it cannot supply
+	// ProductID is, for a free-text line it can supply, the enterprise's
+	// own product (without options, usually a service) the line is ordered
+	// as; required then, ignored on catalogue lines.
+	ProductID int64
 }
 
 // Store is what the quote service needs from the system of record. Errors
@@ -324,6 +338,10 @@ type Store interface {
 	// with option optionID (0: the product must have no options).
 	// NotFound otherwise.
 	FindCatalogueItem(ctx context.Context, productID, optionID int64) (*CatalogueItem, error)
+	// FindLinkableItems returns the active products without options of
+	// enterprise (services first, then by name): what a free-text line can
+	// be supplied as.
+	FindLinkableItems(ctx context.Context, enterpriseID int64) ([]*CatalogueItem, error)
 	// DirectContractLimit returns the institution's own limit, ok false when
 	// it has none (the co-op default applies). NotFound for no institution.
 	DirectContractLimit(ctx context.Context, institutionID int64) (limit int64, ok bool, err error)

@@ -201,8 +201,17 @@ func TestConsortiumQuote(t *testing.T) {
 		{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 12000, AvailableDate: w.day(3)},
 		{LineID: banner.ID, Reason: "현수막 장비가 없습니다"},
 	}))
+	// A free-text line is supplied as one of the enterprise's own
+	// products: none chosen, or another enterprise's, is refused.
+	for _, pid := range []int64{0, w.products[0], -1} {
+		err := w.svc.AnswerLines(w.members[2], r.ID, []quote.Answer{{LineID: cleaning.ID, Supply: true, UnitPrice: 150000,
+			AvailableDate: w.day(7), ProductID: pid}})
+		if !asErr(err, &ae) || ae.Fields["product_"+itoa(cleaning.ID)] == "" {
+			t.Errorf("free-text line supplied as product %d: %v", pid, err)
+		}
+	}
 	must(t, w.svc.AnswerLines(w.members[2], r.ID, []quote.Answer{
-		{LineID: cleaning.ID, Supply: true, UnitPrice: 150000, AvailableDate: w.day(7)},
+		{LineID: cleaning.ID, Supply: true, UnitPrice: 150000, AvailableDate: w.day(7), ProductID: w.products[2]},
 		{LineID: banner.ID, Reason: "취급하지 않는 품목"},
 	}))
 
@@ -296,6 +305,13 @@ func TestConsortiumQuote(t *testing.T) {
 	for _, p := range po.Parts {
 		lines += len(p.Lines)
 		sum += p.Total
+	}
+	for _, p := range po.Parts {
+		for _, l := range p.Lines {
+			if l.FreeText != (l.Name == "청소 용역") || l.Name == "청소 용역" && l.ProductID != w.products[2] {
+				t.Errorf("placed line %q: product %d, free text %v", l.Name, l.ProductID, l.FreeText)
+			}
+		}
 	}
 	if lines != 3 || sum != r2.Total {
 		t.Errorf("placed %d lines summing to %d, want 3 lines and %d (the banner is not ordered)", lines, sum, r2.Total)

@@ -402,6 +402,13 @@ func (s *Service) AnswerLines(ctx context.Context, id int64, answers []Answer) e
 			return apperr.Errorf(apperr.NotFound, "요청받지 않은 품목입니다.")
 		}
 		an.Reason = strings.TrimSpace(an.Reason)
+		if l := r.Line(an.LineID); !an.Supply || !l.FreeText() {
+			an.ProductID = 0
+		} else if msg, err := s.linkable(ctx, ent, l, an.ProductID); err != nil {
+			return err
+		} else {
+			f.Add("product_"+k, msg)
+		}
 		if an.Supply {
 			if an.UnitPrice <= 0 || an.UnitPrice > 1_000_000_000 {
 				f.Add("price_"+k, "단가를 1원에서 10억 원 사이로 입력해 주세요.")
@@ -431,6 +438,34 @@ func (s *Service) AnswerLines(ctx context.Context, id int64, answers []Answer) e
 		}
 	}
 	return s.Store.AnswerLines(ctx, r.ID, ent, answers, a.UserID, now, audit)
+}
+
+// linkable says what is wrong with supplying free-text line l as product
+// id of enterprise ent ("" when nothing is).
+func (s *Service) linkable(ctx context.Context, ent int64, l *Line, id int64) (string, error) {
+	if id <= 0 {
+		return "목록에 없는 품목은 납품할 우리 기업의 상품(용역)을 골라 주세요.", nil
+	}
+	it, err := s.Store.FindCatalogueItem(ctx, id, 0)
+	switch {
+	case apperr.Code(err) == apperr.NotFound || err == nil && it.EnterpriseID != ent:
+		return "판매 중인 우리 기업의 상품(옵션 없는 상품) 중에서 골라 주세요.", nil
+	case err != nil:
+		return "", err
+	case it.TaxType != l.TaxType:
+		return fmt.Sprintf("이 품목은 %s로 견적합니다. %s 상품은 연결할 수 없습니다.", l.TaxType.Label(), it.TaxType.Label()), nil
+	}
+	return "", nil
+}
+
+// LinkableProducts are the products the actor's enterprise can supply a
+// free-text line as (account.EnterpriseScope and its errors).
+func (s *Service) LinkableProducts(ctx context.Context) ([]*CatalogueItem, error) {
+	ent, err := account.EnterpriseScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.FindLinkableItems(ctx, ent)
 }
 
 // SuggestedPrice is the public unit price to start an enterprise's answer

@@ -45,7 +45,7 @@ func (k *consortium) answer(t *testing.T) {
 	for i, ans := range [][]quote.Answer{
 		{{LineID: k.r.Lines[0].ID, Supply: true, UnitPrice: 12000, AvailableDate: day}},
 		{{LineID: k.r.Lines[1].ID, Supply: true, UnitPrice: 33000, AvailableDate: day}},
-		{{LineID: k.r.Lines[2].ID, Supply: true, UnitPrice: 150000, AvailableDate: day}, {LineID: k.r.Lines[3].ID, Reason: "현수막 장비가 없습니다"}},
+		{{LineID: k.r.Lines[2].ID, Supply: true, UnitPrice: 150000, AvailableDate: day, ProductID: k.e.Linkable(t, k.ents[2])}, {LineID: k.r.Lines[3].ID, Reason: "현수막 장비가 없습니다"}},
 	} {
 		m := k.e.Actor(t, k.e.Member(t, k.ents[i], account.Owner))
 		if err := k.e.Quotes.AnswerLines(m, k.r.ID, ans); err != nil {

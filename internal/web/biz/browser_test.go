@@ -175,7 +175,7 @@ func TestBrowserBuyerQuotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := e.Quotes.AnswerLines(e.Actor(t, e.Member(t, ents[0], account.Owner)), id,
-		[]quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 33000, AvailableDate: day}}); err != nil {
+		[]quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 33000, AvailableDate: day, ProductID: e.Linkable(t, ents[0])}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Quotes.SendRevision(op, id, quote.RevisionInput{DeliveryDate: day, ValidUntil: day}); err != nil {

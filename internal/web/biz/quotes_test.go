@@ -134,7 +134,7 @@ func TestBuyerQuotes(t *testing.T) {
 	}
 	day := quote.Today(time.Now()).AddDate(0, 0, 5)
 	for i, ans := range []quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 12000, AvailableDate: day},
-		{LineID: r.Lines[1].ID, Supply: true, UnitPrice: 33000, AvailableDate: day}} {
+		{LineID: r.Lines[1].ID, Supply: true, UnitPrice: 33000, AvailableDate: day, ProductID: e.Linkable(t, ents[1])}} {
 		if err := e.Quotes.AnswerLines(e.Actor(t, e.Member(t, ents[i], account.Owner)), id, []quote.Answer{ans}); err != nil {
 			t.Fatalf("answer %d: %v", i, err)
 		}
@@ -184,15 +184,6 @@ func TestBuyerQuotes(t *testing.T) {
 		t.Error("institution B's list shows A's request")
 	}
 
-	// A quote with a free-text line (a service) cannot be ordered online
-	// yet: refused, the quote unchanged.
-	_, doc, _ = b.Post(t, page+"/accept", form(t, b, page, url.Values{"revision": {"1"}, "terms": {"invoice"}}), http.StatusConflict)
-	if msg := doc.Find(`[role="alert"]`).Text(); !strings.Contains(msg, "청소 용역") || !strings.Contains(msg, "온라인으로 주문할 수 없습니다") {
-		t.Errorf("free-text acceptance: %q", msg)
-	}
-	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM orders`).Scan(&n); err != nil || n != 0 {
-		t.Errorf("a refused acceptance made %d orders (%v)", n, err)
-	}
 	_, doc, _ = b.Post(t, page+"/decline", form(t, b, page, url.Values{"revision": {"1"}, "reason": {" "}}), http.StatusUnprocessableEntity)
 	if msg := doc.Find("#reason-error").Text(); !strings.Contains(msg, "거절 사유") {
 		t.Errorf("empty reason: %q", msg)

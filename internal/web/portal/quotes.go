@@ -108,6 +108,17 @@ type answerRow struct {
 	DateErr        string
 	ReasonErr      string
 	SuggestedPrice string
+	// Product is the chosen product a free-text line is supplied as (its
+	// id), ProductErr what is wrong with it.
+	Product    string
+	ProductErr string
+}
+
+// productChoice is one of the enterprise's products a free-text line can
+// be supplied as.
+type productChoice struct {
+	ID   string
+	Name string
 }
 
 type quoteView struct {
@@ -122,7 +133,10 @@ type quoteView struct {
 	Notes       string
 	Open        bool // answers may still change
 	Lines       []answerRow
-	Problem     string
+	// Products are what free-text lines can be supplied as (only filled
+	// when the request has one).
+	Products []productChoice
+	Problem  string
 	Revisions   []view.QuoteRevision // newest first, the enterprise's share only
 	// The quote form of a single-enterprise request, which the enterprise
 	// sends itself (Service.CanPrepare).
@@ -170,6 +184,9 @@ func (s *server) newQuoteView(c *fiber.Ctx, r *quote.Request) *quoteView {
 		switch o.Status {
 		case quote.Offered:
 			row.Supply, row.Price = "yes", kr.Comma(o.UnitPrice)
+			if o.ProductID != 0 {
+				row.Product = strconv.FormatInt(o.ProductID, 10)
+			}
 			if o.AvailableDate != nil {
 				row.Date = view.FormDate(*o.AvailableDate)
 			}
@@ -183,6 +200,17 @@ func (s *server) newQuoteView(c *fiber.Ctx, r *quote.Request) *quoteView {
 	}
 	for i := len(r.Revisions) - 1; i >= 0; i-- {
 		v.Revisions = append(v.Revisions, view.NewQuoteRevision(r.Revisions[i], i == len(r.Revisions)-1, true, now))
+	}
+	for _, row := range v.Lines {
+		if row.FreeText && v.Open {
+			items, err := s.Quotes.LinkableProducts(c.UserContext())
+			if err == nil {
+				for _, it := range items {
+					v.Products = append(v.Products, productChoice{ID: strconv.FormatInt(it.ProductID, 10), Name: it.Name})
+				}
+			}
+			break
+		}
 	}
 	v.CanSend = v.Open && s.Quotes.CanPrepare(c.UserContext(), r.ID)
 	v.DeliveryDate, v.ValidUntil, v.Shipping = view.FormDate(r.DesiredDate), view.FormDate(quote.Today(now).AddDate(0, 0, 14)), "0"
@@ -263,11 +291,15 @@ func (s *server) answerQuote(c *fiber.Ctx) error {
 		}
 		k := strconv.FormatInt(lid, 10)
 		row := answerRow{Supply: c.FormValue("supply_" + k), Price: c.FormValue("price_" + k), Date: c.FormValue("date_" + k),
-			Reason: c.FormValue("reason_" + k)}
+			Reason: c.FormValue("reason_" + k), Product: c.FormValue("product_" + k)}
 		typed[lid] = row
 		switch row.Supply {
 		case "yes":
 			an := quote.Answer{LineID: lid, Supply: true}
+			if row.Product != "" {
+				// An unreadable id reaches the domain as 0, which it refuses.
+				an.ProductID, _ = strconv.ParseInt(row.Product, 10, 64)
+			}
 			var ok bool
 			if an.UnitPrice, ok = view.ParseWon(row.Price); !ok {
 				f.Add("price_"+k, "단가를 원 단위 숫자로 입력해 주세요.")
@@ -309,9 +341,9 @@ func (s *server) answerQuote(c *fiber.Ctx) error {
 		row := &v.Lines[i]
 		k := strconv.FormatInt(row.ID, 10)
 		if t, ok := typed[row.ID]; ok {
-			row.Supply, row.Price, row.Date, row.Reason = t.Supply, t.Price, t.Date, t.Reason
+			row.Supply, row.Price, row.Date, row.Reason, row.Product = t.Supply, t.Price, t.Date, t.Reason, t.Product
 		}
-		row.PriceErr, row.DateErr, row.ReasonErr = f["price_"+k], f["date_"+k], f["reason_"+k]
+		row.PriceErr, row.DateErr, row.ReasonErr, row.ProductErr = f["price_"+k], f["date_"+k], f["reason_"+k], f["product_"+k]
 	}
 	v.Problem = "답변 내용을 확인해 주세요."
 	if m := f["form"]; m != "" {

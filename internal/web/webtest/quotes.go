@@ -68,3 +68,18 @@ func (e *Env) SetCoopDetails(t testing.TB) {
 		t.Fatalf("co-op details: %v", err)
 	}
 }
+
+// Linkable returns a product enterprise ent can supply a free-text quote
+// line as (taxable, without options, a service when it has one), with its
+// stock set to 1,000.
+func (e *Env) Linkable(t testing.TB, ent int64) int64 {
+	t.Helper()
+	var id int64
+	if err := e.Pool.QueryRow(context.Background(), `UPDATE products SET stock = 1000 WHERE id = (SELECT id FROM products p
+		WHERE p.enterprise_id = $1 AND p.status = 'active' AND p.tax_type = 'taxable'
+		  AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
+		ORDER BY p.kind = 'service' DESC, p.id LIMIT 1) RETURNING id`, ent).Scan(&id); err != nil {
+		t.Fatalf("a linkable product of enterprise %d: %v", ent, err)
+	}
+	return id
+}
