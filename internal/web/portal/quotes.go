@@ -135,9 +135,9 @@ type quoteView struct {
 	Lines       []answerRow
 	// Products are what free-text lines can be supplied as (only filled
 	// when the request has one).
-	Products []productChoice
-	Problem  string
-	Revisions   []view.QuoteRevision // newest first, the enterprise's share only
+	Products  []productChoice
+	Problem   string
+	Revisions []view.QuoteRevision // newest first, the enterprise's share only
 	// The quote form of a single-enterprise request, which the enterprise
 	// sends itself (Service.CanPrepare).
 	CanSend      bool
