@@ -99,6 +99,15 @@ func TestPlacePublicInvoiceOrder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("PlacePublic: %v", err)
 	}
+	t.Run("a guest-style cancel is refused", func(t *testing.T) {
+		err := e.svc.Cancel(context.Background(), o.Number, "053-803-0114")
+		if ae := wantCode(t, err, apperr.Conflict); !strings.Contains(ae.Message, "기관 주문") {
+			t.Errorf("guest cancel of an unshipped invoice order: %q", ae.Message)
+		}
+		if n := e.count(t, `SELECT count(*) FROM orders WHERE id = $1 AND status = 'confirmed'`, o.ID); n != 1 {
+			t.Error("the refused cancel changed the order")
+		}
+	})
 	t.Run("placed on invoice, reserved, nothing paid", func(t *testing.T) {
 		if o.Status != order.Confirmed || o.Terms != order.TermsInvoice || o.Channel != order.ChannelPublic ||
 			o.InstitutionID != inst || o.QuoteID != 7 || o.PaidAt != nil || o.Payment != nil {

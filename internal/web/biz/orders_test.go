@@ -12,22 +12,27 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/dure-coop/dure/internal/account"
-	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
 // publicFlow is a public order on invoice of three enterprises' products,
-// placed by a buyer of a fresh institution, each part shipped.
+// made from an accepted consortium quote by a buyer of a fresh
+// institution, each part shipped.
 type publicFlow struct {
 	e        *webtest.Env
 	inst     *webtest.Inst
 	buyer    *webtest.Shopper
 	o        *order.Order
 	products []int64
-	names    []string // the enterprises' names
+	names    []string           // the enterprises' names
+	members  []*webtest.Shopper // a member of each enterprise, signed in
+	quote    string             // the request's /biz address
 }
 
 // goodsOf returns a goods product without options of each of n
@@ -71,59 +76,176 @@ func setCoop(t *testing.T, e *webtest.Env) {
 	}
 }
 
-// newPublicFlow places the order (TODO(lead): start from h/quotes'
-// consortium quote — request, 3 enterprises answering with one line
-// unsuppliable, a revision, acceptance — once it is on main; until then
-// the flow starts at order.PlacePublic, which acceptance calls) and ships
-// every part through the enterprises' service calls.
+// flowPrices are the accepted quote's unit prices of the three parts (the
+// first ships for 3,000원): 10 × 12,345 (r2, down from 12,500 in r1),
+// 3 × 30,001, and 청소 용역 5 × 9,900 as the third enterprise's service.
+const (
+	flowPrice0, flowPrice1, flowPrice2 = 12_345, 30_001, 9_900
+	flowShipping                       = 3_000
+)
+
+// newPublicFlow is the public journey up to shipping, driven through the
+// pages as each party would: the buyer asks on /biz for two catalogue
+// items, 청소 용역 and a banner (free text); the operator routes the free
+// lines on /admin; the three enterprises answer on /portal (the banner
+// cannot be supplied; 청소 용역 is supplied as the third one's service
+// product); the operator sends r1, the first enterprise lowers its price,
+// r2 goes out; the buyer accepts r2 on invoice, which places the order
+// with one sub-order per enterprise; each enterprise accepts and ships its
+// part on /portal.
 func newPublicFlow(t *testing.T) *publicFlow {
 	t.Helper()
 	e := webtest.NewEnv(t)
 	setCoop(t, e)
 	ctx := context.Background()
 	f := &publicFlow{e: e, inst: e.Institution(t, "대구광역시 수성구청")}
-	var ents []int64
-	f.products, ents, f.names = goodsOf(t, e, 3)
-	a, _, err := e.Accounts.SignIn(ctx, f.inst.Buyer, webtest.Password, "192.0.2.30")
-	if err != nil {
-		t.Fatal(err)
+	products, ents, names := goodsOf(t, e, 2)
+	var cleaner int64
+	var cleanerName string
+	if err := e.Pool.QueryRow(ctx, `SELECT e.id, e.name FROM enterprises e WHERE e.status = 'active' AND EXISTS (
+			SELECT 1 FROM products p WHERE p.enterprise_id = e.id AND p.status = 'active' AND p.kind = 'service'
+			  AND p.tax_type = 'taxable' AND NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id))
+		ORDER BY e.id LIMIT 1`).Scan(&cleaner, &cleanerName); err != nil {
+		t.Fatalf("an enterprise with a service: %v", err)
 	}
-	f.o, err = e.Orders.PlacePublic(account.NewContext(ctx, a), order.PublicOrderInput{Key: "flow:" + strconv.FormatInt(f.inst.ID, 10),
-		InstitutionID: f.inst.ID, UserID: a.UserID, Buyer: order.Buyer{Name: a.Name, Phone: "053-666-2000", Email: a.Email},
-		Address:         order.Address{Recipient: "수성구청 총무과", Phone: "053-666-2000", Postcode: "42106", Road: "대구광역시 수성구 달구벌대로 2423"},
-		DesiredDelivery: coop.DateOf(time.Now()).AddDate(0, 0, 7), Terms: order.TermsInvoice,
-		Lines: []order.PublicLine{{ProductID: f.products[0], Quantity: 10, UnitPrice: 12_345},
-			{ProductID: f.products[1], Quantity: 3, UnitPrice: 30_001}, {ProductID: f.products[2], Quantity: 5, UnitPrice: 9_900}},
-		Shipping: map[int64]int64{ents[0]: 3_000}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(f.o.SubOrders) != 3 {
-		t.Fatalf("%d sub-orders, want 3", len(f.o.SubOrders))
-	}
-	for _, so := range f.o.SubOrders {
-		staff := account.NewContext(ctx, &account.Actor{UserID: 1, Name: "직원", Role: account.EnterpriseStaff,
-			EnterpriseID: so.EnterpriseID, EnterpriseStatus: account.EnterpriseActive, MemberRole: account.Staff})
-		if err := e.Orders.AcceptSubOrder(staff, so.ID); err != nil {
-			t.Fatal(err)
-		}
-		if err := e.Orders.ShipSubOrder(staff, so.ID, "cj", "123456789012"); err != nil {
-			t.Fatal(err)
-		}
-	}
+	service := e.Linkable(t, cleaner)
+	f.products, f.names = append(products, service), append(names, cleanerName)
+	ents = append(ents, cleaner)
+	id := func(n int64) string { return strconv.FormatInt(n, 10) }
+
+	// The buyer's request, line by line.
 	f.buyer = e.Shopper()
 	f.buyer.SignIn(t, f.inst.Buyer, webtest.Password)
+	v := place(url.Values{"lines": {"4"}, "op": {"submit"}, "notes": {"명절 행사와 청사 청소"},
+		"line_1_product": {id(products[0])}, "line_1_quantity": {"10"},
+		"line_2_product": {id(products[1])}, "line_2_quantity": {"3"},
+		"line_3_name": {"청소 용역"}, "line_3_quantity": {"5"}, "line_3_unit": {"회"},
+		"line_4_name": {"대형 현수막 제작"}, "line_4_quantity": {"1"}, "line_4_unit": {"개"}})
+	loc, _, _ := f.buyer.Post(t, "/biz/quotes/new", form(t, f.buyer, "/biz/quotes/new", v), http.StatusSeeOther)
+	qid, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(loc, "/biz/quotes/"), "?done=quote_requested"), 10, 64)
+	if err != nil {
+		t.Fatalf("after requesting: %q", loc)
+	}
+	f.quote = "/biz/quotes/" + id(qid)
+	r, err := e.Quotes.FindRequest(e.Actor(t, e.Operator(t)), qid)
+	if err != nil || len(r.Lines) != 4 {
+		t.Fatalf("stored request: %v", err)
+	}
+	lines := [4]string{id(r.Lines[0].ID), id(r.Lines[1].ID), id(r.Lines[2].ID), id(r.Lines[3].ID)}
+
+	// The co-op routes the free-text lines.
+	op := e.Shopper()
+	op.SignIn(t, e.Operator(t), webtest.Password)
+	admin := "/admin/quotes/" + id(qid)
+	for _, rt := range [][2]string{{lines[2], id(cleaner)}, {lines[3], id(ents[0])}} {
+		op.Post(t, admin+"/route", url.Values{"_csrf": {op.CSRF(t, admin)}, "line": {rt[0]}, "enterprise": {rt[1]}}, http.StatusSeeOther)
+	}
+
+	// Each enterprise answers its lines on the portal.
+	day := quote.Today(time.Now()).AddDate(0, 0, 5).Format(time.DateOnly)
+	members := make([]*webtest.Shopper, 3)
+	portal := "/portal/quotes/" + id(qid)
+	answer := func(i int, v url.Values, status int) *goquery.Document {
+		t.Helper()
+		v.Set("_csrf", members[i].CSRF(t, portal))
+		_, doc, _ := members[i].Post(t, portal+"/answer", v, status)
+		return doc
+	}
+	for i := range members {
+		members[i] = e.Shopper()
+		members[i].SignIn(t, e.Member(t, ents[i], account.Owner), webtest.Password)
+	}
+	answer(0, url.Values{"line": {lines[0], lines[3]}, "supply_" + lines[0]: {"yes"}, "price_" + lines[0]: {"12,500"},
+		"date_" + lines[0]: {day}, "supply_" + lines[3]: {"no"}, "reason_" + lines[3]: {"현수막 장비가 없습니다"}}, http.StatusSeeOther)
+	answer(1, url.Values{"line": {lines[1]}, "supply_" + lines[1]: {"yes"}, "price_" + lines[1]: {"30,001"}, "date_" + lines[1]: {day}},
+		http.StatusSeeOther)
+	// 청소 용역 without a product to supply it as: refused beside the
+	// field, the form kept; then with the enterprise's service.
+	clean := url.Values{"line": {lines[2]}, "supply_" + lines[2]: {"yes"}, "price_" + lines[2]: {"9,900"}, "date_" + lines[2]: {day}}
+	doc := answer(2, clean, http.StatusUnprocessableEntity)
+	if msg := doc.Find("#product-" + lines[2] + "-err").Text(); !strings.Contains(msg, "상품(용역)을 골라") {
+		t.Errorf("free-text line without a product: %q", msg)
+	}
+	if doc.Find("#price-"+lines[2]).AttrOr("value", "") != "9,900" || doc.Find(`#product-`+lines[2]+` option[value="`+id(service)+`"]`).Length() != 1 {
+		t.Error("the answer form was not kept, or does not offer the enterprise's service")
+	}
+	clean.Set("product_"+lines[2], id(service))
+	answer(2, clean, http.StatusSeeOther)
+
+	// r1, then r2 after the first enterprise lowers its price.
+	send := func() {
+		t.Helper()
+		today := quote.Today(time.Now())
+		op.Post(t, admin+"/revisions", url.Values{"_csrf": {op.CSRF(t, admin)}, "action": {"send"},
+			"delivery_date": {today.AddDate(0, 0, 7).Format(time.DateOnly)}, "valid_until": {today.AddDate(0, 0, 14).Format(time.DateOnly)},
+			"remarks": {"부가세 포함"}, "shipping_" + id(ents[0]): {"3,000"}}, http.StatusSeeOther)
+	}
+	send()
+	answer(0, url.Values{"line": {lines[0], lines[3]}, "supply_" + lines[0]: {"yes"}, "price_" + lines[0]: {"12,345"},
+		"date_" + lines[0]: {day}, "supply_" + lines[3]: {"no"}, "reason_" + lines[3]: {"현수막 장비가 없습니다"}}, http.StatusSeeOther)
+	send()
+
+	// The buyer sees r2 with the banner as not supplied, and accepts it.
+	total := int64(10*flowPrice0 + flowShipping + 3*flowPrice1 + 5*flowPrice2)
+	doc = f.buyer.Page(t, f.quote, http.StatusOK)
+	main := doc.Find("main").Text()
+	for _, want := range []string{"견적서 r2", kr.Won(total), "대형 현수막 제작", "현수막 장비가 없습니다", "청소 용역"} {
+		if !strings.Contains(main, want) {
+			t.Errorf("the quote page lacks %q", want)
+		}
+	}
+	_, doc, _ = f.buyer.Post(t, f.quote+"/accept", form(t, f.buyer, f.quote, url.Values{"revision": {"1"}, "terms": {"invoice"}}), http.StatusConflict)
+	if msg := doc.Find(`[role="alert"]`).Text(); !strings.Contains(msg, "r2") {
+		t.Errorf("accepting r1 after r2: %q", msg)
+	}
+	loc, _, _ = f.buyer.Post(t, f.quote+"/accept", form(t, f.buyer, f.quote, url.Values{"revision": {"2"}, "terms": {"invoice"}}), http.StatusSeeOther)
+	if loc != f.quote+"?done=quote_accepted" {
+		t.Fatalf("accepted to %q", loc)
+	}
+	var number string
+	if err := e.Pool.QueryRow(ctx, `SELECT number FROM orders WHERE quote_id = $1`, qid).Scan(&number); err != nil {
+		t.Fatalf("the accepted quote's order: %v", err)
+	}
+	if f.o, err = e.Orders.FindOrder(ctx, number); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.o.SubOrders) != 3 || f.o.Total != total || f.o.Terms != order.TermsInvoice || f.o.Status != order.Confirmed {
+		t.Fatalf("order: %d sub-orders, total %d (want %d), %s/%s", len(f.o.SubOrders), f.o.Total, total, f.o.Terms, f.o.Status)
+	}
+	for i, so := range f.o.SubOrders {
+		l := so.Lines[0]
+		if so.EnterpriseID != ents[i] || len(so.Lines) != 1 || l.ProductID != f.products[i] ||
+			l.UnitPrice != [3]int64{flowPrice0, flowPrice1, flowPrice2}[i] || l.EnterpriseName != f.names[i] {
+			t.Errorf("part %d: enterprise %d, line %+v", i, so.EnterpriseID, l)
+		}
+	}
+	if l := f.o.SubOrders[2].Lines[0]; l.Name != "청소 용역" || l.Kind != "service" || l.Quantity != 5 {
+		t.Errorf("the free-text line as ordered: %q %s × %d", l.Name, l.Kind, l.Quantity)
+	}
+
+	// Each enterprise accepts and ships its part on the portal.
+	for i, so := range f.o.SubOrders {
+		part := "/portal/orders/" + id(so.ID)
+		members[i].Post(t, part+"/accept", url.Values{"_csrf": {members[i].CSRF(t, part)}}, http.StatusSeeOther)
+		members[i].Post(t, part+"/ship", url.Values{"_csrf": {members[i].CSRF(t, part)}, "courier": {"cj"},
+			"tracking_number": {"12345678901" + strconv.Itoa(i)}}, http.StatusSeeOther)
+	}
+	f.members = members
 	return f
 }
 
 func today() string { return time.Now().In(kr.Seoul()).Format(time.DateOnly) }
 
-// TestPublicOrderFlow: the institution's buyer follows an invoice order of
-// three enterprises on /biz: the list, the parts with their 검수 deadline
+// TestPublicOrderFlow is issue 10's whole flow (newPublicFlow: request →
+// consortium quote from 3 enterprises with a line nobody supplies →
+// revision → acceptance → invoice order of 3 sub-orders → shipped), then
+// on /biz: the list, the parts with their 검수 deadline
 // (D-14), 검수 forms refused with Korean messages and kept, one partial
 // and two passed 검수, the operator's transfer, and the 거래명세서 and
-// 청구서 (pdftotext finds the names and figures); a buyer of another
-// institution gets 404 on every address of the order.
+// 청구서 (pdftotext finds the names and figures), the 우선구매 report
+// matching the 검수 to the won (page and CSV), the enterprise dashboard
+// counting the invoice part, and a guest-style cancel refused; a buyer of
+// another institution gets 404 on every address of the order.
 func TestPublicOrderFlow(t *testing.T) {
 	f := newPublicFlow(t)
 	e, o := f.e, f.o
@@ -225,7 +347,7 @@ func TestPublicOrderFlow(t *testing.T) {
 	}
 	text := pdfText(t, f.buyer, orderURL+"/statement.pdf")
 	for _, want := range []string{"거래명세서", "두레 사회적협동조합", "대구광역시 수성구청", f.names[0], f.names[1], f.names[2],
-		kr.Comma(claimed), kr.Comma(8 * 12_345)} {
+		kr.Comma(claimed), kr.Comma(8 * 12_345), "청소 용역"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("statement PDF lacks %q", want)
 		}
@@ -250,6 +372,57 @@ func TestPublicOrderFlow(t *testing.T) {
 	resp, _ = op.Do(t, http.MethodGet, "/admin/taxinvoices.csv?from="+today()+"&to=2020-01-01", "", nil)
 	if resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("a reversed period: %d", resp.StatusCode)
+	}
+
+	// The 우선구매 report counts what passed 검수 (8 of the first part's
+	// 10), without shipping, to the won, on the page and in the CSV.
+	counted := [3]int64{8 * flowPrice0, 3 * flowPrice1, 5 * flowPrice2}
+	report := "/biz/reports?kind=range&from=" + today() + "&to=" + today()
+	doc = f.buyer.Page(t, report, http.StatusOK)
+	if got, want := doc.Find(`[data-figure="amount"]`).Text(), kr.Won(counted[0]+counted[1]+counted[2]); got != want {
+		t.Errorf("report amount %q, want %s", got, want)
+	}
+	if got := doc.Find(`[data-figure="orders"]`).Text(); got != "1건" {
+		t.Errorf("report orders %q, want 1건", got)
+	}
+	tables := pageTables(doc)
+	byEnt := map[string]string{}
+	for _, row := range tables["enterprise"] {
+		byEnt[row[0]] = strings.Join(row[1:], ",")
+	}
+	for i, name := range f.names {
+		if !strings.Contains(","+byEnt[name]+",", ","+strconv.FormatInt(counted[i], 10)+",") {
+			t.Errorf("report row of %s: %q, want %d", name, byEnt[name], counted[i])
+		}
+	}
+	resp, body = f.buyer.Do(t, http.MethodGet, strings.Replace(report, "reports?", "reports.csv?", 1), "", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("report CSV: %d", resp.StatusCode)
+	}
+	sameTables(t, "report CSV", tables, csvTables(t, []byte(body)))
+
+	// The second enterprise's dashboard counts its invoice part today.
+	dash := f.members[1].Page(t, "/portal", http.StatusOK)
+	if cur := dash.Find(".sales-table").First().Find("tbody tr.current").Text(); !strings.Contains(cur, kr.Won(o.SubOrders[1].Total)) ||
+		!strings.Contains(cur, "1건") {
+		t.Errorf("dashboard today %q, want %s in 1 order", cur, kr.Won(o.SubOrders[1].Total))
+	}
+
+	// A guest-style cancel with the order number and the phone is refused
+	// for an institution's order, in Korean, and cancels nothing.
+	guest := e.Shopper()
+	v = url.Values{"_csrf": {guest.CSRF(t, "/orders/lookup")}, "number": {o.Number}, "phone": {"053-803-0114"}}
+	if loc, _, _ := guest.Post(t, "/orders/lookup", v, http.StatusSeeOther); loc != "/orders/"+o.Number {
+		t.Fatalf("lookup went to %q", loc)
+	}
+	v = url.Values{"_csrf": {guest.CSRF(t, "/orders/lookup")}, "phone": {"053-803-0114"}}
+	_, doc, _ = guest.Post(t, "/orders/"+o.Number+"/cancel", v, http.StatusUnprocessableEntity)
+	if msg := doc.Find(".notice-warn, [role=alert]").Text(); !strings.Contains(msg, "기관 주문") {
+		t.Errorf("guest cancel of an invoice order: %q", msg)
+	}
+	var status string
+	if err := e.Pool.QueryRow(context.Background(), `SELECT status FROM orders WHERE id = $1`, o.ID).Scan(&status); err != nil || status == "cancelled" {
+		t.Errorf("order status after a refused cancel: %s %v", status, err)
 	}
 }
 
