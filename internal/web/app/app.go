@@ -209,7 +209,8 @@ func New(d Deps) *fiber.App {
 		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF, Reviews: d.Reviews})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search, Reports: d.Reports,
 		Orders: d.Orders, PDF: d.PDF, Quotes: d.Quotes,
-		Catalog: d.Catalog, Carts: d.Carts, Coop: coopOf(d.Coop)})
+		Catalog: d.Catalog, Carts: d.Carts, Coop: coopOf(d.Coop),
+		Payments: biz.Payments{TestPayments: d.TestPayments, StripePublishableKey: d.StripePublishableKey}})
 	feeds.Mount(a, k, feeds.Deps{Feeds: d.Feeds, Token: d.FeedToken})
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,

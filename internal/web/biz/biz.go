@@ -59,6 +59,16 @@ type Deps struct {
 	// details printed on it as issuer (either nil, or the details not yet
 	// set in the console: the 견적서 answers 503).
 	Coop CoopSettings
+	// Payments pays orders on card terms.
+	Payments
+}
+
+// Payments are what a public order on card terms is paid with: the
+// shop's payment path. TestPayments (stripe-mock) shows the test-card
+// button; otherwise StripePublishableKey feeds Stripe.js.
+type Payments struct {
+	TestPayments         bool
+	StripePublishableKey string
 }
 
 // CoopSettings is the co-op's settings (*coop.Service).
@@ -69,7 +79,7 @@ type CoopSettings interface {
 // Pages are the templates /biz renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"biz/home", "biz/dashboard", "biz/register", "biz/join", "biz/institution",
-		"biz/members", "biz/products", "biz/reports", "biz/orders", "biz/order", "biz/error", "biz/quotes", "biz/quote_new", "biz/quote"}
+		"biz/members", "biz/products", "biz/reports", "biz/orders", "biz/order", "biz/error", "biz/quotes", "biz/quote_new", "biz/quote", "biz/pay"}
 }
 
 type server struct {
@@ -108,6 +118,8 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	o.Get("/", s.ordersPage)
 	o.Get("/:number", s.orderPage)
 	o.Post("/:number/parts/:id<int>/inspect", s.inspect)
+	o.Get("/:number/pay", s.payPage)
+	o.Post("/:number/pay/test", s.payTest)
 	o.Get("/:number/statement", s.orderDocument(document.Statement, false))
 	o.Get("/:number/statement.pdf", s.orderDocument(document.Statement, true))
 	o.Get("/:number/invoice", s.orderDocument(document.Invoice, false))

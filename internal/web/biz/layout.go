@@ -14,6 +14,8 @@ type layout struct {
 	Title string // the page's title, without the site name
 	Nav   string // the current menu entry
 	Done  string // a notice about what the previous request did
+	// Scripts are extra scripts the page loads (the card payment form).
+	Scripts []string
 	// Filled by render:
 	CSRF        string
 	UserName    string // "" when anonymous
@@ -69,6 +71,7 @@ var doneMessages = map[string]string{
 	"quote_requested": "견적을 요청했습니다. 공급 기업들의 답변을 모아 협동조합이 견적서를 보내 드립니다.",
 	"quote_accepted":  "견적을 수락했습니다. 주문이 접수되었습니다.",
 	"quote_declined":  "견적을 거절했습니다.",
+	"paid":            "카드 결제를 마쳤습니다. 결제가 확인되면 주문 상태가 결제 완료로 바뀝니다.",
 }
 
 // isInstitutionUser reports whether a is a signed-in institution user.

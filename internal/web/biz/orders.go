@@ -123,6 +123,7 @@ type orderView struct {
 	StatementURL, InvoiceURL                      string
 	Results                                       []option
 	Today                                         string
+	PayURL                                        string // a card order awaiting payment: its payment page
 }
 
 var inspectResults = []option{
@@ -141,6 +142,9 @@ func (s *server) orderView(c *fiber.Ctx, o *order.Order) (*orderView, error) {
 	v.Title, v.Nav = "주문 "+o.Number, navOrders
 	if o.DesiredDelivery != nil {
 		v.Desired = o.DesiredDelivery.Format("2006.01.02")
+	}
+	if o.Terms == order.TermsCard && o.Status == order.PendingPayment {
+		v.PayURL = orderURL(o.Number) + "/pay"
 	}
 	var inv *order.Invoice
 	if o.Terms == order.TermsInvoice {
@@ -297,6 +301,49 @@ func (s *server) inspect(c *fiber.Ctx) error {
 	}
 	c.Status(fiber.StatusUnprocessableEntity)
 	return s.render(c, "biz/order", v)
+}
+
+// payView is the card payment page of a public order on card terms.
+type payView struct {
+	layout
+	Number string
+	Pay    *web.PayBox
+	Back   string
+}
+
+// payPage is GET /biz/orders/:number/pay: the card payment of the
+// institution's order on card terms, through the shop's payment path
+// (web.Kit.StartPayBox, order.StartPayment). An order not awaiting payment
+// goes back to its page.
+func (s *server) payPage(c *fiber.Ctx) error {
+	o, err := s.findOrder(c)
+	if err != nil {
+		return err
+	}
+	if o.Status != order.PendingPayment {
+		return c.Redirect(orderURL(o.Number), fiber.StatusSeeOther)
+	}
+	p, err := s.kit.StartPayBox(c, s.Orders, o, s.TestPayments, s.StripePublishableKey,
+		orderURL(o.Number)+"/pay/test", orderURL(o.Number)+"?done=paid")
+	if err != nil {
+		return err
+	}
+	v := &payView{Number: o.Number, Pay: p.Box, Back: orderURL(o.Number)}
+	v.Title, v.Nav, v.Scripts = "카드 결제 "+o.Number, navOrders, p.Scripts
+	return s.render(c, "biz/pay", v)
+}
+
+// payTest is POST /biz/orders/:number/pay/test: the test card (stripe-mock
+// only; the order service refuses otherwise).
+func (s *server) payTest(c *fiber.Ctx) error {
+	o, err := s.findOrder(c)
+	if err != nil {
+		return err
+	}
+	if err := s.Orders.ConfirmTestPayment(c.UserContext(), o.Number); err != nil {
+		return err
+	}
+	return c.Redirect(orderURL(o.Number)+"?done=paid", fiber.StatusSeeOther)
 }
 
 // orderDocument serves the order's 거래명세서 or 청구서 as a page or a PDF.

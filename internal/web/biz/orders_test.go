@@ -443,3 +443,73 @@ func pdfText(t *testing.T, b *webtest.Shopper, path string) string {
 	}
 	return string(out)
 }
+
+// TestPayCardOrder: a quote accepted on card terms makes an order awaiting
+// payment; its /biz page offers the card payment, the payment page (the
+// shop's payment path, here stripe-mock's test card) pays it, and the
+// order is paid with its payment succeeded. Another institution's buyer
+// gets 404 on the payment page and cannot pay; a paid order's payment
+// page goes back to the order.
+func TestPayCardOrder(t *testing.T) {
+	e := webtest.NewEnv(t)
+	ctx := context.Background()
+	inst := e.Institution(t, "대구광역시 카드구청")
+	ents := e.Enterprises(t, 1)
+	p := goods(t, e, ents[0])
+	day := quote.Today(time.Now()).AddDate(0, 0, 5)
+	r, err := e.Quotes.CreateRequest(e.Actor(t, inst.Buyer), quote.RequestInput{DesiredDate: day,
+		Place: quote.Place{Postcode: "41911", Road: "대구광역시 중구 공평로 88"}, Lines: []quote.LineInput{{ProductID: p, Quantity: 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member := e.Actor(t, e.Member(t, ents[0], account.Owner))
+	if err := e.Quotes.AnswerLines(member, r.ID, []quote.Answer{{LineID: r.Lines[0].ID, Supply: true, UnitPrice: 25_000, AvailableDate: day}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Quotes.SendRevision(member, r.ID, quote.RevisionInput{DeliveryDate: day, ValidUntil: day,
+		Shipping: map[int64]int64{ents[0]: 3_000}}); err != nil {
+		t.Fatal(err)
+	}
+	b := e.Shopper()
+	b.SignIn(t, inst.Buyer, webtest.Password)
+	page := "/biz/quotes/" + strconv.FormatInt(r.ID, 10)
+	b.Post(t, page+"/accept", form(t, b, page, url.Values{"revision": {"1"}, "terms": {"card"}}), http.StatusSeeOther)
+	var number string
+	if err := e.Pool.QueryRow(ctx, `SELECT number FROM orders WHERE quote_id = $1 AND payment_terms = 'card' AND status = 'pending_payment'`,
+		r.ID).Scan(&number); err != nil {
+		t.Fatalf("the card order: %v", err)
+	}
+	orderPage := "/biz/orders/" + number
+	doc := b.Page(t, orderPage, http.StatusOK)
+	if doc.Find(`a[href="`+orderPage+`/pay"]`).Length() != 1 {
+		t.Fatalf("no payment link on %s", orderPage)
+	}
+
+	other := e.Shopper()
+	other.SignIn(t, e.Institution(t, "경상북도 남의청").Buyer, webtest.Password)
+	if resp, _ := other.Do(t, http.MethodGet, orderPage+"/pay", "", nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another institution's buyer GET pay: %d", resp.StatusCode)
+	}
+	other.Post(t, orderPage+"/pay/test", url.Values{"_csrf": {other.CSRF(t, "/biz/orders")}}, http.StatusNotFound)
+
+	doc = b.Page(t, orderPage+"/pay", http.StatusOK)
+	box := doc.Find(".pay-box")
+	if !strings.Contains(box.Text(), kr.Won(4*25_000+3_000)) || box.Find(`form[action="`+orderPage+`/pay/test"]`).Length() != 1 {
+		t.Fatalf("payment page: %s", box.Text())
+	}
+	loc, _, _ := b.Post(t, orderPage+"/pay/test", url.Values{"_csrf": {webtest.CSRFOf(t, doc)}}, http.StatusSeeOther)
+	if loc != orderPage+"?done=paid" {
+		t.Errorf("after paying: %q", loc)
+	}
+	var status, payment string
+	if err := e.Pool.QueryRow(ctx, `SELECT o.status, p.status FROM orders o JOIN payments p ON p.order_id = o.id WHERE o.number = $1`,
+		number).Scan(&status, &payment); err != nil || status != "paid" || payment != "succeeded" {
+		t.Errorf("after paying: order %s, payment %s (%v)", status, payment, err)
+	}
+	if !strings.Contains(b.Page(t, loc, http.StatusOK).Find("main").Text(), "카드 결제를 마쳤습니다") {
+		t.Error("no notice after paying")
+	}
+	if resp, _ := b.Do(t, http.MethodGet, orderPage+"/pay", "", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("the payment page of a paid order: %d, want 303 to the order", resp.StatusCode)
+	}
+}

@@ -41,11 +41,8 @@ type orderView struct {
 	Notice   string // after a cancellation
 	Problem  string // a failed cancellation
 	Refunded bool
-	// Test is the payment page's "테스트 카드로 결제" button (stripe-mock);
-	// otherwise ClientSecret and PublishableKey feed the Stripe.js form.
-	Test           bool
-	ClientSecret   string
-	PublishableKey string
+	// Pay is the payment page's box (web.Kit.StartPayBox).
+	Pay *web.PayBox
 }
 
 type lookupView struct {
@@ -126,26 +123,15 @@ func (s *server) payPage(c *fiber.Ctx) error {
 	if o.Status != order.PendingPayment {
 		return c.Redirect("/orders/"+o.Number+"/complete", fiber.StatusSeeOther)
 	}
-	v := newOrderView(o)
-	v.Title, v.Forms, v.Test = "결제하기", true, s.TestPayments
-	if !s.TestPayments {
-		p, err := s.Orders.StartPayment(c.UserContext(), o.Number)
-		if err != nil {
-			return err
-		}
-		v.ClientSecret, v.PublishableKey = p.ClientSecret, s.StripePublishableKey
-		v.Scripts = []string{"https://js.stripe.com/v3/", s.kit.Templates.StaticPath("pay.js")}
-		c.Set(fiber.HeaderContentSecurityPolicy, stripeCSP)
+	p, err := s.kit.StartPayBox(c, s.Orders, o, s.TestPayments, s.StripePublishableKey,
+		"/orders/"+o.Number+"/pay/test", "/orders/"+o.Number+"/complete")
+	if err != nil {
+		return err
 	}
+	v := newOrderView(o)
+	v.Title, v.Forms, v.Pay, v.Scripts = "결제하기", true, p.Box, p.Scripts
 	return s.render(c, "shop/pay", &v)
 }
-
-// stripeCSP is the payment page's policy: the site's own, plus Stripe.js
-// and the frames and API it talks to.
-const stripeCSP = "default-src 'self'; img-src 'self' data: https://*.stripe.com; style-src 'self'; " +
-	"script-src 'self' https://js.stripe.com; frame-src https://js.stripe.com https://hooks.stripe.com; " +
-	"font-src 'self'; connect-src 'self' https://api.stripe.com; object-src 'none'; base-uri 'self'; " +
-	"form-action 'self'; frame-ancestors 'none'"
 
 // payTest pays with the test card (stripe-mock only; the service refuses
 // otherwise) and goes to the confirmation.
