@@ -66,7 +66,10 @@ FUZZ_TARGETS := \
 	FuzzParseQuery:./internal/search \
 	FuzzAddress:./internal/order \
 	FuzzBusinessNumber:./internal/kr \
-	FuzzVerifyWebhook:./internal/stripe
+	FuzzVerifyWebhook:./internal/stripe \
+	FuzzQuoteRequestForm:./internal/web/biz \
+	FuzzInspectForm:./internal/web/biz \
+	FuzzRegisterForm:./internal/web/biz
 
 # run-fuzz runs `go test -run '^$$' -fuzz '^Name$$' -fuzztime $(1) PKG` for
 # every FUZZ_TARGETS entry, FUZZ_JOBS at a time and one worker each, minimising

@@ -12,6 +12,7 @@ import (
 	"github.com/dure-coop/dure/internal/document"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -287,14 +288,15 @@ func (s *server) inspect(c *fiber.Ctx) error {
 		if p.Form == nil {
 			p.Form = &inspectForm{Action: orderURL(o.Number) + "/parts/" + strconv.FormatInt(id, 10) + "/inspect"}
 		}
-		p.Form.Date, p.Form.Inspector, p.Form.Result, p.Form.Reason = in.Date, in.Inspector, string(in.Result), in.Reason
+		p.Form.Date, p.Form.Inspector = textin.ForDisplay(in.Date), textin.ForDisplay(in.Inspector)
+		p.Form.Result, p.Form.Reason = textin.ForDisplay(string(in.Result)), textin.ForDisplay(in.Reason)
 		p.Form.Problem, p.Form.Errors = ae.Message, ae.Fields
 		if p.Form.Errors == nil {
 			p.Form.Errors = map[string]string{}
 		}
 		for i := range p.Lines {
 			if raw, ok := accepted[p.Lines[i].ID]; ok {
-				p.Lines[i].Accepted = raw
+				p.Lines[i].Accepted = textin.ForDisplay(raw)
 			}
 			p.Lines[i].AcceptedErr = p.Form.Errors["accepted"] != ""
 		}

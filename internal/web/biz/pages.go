@@ -10,6 +10,7 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -160,7 +161,7 @@ func newForm(c *fiber.Ctx, specs []fieldSpec, errs map[string]string) *formView 
 		in := input{ID: "f-" + f.name, Name: f.name, Label: f.label, Type: f.typ, Hint: f.hint, Required: f.required,
 			Autocomplete: f.autocomplete, Inputmode: f.inputmode, MaxLength: f.max, Err: v.Errors[f.name]}
 		if f.typ != "password" && c.Method() == fiber.MethodPost {
-			in.Value = c.FormValue(f.name)
+			in.Value = textin.ForDisplay(c.FormValue(f.name))
 		}
 		v.In[f.name] = in
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/dure-coop/dure/internal/pricing"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -177,6 +178,17 @@ func (s *server) submitQuote(c *fiber.Ctx, v *quoteFormView) error {
 // prices, runs the search when asked, and shows the form.
 func (s *server) renderQuoteForm(c *fiber.Ctx, v *quoteFormView, status int) error {
 	ctx := c.UserContext()
+	// What was typed is shown again with broken bytes made visible; the
+	// domain judged it as posted.
+	for _, p := range []*string{&v.Q, &v.Desired, &v.Postcode, &v.Road, &v.Detail, &v.Notes} {
+		*p = textin.ForDisplay(*p)
+	}
+	for i := range v.Lines {
+		l := &v.Lines[i]
+		for _, p := range []*string{&l.Name, &l.Quantity, &l.Unit, &l.Notes} {
+			*p = textin.ForDisplay(*p)
+		}
+	}
 	v.Today = view.FormDate(quote.Today(time.Now()))
 	if v.Errors == nil {
 		v.Errors = map[string]string{}

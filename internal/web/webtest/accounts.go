@@ -79,7 +79,7 @@ func (e *Env) Consumer(t testing.TB) string {
 }
 
 // CSRF returns the CSRF token of the form on page target.
-func (b *Shopper) CSRF(t *testing.T, target string) string {
+func (b *Shopper) CSRF(t testing.TB, target string) string {
 	t.Helper()
 	doc := b.Page(t, target, http.StatusOK)
 	tok, ok := doc.Find(`input[name="_csrf"]`).First().Attr("value")
@@ -91,7 +91,7 @@ func (b *Shopper) CSRF(t *testing.T, target string) string {
 
 // SignIn signs the browser in through the sign-in form and returns where it
 // was sent.
-func (b *Shopper) SignIn(t *testing.T, email, password string) string {
+func (b *Shopper) SignIn(t testing.TB, email, password string) string {
 	t.Helper()
 	tok := b.CSRF(t, "/account/signin")
 	resp, body := b.Do(t, http.MethodPost, "/account/signin", "application/x-www-form-urlencoded",

@@ -23,7 +23,7 @@ type Shopper struct {
 func (e *Env) Shopper() *Shopper { return &Shopper{Env: e, Cookies: map[string]string{}} }
 
 // Do sends a request with the shopper's cookies and keeps the ones set.
-func (b *Shopper) Do(t *testing.T, method, target, ctype string, body io.Reader) (*http.Response, string) {
+func (b *Shopper) Do(t testing.TB, method, target, ctype string, body io.Reader) (*http.Response, string) {
 	t.Helper()
 	req := httptest.NewRequest(method, target, body)
 	if ctype != "" {
@@ -55,7 +55,7 @@ func (b *Shopper) Do(t *testing.T, method, target, ctype string, body io.Reader)
 }
 
 // Page GETs an HTML page and checks its status.
-func (b *Shopper) Page(t *testing.T, target string, status int) *goquery.Document {
+func (b *Shopper) Page(t testing.TB, target string, status int) *goquery.Document {
 	t.Helper()
 	resp, body := b.Do(t, http.MethodGet, target, "", nil)
 	if resp.StatusCode != status {
@@ -65,7 +65,7 @@ func (b *Shopper) Page(t *testing.T, target string, status int) *goquery.Documen
 }
 
 // Parse parses an HTML body.
-func Parse(t *testing.T, body string) *goquery.Document {
+func Parse(t testing.TB, body string) *goquery.Document {
 	t.Helper()
 	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
 	if err != nil {
@@ -76,7 +76,7 @@ func Parse(t *testing.T, body string) *goquery.Document {
 
 // Post submits a form and checks the status; for a redirect it returns the
 // Location in loc.
-func (b *Shopper) Post(t *testing.T, target string, form url.Values, status int) (loc string, doc *goquery.Document, body string) {
+func (b *Shopper) Post(t testing.TB, target string, form url.Values, status int) (loc string, doc *goquery.Document, body string) {
 	t.Helper()
 	resp, body := b.Do(t, http.MethodPost, target, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	if resp.StatusCode != status {
@@ -86,7 +86,7 @@ func (b *Shopper) Post(t *testing.T, target string, form url.Values, status int)
 }
 
 // API sends a JSON request and decodes the answer into out (when not nil).
-func (b *Shopper) API(t *testing.T, method, target string, in any, status int, out any) string {
+func (b *Shopper) API(t testing.TB, method, target string, in any, status int, out any) string {
 	t.Helper()
 	var body io.Reader
 	ctype := ""
