@@ -44,8 +44,7 @@ func place(v url.Values) url.Values {
 // product and a free-text line); bad input is refused beside the fields
 // with the form kept and nothing written; the operator and the
 // enterprises make r1; the buyer sees it with each share, reads the
-// 견적서 as a page and a PDF, cannot accept without an order placer (503),
-// and declines it with a reason. Another institution's buyer gets 404 on
+// 견적서 as a page and a PDF, and declines it with a reason. Another institution's buyer gets 404 on
 // the request, its documents and its decisions.
 func TestBuyerQuotes(t *testing.T) {
 	e := webtest.NewEnv(t)
