@@ -109,7 +109,7 @@ func (s *Service) Rates(ctx context.Context, enterpriseID int64) ([]*Rate, error
 
 // AddRate adds an override (operators): Parse's errors, ErrOverlap's.
 func (s *Service) AddRate(ctx context.Context, in RateInput) (*Rate, error) {
-	a, err := account.RequireOperator(ctx)
+	_, err := account.RequireOperator(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (s *Service) AddRate(ctx context.Context, in RateInput) (*Rate, error) {
 	if err != nil {
 		return nil, err
 	}
-	_ = a
+
 	if err := s.Store.CreateRate(ctx, r, rec); err != nil {
 		return nil, err
 	}

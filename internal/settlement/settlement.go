@@ -527,5 +527,4 @@ func validAccount(s string) bool {
 	return true
 }
 
-
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
