@@ -46,7 +46,9 @@ func (s *Statement) Tables(entries []Entry) []report.Table {
 func (s *Statement) Title() string { return "정산서 " + s.EnterpriseName + " " + s.PeriodLabel() }
 
 // FileName is the statement's file name without extension.
-func (s *Statement) FileName() string { return "dure-settlement-" + s.Slug() + "-" + itoa(s.EnterpriseID) }
+func (s *Statement) FileName() string {
+	return "dure-settlement-" + s.Slug() + "-" + itoa(s.EnterpriseID)
+}
 
 // PayoutCSV is the bank's bulk-transfer file: 은행, 계좌번호, 예금주, 금액,
 // 메모 (UTF-8 with BOM, one transfer a row).

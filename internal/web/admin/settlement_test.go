@@ -125,6 +125,17 @@ func TestSettlementPages(t *testing.T) {
 		t.Error("the settings' refusal lost the form or the message")
 	}
 
+	// Open fees: A's product page splits the price at A's rate today (8 %).
+	var pid, price int64
+	if err := e.Pool.QueryRow(context.Background(), `SELECT id, consumer_price FROM products WHERE enterprise_id = $1 AND status = 'active'
+		ORDER BY id LIMIT 1`, a).Scan(&pid, &price); err != nil {
+		t.Fatal(err)
+	}
+	fee := strings.Join(strings.Fields(c.op.Page(t, "/p/"+strconv.FormatInt(pid, 10), 200).Find(".open-fees").Text()), " ")
+	if want := "판매 기업 " + kr.Won(price-price*800/10000) + " · 협동조합 수수료 " + kr.Won(price*800/10000) + " (8%)"; !strings.Contains(fee, want) {
+		t.Errorf("open fees %q, want %q", fee, want)
+	}
+
 	// The portal: the owner of A sees A's statement, not B's.
 	owner := e.Shopper()
 	owner.SignIn(t, e.Member(t, a, account.Owner), webtest.Password)
@@ -191,4 +202,3 @@ func TestBrowserSettlementAccessible(t *testing.T) {
 	b.Submit("a wrong account", `form[action="/portal/settlements/bank"] button[type="submit"]`)
 	b.CheckAxeCurrent(t, "the account with its error")
 }
-

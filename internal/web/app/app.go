@@ -184,7 +184,12 @@ func New(d Deps) *fiber.App {
 	a.Server().MaxRequestBodySize = portal.MaxUploadBody
 	a.Use(portal.LimitBody)
 
+	var fees shop.Fees
+	if d.Settlement != nil {
+		fees = d.Settlement
+	}
 	shop.Mount(a, k, shop.Deps{
+		Fees:                 fees,
 		Catalog:              d.Catalog,
 		Search:               d.Search,
 		Categories:           categories,
