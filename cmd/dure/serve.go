@@ -28,6 +28,7 @@ import (
 	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/stripe"
 	webapp "github.com/dure-coop/dure/internal/web/app"
 	"github.com/dure-coop/dure/storefront"
@@ -166,12 +167,13 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Notify:  notices,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
-		Feeds:     feeds,
-		FeedToken: cfg.FeedToken,
-		Quotes:    openQuotes(pool, ids.Accounts, orders, ids.Institutions, coops),
-		Coop:      coops,
-		Reports:   report.NewService(postgres.NewReportStore(pool), coops),
-		PDF:       docs,
+		Feeds:      feeds,
+		FeedToken:  cfg.FeedToken,
+		Quotes:     openQuotes(pool, ids.Accounts, orders, ids.Institutions, coops),
+		Coop:       coops,
+		Reports:    report.NewService(postgres.NewReportStore(pool), coops),
+		Settlement: &settlement.Service{Store: postgres.NewSettlementStore(pool), Audit: ids.Accounts},
+		PDF:        docs,
 	})
 
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))

@@ -6,12 +6,14 @@ import (
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
 func templateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"won":      kr.Won,
+		"pct":      settlement.Percent,
 		"comma":    func(n any) string { return kr.Comma(toInt64(n)) },
 		"date":     view.FormatDate,
 		"datetime": view.FormatDateTime,

@@ -31,6 +31,7 @@ import (
 	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/web"
 )
 
@@ -71,6 +72,9 @@ type Deps struct {
 	// Reviews lists every review and hides abusive ones (optional: without
 	// it the console has no /admin/reviews).
 	Reviews *review.Service
+	// Settlement is commission rates and the enterprises' statements
+	// (optional: without it the console has no /admin/settlements).
+	Settlement *settlement.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
@@ -78,7 +82,7 @@ func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
 		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports",
-		"admin/reviews"}
+		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates"}
 }
 
 // server holds the dependencies for the handlers.
@@ -152,6 +156,10 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Get("/reports/procurement", s.procurementPage)
 	g.Get("/reports/procurement.csv", s.procurementFile("csv"))
 	g.Get("/reports/procurement.xlsx", s.procurementFile("xlsx"))
+
+	if d.Settlement != nil {
+		s.mountSettlement(g)
+	}
 
 	g.Get("/settings", s.settingsPage)
 	g.Post("/settings", s.saveSettings)

@@ -59,6 +59,7 @@ var menu = []view.MenuEntry{
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
 	{Key: navReports, Label: "우선구매 실적", URL: "/admin/reports/procurement"},
+	{Key: navSettlements, Label: "정산", URL: "/admin/settlements"},
 	{Key: navSettings, Label: "설정", URL: "/admin/settings"},
 	{Key: navHolidays, Label: "휴일", URL: "/admin/holidays"},
 	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
@@ -75,6 +76,11 @@ type baseView struct {
 // doneMessages are the notices a redirect may ask for (?done=…): a fixed
 // set, so that a link cannot make the console say anything else.
 var doneMessages = map[string]string{
+	"statements_generated":      "정산서를 만들었습니다. 확정하기 전까지는 다시 만들 수 있습니다.",
+	"settlement_settings_saved": "수수료 설정을 저장했습니다. 앞으로 발생하는 정산에 적용됩니다.",
+	"statement_confirmed":       "정산서를 확정했습니다. 이제 바뀌지 않으며, 이후의 환불은 다음 달 정산서에 반영됩니다.",
+	"statement_paid":            "지급 완료로 기록했습니다.",
+	"rate_added":                "수수료율을 추가했습니다.",
 	"review_hidden":             "구매평을 숨겼습니다. 쓴 분에게만 사유와 함께 보이고, 감사 기록에 남았습니다.",
 	"approved":                  "입점 신청을 승인했습니다. 이제 이 기업의 구성원이 입점기업 화면을 쓸 수 있습니다.",
 	"rejected":                  "입점 신청을 반려했습니다. 신청한 기업에 사유를 알렸습니다.",

@@ -30,6 +30,7 @@ import (
 	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/admin"
 	"github.com/dure-coop/dure/internal/web/api"
@@ -126,6 +127,10 @@ type Deps struct {
 	// Reports builds the priority-purchase report (/biz/reports,
 	// /admin/reports/procurement); nil: those pages answer 503.
 	Reports *report.Service
+	// Settlement is commission and settlement (/admin/settlements, the
+	// portal's statements, the product page's open fees); nil leaves them
+	// out.
+	Settlement *settlement.Service
 	// PDF renders the documents (거래명세서, 청구서) as PDF, made once at
 	// start-up (pdf.New(cfg.FontDir)); nil: the .pdf addresses answer 503.
 	PDF *pdf.Renderer
@@ -179,7 +184,12 @@ func New(d Deps) *fiber.App {
 	a.Server().MaxRequestBodySize = portal.MaxUploadBody
 	a.Use(portal.LimitBody)
 
+	var fees shop.Fees
+	if d.Settlement != nil {
+		fees = d.Settlement
+	}
 	shop.Mount(a, k, shop.Deps{
+		Fees:                 fees,
 		Catalog:              d.Catalog,
 		Search:               d.Search,
 		Categories:           categories,
@@ -206,7 +216,8 @@ func New(d Deps) *fiber.App {
 	})
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
-		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF, Reviews: d.Reviews})
+		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF, Reviews: d.Reviews,
+		Settlement: d.Settlement})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search, Reports: d.Reports,
 		Orders: d.Orders, PDF: d.PDF, Quotes: d.Quotes,
 		Catalog: d.Catalog, Carts: d.Carts, Coop: coopOf(d.Coop),
@@ -215,7 +226,7 @@ func New(d Deps) *fiber.App {
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes,
-			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews})
+			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement})
 	}
 	return a
 }

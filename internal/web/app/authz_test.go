@@ -140,6 +140,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 		"/admin/holidays/":         20260925, // a date's digits: only operators may remove one
 		"/api/v1/portal/products/": productA, "/api/v1/portal/orders/": subA,
 	}
+	// A settlement statement of A (/portal/settlements/…, /admin/settlements/…).
+	var statementA int64
+	if err := e.Pool.QueryRow(ctx, `INSERT INTO settlement_statements (enterprise_id, period_from, period_to)
+		VALUES ($1, '2026-10-01', '2026-10-31') RETURNING id`, entA).Scan(&statementA); err != nil {
+		t.Fatal(err)
+	}
+	ids["/portal/settlements/"], ids["/admin/settlements/"] = statementA, statementA
 	// A help desk request of A with an attachment.
 	helpA, err := e.Helpdesk.Open(account.NewContext(ctx, actA), helpdesk.OpenInput{Category: helpdesk.Photo, Title: "권한 확인",
 		Body: "첨부 확인", Attachments: []helpdesk.Upload{{Name: "a.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}})

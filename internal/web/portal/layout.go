@@ -53,6 +53,7 @@ var menu = []view.MenuEntry{
 	{Key: navReviews, Label: "구매평", URL: "/portal/reviews"},
 	{Key: navMembers, Label: "구성원", URL: "/portal/members"},
 	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
+	{Key: navSettlements, Label: "정산", URL: "/portal/settlements"},
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},
 }
 

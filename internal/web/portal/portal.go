@@ -27,6 +27,7 @@ import (
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/review"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -62,6 +63,9 @@ type Deps struct {
 	// Reviews answers the enterprise's reviews and product questions (nil:
 	// those screens answer 503).
 	Reviews *review.Service
+	// Settlement is the enterprise's statements and settlement account
+	// (nil: /portal/settlements answers 503).
+	Settlement *settlement.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -71,7 +75,7 @@ func Pages() []string {
 		"portal/upload", "portal/upload_preview", "portal/upload_done",
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
 		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote",
-		"portal/reviews", "portal/questions"}
+		"portal/reviews", "portal/questions", "portal/settlements", "portal/settlement", "portal/bank"}
 }
 
 // server holds the dependencies for the handlers.
@@ -102,6 +106,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountHelpdesk(g)
 	s.mountQuotes(g)
 	s.mountFeedback(g)
+	s.mountSettlement(g)
 }
 
 // Locals keys.

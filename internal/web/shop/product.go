@@ -6,6 +6,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -58,11 +59,20 @@ type productView struct {
 	CertValidUntil string // empty when open-ended
 	Mission        string
 
+	// Fee is the open-fees block: how the consumer price splits between
+	// the enterprise and the co-op (nil: not shown).
+	Fee *feeView
+
 	// Feedback is the reviews and questions (feedback.go; nil without them).
 	Feedback *feedbackView
 }
 
 func (v *productView) base() *layout { return &v.Layout }
+
+// feeView is the consumer price's split at the enterprise's commission.
+type feeView struct {
+	Rate, Enterprise, Coop string
+}
 
 // optionView is one option of the product page.
 type optionView struct {
@@ -103,6 +113,13 @@ func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.Categ
 		return err
 	}
 	v.Feedback = fb
+	if s.Fees != nil {
+		split, err := s.Fees.OpenFees(c.UserContext(), p.EnterpriseID, p.ConsumerPrice)
+		if err != nil {
+			return err
+		}
+		v.Fee = &feeView{Rate: settlement.Percent(split.RateBP), Enterprise: kr.Won(split.Enterprise), Coop: kr.Won(split.Commission)}
+	}
 	v.Layout.Forms = s.Carts != nil || (fb != nil && fb.SignedIn)
 	if edit != nil {
 		edit(v)

@@ -5,6 +5,7 @@
 package shop
 
 import (
+	"context"
 	"net/url"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,6 +19,7 @@ import (
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -57,6 +59,14 @@ type Deps struct {
 	// Notify is the members' notifications and the header's unread count
 	// (nil: /account/notifications answers 503).
 	Notify *notify.Service
+	// Fees splits a price between the enterprise and the co-op for the
+	// product page's open-fees block (nil: no block).
+	Fees Fees
+}
+
+// Fees is what the product page asks of settlement (*settlement.Service).
+type Fees interface {
+	OpenFees(ctx context.Context, enterpriseID, price int64) (settlement.Split, error)
 }
 
 // Pages are the templates the shop renders; app checks them at start-up.

@@ -41,6 +41,7 @@ import (
 	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/review"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/stripe"
 	"github.com/dure-coop/dure/internal/testutil"
 	"github.com/dure-coop/dure/internal/web/app"
@@ -81,6 +82,8 @@ type Env struct {
 	// notifications (DrainNotify runs the notifications worker once).
 	Reviews *review.Service
 	Notify  *notify.Service
+	// Settlement is commission and settlement.
+	Settlement *settlement.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -150,7 +153,9 @@ func NewEnv(t testing.TB) *Env {
 	reviews := &review.Service{Store: postgres.NewReviewStore(pool), Auditor: accounts}
 	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: redis.NewUnreadCache(rdb, prefix),
 		Notifier: notify.MailNotifier{Mailer: outbox, BaseURL: "http://dure.test"}, Log: log}
+	settle := &settlement.Service{Store: postgres.NewSettlementStore(pool), Audit: accounts}
 	a := app.New(app.Deps{
+		Settlement:   settle,
 		PDF:          docs,
 		Helpdesk:     help,
 		Quotes:       quotes,
@@ -182,7 +187,8 @@ func NewEnv(t testing.TB) *Env {
 	})
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Reports: reports, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
-		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices}
+		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices,
+		Settlement: settle}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
