@@ -111,17 +111,12 @@ func SendReport(c *fiber.Ctx, svc *report.Service, format string) error {
 	if r.Institution != nil {
 		name += "-" + strconv.FormatInt(r.Institution.ID, 10)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
 	if format == "csv" {
-		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-		c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.csv"`)
-		return c.Send(report.CSV("우선구매 실적 "+r.Scope()+" "+r.Period.Label(), r.Tables()))
+		return SendCSV(c, name+".csv", report.CSV("우선구매 실적 "+r.Scope()+" "+r.Period.Label(), r.Tables()))
 	}
 	b, err := report.XLSX(r.Tables())
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`.xlsx"`)
-	return c.Send(b)
+	return SendXLSX(c, name+".xlsx", b)
 }
