@@ -97,12 +97,12 @@ func (p *PeriodForm) invalid(err error) bool {
 // report once it was built.
 type ReportPage struct {
 	PeriodForm
-	R            *report.Procurement
-	Tables       []report.Table
-	MonthChart   report.Chart
-	TypeChart    report.Chart
-	CSVURL       string
-	XLSXURL      string
+	R          *report.Procurement
+	Tables     []report.Table
+	MonthChart report.Chart
+	TypeChart  report.Chart
+	CSVURL     string
+	XLSXURL    string
 }
 
 // BuildReportPage asks svc for the report the query string describes.
