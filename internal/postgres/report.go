@@ -28,7 +28,7 @@ func NewReportStore(pool *pgxpool.Pool) *ReportStore { return &ReportStore{pool:
 // all). Each branch is bounded by an indexed date (00026): the 검수 date of
 // an invoice order under the inspected basis, else the delivery time.
 const publicLinesSQL = `
-SELECT o.id AS order_id, o.channel, o.institution_id, ` + buyerSQL + ` AS buyer, l.id AS line_id, l.product_id,
+SELECT o.id AS order_id, o.channel, o.institution_id, o.user_id, o.buyer_phone, l.id AS line_id, l.product_id,
        l.product_name, so.enterprise_id, l.enterprise_name, l.enterprise_type, l.tax_type, l.unit_price,
        CASE WHEN i.result = 'reject' THEN 0 ELSE coalesce(il.accepted_quantity, l.quantity) END AS qty,
        i.inspected_on AS day
@@ -42,7 +42,7 @@ WHERE $1 = 'inspected' AND o.payment_terms = 'invoice' AND i.result IN ('pass', 
   AND o.channel = 'public' AND o.status <> 'cancelled' AND so.status <> 'cancelled'
   AND ($2 = 0 OR o.institution_id = $2) AND ` + notRefundedSQL + `
 UNION ALL
-SELECT o.id, o.channel, o.institution_id, ` + buyerSQL + `, l.id, l.product_id,
+SELECT o.id, o.channel, o.institution_id, o.user_id, o.buyer_phone, l.id, l.product_id,
        l.product_name, so.enterprise_id, l.enterprise_name, l.enterprise_type, l.tax_type, l.unit_price,
        CASE WHEN i.result = 'reject' THEN 0 ELSE coalesce(il.accepted_quantity, l.quantity) END,
        (so.delivered_at AT TIME ZONE 'Asia/Seoul')::date
@@ -60,7 +60,7 @@ WHERE NOT ($1 = 'inspected' AND o.payment_terms = 'invoice')
 // paid on a civil date (in Korea) from $3 to $4, neither the order nor the
 // sub-order cancelled or refunded; the whole quantity.
 const consumerLinesSQL = `
-SELECT o.id AS order_id, o.channel, o.institution_id, ` + buyerSQL + ` AS buyer, l.id AS line_id, l.product_id,
+SELECT o.id AS order_id, o.channel, o.institution_id, o.user_id, o.buyer_phone, l.id AS line_id, l.product_id,
        l.product_name, so.enterprise_id, l.enterprise_name, l.enterprise_type, l.tax_type, l.unit_price,
        l.quantity AS qty, (o.paid_at AT TIME ZONE 'Asia/Seoul')::date AS day
 FROM orders o
@@ -68,11 +68,6 @@ JOIN sub_orders so ON so.order_id = o.id
 JOIN order_lines l ON l.sub_order_id = so.id
 WHERE o.channel = 'consumer' AND o.paid_at >= ` + kstFromSQL + ` AND o.paid_at < ` + kstToSQL + `
   AND o.status <> 'cancelled' AND so.status <> 'cancelled' AND ` + notRefundedSQL
-
-// buyerSQL is the buyer's identity (report package doc): the account, else
-// the phone number's digits.
-const buyerSQL = `CASE WHEN o.user_id IS NOT NULL THEN 'u' || o.user_id
-     ELSE 'p' || regexp_replace(o.buyer_phone, '[^0-9]', '', 'g') END`
 
 // notRefundedSQL holds when neither the order (o) nor its sub-order (so)
 // was refunded.

@@ -183,6 +183,11 @@ GROUP BY GROUPING SETS ((), (month))`, salesArgs(q)...)
 	return total, out, nil
 }
 
+// buyerSQL is the buyer's identity (report package doc) on a line l: the
+// account, else the phone number's digits.
+const buyerSQL = `CASE WHEN l.user_id IS NOT NULL THEN 'u' || l.user_id
+     ELSE 'p' || regexp_replace(l.buyer_phone, '[^0-9]', '', 'g') END`
+
 // historyStart is the first civil date a buyer's history is read from.
 var historyStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
@@ -194,7 +199,7 @@ func (s *ReportStore) SalesBuyers(ctx context.Context, q report.SalesQuery) (rep
 	args := salesArgs(q)
 	args[2] = historyStart
 	rows, err := s.pool.Query(ctx, `
-WITH lines AS (SELECT buyer, day FROM (`+salesLinesSQL+`) l),
+WITH lines AS (SELECT `+buyerSQL+` AS buyer, day FROM (`+salesLinesSQL+`) l),
 first AS (SELECT buyer, min(day) AS first_day FROM lines GROUP BY buyer),
 seen AS (SELECT DISTINCT buyer, date_trunc('month', day)::date AS month FROM lines WHERE day >= $5)
 SELECT GROUPING(s.month), s.month, count(DISTINCT s.buyer),
