@@ -2,6 +2,7 @@ package report
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/dure-coop/dure/internal/kr"
 )
@@ -30,44 +31,71 @@ type Chart struct {
 
 // MonthChart is the amount by month as vertical bars.
 func (r *Procurement) MonthChart() Chart {
-	const h, top, bottom, barW, gap = 220, 24, 28, 36, 12
-	c := Chart{Title: "월별 구매액", Height: h, Baseline: h - bottom}
-	var maxV int64
-	for _, m := range r.ByMonth {
-		maxV = max(maxV, m.Amount)
-	}
-	c.Width = max(len(r.ByMonth)*(barW+gap)+gap, 200)
-	desc := r.Period.Label() + " 월별 구매액:"
+	months, amounts := make([]time.Time, len(r.ByMonth)), make([]int64, len(r.ByMonth))
 	for i, m := range r.ByMonth {
+		months[i], amounts[i] = m.Month, m.Amount
+	}
+	return monthChart("월별 구매액", r.Period, months, amounts, "구매 실적")
+}
+
+// monthChart draws amounts by month as vertical bars; none names the
+// figure in "에는 … 없습니다".
+func monthChart(title string, p Period, months []time.Time, amounts []int64, none string) Chart {
+	const h, top, bottom, barW, gap = 220, 24, 28, 36, 12
+	c := Chart{Title: title, Height: h, Baseline: h - bottom}
+	var maxV int64
+	for _, a := range amounts {
+		maxV = max(maxV, a)
+	}
+	c.Width = max(len(months)*(barW+gap)+gap, 200)
+	desc := p.Label() + " " + title + ":"
+	for i, m := range months {
 		bh := 0
 		if maxV > 0 {
-			bh = int(m.Amount * int64(h-top-bottom) / maxV)
+			bh = int(amounts[i] * int64(h-top-bottom) / maxV)
 		}
 		x := gap + i*(barW+gap)
-		label := strconv.Itoa(int(m.Month.Month())) + "월"
-		c.Bars = append(c.Bars, Bar{X: x, Y: h - bottom - bh, W: barW, H: bh, Label: label, Value: short(m.Amount),
+		label := strconv.Itoa(int(m.Month())) + "월"
+		c.Bars = append(c.Bars, Bar{X: x, Y: h - bottom - bh, W: barW, H: bh, Label: label, Value: short(amounts[i]),
 			LabelX: x + barW/2, LabelY: h - 8, ValueX: x + barW/2, ValueY: h - bottom - bh - 6})
-		desc += " " + m.Month.Format("2006.01") + " " + kr.Won(m.Amount) + ","
+		desc += " " + m.Format("2006.01") + " " + kr.Won(amounts[i]) + ","
 	}
 	c.Desc = desc[:len(desc)-1] + "."
-	if len(r.ByMonth) == 0 {
-		c.Desc = r.Period.Label() + "에는 구매 실적이 없습니다."
+	if len(months) == 0 {
+		c.Desc = p.Label() + "에는 " + none + "이 없습니다."
 	}
 	return c
+}
+
+// share is one horizontal bar: a label, its share in basis points and its
+// amount.
+type share struct {
+	label  string
+	bp     int
+	amount int64
 }
 
 // TypeChart is each enterprise type's share of the amount as horizontal
 // bars.
 func (r *Procurement) TypeChart() Chart {
+	var rows []share
+	for _, t := range r.ByType {
+		rows = append(rows, share{t.Type.Label(), t.Share, t.Amount})
+	}
+	return shareChart("기업 유형별 비중", r.Period.Label()+" 기업 유형별 구매액 비중:", rows)
+}
+
+// shareChart draws shares as horizontal bars.
+func shareChart(title, descPrefix string, rows []share) Chart {
 	const w, labelW, rowH, barH = 360, 110, 30, 18
-	c := Chart{Title: "기업 유형별 비중", Width: w, Horizontal: true, Height: len(r.ByType)*rowH + 8}
-	desc := r.Period.Label() + " 기업 유형별 구매액 비중:"
-	for i, t := range r.ByType {
-		bw := t.Share * (w - labelW - 60) / 10000
+	c := Chart{Title: title, Width: w, Horizontal: true, Height: len(rows)*rowH + 8}
+	desc := descPrefix
+	for i, s := range rows {
+		bw := s.bp * (w - labelW - 60) / 10000
 		y := 4 + i*rowH
-		c.Bars = append(c.Bars, Bar{X: labelW, Y: y + (rowH-barH)/2, W: bw, H: barH, Label: t.Type.Label(),
-			Value: Percent(t.Share), LabelX: labelW - 6, LabelY: y + rowH/2 + 5, ValueX: labelW + bw + 6, ValueY: y + rowH/2 + 5})
-		desc += " " + t.Type.Label() + " " + Percent(t.Share) + " (" + kr.Won(t.Amount) + "),"
+		c.Bars = append(c.Bars, Bar{X: labelW, Y: y + (rowH-barH)/2, W: bw, H: barH, Label: s.label,
+			Value: Percent(s.bp), LabelX: labelW - 6, LabelY: y + rowH/2 + 5, ValueX: labelW + bw + 6, ValueY: y + rowH/2 + 5})
+		desc += " " + s.label + " " + Percent(s.bp) + " (" + kr.Won(s.amount) + "),"
 	}
 	c.Desc = desc[:len(desc)-1] + "."
 	return c

@@ -43,6 +43,7 @@ type PeriodKind string
 const (
 	FiscalYear PeriodKind = "year"    // 회계연도: the calendar year in Korea
 	Quarter    PeriodKind = "quarter" // 분기
+	Monthly    PeriodKind = "month"   // 월
 	Custom     PeriodKind = "range"   // 기간 지정
 )
 
@@ -51,6 +52,7 @@ type PeriodInput struct {
 	Kind    string // year, quarter, range ("" is year)
 	Year    string // for year and quarter ("" is this year)
 	Quarter string // 1–4
+	Month   string // 1–12, for month
 	From    string // YYYY-MM-DD (or YYYY.MM.DD), for range
 	To      string
 }
@@ -61,10 +63,11 @@ type Period struct {
 	Kind     PeriodKind
 	Year     int
 	Quarter  int
+	Month    int
 	From, To time.Time
 }
 
-// Label is the period in Korean: "2026년", "2026년 3분기",
+// Label is the period in Korean: "2026년", "2026년 3분기", "2026년 3월",
 // "2026.03.01 ~ 2026.05.31".
 func (p Period) Label() string {
 	switch p.Kind {
@@ -72,17 +75,22 @@ func (p Period) Label() string {
 		return strconv.Itoa(p.Year) + "년"
 	case Quarter:
 		return strconv.Itoa(p.Year) + "년 " + strconv.Itoa(p.Quarter) + "분기"
+	case Monthly:
+		return strconv.Itoa(p.Year) + "년 " + strconv.Itoa(p.Month) + "월"
 	}
 	return p.From.Format("2006.01.02") + " ~ " + p.To.Format("2006.01.02")
 }
 
-// Slug is the period in file names: 2026, 2026-Q3, 20260301-20260531.
+// Slug is the period in file names: 2026, 2026-Q3, 2026-03,
+// 20260301-20260531.
 func (p Period) Slug() string {
 	switch p.Kind {
 	case FiscalYear:
 		return strconv.Itoa(p.Year)
 	case Quarter:
 		return strconv.Itoa(p.Year) + "-Q" + strconv.Itoa(p.Quarter)
+	case Monthly:
+		return p.From.Format("2006-01")
 	}
 	return p.From.Format("20060102") + "-" + p.To.Format("20060102")
 }
@@ -97,8 +105,8 @@ func (p Period) Months() []time.Time {
 }
 
 // ParsePeriod reads the period form; today (a civil date) fills a blank
-// year. apperr.Invalid with Fields keyed kind, year, quarter, from and to
-// for a wrong one, a reversed range or one longer than MaxYears.
+// year. apperr.Invalid with Fields keyed kind, year, quarter, month, from
+// and to for a wrong one, a reversed range or one longer than MaxYears.
 func ParsePeriod(in PeriodInput, today time.Time) (Period, error) {
 	kind := PeriodKind(strings.TrimSpace(in.Kind))
 	if kind == "" {
@@ -131,6 +139,15 @@ func ParsePeriod(in PeriodInput, today time.Time) (Period, error) {
 		p.Quarter = q
 		p.From = coop.Date(p.Year, time.Month(3*q-2), 1)
 		p.To = p.From.AddDate(0, 3, -1)
+	case Monthly:
+		p.Year = year()
+		m, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(in.Month), "월"))
+		if err != nil || m < 1 || m > 12 {
+			f["month"] = "월을 1월부터 12월 중에서 골라 주세요."
+		}
+		p.Month = m
+		p.From = coop.Date(p.Year, time.Month(m), 1)
+		p.To = p.From.AddDate(0, 1, -1)
 	case Custom:
 		from, ok1 := coop.ParseDate(in.From)
 		to, ok2 := coop.ParseDate(in.To)
@@ -150,11 +167,11 @@ func ParsePeriod(in PeriodInput, today time.Time) (Period, error) {
 		}
 		p.From, p.To = from, to
 	default:
-		f["kind"] = "기간 종류를 회계연도, 분기, 기간 지정 중에서 골라 주세요."
+		f["kind"] = "기간 종류를 회계연도, 분기, 월, 기간 지정 중에서 골라 주세요."
 	}
 	if len(f) > 0 {
 		msg := "조회 기간을 확인해 주세요."
-		for _, k := range []string{"kind", "year", "quarter", "from", "to"} {
+		for _, k := range []string{"kind", "year", "quarter", "month", "from", "to"} {
 			if f[k] != "" {
 				msg = f[k]
 				break
@@ -248,6 +265,7 @@ type Store interface {
 	FindInstitution(ctx context.Context, id int64) (*Institution, error)
 	// FindInstitutions lists the institutions that are not pending, by name.
 	FindInstitutions(ctx context.Context) ([]Institution, error)
+	SalesStore
 }
 
 // Settings gives the report basis (*coop.Service).
@@ -318,13 +336,9 @@ func (s *Service) Procurement(ctx context.Context, r ProcurementRequest) (*Procu
 	if err != nil {
 		return nil, err
 	}
-	basis := coop.BasisInspected
-	if s.settings != nil {
-		st, err := s.settings.Settings(ctx)
-		if err != nil {
-			return nil, err
-		}
-		basis = st.ReportBasis
+	basis, err := s.basis(ctx)
+	if err != nil {
+		return nil, err
 	}
 	out := &Procurement{Period: p, Basis: basis, GeneratedAt: s.now()}
 	if inst != 0 {

@@ -30,6 +30,8 @@ func TestParsePeriod(t *testing.T) {
 		{"fiscal year", report.PeriodInput{Kind: "year", Year: "2025"}, coop.Date(2025, 1, 1), coop.Date(2025, 12, 31), "", "2025년"},
 		{"quarter 1", report.PeriodInput{Kind: "quarter", Year: "2026", Quarter: "1"}, coop.Date(2026, 1, 1), coop.Date(2026, 3, 31), "", "2026년 1분기"},
 		{"quarter 4", report.PeriodInput{Kind: "quarter", Year: "2025", Quarter: "4"}, coop.Date(2025, 10, 1), coop.Date(2025, 12, 31), "", "2025년 4분기"},
+		{"month", report.PeriodInput{Kind: "month", Year: "2024", Month: "2"}, coop.Date(2024, 2, 1), coop.Date(2024, 2, 29), "", "2024년 2월"},
+		{"month 13", report.PeriodInput{Kind: "month", Year: "2026", Month: "13"}, time.Time{}, time.Time{}, "month", ""},
 		{"custom range", report.PeriodInput{Kind: "range", From: "2026-02-03", To: "2026.04.30"}, coop.Date(2026, 2, 3), coop.Date(2026, 4, 30), "", "2026.02.03 ~ 2026.04.30"},
 		{"one day", report.PeriodInput{Kind: "range", From: "2026-02-03", To: "2026-02-03"}, coop.Date(2026, 2, 3), coop.Date(2026, 2, 3), "", "2026.02.03 ~ 2026.02.03"},
 		{"three years less a day", report.PeriodInput{Kind: "range", From: "2023-01-01", To: "2025-12-31"}, coop.Date(2023, 1, 1), coop.Date(2025, 12, 31), "", "2023.01.01 ~ 2025.12.31"},

@@ -65,7 +65,7 @@ type Deps struct {
 	// Orders lists invoices and records bank transfers (nil: 503).
 	Orders *order.Service
 	// Reports builds the priority-purchase report of every institution
-	// (nil: /admin/reports/procurement answers 503).
+	// and the sales report (nil: /admin/reports/… answer 503).
 	Reports *report.Service
 	// PDF renders documents as PDF (nil: the .pdf addresses answer 503).
 	PDF *pdf.Renderer
@@ -81,7 +81,7 @@ type Deps struct {
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
-		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports",
+		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
 		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates"}
 }
 
@@ -156,6 +156,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Get("/reports/procurement", s.procurementPage)
 	g.Get("/reports/procurement.csv", s.procurementFile("csv"))
 	g.Get("/reports/procurement.xlsx", s.procurementFile("xlsx"))
+	g.Get("/reports/sales", s.salesPage)
+	g.Get("/reports/sales.csv", s.salesFile("csv"))
+	g.Get("/reports/sales.xlsx", s.salesFile("xlsx"))
 
 	if d.Settlement != nil {
 		s.mountSettlement(g)

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"net/url"
 	"strconv"
@@ -354,20 +352,13 @@ func (s *server) helpStatsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	b.WriteString("\ufeff")
-	w := csv.NewWriter(&b)
-	_ = w.Write(append(append([]string{"월"}, v.Categories...), "합계"))
+	rows := [][]string{append(append([]string{"월"}, v.Categories...), "합계")}
 	for _, r := range v.Rows {
 		rec := []string{r.Month}
 		for _, n := range r.Counts {
 			rec = append(rec, strconv.Itoa(n))
 		}
-		_ = w.Write(append(rec, strconv.Itoa(r.Total)))
+		rows = append(rows, append(rec, strconv.Itoa(r.Total)))
 	}
-	w.Flush()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="dure-helpdesk-monthly.csv"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b.Bytes())
+	return view.SendCSV(c, "dure-helpdesk-monthly.csv", view.CSVBytes(rows))
 }

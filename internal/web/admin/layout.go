@@ -42,6 +42,7 @@ const (
 	navHelp         = "help"
 	navInvoices     = "invoices"
 	navReports      = "reports"
+	navSales        = "sales"
 	navSettings     = "settings"
 	navHolidays     = "holidays"
 	navReviews      = "reviews"
@@ -58,6 +59,7 @@ var menu = []view.MenuEntry{
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
+	{Key: navSales, Label: "판매 실적", URL: "/admin/reports/sales"},
 	{Key: navReports, Label: "우선구매 실적", URL: "/admin/reports/procurement"},
 	{Key: navSettlements, Label: "정산", URL: "/admin/settlements"},
 	{Key: navSettings, Label: "설정", URL: "/admin/settings"},

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"net/url"
 	"strconv"
@@ -149,27 +147,12 @@ func (s *server) queriesCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
-	b.WriteString("\ufeff")
-	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"주 시작일", "검색어", "검색 수", "결과 없음", "상품 열람"})
+	rows := [][]string{{"주 시작일", "검색어", "검색 수", "결과 없음", "상품 열람"}}
 	for _, st := range stats {
-		_ = w.Write([]string{st.Week.Format(time.DateOnly), csvSafe(st.Query), strconv.FormatInt(st.Searches, 10),
+		rows = append(rows, []string{st.Week.Format(time.DateOnly), view.CSVSafe(st.Query), strconv.FormatInt(st.Searches, 10),
 			strconv.FormatInt(st.ZeroResults, 10), strconv.FormatInt(st.Clicks, 10)})
 	}
-	w.Flush()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="dure-search-`+string(order)+`-`+week.Format(time.DateOnly)+`.csv"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Send(b.Bytes())
-}
-
-// csvSafe keeps a spreadsheet from reading a query as a formula.
-func csvSafe(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@') {
-		return "'" + s
-	}
-	return s
+	return view.SendCSV(c, "dure-search-"+string(order)+"-"+week.Format(time.DateOnly)+".csv", view.CSVBytes(rows))
 }
 
 // addSynonyms is POST /admin/search/synonyms (group: words separated by

@@ -389,8 +389,19 @@ func TestAuthorizationMatrix(t *testing.T) {
 			t.Errorf("buyer of B, %s for A: %d %s", path, resp.StatusCode, webtest.Truncate(body, 200))
 		}
 	}
-	if resp, _ := browser(operator).Do(t, http.MethodGet, "/admin/reports/procurement?institution="+strconv.FormatInt(instA.ID, 10), "", nil); resp.StatusCode != http.StatusOK {
+	opB := browser(operator)
+	if resp, _ := opB.Do(t, http.MethodGet, "/admin/reports/procurement?institution="+strconv.FormatInt(instA.ID, 10), "", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("operator, A's report: %d", resp.StatusCode)
+	}
+	// The sales report (in the matrix with every /admin route) is the
+	// operators' alone, also as a file.
+	for _, path := range []string{"/admin/reports/sales", "/admin/reports/sales.csv", "/admin/reports/sales.xlsx"} {
+		if resp, _ := buyerB.Do(t, http.MethodGet, path+"?kind=year", "", nil); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("buyer of B, %s: %d, want 404", path, resp.StatusCode)
+		}
+		if resp, _ := opB.Do(t, http.MethodGet, path+"?kind=year", "", nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("operator, %s: %d", path, resp.StatusCode)
+		}
 	}
 
 	// Nothing of A's changed under the others' requests.

@@ -12,6 +12,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/web"
+	"github.com/dure-coop/dure/internal/web/view"
 )
 
 // The CSV upload: a file is previewed (what it would create, change or
@@ -87,8 +88,7 @@ func (s *server) renderUpload(c *fiber.Ctx, page string, v *uploadView, status i
 // uploadTemplate is GET /portal/products/upload/template.csv: the empty
 // file with the header row (UTF-8 with a byte-order mark, for Excel).
 func (s *server) uploadTemplate(c *fiber.Ctx) error {
-	sendCSV(c, "dure-products-template.csv")
-	return c.Send(catalog.CSVTemplate())
+	return view.SendCSV(c, "dure-products-template.csv", catalog.CSVTemplate())
 }
 
 // uploadExport is GET /portal/products/upload/export.csv: the enterprise's
@@ -98,14 +98,7 @@ func (s *server) uploadExport(c *fiber.Ctx) error {
 	if err := s.Manager.ExportCSV(c.UserContext(), enterprise(c).ID, &b); err != nil {
 		return err
 	}
-	sendCSV(c, "dure-products.csv")
-	return c.Send(b.Bytes())
-}
-
-func sendCSV(c *fiber.Ctx, name string) {
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
-	c.Set(fiber.HeaderCacheControl, "no-store")
+	return view.SendCSV(c, "dure-products.csv", b.Bytes())
 }
 
 // spreadsheet magic numbers: a workbook saved as .xlsx (zip) or .xls (OLE).

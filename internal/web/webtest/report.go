@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/order"
@@ -29,6 +30,37 @@ type ReportYear struct {
 	// Want is the expected figures by institution id (0: all) under the
 	// inspected basis.
 	Want map[int64]*ReportWant
+	// Lines are every counted public line (inspected basis), in any year,
+	// with the date that places it; GenerateSalesYear adds the consumer
+	// lines.
+	Lines []SalesLine
+	// Products are the generated orders' products.
+	Products []int64
+}
+
+// SalesLine is one counted order line as the generator made it: the
+// figures the sales report must sum.
+type SalesLine struct {
+	OrderID      int64
+	Channel      report.Channel
+	Buyer        string // u<user id>, else p<phone digits>
+	ProductID    int64
+	ProductName  string
+	EnterpriseID int64
+	Type         catalog.EnterpriseType
+	TaxType      catalog.TaxType
+	UnitPrice    int64
+	Quantity     int
+	Day          time.Time // the civil date in Korea
+}
+
+// Amount is the line's counted amount; Supply its 공급가액.
+func (l SalesLine) Amount() int64 { return l.UnitPrice * int64(l.Quantity) }
+
+// Supply is the counted amount's 공급가액.
+func (l SalesLine) Supply() int64 {
+	s, _ := catalog.SplitVAT(l.Amount(), l.TaxType)
+	return s
 }
 
 // ReportWant is the expected report of one scope.
@@ -121,6 +153,7 @@ func (e *Env) GenerateReportYear(t testing.TB) *ReportYear {
 		products, enterprises = append(products, p), append(enterprises, ent)
 	}
 	rows.Close()
+	y.Products = products
 	if len(products) < 3 {
 		t.Fatalf("the demo catalogue has %d enterprises with a plain goods product, want 3 or more", len(products))
 	}
@@ -170,6 +203,11 @@ func (e *Env) GenerateReportYear(t testing.TB) *ReportYear {
 			continue
 		}
 		count := func(so *order.SubOrder, l *order.Line, qty int, on time.Time) {
+			if qty > 0 {
+				y.Lines = append(y.Lines, SalesLine{OrderID: o.ID, Channel: report.Public, Buyer: fmt.Sprint("u", a.UserID),
+					ProductID: l.ProductID, ProductName: l.Name, EnterpriseID: so.EnterpriseID, Type: l.EnterpriseType,
+					TaxType: l.TaxType, UnitPrice: l.UnitPrice, Quantity: qty, Day: on})
+			}
 			if on.Year() != y.Year || qty == 0 {
 				return
 			}
@@ -242,6 +280,165 @@ func (e *Env) GenerateReportYear(t testing.TB) *ReportYear {
 				}
 				count(so, l, q, inspected)
 			}
+		}
+	}
+	return y
+}
+
+// GenerateSalesYear is GenerateReportYear's public orders plus consumer
+// orders paid around last year (Y), through the cart, checkout and
+// stripe-mock, with their payment times moved to the generated moments:
+//   - guests and one member, the member sharing a guest's phone (two
+//     buyers) and a guest's phone written three ways (one buyer);
+//   - a buyer who first bought on Y-1's last evening and again in January
+//     (returning in Y), one first buying in March and again in May (new in
+//     March, returning in May), one whose only Y order was cancelled
+//     before buying in April (new in April), one paid at 00:10 on Y+1's
+//     first day (in Korea; still Y's last day in UTC), and an order never
+//     paid;
+//   - whole orders cancelled and refunded, parts cancelled and refunded by
+//     the enterprise, parts delivered.
+//
+// Every counted consumer line joins y.Lines.
+func (e *Env) GenerateSalesYear(t testing.TB) *ReportYear {
+	t.Helper()
+	y := e.GenerateReportYear(t)
+	ctx := context.Background()
+	Y := y.Year
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := e.Pool.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	var member int64
+	memberEmail := e.Consumer(t)
+	if err := e.Pool.QueryRow(ctx, `SELECT id FROM users WHERE lower(email) = lower($1)`, memberEmail).Scan(&member); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	// place orders two products, paid (unless unpaid) at the Korean time
+	// clock on day; it returns the order as placed.
+	place := func(day time.Time, clock, phone string, user int64, unpaid bool) *order.Order {
+		t.Helper()
+		n++
+		p1, p2 := y.Products[n%len(y.Products)], y.Products[(n+2)%len(y.Products)]
+		cartID := testutil.Name("salescart")
+		for i, p := range []int64{p1, p2} {
+			if err := e.Carts.Add(ctx, cartID, cart.Key{ProductID: p}, 1+(n+i)%4); err != nil {
+				t.Fatalf("add to cart: %v", err)
+			}
+		}
+		addr := order.Address{Recipient: "김두레", Phone: phone, Postcode: "41940", Road: "대구광역시 중구 동덕로 115"}
+		v, err := e.Carts.View(ctx, cartID, addr.Postcode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("salescheckout"), CartID: cartID,
+			Buyer: order.Buyer{Name: "김두레", Phone: phone, Email: "doore@example.kr"}, Address: addr, ExpectedTotal: v.Price.Total})
+		if err != nil {
+			t.Fatalf("checkout %d: %v", n, err)
+		}
+		if user != 0 {
+			exec(`UPDATE orders SET user_id = $2 WHERE id = $1`, o.ID, user)
+		}
+		if unpaid {
+			return o
+		}
+		if err := e.Orders.ConfirmTestPayment(ctx, o.Number); err != nil {
+			t.Fatalf("pay %d: %v", n, err)
+		}
+		exec(`UPDATE orders SET paid_at = ($2::date + $3::time) AT TIME ZONE 'Asia/Seoul' WHERE id = $1`,
+			o.ID, day.Format(time.DateOnly), clock)
+		return o
+	}
+	buyer := func(o *order.Order, user int64, phone string) string {
+		if user != 0 {
+			return fmt.Sprint("u", user)
+		}
+		d := make([]byte, 0, len(phone))
+		for i := range len(phone) {
+			if c := phone[i]; c >= '0' && c <= '9' {
+				d = append(d, c)
+			}
+		}
+		return "p" + string(d)
+	}
+	// counted records the order's lines, except those of skipped parts.
+	counted := func(o *order.Order, day time.Time, user int64, phone string, skip map[int64]bool) {
+		for _, so := range o.SubOrders {
+			if skip[so.ID] {
+				continue
+			}
+			for _, l := range so.Lines {
+				y.Lines = append(y.Lines, SalesLine{OrderID: o.ID, Channel: report.Consumer, Buyer: buyer(o, user, phone),
+					ProductID: l.ProductID, ProductName: l.Name, EnterpriseID: so.EnterpriseID, Type: l.EnterpriseType,
+					TaxType: l.TaxType, UnitPrice: l.UnitPrice, Quantity: l.Quantity, Day: day})
+			}
+		}
+	}
+	paid := func(day time.Time, clock, phone string, user int64) {
+		t.Helper()
+		counted(place(day, clock, phone, user, false), day, user, phone, nil)
+	}
+
+	// The boundary buyers.
+	paid(coop.Date(Y-1, 12, 31), "23:50", "010-5555-0002", 0)
+	paid(coop.Date(Y, 1, 1), "00:10", "010-5555-0002", 0) // 15:10 UTC on Y-1's last day: Korea's date places it in Y
+	paid(coop.Date(Y, 3, 14), "12:00", "010-5555-0003", 0)
+	paid(coop.Date(Y, 5, 20), "12:00", "010-5555-0003", 0)
+	o := place(coop.Date(Y, 2, 10), "12:00", "010-5555-0005", 0, false)
+	if err := e.Orders.Cancel(ctx, o.Number, "010-5555-0005"); err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	paid(coop.Date(Y, 4, 2), "09:00", "010-5555-0005", 0)
+	paid(coop.Date(Y+1, 1, 1), "00:10", "010-5555-0004", 0)
+	place(coop.Date(Y, 6, 1), "12:00", "010-5555-0006", 0, true) // never paid
+
+	// The year's run: guests (one phone written three ways) and a member
+	// with that same phone.
+	phones := []string{"010-5555-0001", "010-6000-0001", "010-6000-0002", "010-6000-0003"}
+	for i := range 30 {
+		day := coop.Date(Y, time.Month(i%12+1), 1+(i*7)%28)
+		phone, user := phones[i%len(phones)], int64(0)
+		if i%5 == 2 {
+			user = member
+			phone = "010-5555-0001"
+		}
+		o := place(day, "15:00", phone, user, false)
+		switch i % 6 {
+		case 1: // the enterprise cancels the second part: refunded
+			so := o.SubOrders[len(o.SubOrders)-1]
+			if len(o.SubOrders) < 2 {
+				t.Fatalf("order %d has one part", i)
+			}
+			if err := e.Orders.CancelSubOrder(staffOf(so.EnterpriseID), so.ID, "재고 부족"); err != nil {
+				t.Fatalf("cancel part %d: %v", i, err)
+			}
+			counted(o, day, user, phone, map[int64]bool{so.ID: true})
+		case 3: // the buyer cancels before shipping: refunded
+			if err := e.Orders.Cancel(ctx, o.Number, phone); err != nil {
+				t.Fatalf("cancel %d: %v", i, err)
+			}
+		case 4: // delivered
+			for _, so := range o.SubOrders {
+				staff := staffOf(so.EnterpriseID)
+				if err := e.Orders.AcceptSubOrder(staff, so.ID); err != nil {
+					t.Fatal(err)
+				}
+				if err := e.Orders.ShipSubOrder(staff, so.ID, "cj", "123456789012"); err != nil {
+					t.Fatal(err)
+				}
+				if err := e.Orders.MarkDelivered(staff, so.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			counted(o, day, user, phone, nil)
+		default:
+			counted(o, day, user, phone, nil)
+		}
+		if i%4 == 0 && user == 0 && phone == "010-5555-0001" { // the same phone, written otherwise
+			exec(`UPDATE orders SET buyer_phone = $2 WHERE id = $1`, o.ID, []string{"01055550001", "010 5555 0001", "010-5555-0001"}[i%12/4])
 		}
 	}
 	return y
