@@ -70,7 +70,7 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, rdb 
 	svc := search.NewService(client, postgres.NewSearchFallback(pool), cfg.SearchTimeout, m, log)
 	push := client.PushSynonyms
 	if rdb != nil {
-		cache := dredis.NewSearchCache(rdb, cfg.MeiliIndex+":")
+		cache := dredis.NewSearchCache(rdb, dredis.SearchCachePrefix(cfg.MeiliIndex))
 		svc.WithCache(cache)
 		ix.Invalidate = cache.Bump
 		push = func(ctx context.Context) error {

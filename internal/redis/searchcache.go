@@ -31,7 +31,13 @@ type SearchCache struct {
 
 var _ search.ResultCache = (*SearchCache)(nil)
 
-// NewSearchCache returns the cache; prefix namespaces keys (tests use one each).
+// SearchCachePrefix is the key prefix of the cache of the index named index:
+// servers, workers and the benchmark on one Redis keep each index's results
+// apart.
+func SearchCachePrefix(index string) string { return index + ":" }
+
+// NewSearchCache returns the cache; prefix namespaces keys (SearchCachePrefix;
+// tests use one each).
 func NewSearchCache(rdb goredis.UniversalClient, prefix string) *SearchCache {
 	return &SearchCache{rdb: rdb, prefix: prefix, ttl: SearchCacheTTL}
 }
