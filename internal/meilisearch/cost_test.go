@@ -1,4 +1,4 @@
-package meilisearch
+package meilisearch_test
 
 import (
 	"bytes"
@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dure-coop/dure/internal/bench"
+	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/search"
@@ -28,25 +31,57 @@ var costQueries = []string{"사과", "김치", "청소", "됀장", "ㄷㅈ", "eh
 // interleaved, round after round, so a machine whose load changes during the
 // run affects them alike; compare ratios within one run.
 //
+// With DURE_COST_N=10000 it uses `make bench`'s synthetic catalogue of that
+// many products and its query mix (bench.Queries) instead.
+//
 //	go test -run '^$' -bench SearchCost -benchtime 1x ./internal/meilisearch/
 func BenchmarkSearchCost(b *testing.B) {
 	srv := testutil.StartMeili(b)
 	pool := testutil.NewDB(b)
-	testutil.SeedDemo(b, pool)
 	ctx := context.Background()
+	queries := costQueries
+	if n, _ := strconv.Atoi(os.Getenv("DURE_COST_N")); n > 0 {
+		cat, err := bench.Catalogue(n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := catalog.Import(ctx, postgres.NewCatalogStore(pool), bytes.NewReader(cat)); err != nil {
+			b.Fatal(err)
+		}
+		rows, err := pool.Query(ctx, `SELECT name FROM products ORDER BY id LIMIT 5000`)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var names []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				b.Fatal(err)
+			}
+			names = append(names, s)
+		}
+		rows.Close()
+		queries = nil
+		for _, v := range bench.Queries(names, nil) {
+			queries = append(queries, v.Get("q"))
+		}
+	} else {
+		testutil.SeedDemo(b, pool)
+	}
 	index := testutil.Name("cost")
-	multi := New(srv.URL, srv.Key, index).WithSynonyms(postgres.NewSynonymStore(pool))
-	ix := &search.Indexer{Store: postgres.NewSearchOutbox(pool), Index: multi, Builder: multi, Prepare: multi.Configure}
+	multi := meilisearch.New(srv.URL, srv.Key, index).WithSynonyms(postgres.NewSynonymStore(pool))
+	ix := &search.Indexer{Store: postgres.NewSearchOutbox(pool), Index: multi, Builder: multi, Prepare: multi.Configure,
+		ReindexBatch: 10000}
 	if _, err := ix.Reindex(ctx, nil); err != nil {
 		b.Fatal(err)
 	}
 	if err := multi.PushSynonyms(ctx); err != nil {
 		b.Fatal(err)
 	}
-	parallel := New(srv.URL, srv.Key, index).WithSynonyms(postgres.NewSynonymStore(pool))
-	parallel.parallel, parallel.allAtOnce = true, true
-	multiAll := New(srv.URL, srv.Key, index).WithSynonyms(postgres.NewSynonymStore(pool))
-	multiAll.allAtOnce = true
+	parallel := meilisearch.New(srv.URL, srv.Key, index).WithSynonyms(postgres.NewSynonymStore(pool))
+	meilisearch.SendMode(parallel, true, true)
+	multiAll := meilisearch.New(srv.URL, srv.Key, index).WithSynonyms(postgres.NewSynonymStore(pool))
+	meilisearch.SendMode(multiAll, false, true)
 	fallback := postgres.NewSearchFallback(pool)
 	rdb, prefix := testutil.NewRedis(b)
 	cache := redis.NewSearchCache(rdb, prefix)
@@ -64,7 +99,7 @@ func BenchmarkSearchCost(b *testing.B) {
 	type total struct{ meili, own, wall time.Duration }
 	totals := make([]total, len(modes))
 	for _, m := range modes { // warm up (and fill the cache)
-		for _, text := range costQueries {
+		for _, text := range queries {
 			if _, err := m.fn(search.Query{Text: text, Page: 1, PerPage: search.DefaultPerPage}); err != nil {
 				b.Fatalf("%s %q: %v", m.name, text, err)
 			}
@@ -74,7 +109,7 @@ func BenchmarkSearchCost(b *testing.B) {
 		for i, m := range modes {
 			m0, o0, w0 := procCPU(srv.PID()), ownCPU(), time.Now()
 			for n := range perRound {
-				q := search.Query{Text: costQueries[n%len(costQueries)], Page: 1, PerPage: search.DefaultPerPage}
+				q := search.Query{Text: queries[n%len(queries)], Page: 1, PerPage: search.DefaultPerPage}
 				res, err := m.fn(q)
 				if err != nil || res.Degraded {
 					b.Fatalf("%s %q: %v (degraded %v)", m.name, q.Text, err, res != nil && res.Degraded)
@@ -88,7 +123,7 @@ func BenchmarkSearchCost(b *testing.B) {
 	load, _ := os.ReadFile("/proc/loadavg")
 	n := time.Duration(perRound * rounds)
 	floor := totals[0].meili + totals[0].own
-	b.Logf("load average %s", bytes.TrimSpace(load))
+	b.Logf("%d searches per mode (%d distinct), load average %s", perRound*rounds, len(queries), bytes.TrimSpace(load))
 	b.Logf("%-42s %12s %12s %12s %10s", "mode (per search, one at a time)", "Meilisearch", "this process", "wall", "CPU ÷ floor")
 	for i, m := range modes {
 		t := totals[i]
