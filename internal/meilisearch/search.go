@@ -57,10 +57,10 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 	return c.searchList(ctx, q, syn)
 }
 
-// Requests are the search requests Search sends first for q, in parallel
-// (exported so the benchmark's floor sends exactly what the app sends). page
-// says a request for the page's documents (PageRequest) follows them: never
-// since the windows carry what a page shows. A query without variants is one
+// Requests are the window requests Search may send first for q (see
+// sendWindows for how: the first reading first). page says a request for the
+// page's documents follows them: never, since the windows carry what a page
+// shows. A query without variants is one
 // request, as a bare engine would run it; a page past the merge window is
 // the first reading's page (when that reading turns out not to be the
 // spine, Search then sends the windows as for a first page).
@@ -260,22 +260,6 @@ func FacetRequest(q search.Query, v search.Variant) *ms.SearchRequest {
 	req.Page, req.HitsPerPage = 1, &zero
 	req.AttributesToRetrieve = []string{"id"}
 	return req
-}
-
-// PageRequest asks for the documents of ids by a filter on the primary key.
-// Search no longer sends it (the windows carry what a page shows); the
-// benchmark's floor builds it only when Requests says a page request follows.
-func PageRequest(ids []int64) *ms.SearchRequest {
-	var b strings.Builder
-	b.WriteString("id IN [")
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	b.WriteString("]")
-	return &ms.SearchRequest{Filter: b.String(), Limit: int64(len(ids)), AttributesToRetrieve: retrieved}
 }
 
 // VariantRequest is Request for one variant of q: the variant's text on the
