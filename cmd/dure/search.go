@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/postgres"
+	dredis "github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/search"
 )
 
@@ -29,6 +31,9 @@ type searchDeps struct {
 	Ping func(context.Context) error
 	// RunWorker runs the outbox worker until ctx ends (then returns nil).
 	RunWorker func(context.Context) error
+	// PushSynonyms pushes the dictionary to the live index and invalidates
+	// the result cache (search.Admin.Push).
+	PushSynonyms func(context.Context) error
 
 	indexer *search.Indexer
 	client  *meilisearch.Client
@@ -37,7 +42,12 @@ type searchDeps struct {
 // openSearch wires search. It configures the index at start-up; when
 // Meilisearch is unreachable it logs that and returns anyway — searches fall
 // back to PostgreSQL and the worker configures the index once it is back.
-func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, m *metrics.Metrics, log *slog.Logger) (*searchDeps, error) {
+//
+// With rdb (nil: none) searches are cached in Redis per index version
+// (dredis.SearchCache, keys under the index's name), and the worker, a
+// reindex and a synonym push bump the version.
+func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, rdb goredis.UniversalClient, m *metrics.Metrics,
+	log *slog.Logger) (*searchDeps, error) {
 	if pool == nil || m == nil || log == nil {
 		return nil, errors.New("search: openSearch needs a pool, metrics and a logger")
 	}
@@ -57,38 +67,59 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, m *m
 		Metrics:  m,
 		Log:      log.With("component", "search-worker"),
 	}
+	svc := search.NewService(client, postgres.NewSearchFallback(pool), cfg.SearchTimeout, m, log)
+	push := client.PushSynonyms
+	if rdb != nil {
+		cache := dredis.NewSearchCache(rdb, dredis.SearchCachePrefix(cfg.MeiliIndex))
+		svc.WithCache(cache)
+		ix.Invalidate = cache.Bump
+		push = func(ctx context.Context) error {
+			if err := client.PushSynonyms(ctx); err != nil {
+				return err
+			}
+			return cache.Bump(ctx)
+		}
+	}
 	return &searchDeps{
-		Searcher:  search.NewService(client, postgres.NewSearchFallback(pool), cfg.SearchTimeout, m, log),
-		Suggester: search.NewSuggestService(client, cfg.SearchTimeout),
-		Ping:      client.Health,
-		RunWorker: ix.Run,
-		indexer:   ix,
-		client:    client,
+		Searcher:     svc,
+		PushSynonyms: push,
+		Suggester:    search.NewSuggestService(client, cfg.SearchTimeout),
+		Ping:         client.Health,
+		RunWorker:    ix.Run,
+		indexer:      ix,
+		client:       client,
 	}, nil
 }
 
-// openSearchAlone opens the database and the search stack for a command that
-// runs without the web server (worker, reindex). The caller closes the pool.
-func openSearchAlone(ctx context.Context, cfg config.Config, log *slog.Logger) (*pgxpool.Pool, *searchDeps, error) {
-	pool, err := postgres.Open(ctx, cfg.DatabaseURL)
+// openSearchAlone opens the database, Redis (for the result cache's version)
+// and the search stack for a command that runs without the web server
+// (worker, reindex). The caller calls closeAll.
+func openSearchAlone(ctx context.Context, cfg config.Config, log *slog.Logger) (pool *pgxpool.Pool, deps *searchDeps, closeAll func(), err error) {
+	pool, err = postgres.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	deps, err := openSearch(ctx, cfg, pool, metrics.New(), log)
+	rdb, err := dredis.Open(cfg.RedisURL)
 	if err != nil {
 		pool.Close()
-		return nil, nil, err
+		return nil, nil, nil, fmt.Errorf("search: %w", err)
 	}
-	return pool, deps, nil
+	closeAll = func() { _ = rdb.Close(); pool.Close() }
+	deps, err = openSearch(ctx, cfg, pool, rdb, metrics.New(), log)
+	if err != nil {
+		closeAll()
+		return nil, nil, nil, err
+	}
+	return pool, deps, closeAll, nil
 }
 
 // runWorker runs the search-index and feed outbox workers until SIGINT/SIGTERM.
 func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	pool, deps, err := openSearchAlone(ctx, cfg, log)
+	pool, deps, closeAll, err := openSearchAlone(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer closeAll()
 	log.Info("search worker running", "index", cfg.MeiliIndex, "interval", cfg.OutboxInterval.String())
 	_, feedWorker := openFeeds(cfg, pool, log)
 	feedCtx, stopFeeds := context.WithCancel(ctx)
@@ -104,11 +135,11 @@ func runWorker(ctx context.Context, cfg config.Config, log *slog.Logger, _ []str
 // runReindex rebuilds the index from PostgreSQL into a temporary index and
 // swaps it in, showing progress on stderr.
 func runReindex(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	pool, deps, err := openSearchAlone(ctx, cfg, log)
+	_, deps, closeAll, err := openSearchAlone(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer closeAll()
 	if err := deps.client.Health(ctx); err != nil {
 		return fmt.Errorf("reindex: Meilisearch at %s is not reachable: %w", cfg.MeiliURL, err)
 	}

@@ -26,7 +26,7 @@ func TestOpenSearchWithoutMeilisearch(t *testing.T) {
 	cfg.MeiliURL, cfg.MeiliIndex = dead, testutil.Name("t_products")
 	pool := testutil.NewDB(t)
 	testutil.SeedSearchFixture(t, pool)
-	deps, err := openSearch(context.Background(), cfg, pool, metrics.New(), slog.New(slog.DiscardHandler))
+	deps, err := openSearch(context.Background(), cfg, pool, nil, metrics.New(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatalf("openSearch with Meilisearch down: %v", err)
 	}
@@ -47,7 +47,7 @@ func TestOpenSearchAndReindex(t *testing.T) {
 	cfg.MeiliIndex = testutil.NewMeiliIndex(t)
 	pool := testutil.NewDB(t)
 	fx := testutil.SeedSearchFixture(t, pool)
-	deps, err := openSearch(context.Background(), cfg, pool, metrics.New(), slog.New(slog.DiscardHandler))
+	deps, err := openSearch(context.Background(), cfg, pool, nil, metrics.New(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -79,7 +79,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	defer rdb.Close()
 
 	m := metrics.New()
-	sd, err := openSearch(ctx, cfg, pool, m, log)
+	sd, err := openSearch(ctx, cfg, pool, rdb, m, log)
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Reviews: reviews,
 		Notify:  notices,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
-			Push: sd.client.PushSynonyms, Audit: ids.Accounts},
+			Push: sd.PushSynonyms, Audit: ids.Accounts},
 		Feeds:      feeds,
 		FeedToken:  cfg.FeedToken,
 		Quotes:     openQuotes(pool, ids.Accounts, orders, ids.Institutions, coops),

@@ -97,8 +97,21 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("%s: %.0f bytes per answer; gzipped %.0f, want under half", plain, bytesOf[plain], bytesOf[packed])
 		}
 	}
+	// The uncached rows missed the result cache; the Zipf mix hit it.
+	for _, r := range rep.Rows {
+		switch r.Scenario {
+		case bench.SearchPage, bench.SearchAPI:
+			if r.CacheMisses == 0 || r.CacheHits*10 > r.CacheMisses {
+				t.Errorf("%s (%d workers): %d hits, %d misses; want (nearly) all misses", r.Scenario, r.Workers, r.CacheHits, r.CacheMisses)
+			}
+		case bench.SearchPageZipf:
+			if r.CacheHits == 0 {
+				t.Errorf("%s (%d workers): no cache hits (%d misses)", r.Scenario, r.Workers, r.CacheMisses)
+			}
+		}
+	}
 	md := rep.Markdown()
-	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", "meilisearch direct", "Peak server RSS", "Compression (gzip", "CPU for 1,000 requests"} {
+	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", bench.MeiliFloor, "Search result cache", "Peak server RSS", "Compression (gzip", "CPU for 1,000 requests"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the table lacks %q:\n%s", want, md)
 		}

@@ -25,6 +25,7 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"github.com/dure-coop/dure/internal/meilisearch"
+	dredis "github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/search"
 )
 
@@ -37,8 +38,12 @@ type LoadConfig struct {
 	// MeiliURL, MeiliKey and MeiliIndex are the index it searches, for the
 	// direct-search floor.
 	MeiliURL, MeiliKey, MeiliIndex string
-	// RedisURL is the Redis its carts live in, for the cart floor.
+	// RedisURL is the Redis its carts and search result cache live in, for
+	// the cart floor and for invalidating the cache.
 	RedisURL string
+	// MetricsURL is the server's /metrics (admin listener), read for the
+	// search result cache's hits and misses per scenario ("" = not reported).
+	MetricsURL string
 	// Duration is how long each scenario runs.
 	Duration time.Duration
 	// Workers is the fixed number of concurrent clients of every scenario
@@ -74,17 +79,29 @@ type Row struct {
 	// Bytes is the mean size of a response body as sent (compressed when
 	// the scenario asks for gzip); 0 for the custom loops.
 	Bytes float64
+	// CacheHits and CacheMisses are the server's search result cache
+	// lookups during the scenario (from MetricsURL; both 0 when not read).
+	CacheHits, CacheMisses uint64
 	// FirstError describes one failure, for the report.
 	FirstError string
 	// Note says how the scenario was driven.
 	Note string
 }
 
-// The gzipped scenarios: the same requests as "product page /p/:id" and
-// "search page /search" with Accept-Encoding: gzip.
+// Scenario names other code refers to. The search rows without "cached" in
+// their name invalidate the server's result cache before every request
+// (every search is new to it: what all-distinct queries cost); the gzipped
+// rows are the same requests as their plain rows with Accept-Encoding: gzip.
 const (
+	MeiliFloor      = "meilisearch plain query (floor)"
+	SearchPage      = "search page /search"
+	SearchAPI       = "search API /api/v1/search"
+	SearchPageZipf  = "search page /search, Zipf mix, cached"
+	ProductPage     = "product page /p/:id"
 	ProductPageGzip = "product page /p/:id, gzip"
 	SearchPageGzip  = "search page /search, gzip"
+	CategoryPage    = "category page /c/:slug"
+	CategoryCached  = "category page /c/:slug, cached"
 )
 
 // fixtures are the ids and queries the scenarios draw from.
@@ -93,6 +110,9 @@ type fixtures struct {
 	cartable   []int64 // active goods without options and with ample stock
 	categories []string
 	searches   []url.Values
+	// pool is a larger mix of distinct searches (the top words and pairs of
+	// product names), drawn from by the Zipf scenario.
+	pool []url.Values
 }
 
 // Load runs every scenario against cfg.BaseURL in turn, each for
@@ -119,9 +139,12 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 	var rows []Row
 	// add records a scenario run by f, with the CPU it cost the serving side.
 	add := func(f func() Row) {
+		h0, m0 := cacheCounts(cfg.MetricsURL)
 		before := sampleCPU(cfg.ServerPID)
 		r := f()
 		after := sampleCPU(cfg.ServerPID)
+		h1, m1 := cacheCounts(cfg.MetricsURL)
+		r.CacheHits, r.CacheMisses = h1-h0, m1-m0
 		if r.Requests > 0 {
 			server, services := after.since(before)
 			r.ServerCPU = server / time.Duration(r.Requests)
@@ -167,7 +190,7 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		categoryPages = append(categoryPages, "/c/"+slug+"?sort=popular&in_stock=1")
 	}
 
-	bodies, err := meiliSearches(ctx, cfg, fx.searches)
+	bodies, err := meiliSearches(fx.searches)
 	if err != nil {
 		return nil, err
 	}
@@ -180,12 +203,37 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		return nil, err
 	}
 	defer closeRedis()
+	bump, closeBump, err := cacheBumper(cfg.RedisURL, cfg.MeiliIndex)
+	if err != nil {
+		return nil, err
+	}
+	defer closeBump()
+	// uncached sends targets round-robin, each after a bump of the result
+	// cache's version, so that no search is answered from the cache.
+	uncached := func(ts []vegeta.Target) vegeta.Targeter {
+		var i atomic.Uint64
+		return func(t *vegeta.Target) error {
+			bump()
+			*t = ts[(i.Add(1)-1)%uint64(len(ts))]
+			return nil
+		}
+	}
+	static := func(ts []vegeta.Target) vegeta.Targeter { return vegeta.NewStaticTargeter(ts...) }
+	// The Zipf mix: shoppers repeat a few searches a lot and many rarely
+	// (s = 1.1 over a pool of a few hundred distinct searches), from a cold
+	// cache.
+	var zipfPages []string
+	zrng := rand.New(rand.NewPCG(13, 17))
+	zipf := rand.NewZipf(zrng, 1.1, 1, uint64(len(fx.pool)-1))
+	for range 50000 {
+		zipfPages = append(zipfPages, "/search?"+fx.pool[zipf.Uint64()].Encode())
+	}
 
 	// Warm up: connections, the server's caches, Meilisearch's page cache.
 	warm := cfg
 	warm.Duration = min(2*time.Second, cfg.Duration)
 	hammer("warm-up", cfg.Workers, warm.Duration, meiliFloor(cfg, bodies), "")
-	attack("warm-up", "", warm, get(append(append(searchAPI, productPages[:100]...), categoryPages...)), nil)
+	attack("warm-up", "", warm, static(get(append(append(searchAPI, productPages[:100]...), categoryPages...))), 0, nil)
 
 	// Two passes: at cfg.Workers the machine is saturated and req/s is the
 	// figure; with one worker nothing queues and the latencies (and any
@@ -195,35 +243,44 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		c.Workers = w
 		meili := meiliFloor(c, bodies)
 		add(func() Row {
-			return hammer("meilisearch direct (same requests)", w, c.Duration, meili,
-				"the Meilisearch requests the app sends for each search (the merge window in parallel, then the page's documents), sent as the app sends them; custom loop")
+			return hammer(MeiliFloor, w, c.Duration, meili,
+				"the honest floor: one plain Meilisearch search per search, the same text and filters, 24 hits and facets, no readings, no synonyms' ranking, no merge (meilisearch.Request); custom loop")
 		})
 		add(func() Row {
-			return attack("search page /search", "meilisearch direct (same requests)", c, get(searchPages), nil)
+			return attack(SearchPage, MeiliFloor, c, uncached(get(searchPages)), len(searchPages), nil)
 		})
 		add(func() Row {
-			return attack("search API /api/v1/search", "meilisearch direct (same requests)", c, get(searchAPI), nil)
+			return attack(SearchAPI, MeiliFloor, c, uncached(get(searchAPI)), len(searchAPI), nil)
 		})
 		add(func() Row {
-			return attack("product page /p/:id", "hello world /bench/hello", c, get(productPages), nil)
+			bump() // from a cold cache
+			return attack(SearchPageZipf, MeiliFloor, c, static(get(zipfPages)), len(zipfPages), nil)
 		})
 		add(func() Row {
-			return attack(ProductPageGzip, "hello world /bench/hello", c, gzipped(get(productPages)), nil)
+			return attack(ProductPage, "hello world /bench/hello", c, static(get(productPages)), len(productPages), nil)
+		})
+		add(func() Row {
+			return attack(ProductPageGzip, "hello world /bench/hello", c, static(gzipped(get(productPages))), len(productPages), nil)
 		})
 		if w > 1 {
 			add(func() Row {
-				return attack(SearchPageGzip, "meilisearch direct (same requests)", c, gzipped(get(searchPages)), nil)
+				return attack(SearchPageGzip, MeiliFloor, c, uncached(gzipped(get(searchPages))), len(searchPages), nil)
 			})
 			add(func() Row {
-				return attack("category page /c/:slug", "hello world /bench/hello", c, get(categoryPages), nil)
+				return attack(CategoryPage, "hello world /bench/hello", c, uncached(get(categoryPages)), len(categoryPages), nil)
 			})
 			add(func() Row {
-				return attack("product API /api/v1/products/:id", "hello world /bench/hello", c, get(productAPI), nil)
+				return attack(CategoryCached, "hello world /bench/hello", c, static(get(categoryPages)), len(categoryPages), nil)
+			})
+			add(func() Row {
+				return attack("product API /api/v1/products/:id", "hello world /bench/hello", c, static(get(productAPI)), len(productAPI), nil)
 			})
 		}
-		add(func() Row { return attack("hello world /bench/hello", "", c, get([]string{"/bench/hello"}), nil) })
 		add(func() Row {
-			return attack("cart add POST /api/v1/cart/items", "redis direct HSET+EXPIRE", c, carts, checkCartAdd)
+			return attack("hello world /bench/hello", "", c, static(get([]string{"/bench/hello"})), 1, nil)
+		})
+		add(func() Row {
+			return attack("cart add POST /api/v1/cart/items", "redis direct HSET+EXPIRE", c, static(carts), len(carts), checkCartAdd)
 		})
 		add(func() Row {
 			return hammer("redis direct HSET+EXPIRE", w, c.Duration, rfloor,
@@ -295,6 +352,7 @@ func loadFixtures(ctx context.Context, dbURL string) (*fixtures, error) {
 		catIDs = append(catIDs, c.ID)
 	}
 	fx.searches = Queries(list, catIDs)
+	fx.pool = QueryPool(list, catIDs, 300, 100)
 	return fx, nil
 }
 
@@ -303,6 +361,12 @@ func loadFixtures(ctx context.Context, dbURL string) (*fixtures, error) {
 // every fourth in a category, every fifth with facet filters. It returns at
 // least 50 queries when the names allow it.
 func Queries(names []string, categoryIDs []int64) []url.Values {
+	return QueryPool(names, categoryIDs, 40, 20)
+}
+
+// QueryPool is Queries with the top words and top pairs of words of names
+// instead of 40 and 20.
+func QueryPool(names []string, categoryIDs []int64, words, pairsN int) []url.Values {
 	count := map[string]int{}
 	pairs := map[string]int{}
 	for _, n := range names {
@@ -332,7 +396,7 @@ func Queries(names []string, categoryIDs []int64) []url.Values {
 		})
 		return keys[:min(n, len(keys))]
 	}
-	texts := append(top(count, 40), top(pairs, 20)...)
+	texts := append(top(count, words), top(pairs, pairsN)...)
 	sorts := []string{"price_asc", "popular", "newest", "price_desc"}
 	regions := []string{"gyeongbuk", "jeonnam", "gangwon", "seoul", "chungbuk"}
 	types := []string{"cooperative", "social_enterprise", "village_enterprise"}
@@ -386,10 +450,10 @@ func newClient(workers int) *http.Client {
 	}
 }
 
-// attack drives targets round-robin with vegeta at the maximum rate a fixed
-// pool of cfg.Workers workers reaches. check, if set, inspects each response
-// body and turns a wrong answer into an error.
-func attack(name, floor string, cfg LoadConfig, targets []vegeta.Target, check func([]byte) error) Row {
+// attack drives the targets tr gives (n of them, for the note) with vegeta
+// at the maximum rate a fixed pool of cfg.Workers workers reaches. check, if
+// set, inspects each response body and turns a wrong answer into an error.
+func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check func([]byte) error) Row {
 	a := vegeta.NewAttacker(
 		vegeta.Client(newClient(cfg.Workers)),
 		vegeta.Workers(uint64(cfg.Workers)),
@@ -403,7 +467,7 @@ func attack(name, floor string, cfg LoadConfig, targets []vegeta.Target, check f
 	}
 	var m vegeta.Metrics
 	var firstErr string
-	for res := range a.Attack(vegeta.NewStaticTargeter(targets...), vegeta.Rate{}, cfg.Duration, name) {
+	for res := range a.Attack(tr, vegeta.Rate{}, cfg.Duration, name) {
 		if res.Error == "" && (res.Code < 200 || res.Code >= 300) {
 			res.Error = fmt.Sprintf("%s %s: status %d", res.Method, res.URL, res.Code)
 		}
@@ -420,7 +484,12 @@ func attack(name, floor string, cfg LoadConfig, targets []vegeta.Target, check f
 		m.Add(res)
 	}
 	m.Close()
-	return row(name, floor, cfg.Workers, &m, firstErr, fmt.Sprintf("vegeta, max rate with a fixed pool of workers, %d targets round-robin", len(targets)))
+	note := fmt.Sprintf("vegeta, max rate with a fixed pool of workers, %d targets round-robin", n)
+	if strings.HasPrefix(name, SearchPage) && !strings.Contains(name, "cached") || strings.HasPrefix(name, SearchAPI) ||
+		name == CategoryPage {
+		note += ", the result cache invalidated before each request"
+	}
+	return row(name, floor, cfg.Workers, &m, firstErr, note)
 }
 
 // hammer calls fn from workers goroutines as fast as it answers for d and
@@ -470,60 +539,22 @@ func row(name, floor string, workers int, m *vegeta.Metrics, firstErr, note stri
 		Errors: m.Requests - ok, FirstError: firstErr, Note: note}
 }
 
-// meiliSearch is what the app sends Meilisearch for one search: one request,
-// or the merge window's requests in parallel and then the page's documents
-// (meilisearch.Requests, meilisearch.PageRequest).
-type meiliSearch struct {
-	window [][]byte // search bodies, sent in parallel
-	page   []byte   // the page's search body, sent after them; nil for one request
-}
-
-// meiliSearches builds, for each search, the requests the app's Meilisearch
-// adapter sends (same functions, so they stay identical when search changes).
-// The page's ids are those of one window request run now: which 24 documents
-// are fetched does not change the cost.
-func meiliSearches(ctx context.Context, cfg LoadConfig, searches []url.Values) ([]meiliSearch, error) {
-	client := newClient(1)
-	defer client.CloseIdleConnections()
-	var out []meiliSearch
+// meiliSearches builds, for each search, the honest floor's request: one
+// plain Meilisearch search with the same text and filters, 24 hits and
+// facets (meilisearch.Request on the query without readings), what a bare
+// engine behind a thin page would send.
+func meiliSearches(searches []url.Values) ([][]byte, error) {
+	var out [][]byte
 	for _, v := range searches {
 		q, err := search.ParseQuery(v)
 		if err != nil {
 			return nil, fmt.Errorf("bench: query %v: %w", v, err)
 		}
-		q.Variants = search.Analyze(q.Text)
-		reqs, merged := meilisearch.Requests(q)
-		var one meiliSearch
-		var ids []int64
-		for _, r := range reqs {
-			b, err := json.Marshal(r)
-			if err != nil {
-				return nil, fmt.Errorf("bench: encode search: %w", err)
-			}
-			one.window = append(one.window, b)
-			if !merged || len(reqs) == 1 || len(ids) > 0 {
-				continue
-			}
-			var resp struct {
-				Hits []struct {
-					ID int64 `json:"id"`
-				} `json:"hits"`
-			}
-			if err := meiliPost(ctx, client, cfg, "/search", b, &resp); err != nil {
-				return nil, err
-			}
-			for _, h := range resp.Hits[:min(len(resp.Hits), q.PerPage)] {
-				ids = append(ids, h.ID)
-			}
+		b, err := json.Marshal(meilisearch.Request(q))
+		if err != nil {
+			return nil, fmt.Errorf("bench: encode search: %w", err)
 		}
-		// As the app: the page's documents follow several merge windows (one
-		// window brings whole documents), unless nothing was found.
-		if len(ids) > 0 {
-			if one.page, err = json.Marshal(meilisearch.PageRequest(ids)); err != nil {
-				return nil, fmt.Errorf("bench: encode page query: %w", err)
-			}
-		}
-		out = append(out, one)
+		out = append(out, b)
 	}
 	return out, nil
 }
@@ -554,25 +585,59 @@ func meiliPost(ctx context.Context, client *http.Client, cfg LoadConfig, path st
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-// meiliFloor sends each search's Meilisearch requests straight to
-// Meilisearch as the app does (the window in parallel, then the page) and
-// waits for all of them.
-func meiliFloor(cfg LoadConfig, searches []meiliSearch) func(context.Context, int, int) error {
+// meiliFloor sends each search's floor request straight to Meilisearch.
+func meiliFloor(cfg LoadConfig, searches [][]byte) func(context.Context, int, int) error {
 	client := newClient(cfg.Workers * 2)
 	return func(ctx context.Context, _, i int) error {
-		s := searches[i%len(searches)]
-		errs := make([]error, len(s.window))
-		var wg sync.WaitGroup
-		for j, b := range s.window {
-			wg.Add(1)
-			go func() { defer wg.Done(); errs[j] = meiliPost(ctx, client, cfg, "/search", b, nil) }()
-		}
-		wg.Wait()
-		if err := errors.Join(errs...); err != nil || s.page == nil {
-			return err
-		}
-		return meiliPost(ctx, client, cfg, "/search", s.page, nil)
+		return meiliPost(ctx, client, cfg, "/search", searches[i%len(searches)], nil)
 	}
+}
+
+// cacheCounts reads the server's search result cache hits and misses so far
+// from its /metrics (zeros when url is "" or unreadable).
+func cacheCounts(url string) (hits, misses uint64) {
+	if url == "" {
+		return 0, 0
+	}
+	client := &http.Client{Timeout: 5 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return 0, 0
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(body), "\n") {
+		name, val, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil {
+			continue
+		}
+		switch name {
+		case "dure_search_cache_hits_total":
+			hits = uint64(f)
+		case "dure_search_cache_misses_total":
+			misses = uint64(f)
+		}
+	}
+	return hits, misses
+}
+
+// cacheBumper returns a func that invalidates the server's search result
+// cache for index (as the outbox worker does after a change).
+func cacheBumper(redisURL, index string) (func(), func(), error) {
+	opt, err := goredis.ParseURL(redisURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bench: redis url: %w", err)
+	}
+	rdb := goredis.NewClient(opt)
+	cache := dredis.NewSearchCache(rdb, dredis.SearchCachePrefix(index))
+	return func() { _ = cache.Bump(context.Background()) }, func() { _ = rdb.Close() }, nil
 }
 
 // redisFloor writes a cart line the way the cart store does (MULTI HSET

@@ -117,6 +117,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	adminAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	env := append(os.Environ(),
 		"DURE_ENV=development",
 		"DURE_DATABASE_URL="+cfg.DatabaseURL,
@@ -126,7 +130,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		"DURE_REDIS_URL="+cfg.RedisURL,
 		"DURE_STRIPE_API_BASE="+cfg.StripeAPIBase,
 		"DURE_ADDR="+addr,
-		"DURE_ADMIN_ADDR=", // off: the bench needs no metrics, and 3001 may be taken
+		"DURE_ADMIN_ADDR="+adminAddr, // /metrics, for the search result cache's hits
 		"DURE_RUN_WORKER=false",
 		"DURE_BENCH_HELLO=1",
 		"DURE_LOG_FORMAT=json",
@@ -200,8 +204,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	rep.LoadBefore = loadavg()
 
 	rep.Rows, err = Load(ctx, LoadConfig{BaseURL: base, DatabaseURL: cfg.DatabaseURL, MeiliURL: cfg.MeiliURL,
-		MeiliKey: cfg.MeiliKey, MeiliIndex: cfg.MeiliIndex, RedisURL: cfg.RedisURL, Duration: cfg.Duration,
-		Workers: cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
+		MeiliKey: cfg.MeiliKey, MeiliIndex: cfg.MeiliIndex, RedisURL: cfg.RedisURL, MetricsURL: "http://" + adminAddr + "/metrics",
+		Duration: cfg.Duration,
+		Workers:  cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
 		ServerPID: serve.Process.Pid})
 	if err != nil {
 		return nil, err

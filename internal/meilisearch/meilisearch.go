@@ -27,9 +27,17 @@ const taskPoll = 10 * time.Millisecond
 // Client is the product index on one Meilisearch server.
 type Client struct {
 	sm       ms.ServiceManager
+	url, key string
+	hc       *http.Client // sm's, for the raw multi-search (multi.go)
 	index    string
-	synonyms search.SynonymStore
-	syn      synonymCopy // for highlighting (highlight.go)
+	// parallel sends a search's readings as parallel requests instead of
+	// one multi-search (only the cost benchmark sets it, to compare).
+	parallel bool
+	// allAtOnce sends every reading's window at once instead of the first
+	// reading first (sendWindows; only the cost benchmark sets it).
+	allAtOnce bool
+	synonyms  search.SynonymStore
+	syn       synonymCopy // for highlighting (highlight.go)
 }
 
 var (
@@ -57,9 +65,9 @@ func New(url, key, index string) *Client {
 		ExpectContinueTimeout: time.Second,
 		ForceAttemptHTTP2:     false,
 	}
-	sm := ms.New(url, ms.WithAPIKey(key), ms.WithCustomClient(&http.Client{Transport: searchRetry{tr}}),
-		ms.DisableRetries(), ms.WithCustomJsonUnmarshaler(rawPassthrough))
-	return &Client{sm: sm, index: index}
+	hc := &http.Client{Transport: searchRetry{tr}}
+	sm := ms.New(url, ms.WithAPIKey(key), ms.WithCustomClient(hc), ms.DisableRetries(), ms.WithCustomJsonUnmarshaler(rawPassthrough))
+	return &Client{sm: sm, url: strings.TrimRight(url, "/"), key: key, hc: hc, index: index}
 }
 
 // rawPassthrough is encoding/json's Unmarshal, except that a *json.RawMessage
@@ -83,7 +91,7 @@ func rawPassthrough(data []byte, v any) error {
 type searchRetry struct{ tr *http.Transport }
 
 func (t searchRetry) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/search") || r.Body == nil {
+	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "search") || r.Body == nil { // /search, /multi-search
 		return t.tr.RoundTrip(r)
 	}
 	body, err := io.ReadAll(r.Body)

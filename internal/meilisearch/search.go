@@ -57,10 +57,10 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 	return c.searchList(ctx, q, syn)
 }
 
-// Requests are the search requests Search sends first for q, in parallel
-// (exported so the benchmark's floor sends exactly what the app sends). page
-// says a request for the page's documents (PageRequest) follows them: never
-// since the windows carry what a page shows. A query without variants is one
+// Requests are the window requests Search may send first for q (see
+// sendWindows for how: the first reading first). page says a request for the
+// page's documents follows them: never, since the windows carry what a page
+// shows. A query without variants is one
 // request, as a bare engine would run it; a page past the merge window is
 // the first reading's page (when that reading turns out not to be the
 // spine, Search then sends the windows as for a first page).
@@ -96,26 +96,16 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 // reading is the spine do its facets or its later hits take one more request.
 func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string][]string) (*search.Result, error) {
 	reqs := windowRequests(q)
-	windows := make([]search.Window, len(reqs))
-	errs := make([]error, len(reqs))
-	var wg sync.WaitGroup
-	for i, req := range reqs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var resp response
-			if errs[i] = c.search(ctx, req, &resp); errs[i] != nil {
-				return
-			}
-			windows[i] = search.Window{Docs: resp.Hits, Total: resp.TotalHits}
-			if resp.FacetDistribution != nil {
-				windows[i].Facets = facetMap(resp.FacetDistribution)
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	resps, err := c.sendWindows(ctx, reqs)
+	if err != nil {
 		return nil, err
+	}
+	windows := make([]search.Window, len(reqs))
+	for i, resp := range resps {
+		windows[i] = search.Window{Docs: resp.Hits, Total: resp.TotalHits}
+		if resp.FacetDistribution != nil {
+			windows[i].Facets = facetMap(resp.FacetDistribution)
+		}
 	}
 	list := search.Merge(q, syn, windows)
 	res := &search.Result{Page: q.Page, PerPage: q.PerPage, Total: list.Total, Facets: list.Facets, Reading: list.Reading}
@@ -171,6 +161,53 @@ func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string]
 	return page(q, res, docs, syn), nil
 }
 
+// sendWindows sends the window requests of a search's readings and returns
+// their answers in order. The first reading goes alone first: when it finds
+// more than a window it is the spine of the list (search.Merge) and the other
+// readings could add nothing, so they are not asked (their answers are left
+// empty). That is most searches on a large catalogue, which then cost one
+// request; the rest cost a second round trip for the other readings.
+// c.allAtOnce sends every reading at once instead (for the cost benchmark).
+func (c *Client) sendWindows(ctx context.Context, reqs []*ms.SearchRequest) ([]response, error) {
+	if c.allAtOnce || len(reqs) == 1 {
+		return c.sendAll(ctx, reqs)
+	}
+	out := make([]response, len(reqs))
+	if err := c.search(ctx, reqs[0], &out[0]); err != nil {
+		return nil, err
+	}
+	if out[0].TotalHits > search.MergeWindow && len(out[0].Hits) >= search.MergeWindow {
+		return out, nil
+	}
+	rest, err := c.sendAll(ctx, reqs[1:])
+	if err != nil {
+		return nil, err
+	}
+	copy(out[1:], rest)
+	return out, nil
+}
+
+// sendAll sends reqs and returns their answers in order: one request when
+// there is one, else one multi-search request, or (c.parallel) one request
+// each in parallel.
+func (c *Client) sendAll(ctx context.Context, reqs []*ms.SearchRequest) ([]response, error) {
+	out := make([]response, len(reqs))
+	if len(reqs) == 1 {
+		return out, c.search(ctx, reqs[0], &out[0])
+	}
+	if !c.parallel {
+		return out, c.multiSearch(ctx, reqs, out)
+	}
+	errs := make([]error, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = c.search(ctx, req, &out[i]) }()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
+}
+
 // page fills res's hits from docs, in order, with names highlighted.
 func page(q search.Query, res *search.Result, docs []*search.Document, syn map[string][]string) *search.Result {
 	words := highlightWords(q, syn)
@@ -223,22 +260,6 @@ func FacetRequest(q search.Query, v search.Variant) *ms.SearchRequest {
 	req.Page, req.HitsPerPage = 1, &zero
 	req.AttributesToRetrieve = []string{"id"}
 	return req
-}
-
-// PageRequest asks for the documents of ids by a filter on the primary key.
-// Search no longer sends it (the windows carry what a page shows); the
-// benchmark's floor builds it only when Requests says a page request follows.
-func PageRequest(ids []int64) *ms.SearchRequest {
-	var b strings.Builder
-	b.WriteString("id IN [")
-	for i, id := range ids {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.FormatInt(id, 10))
-	}
-	b.WriteString("]")
-	return &ms.SearchRequest{Filter: b.String(), Limit: int64(len(ids)), AttributesToRetrieve: retrieved}
 }
 
 // VariantRequest is Request for one variant of q: the variant's text on the

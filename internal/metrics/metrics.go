@@ -17,6 +17,9 @@ type Metrics struct {
 	SearchFallbacks prometheus.Counter
 	// SearchDegraded is 1 while the last search attempt on Meilisearch failed.
 	SearchDegraded prometheus.Gauge
+	// SearchCacheHits and SearchCacheMisses count searches answered from
+	// the result cache and searches that had to ask an engine.
+	SearchCacheHits, SearchCacheMisses prometheus.Counter
 	// OutboxBacklog is the number of outbox rows not yet applied to the index.
 	OutboxBacklog prometheus.Gauge
 	// OutboxLagSeconds is the age of the oldest unapplied outbox row.
@@ -42,6 +45,14 @@ func New() *Metrics {
 			Name: "dure_search_degraded",
 			Help: "1 while search runs on the PostgreSQL fallback.",
 		}),
+		SearchCacheHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dure_search_cache_hits_total",
+			Help: "Searches answered from the Redis result cache.",
+		}),
+		SearchCacheMisses: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "dure_search_cache_misses_total",
+			Help: "Searches the result cache did not hold (asked an engine).",
+		}),
 		OutboxBacklog: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "dure_search_outbox_backlog",
 			Help: "Outbox rows not yet applied to the search index.",
@@ -56,6 +67,6 @@ func New() *Metrics {
 		}),
 	}
 	m.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.HTTPDuration, m.SearchFallbacks, m.SearchDegraded, m.OutboxBacklog, m.OutboxLagSeconds, m.OutboxApplied)
+		m.HTTPDuration, m.SearchFallbacks, m.SearchDegraded, m.SearchCacheHits, m.SearchCacheMisses, m.OutboxBacklog, m.OutboxLagSeconds, m.OutboxApplied)
 	return m
 }

@@ -84,6 +84,12 @@ type Indexer struct {
 	Prepare   func(context.Context) error
 	Interval  time.Duration // poll interval; config OutboxInterval
 	BatchSize int           // outbox rows per claim; default 500
+	// Invalidate (optional) is called after every change the worker applies
+	// and after a reindex swap: ResultCache.Bump, so no instance answers a
+	// search from results of the index before the change. A failure is
+	// logged, not retried: the index must not stall while Redis is away, and
+	// the cache's time-to-live bounds how long a result can be stale.
+	Invalidate func(context.Context) error
 	// ReindexBatch is the number of documents per batch in Reindex; default 5000.
 	ReindexBatch int
 	Metrics      *metrics.Metrics // may be nil
@@ -187,7 +193,20 @@ func (ix *Indexer) apply(ctx context.Context, c Change) error {
 			return err
 		}
 	}
+	if len(c.Upsert) > 0 || len(c.Delete) > 0 {
+		ix.invalidate(ctx)
+	}
 	return nil
+}
+
+// invalidate calls Invalidate, logging a failure.
+func (ix *Indexer) invalidate(ctx context.Context) {
+	if ix.Invalidate == nil {
+		return
+	}
+	if err := ix.Invalidate(ctx); err != nil {
+		ix.logger().Warn("search: could not invalidate the result cache; cached results may be stale until they expire", "err", err)
+	}
 }
 
 func (ix *Indexer) updateStats(ctx context.Context) {
@@ -239,7 +258,11 @@ func (ix *Indexer) Reindex(ctx context.Context, progress func(done, total int)) 
 			}
 			indexed = done
 			progress(done, max(total, done))
-			return b.Swap(ctx)
+			if err := b.Swap(ctx); err != nil {
+				return err
+			}
+			ix.invalidate(ctx)
+			return nil
 		})
 	if err != nil {
 		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)

@@ -25,6 +25,7 @@ type Service struct {
 	timeout  time.Duration
 	metrics  *metrics.Metrics
 	log      *slog.Logger
+	cache    ResultCache // nil: no cache
 
 	mu         sync.Mutex
 	lastWarn   time.Time
@@ -52,10 +53,25 @@ func NewService(primary, fallback Searcher, timeout time.Duration, m *metrics.Me
 // with their head: in 회사 워크숍 점심 도시락 the thing is a 도시락), until
 // something is found; Result.Ignored lists what was left out. This costs
 // requests only for queries that found nothing.
+//
+// With a ResultCache (WithCache) a search already answered at the current
+// index version is answered from the cache.
 func (s *Service) Search(ctx context.Context, q Query) (*Result, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	return s.cached(ctx, q, func() (*Result, error) { return s.answer(ctx, q) })
+}
+
+// WithCache makes s answer repeated searches from c; it returns s. Call it
+// while wiring, before s is shared.
+func (s *Service) WithCache(c ResultCache) *Service {
+	s.cache = c
+	return s
+}
+
+// answer is Search without the cache: q is valid.
+func (s *Service) answer(ctx context.Context, q Query) (*Result, error) {
 	if len(q.Variants) == 0 {
 		q.Variants = Analyze(q.Text)
 	}

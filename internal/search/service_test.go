@@ -11,6 +11,7 @@ import (
 	promtest "github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/search"
 )
@@ -170,5 +171,38 @@ func TestServiceIgnoresWords(t *testing.T) {
 	res, err = s.Search(context.Background(), search.Query{Text: "사과", Page: 1, PerPage: 10})
 	if err != nil || res.Total != 1 || len(res.Ignored) != 0 || len(e.searched) != 1 {
 		t.Errorf("found: %+v, %v, searched %q", res, err, e.searched)
+	}
+}
+
+func TestCacheKey(t *testing.T) {
+	t.Parallel()
+	base := search.Query{Text: "사과 주스", Page: 1, PerPage: 24, Regions: []catalog.Region{"seoul", "gyeongbuk"}}
+	same := base
+	same.Text = " 사과   주스 "
+	same.Regions = []catalog.Region{"gyeongbuk", "seoul"}
+	if search.CacheKey(base) != search.CacheKey(same) {
+		t.Error("spacing or the order of repeated filters changed the key")
+	}
+	for name, edit := range map[string]func(*search.Query){
+		"text":     func(q *search.Query) { q.Text = "사과" },
+		"case":     func(q *search.Query) { q.Text = "EM" },
+		"page":     func(q *search.Query) { q.Page = 2 },
+		"per page": func(q *search.Query) { q.PerPage = 60 },
+		"sort":     func(q *search.Query) { q.Sort = search.SortPriceAsc },
+		"category": func(q *search.Query) { q.CategoryID = 3 },
+		"stock":    func(q *search.Query) { q.InStock = true },
+		"price":    func(q *search.Query) { q.MaxPrice = 30000 },
+		"region":   func(q *search.Query) { q.Regions = []catalog.Region{"seoul"} },
+	} {
+		q := base
+		q.Regions = slices.Clone(base.Regions)
+		edit(&q)
+		if search.CacheKey(q) == search.CacheKey(base) {
+			t.Errorf("%s: a different query has the same key", name)
+		}
+	}
+	em := search.Query{Text: "em", Page: 1, PerPage: 24}
+	if search.CacheKey(em) == search.CacheKey(search.Query{Text: "EM", Page: 1, PerPage: 24}) {
+		t.Error("'em' and 'EM' (read differently) share a key")
 	}
 }

@@ -167,3 +167,14 @@ func (s *MeiliServer) Stop() {
 	_ = s.cmd.Wait()
 	s.cmd = nil
 }
+
+// PID is the running instance's process id (0 when stopped), for tests that
+// measure its CPU time.
+func (s *MeiliServer) PID() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
