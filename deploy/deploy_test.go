@@ -409,6 +409,11 @@ func TestProbesAskRoutesThatExist(t *testing.T) {
 	if r := c.ReadinessProbe; r == nil || r.HTTPGet == nil || r.HTTPGet.Path != "/healthz" || listener[portOf(r.HTTPGet.Port)] != "storefront" {
 		t.Error("the readiness probe is not the storefront's /healthz")
 	}
+	// Liveness asks no dependency: a database outage must not restart
+	// every replica (/healthz is 503 then; /livez is not).
+	if l := c.LivenessProbe; l == nil || l.HTTPGet == nil || l.HTTPGet.Path != "/livez" || listener[portOf(l.HTTPGet.Port)] != "storefront" {
+		t.Error("the liveness probe is not the storefront's /livez")
+	}
 }
 
 // The migration Job runs `dure migrate` from the Deployment's image with the

@@ -52,6 +52,10 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 		ocfg.Catalog = postgres.NewCatalogStore(pool)
 	}
 	store := postgres.NewOrderStore(pool)
+	var exclusive order.Exclusive
+	if pool != nil {
+		exclusive = postgres.NewExclusive(pool)
+	}
 	return order.NewService(store, carts, payment.NewRegistry(provider, invoice), order.Config{
 		Catalog:           ocfg.Catalog,
 		Documents:         store,
@@ -62,13 +66,14 @@ func openOrders(_ context.Context, cfg config.Config, pool *pgxpool.Pool, carts 
 		ReconcileInterval: cfg.ReconcileInterval,
 		Logger:            log.With("component", "orders"),
 		Mailer:            mailer,
+		Exclusive:         exclusive,
 	}), testPayments, nil
 }
 
 // runOrderWorker reconciles payments with Stripe (every
 // cfg.ReconcileInterval), expires unpaid reservations and retries unconfirmed
 // refunds every cfg.OrderInterval until ctx ends. Any number of instances may
-// run it.
+// run it: one of them at a time does each pass (postgres.Exclusive).
 func runOrderWorker(ctx context.Context, cfg config.Config, orders *order.Service) {
 	orders.RunWorker(ctx, cfg.OrderInterval)
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
@@ -92,6 +93,16 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		checks["stripe-mock"] = httpCheck(strings.TrimRight(cfg.StripeAPIBase, "/")+"/v1/balance", cfg.StripeKey)
 	}
 	catalogStore := postgres.NewCatalogStore(pool)
+	// The catalogue pages may read a replica; carts and checkouts (which
+	// price and reserve) read catalogStore, on the primary.
+	catalogReads, replica, err := openCatalogReads(ctx, cfg, catalogStore)
+	if err != nil {
+		return err
+	}
+	if replica != nil {
+		defer replica.Close()
+		checks["postgres-replica"] = replica.Ping
+	}
 	carts := cart.NewService(dredis.NewCartStore(rdb, ""), catalogStore)
 	ids, err := openAccounts(cfg, pool, rdb, log)
 	if err != nil {
@@ -138,7 +149,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 
 	feeds, feedWorker := openFeeds(cfg, pool, log)
 	app := webapp.New(webapp.Deps{
-		Catalog:              catalogStore,
+		Catalog:              catalogReads,
 		Search:               sd.Searcher,
 		Checks:               checks,
 		Metrics:              m,
@@ -217,6 +228,23 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// openCatalogReads returns the store the storefront's catalogue pages read
+// (products, enterprises, categories): on a pool of its own to
+// DURE_DATABASE_REPLICA_URL when that is set (returned, to close), else
+// primary. A replica lags its primary by a moment: a page may show a price
+// or stock a second old, which the cart and the checkout, reading the
+// primary, correct.
+func openCatalogReads(ctx context.Context, cfg config.Config, primary *postgres.CatalogStore) (*postgres.CatalogStore, *pgxpool.Pool, error) {
+	if cfg.DatabaseReplicaURL == "" {
+		return primary, nil, nil
+	}
+	replica, err := postgres.OpenReplica(ctx, cfg.DatabaseReplicaURL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("serve: replica (DURE_DATABASE_REPLICA_URL): %w", err)
+	}
+	return postgres.NewCatalogStore(replica), replica, nil
 }
 
 // listener is one fiber app on its own address.

@@ -88,7 +88,7 @@ func TestParseGoodFile(t *testing.T) {
 		catFruit, // before its parent
 		goodEnt,
 		catFood,
-		`{"type":"product","id":"p2","enterprise":"e1","category":"fruit","kind":"goods","name":"티셔츠","tax_type":"taxable","consumer_price":25000,"public_price":26000,"stock":5,"featured":true,"popularity":7,"status":"hidden","options":[{"code":"S","name":"S","stock":2},{"code":"M","name":"M","extra_price":1000,"stock":3}],"images":[{"url":"https://example.com/a.png","alt":"앞"}]}`,
+		`{"type":"product","id":"p2","enterprise":"e1","category":"fruit","kind":"goods","name":"티셔츠","tax_type":"taxable","consumer_price":25000,"public_price":26000,"stock":5,"featured":true,"popularity":7,"status":"hidden","options":[{"code":"S","name":"S","stock":2},{"code":"M","name":"M","extra_price":1000,"stock":3}],"images":[{"url":"/media/u/a.png","alt":"앞"}]}`,
 	}
 	b, rows := parse(t, lines, nil)
 	if rows != nil {
@@ -151,6 +151,7 @@ func TestParseBadRows(t *testing.T) {
 			[]want{{"options[1].name", "is required"}, {"options[1].extra_price", "JSON integer"}, {"options[1].stock", "must not be negative"}, {"options[1].code", "duplicate option code"}, {"options[2]", "JSON object"}}},
 		{"options not array", product("p9", `"options":{"code":"S"}`), []want{{"options", "JSON array"}}},
 		{"bad image", product("p9", `"images":[{"url":"javascript:alert(1)"},{"alt":"x"}]`), []want{{"images[0].url", "must start with"}, {"images[1].url", "is required"}}},
+		{"image of another site", product("p9", `"images":[{"url":"https://cdn.example/a.png"}]`), []want{{"images[0].url", "Content-Security-Policy"}}},
 		{"enterprise bad fields", `{"type":"enterprise","id":"e2","name":"가","enterprise_type":"company","business_number":"220-81-62518","region":"tokyo","representative":"","phone":"12345","email":"not-an-email","cert_valid_until":"2027/06/30","status":"closed","shipping":{"fee":-1,"free":0}}`,
 			[]want{{"enterprise_type", "unknown enterprise type"}, {"cert_valid_until", "YYYY-MM-DD"}, {"business_number", "invalid business registration number"},
 				{"region", "unknown region"}, {"representative", "is required"}, {"phone", "invalid phone"}, {"email", "invalid e-mail"},

@@ -231,7 +231,7 @@ func TestCreateProduct(t *testing.T) {
 	p := w.newProduct(w.a, "  홍로 사과 3kg ")
 	p.Code = "A-100"
 	p.Options = []catalog.Option{{Name: "소과", Stock: 2}, {Name: "대과", ExtraPrice: 4000, Stock: 3}}
-	p.Images = []catalog.Image{{URL: "https://example.com/a.jpg", Alt: "사과"}}
+	p.Images = []catalog.Image{{URL: "/media/u/a.jpg", Alt: "사과"}}
 	p.Featured, p.Popularity = true, 99
 	w.create(t, ctx, p)
 	if p.ID == 0 || !strings.HasPrefix(p.ExternalID, "web-") || p.Name != "홍로 사과 3kg" || p.Status != catalog.StatusActive || p.Stock != 5 {

@@ -152,9 +152,14 @@ func (ps *problems) url(field, s string, required bool) {
 		ps.add(field, "이미지 주소에 공백이나 제어 문자를 쓸 수 없습니다.", "must not contain spaces or control characters")
 	case len(s) > MaxURLLen:
 		ps.add(field, fmt.Sprintf("이미지 주소는 %d자 이하여야 합니다.", MaxURLLen), fmt.Sprintf("must be at most %d characters", MaxURLLen))
-	case !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") &&
-		!(strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//")):
-		ps.add(field, "이미지 주소는 http://, https:// 또는 /로 시작해야 합니다.", "must start with http://, https:// or /")
+	case strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "//"):
+		// The storefront's Content-Security-Policy shows images of its
+		// own origin only (img-src 'self'): an outside address would be
+		// a broken image on every page.
+		ps.add(field, "다른 사이트의 이미지 주소는 쓸 수 없습니다(보안 정책으로 표시되지 않습니다). 이미지를 올린 뒤 그 주소(/로 시작)를 넣어 주세요.",
+			"must be an address on this site (starting with /): images of other sites are blocked by the Content-Security-Policy")
+	case !strings.HasPrefix(s, "/"):
+		ps.add(field, "이미지 주소는 /로 시작해야 합니다.", "must start with /")
 	}
 }
 

@@ -16,7 +16,7 @@ func goodProduct() *catalog.Product {
 	return &catalog.Product{EnterpriseID: 1, CategoryID: 2, Kind: catalog.Goods, Name: "청송 꿀사과 5kg", TaxType: catalog.Exempt,
 		ConsumerPrice: 45000, PublicPrice: 42000, Stock: 30, Status: catalog.StatusActive, Description: "첫 줄\n둘째 줄",
 		Options: []catalog.Option{{Code: "mid", Name: "중과", Stock: 10}, {Code: "large", Name: "대과", ExtraPrice: 5000, Stock: 20}},
-		Images:  []catalog.Image{{URL: "https://example.com/a.jpg", Alt: "사과"}, {URL: "/static/b.svg"}}}
+		Images:  []catalog.Image{{URL: "/media/u/a.jpg", Alt: "사과"}, {URL: "/static/b.svg"}}}
 }
 
 func fieldsOf(t *testing.T, err error) map[string]string {
@@ -80,7 +80,14 @@ func TestProductValidate(t *testing.T) {
 			}
 		}, map[string]string{"images": "이미지는 10장까지 등록할 수 있습니다."}},
 		{"bad image", func(p *catalog.Product) { p.Images[0].URL = "javascript:alert(1)"; p.Images[1].URL = "" }, map[string]string{
-			"images[0].url": "이미지 주소는 http://, https:// 또는 /로 시작해야 합니다.", "images[1].url": "이미지 주소를 입력해 주세요."}},
+			"images[0].url": "이미지 주소는 /로 시작해야 합니다.", "images[1].url": "이미지 주소를 입력해 주세요."}},
+		// The CSP (img-src 'self') would block them on every page.
+		{"image of another site", func(p *catalog.Product) {
+			p.Images[0].URL = "https://cdn.example/a.jpg"
+			p.Images[1].ThumbURL = "//cdn.example/t.jpg"
+		}, map[string]string{
+			"images[0].url":       "다른 사이트의 이미지 주소는 쓸 수 없습니다(보안 정책으로 표시되지 않습니다). 이미지를 올린 뒤 그 주소(/로 시작)를 넣어 주세요.",
+			"images[1].thumb_url": "다른 사이트의 이미지 주소는 쓸 수 없습니다(보안 정책으로 표시되지 않습니다). 이미지를 올린 뒤 그 주소(/로 시작)를 넣어 주세요."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

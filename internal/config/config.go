@@ -32,23 +32,28 @@ type Config struct {
 	// dependency's error and latency, and /metrics (DURE_ADMIN_ADDR, default
 	// 127.0.0.1:3001 in every mode; set but empty turns it off). Keep it
 	// private: the storefront's /healthz says only up or down.
-	AdminAddr        string
-	DatabaseURL      string        // DURE_DATABASE_URL
-	RedisURL         string        // DURE_REDIS_URL
-	MeiliURL         string        // DURE_MEILI_URL
-	MeiliKey         string        // DURE_MEILI_KEY
-	MeiliIndex       string        // DURE_MEILI_INDEX
-	StripeKey        string        // DURE_STRIPE_KEY
-	StripeAPIBase    string        // DURE_STRIPE_API_BASE ("" = api.stripe.com; stripe-mock's URL only in development)
-	StripeWebhookKey string        // DURE_STRIPE_WEBHOOK_SECRET
-	LogFormat        string        // DURE_LOG_FORMAT: text | json
-	LogLevel         string        // DURE_LOG_LEVEL: debug | info | warn | error
-	DevTemplates     string        // DURE_DEV_TEMPLATES: read templates from this folder on each request
-	OutboxInterval   time.Duration // DURE_OUTBOX_INTERVAL: how often the index worker polls
-	RunWorker        bool          // DURE_RUN_WORKER: run the outbox worker inside serve
-	SearchTimeout    time.Duration // DURE_SEARCH_TIMEOUT: Meilisearch budget before falling back
-	ReservationTTL   time.Duration // DURE_RESERVATION_TTL: how long an unpaid order holds its stock
-	OrderInterval    time.Duration // DURE_ORDER_INTERVAL: how often the order worker expires reservations
+	AdminAddr   string
+	DatabaseURL string // DURE_DATABASE_URL
+	// DatabaseReplicaURL, when set, is a read replica of DatabaseURL
+	// (streaming replication) that the storefront's catalogue pages read
+	// (DURE_DATABASE_REPLICA_URL); writes and everything in a cart or a
+	// checkout stay on the primary. Default none: all on the primary.
+	DatabaseReplicaURL string
+	RedisURL           string        // DURE_REDIS_URL
+	MeiliURL           string        // DURE_MEILI_URL
+	MeiliKey           string        // DURE_MEILI_KEY
+	MeiliIndex         string        // DURE_MEILI_INDEX
+	StripeKey          string        // DURE_STRIPE_KEY
+	StripeAPIBase      string        // DURE_STRIPE_API_BASE ("" = api.stripe.com; stripe-mock's URL only in development)
+	StripeWebhookKey   string        // DURE_STRIPE_WEBHOOK_SECRET
+	LogFormat          string        // DURE_LOG_FORMAT: text | json
+	LogLevel           string        // DURE_LOG_LEVEL: debug | info | warn | error
+	DevTemplates       string        // DURE_DEV_TEMPLATES: read templates from this folder on each request
+	OutboxInterval     time.Duration // DURE_OUTBOX_INTERVAL: how often the index worker polls
+	RunWorker          bool          // DURE_RUN_WORKER: run the outbox worker inside serve
+	SearchTimeout      time.Duration // DURE_SEARCH_TIMEOUT: Meilisearch budget before falling back
+	ReservationTTL     time.Duration // DURE_RESERVATION_TTL: how long an unpaid order holds its stock
+	OrderInterval      time.Duration // DURE_ORDER_INTERVAL: how often the order worker expires reservations
 	// ReconcileAfter is how long an order may await payment before the order
 	// worker asks Stripe about it, in case its webhook was lost
 	// (DURE_RECONCILE_AFTER).
@@ -113,7 +118,7 @@ const DevStripeMock = "http://127.0.0.1:12111"
 // what a deployment may set (deploy/ checks its manifests and the Dockerfile
 // against it; a test checks it against FromLookup).
 var Variables = []string{
-	"DURE_ENV", "DURE_ADDR", "DURE_ADMIN_ADDR", "DURE_DATABASE_URL", "DURE_REDIS_URL",
+	"DURE_ENV", "DURE_ADDR", "DURE_ADMIN_ADDR", "DURE_DATABASE_URL", "DURE_DATABASE_REPLICA_URL", "DURE_REDIS_URL",
 	"DURE_MEILI_URL", "DURE_MEILI_KEY", "DURE_MEILI_INDEX",
 	"DURE_STRIPE_KEY", "DURE_STRIPE_API_BASE", "DURE_STRIPE_WEBHOOK_SECRET", "DURE_STRIPE_PUBLISHABLE_KEY",
 	"DURE_LOG_FORMAT", "DURE_LOG_LEVEL", "DURE_DEV_TEMPLATES",
@@ -160,6 +165,7 @@ func FromLookup(lookup func(string) (string, bool)) (Config, error) {
 		PprofAddr:            env("DURE_PPROF_ADDR", ""),
 		BaseURL:              env("DURE_BASE_URL", dev("http://127.0.0.1:3000")),
 		FeedToken:            env("DURE_FEED_TOKEN", ""),
+		DatabaseReplicaURL:   env("DURE_DATABASE_REPLICA_URL", ""),
 		UploadDir:            env("DURE_UPLOAD_DIR", "var/uploads"),
 		FontDir:              env("DURE_FONT_DIR", "/usr/share/fonts/truetype/nanum"),
 		ProxyHeader:          env("DURE_PROXY_HEADER", "X-Real-IP"),
@@ -206,6 +212,11 @@ func (c Config) Validate() error {
 	for name, u := range map[string]string{"DURE_DATABASE_URL": c.DatabaseURL, "DURE_REDIS_URL": c.RedisURL, "DURE_MEILI_URL": c.MeiliURL} {
 		if p, err := url.Parse(u); err != nil || p.Scheme == "" || p.Host == "" {
 			errs = append(errs, fmt.Errorf("%s: not a URL: %q", name, u))
+		}
+	}
+	if c.DatabaseReplicaURL != "" {
+		if p, err := url.Parse(c.DatabaseReplicaURL); err != nil || p.Scheme == "" || p.Host == "" {
+			errs = append(errs, fmt.Errorf("DURE_DATABASE_REPLICA_URL: not a URL: %q", c.DatabaseReplicaURL))
 		}
 	}
 	if c.StripeAPIBase != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"strings"
 
@@ -92,10 +93,16 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error
 		return nil, ErrOutOfStock(short[0].Name, short[0].Available)
 	}
 	if len(items) == 0 {
-		// A concurrent submission of the same form may have just ordered
-		// and cleared the cart: answer with its order.
+		// A concurrent submission of the same form, or of the same cart
+		// from another tab, may have just ordered and cleared the cart:
+		// answer with its order.
 		if o, err := s.store.FindOrderByCheckoutKey(ctx, in.CheckoutKey); err == nil {
 			return o, nil
+		}
+		if in.CartID != "" {
+			if o, err := s.store.FindPendingOrderByCart(ctx, CartRef(in.CartID)); err == nil {
+				return o, nil
+			}
 		}
 		return nil, apperr.Errorf(apperr.Invalid, "장바구니가 비어 있습니다. 상품을 담은 뒤 주문해 주세요.")
 	}
@@ -180,9 +187,19 @@ func validate(b Buyer, a Address) error {
 	return nil
 }
 
+// CartRef is what an order keeps of the cart id it was made from: a hash,
+// since a guest's cart id is the secret in its cookie; "" for no cart.
+func CartRef(cartID string) string {
+	if cartID == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte("dure-cart:" + cartID))
+	return hex.EncodeToString(sum[:16])
+}
+
 // newOrder builds the order a priced cart becomes, with each line's snapshot.
 func newOrder(in CheckoutInput, b pricing.Breakdown) *Order {
-	o := &Order{CheckoutKey: in.CheckoutKey, Status: PendingPayment, UserID: in.UserID, Buyer: in.Buyer, Address: in.Address,
+	o := &Order{CheckoutKey: in.CheckoutKey, CartRef: CartRef(in.CartID), Status: PendingPayment, UserID: in.UserID, Buyer: in.Buyer, Address: in.Address,
 		ItemsTotal: b.ItemsTotal, ShippingTotal: b.ShippingTotal, Total: b.Total, Supply: b.Supply, VAT: b.VAT}
 	for _, p := range b.Parts {
 		e := p.Enterprise

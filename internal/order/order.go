@@ -26,9 +26,12 @@ type Order struct {
 	ID          int64
 	Number      string // "D251123-7KQ2MXH4PA" (older orders: "D251123-7KQ2MX")
 	CheckoutKey string
-	Status      Status
-	Channel     Channel
-	Terms       Terms
+	// CartRef names the cart the order was made from (CartRef of its id),
+	// "" for orders not made from a cart (public orders, quotes).
+	CartRef string
+	Status  Status
+	Channel Channel
+	Terms   Terms
 	// InstitutionID is the buying institution of a public order (0 for a
 	// consumer's); QuoteID the quote it was accepted from (0 for none).
 	InstitutionID int64
@@ -290,7 +293,10 @@ type Store interface {
 	// CreateOrder reserves the stock of every line with conditional updates
 	// and writes the order, its sub-orders, lines, first events and search
 	// outbox rows, all in one transaction. When an order with o.CheckoutKey
-	// exists it returns that one and created=false, reserving nothing.
+	// exists it returns that one and created=false, reserving nothing; so
+	// it does when o.CartRef is set and an order from that cart with the
+	// same lines still awaits payment within its reservation (two tabs
+	// submitting one cart: one order). Orders of one cart are serialised.
 	// Returns apperr.Conflict when stock is short (ErrOutOfStock) or a price
 	// changed (ErrPriceChanged), and ErrDuplicateNumber when o.Number is taken.
 	CreateOrder(ctx context.Context, o *Order, ttl time.Duration) (saved *Order, created bool, err error)
@@ -304,6 +310,10 @@ type Store interface {
 	FindBuyerPhone(ctx context.Context, number string) (string, error)
 	// FindOrderByCheckoutKey is FindOrderByNumber by checkout key.
 	FindOrderByCheckoutKey(ctx context.Context, key string) (*Order, error)
+	// FindPendingOrderByCart is FindOrderByNumber for the latest order made
+	// from the cart ref that still awaits payment within its reservation;
+	// apperr.NotFound when there is none.
+	FindPendingOrderByCart(ctx context.Context, cartRef string) (*Order, error)
 	// FindOrderNumberByPaymentRef returns the number of the order paid by the
 	// provider's payment ref; apperr.NotFound when there is none.
 	FindOrderNumberByPaymentRef(ctx context.Context, provider, ref string) (string, error)

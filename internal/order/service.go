@@ -69,7 +69,20 @@ type Config struct {
 	// claims of a period (Statement, InvoiceDocument, TaxInvoiceBills); nil
 	// refuses them (apperr.Unavailable).
 	Documents DocumentStore
+	// Exclusive lets one instance at a time run a pass of the worker
+	// (RunWorker), so expiry, reconciliation and refund retries each happen
+	// once however many instances run it; nil runs every pass (one
+	// instance, or tests).
+	Exclusive Exclusive
 	Logger    *slog.Logger
+}
+
+// Exclusive runs a named job on one instance at a time
+// (postgres.Exclusive: an advisory lock).
+type Exclusive interface {
+	// TryExclusive runs fn unless another instance is running the job
+	// name, and reports whether it ran.
+	TryExclusive(ctx context.Context, name string, fn func(context.Context) error) (ran bool, err error)
 }
 
 const (

@@ -27,7 +27,7 @@ import (
 // transaction, and several workers may run this at once. A payment that
 // succeeds after all is refunded (ApplyPaymentEvent).
 func (s *Service) ExpireReservations(ctx context.Context) (int, error) {
-	return s.eachCheck(ctx, PaymentCheckFilter{Kind: CheckExpired}, func(c PaymentCheck) (bool, error) {
+	return s.eachCheck(ctx, PaymentCheckFilter{Kind: CheckExpired}, func(ctx context.Context, c PaymentCheck) (bool, error) {
 		return s.expire(ctx, c)
 	})
 }
@@ -96,9 +96,9 @@ func (s *Service) expire(ctx context.Context, c PaymentCheck) (bool, error) {
 // Errors as ExpireReservations.
 func (s *Service) ReconcilePayments(ctx context.Context) (int, error) {
 	n, err := s.eachCheck(ctx, PaymentCheckFilter{Kind: CheckAwaiting, OlderThan: s.cfg.ReconcileAfter},
-		func(c PaymentCheck) (bool, error) { return s.reconcileAwaiting(ctx, c) })
+		func(ctx context.Context, c PaymentCheck) (bool, error) { return s.reconcileAwaiting(ctx, c) })
 	m, err2 := s.eachCheck(ctx, PaymentCheckFilter{Kind: CheckCancelled, Within: cancelledWindow},
-		func(c PaymentCheck) (bool, error) { return s.closePayment(ctx, c) })
+		func(ctx context.Context, c PaymentCheck) (bool, error) { return s.closePayment(ctx, c) })
 	return n + m, errors.Join(err, err2)
 }
 
@@ -171,10 +171,16 @@ func (s *Service) applyStatus(ctx context.Context, number, ref string, st paymen
 		Type: "reconcile." + string(st), Kind: kind, PaymentRef: ref, OrderNumber: number})
 }
 
+// settleTimeout bounds the settling of one order once begun.
+const settleTimeout = 30 * time.Second
+
 // eachCheck calls settle for every order f lists, a page at a time and at
 // most maxChecks, and returns how many it settled. An order that fails is
 // logged and left for the next pass; the error is returned after the rest.
-func (s *Service) eachCheck(ctx context.Context, f PaymentCheckFilter, settle func(PaymentCheck) (bool, error)) (int, error) {
+// ctx ending stops it between two orders, never inside one: the order in
+// hand is settled (its provider call and its transaction) on a context of
+// its own, within settleTimeout.
+func (s *Service) eachCheck(ctx context.Context, f PaymentCheckFilter, settle func(context.Context, PaymentCheck) (bool, error)) (int, error) {
 	f.Limit = checkPage
 	n, seen, failed := 0, 0, 0
 	var first error
@@ -184,11 +190,13 @@ func (s *Service) eachCheck(ctx context.Context, f PaymentCheckFilter, settle fu
 			return n, err
 		}
 		for _, c := range list {
-			ok, err := settle(c)
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			octx, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+			ok, err := settle(octx, c)
+			cancel()
 			if err != nil {
-				if ctx.Err() != nil {
-					return n, ctx.Err()
-				}
 				s.log.Warn("order: settle payment", "order", c.Number, "payment", c.PaymentRef, "err", err)
 				failed++
 				if first == nil {
@@ -214,32 +222,55 @@ func (s *Service) eachCheck(ctx context.Context, f PaymentCheckFilter, settle fu
 // RunWorker settles payments with the provider (ReconcilePayments, every
 // Config.ReconcileInterval), expires unpaid reservations and retries
 // unconfirmed refunds every interval until ctx ends. Several instances may
-// run it at once.
+// run it at once: with Config.Exclusive one of them does each pass and the
+// others skip it; without, each order still changes once (its own locked
+// transaction) but the provider is asked by each. A pass is never cut
+// short between an order's provider call and its transaction: ctx ending
+// stops the worker after the order in hand (eachCheck).
 func (s *Service) RunWorker(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	var reconciled time.Time
 	for {
-		if now := s.now(); now.Sub(reconciled) >= s.cfg.ReconcileInterval {
-			reconciled = now
-			if n, err := s.ReconcilePayments(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("order: reconcile payments", "settled", n, "err", err)
-			} else if n > 0 {
-				s.log.Info("order: payments reconciled", "count", n)
-			}
+		pass := func(ctx context.Context) error {
+			s.workerPass(ctx, &reconciled)
+			return nil
 		}
-		if n, err := s.ExpireReservations(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("order: expire reservations", "expired", n, "err", err)
-		} else if n > 0 {
-			s.log.Info("order: reservations expired", "count", n)
-		}
-		if _, err := s.RetryRefunds(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("order: retry refunds", "err", err)
+		if s.cfg.Exclusive == nil {
+			_ = pass(ctx)
+		} else if _, err := s.cfg.Exclusive.TryExclusive(ctx, "order-worker", pass); err != nil && ctx.Err() == nil {
+			s.log.Error("order: worker lock", "err", err)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// workerPass is one pass of RunWorker.
+func (s *Service) workerPass(ctx context.Context, reconciled *time.Time) {
+	if now := s.now(); now.Sub(*reconciled) >= s.cfg.ReconcileInterval {
+		*reconciled = now
+		if n, err := s.ReconcilePayments(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("order: reconcile payments", "settled", n, "err", err)
+		} else if n > 0 {
+			s.log.Info("order: payments reconciled", "count", n)
+		}
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	if n, err := s.ExpireReservations(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("order: expire reservations", "expired", n, "err", err)
+	} else if n > 0 {
+		s.log.Info("order: reservations expired", "count", n)
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	if _, err := s.RetryRefunds(ctx); err != nil && ctx.Err() == nil {
+		s.log.Error("order: retry refunds", "err", err)
 	}
 }

@@ -50,6 +50,17 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 	case !errors.Is(err, pgx.ErrNoRows):
 		return nil, false, fmt.Errorf("postgres: create order: find checkout key: %w", err)
 	}
+	if o.CartRef != "" {
+		if existing, err := sameCartOrder(ctx, tx, o); err != nil {
+			return nil, false, err
+		} else if existing != "" {
+			if err := tx.Commit(ctx); err != nil {
+				return nil, false, fmt.Errorf("postgres: create order: commit: %w", err)
+			}
+			found, err := s.FindOrderByNumber(ctx, existing)
+			return found, false, err
+		}
+	}
 
 	if err := reserve(ctx, tx, o); err != nil {
 		return nil, false, err
@@ -71,14 +82,14 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 	err = tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_key, status, buyer_name, buyer_phone, buyer_email,
 			recipient, recipient_phone, postcode, road_address, detail_address, delivery_memo,
 			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until, user_id,
-			channel, payment_terms, institution_id, quote_id, desired_delivery_date)
+			channel, payment_terms, institution_id, quote_id, desired_delivery_date, cart_ref)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			now() + make_interval(secs => $18), $19, $20, $21, $22, $23, $24)
+			now() + make_interval(secs => $18), $19, $20, $21, $22, $23, $24, NULLIF($25, ''))
 		RETURNING id`,
 		o.Number, o.CheckoutKey, o.Status, o.Buyer.Name, o.Buyer.Phone, o.Buyer.Email,
 		a.Recipient, a.Phone, a.Postcode, a.Road, a.Detail, a.Memo,
 		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds(), nullID(o.UserID),
-		channel, terms, nullID(o.InstitutionID), nullID(o.QuoteID), desired).Scan(&orderID)
+		channel, terms, nullID(o.InstitutionID), nullID(o.QuoteID), desired, o.CartRef).Scan(&orderID)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "orders_number_key" {
@@ -305,6 +316,47 @@ func (s *OrderStore) FindBuyerPhone(ctx context.Context, number string) (string,
 // FindOrderByCheckoutKey returns the order a checkout key created.
 func (s *OrderStore) FindOrderByCheckoutKey(ctx context.Context, key string) (*order.Order, error) {
 	return loadOrder(ctx, s.pool, `o.checkout_key = $1`, key)
+}
+
+// FindPendingOrderByCart returns the latest order from the cart that still
+// awaits payment within its reservation.
+func (s *OrderStore) FindPendingOrderByCart(ctx context.Context, cartRef string) (*order.Order, error) {
+	var number string
+	err := s.pool.QueryRow(ctx, `SELECT number FROM orders WHERE cart_ref = $1 AND status = 'pending_payment'
+		AND reserved_until > now() ORDER BY id DESC LIMIT 1`, cartRef).Scan(&number)
+	if err != nil {
+		return nil, translate(err, "주문")
+	}
+	return s.FindOrderByNumber(ctx, number)
+}
+
+// sameCartOrder serialises the orders of o's cart (an advisory lock until
+// the transaction ends) and returns the number of the latest one still
+// awaiting payment within its reservation if its lines are o's (product,
+// option and quantity), or "".
+func sameCartOrder(ctx context.Context, tx pgx.Tx, o *order.Order) (string, error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "cart:"+o.CartRef); err != nil {
+		return "", fmt.Errorf("postgres: create order: lock cart: %w", err)
+	}
+	var want []string
+	for _, so := range o.SubOrders {
+		for _, l := range so.Lines {
+			want = append(want, fmt.Sprintf("%d:%d:%d", l.ProductID, l.OptionID, l.Quantity))
+		}
+	}
+	var number string
+	err := tx.QueryRow(ctx, `SELECT o.number FROM orders o
+		WHERE o.cart_ref = $1 AND o.status = 'pending_payment' AND o.reserved_until > now()
+		  AND (SELECT array_agg(k ORDER BY k) FROM (SELECT l.product_id || ':' || coalesce(l.option_id, 0) || ':' || l.quantity AS k
+		       FROM order_lines l WHERE l.order_id = o.id) t) = (SELECT array_agg(x ORDER BY x) FROM unnest($2::text[]) x)
+		ORDER BY o.id DESC LIMIT 1`, o.CartRef, want).Scan(&number)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("postgres: create order: find the cart's order: %w", err)
+	}
+	return number, nil
 }
 
 // FindOrderNumberByPaymentRef returns the number of the latest order paid by

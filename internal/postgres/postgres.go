@@ -22,9 +22,24 @@ import (
 
 // Open connects a pool to url and checks that the server answers.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return open(ctx, url, false)
+}
+
+// OpenReplica is Open for a read replica: every transaction on it is read
+// only (default_transaction_read_only), so a write routed there by mistake
+// fails at once instead of reaching a server that would refuse it anyway,
+// or, pointed at a primary, writing where nothing expects it.
+func OpenReplica(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return open(ctx, url, true)
+}
+
+func open(ctx context.Context, url string, readOnly bool) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: parse url: %w", err)
+	}
+	if readOnly {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	}
 	if cfg.MaxConns < 16 {
 		cfg.MaxConns = 16

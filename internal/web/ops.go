@@ -140,6 +140,14 @@ func probe(ctx context.Context, checks map[string]func(context.Context) error) (
 	return body, status
 }
 
+// livez is the liveness probe: 200 while the process serves HTTP, asking
+// no dependency, so that an outage of PostgreSQL or Redis never makes an
+// orchestrator restart every instance (readiness is /healthz).
+func livez(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.SendString("ok")
+}
+
 // healthz is the public health answer, for load balancers and probes: the
 // overall state and up/down per dependency. The details are on the admin
 // address (adminHealthz).

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -153,6 +154,21 @@ func TestHealthzStates(t *testing.T) {
 				t.Errorf("admin /healthz: %d %s", resp.StatusCode, b)
 			}
 		})
+	}
+}
+
+// /livez, the liveness probe, answers 200 whatever the dependencies do:
+// with every check failing (and counted) it calls none of them.
+func TestLivezAsksNoDependency(t *testing.T) {
+	var asked atomic.Int32
+	down := func(context.Context) error { asked.Add(1); return errors.New("down") }
+	u := &webtest.Unit{Checks: map[string]func(context.Context) error{"postgres": down, "redis": down}}
+	resp, body := u.Do(t, "GET", "/livez")
+	if resp.StatusCode != 200 || body != "ok" || asked.Load() != 0 {
+		t.Errorf("/livez = %d %q with %d checks asked, want 200 ok and none", resp.StatusCode, body, asked.Load())
+	}
+	if resp, _ := u.Do(t, "GET", "/healthz"); resp.StatusCode != 503 || asked.Load() != 2 {
+		t.Errorf("/healthz = %d after %d checks, want 503 after 2", resp.StatusCode, asked.Load())
 	}
 }
 

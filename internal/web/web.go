@@ -3,7 +3,7 @@
 // recover, security headers, the client address through trusted proxies),
 // the one error handler (apperr codes → statuses; a JSON body, a plain
 // text or an audience's HTML page, by path), templates and static files,
-// cookies and CSRF, and the public ops routes (/healthz, /static/); the
+// cookies and CSRF, and the public ops routes (/livez, /healthz, /static/); the
 // operators' app (NewAdmin: detailed /healthz, /metrics) listens apart.
 //
 // It serves no page itself. Each audience is a package of its own
@@ -131,6 +131,7 @@ func New(cfg Config) (*fiber.App, *Kit) {
 	})
 	app.Use(s.requestID, s.observe, s.recover, securityHeaders, k.authenticate)
 
+	app.Get("/livez", livez)
 	app.Get("/healthz", s.healthz)
 	k.JSONErrors("/healthz")
 	if cfg.BenchHello {
