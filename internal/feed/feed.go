@@ -105,11 +105,14 @@ func Listed(p *catalog.Product, e *catalog.Enterprise) bool {
 	return p.Status == catalog.StatusActive && e != nil && e.Status == catalog.EnterpriseActive && p.InStock()
 }
 
-// CurrentPrice is the price a consumer pays now for one unit of p: the one
-// place the feeds take a price from. It is the consumer price list's base
-// price (volume tiers start at more than one unit); a running campaign's
-// price belongs here when campaigns exist.
-func CurrentPrice(p *catalog.Product) int64 { return pricing.Consumer.Base(p) }
+// CurrentPrice is the price a consumer pays now for one unit of p with the
+// campaign discounts ds that apply to it now: the one place the feeds take
+// a price from, and the same function the cart prices with
+// (pricing.Offer).
+func CurrentPrice(p *catalog.Product, ds []pricing.Discount) int64 {
+	price, _ := pricing.Offer(p, nil, ds)
+	return price
+}
 
 // ShippingFee is the delivery charge of an order of one unit at price: none
 // for a service or when the price reaches the enterprise's free-shipping
@@ -128,7 +131,7 @@ func ShippingFee(p *catalog.Product, e *catalog.Enterprise, price int64) int64 {
 
 // NewItem is p's feed item; path is its category path, root first.
 func NewItem(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Category) Item {
-	price := CurrentPrice(p)
+	price := CurrentPrice(p, nil)
 	it := Item{
 		ID:             p.ID,
 		Title:          OneLine(p.Name),

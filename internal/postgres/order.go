@@ -99,11 +99,14 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 			_, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, sub_order_id, product_id, option_id,
 					product_name, option_name, kind, tax_type, unit_price, quantity, line_total, supply_amount,
 					vat_amount, enterprise_name, enterprise_type, enterprise_cert_number,
-					enterprise_cert_valid_until, business_number)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+					enterprise_cert_valid_until, business_number, list_unit_price, discount_amount,
+					discount_funded_by, campaign_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+					nullif($19::bigint, 0), $20, nullif($21::text, ''), $22)`,
 				orderID, subID, l.ProductID, nullID(l.OptionID), l.Name, l.OptionName, l.Kind, l.TaxType,
 				l.UnitPrice, l.Quantity, l.LineTotal, l.Supply, l.VAT, l.EnterpriseName, l.EnterpriseType,
-				l.CertNumber, l.CertValidUntil, l.BusinessNumber)
+				l.CertNumber, l.CertValidUntil, l.BusinessNumber, l.ListUnitPrice, l.DiscountAmount,
+				l.DiscountFundedBy, nullID(l.CampaignID))
 			if err != nil {
 				return nil, false, translate(err, "주문 상품")
 			}
@@ -498,7 +501,8 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	}
 	rows, err := q.Query(ctx, `SELECT id, sub_order_id, product_id, coalesce(option_id, 0), product_name, option_name,
 			kind, tax_type, unit_price, quantity, line_total, supply_amount, vat_amount, enterprise_name,
-			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number
+			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number,
+			list_unit_price, discount_amount, coalesce(discount_funded_by, ''), coalesce(campaign_id, 0)
 		FROM order_lines WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return fmt.Errorf("postgres: load order lines: %w", err)
@@ -507,7 +511,8 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	var l order.Line
 	_, err = pgx.ForEachRow(rows, []any{&l.ID, &subID, &l.ProductID, &l.OptionID, &l.Name, &l.OptionName,
 		&l.Kind, &l.TaxType, &l.UnitPrice, &l.Quantity, &l.LineTotal, &l.Supply, &l.VAT, &l.EnterpriseName,
-		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber}, func() error {
+		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber,
+		&l.ListUnitPrice, &l.DiscountAmount, &l.DiscountFundedBy, &l.CampaignID}, func() error {
 		if so := bySub[subID]; so != nil {
 			if so.EnterpriseName == "" {
 				so.EnterpriseName = l.EnterpriseName // the name at order time

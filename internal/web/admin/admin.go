@@ -23,6 +23,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
@@ -71,6 +72,8 @@ type Deps struct {
 	// Reviews lists every review and hides abusive ones (optional: without
 	// it the console has no /admin/reviews).
 	Reviews *review.Service
+	// Curation is campaigns and online expos (nil leaves their pages out).
+	Curation *curation.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
@@ -78,7 +81,7 @@ func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
 		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports",
-		"admin/reviews"}
+		"admin/reviews", "admin/campaigns", "admin/campaign"}
 }
 
 // server holds the dependencies for the handlers.
@@ -138,6 +141,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	}
 	if d.Helpdesk != nil {
 		s.mountHelpdesk(g)
+	}
+	if d.Curation != nil {
+		s.mountCampaigns(g)
 	}
 	s.mountQuotes(g)
 	g.Get("/invoices", s.invoicesPage)

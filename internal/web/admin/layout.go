@@ -55,6 +55,7 @@ var menu = []view.MenuEntry{
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
 	{Key: navReviews, Label: "구매평", URL: "/admin/reviews"},
+	{Key: navCampaigns, Label: "기획전·박람회", URL: "/admin/campaigns"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
@@ -75,6 +76,10 @@ type baseView struct {
 // doneMessages are the notices a redirect may ask for (?done=…): a fixed
 // set, so that a link cannot make the console say anything else.
 var doneMessages = map[string]string{
+	"campaign_saved":            "기획전을 저장했습니다. 공개한 기획전은 기간 안에만 쇼핑몰에 보입니다.",
+	"campaign_banner":           "배너 이미지를 바꿨습니다.",
+	"booth_added":               "부스를 만들었습니다. 입점기업이 입점기업 화면에서 부스 소개를 채울 수 있습니다.",
+	"booth_removed":             "부스를 뺐습니다.",
 	"review_hidden":             "구매평을 숨겼습니다. 쓴 분에게만 사유와 함께 보이고, 감사 기록에 남았습니다.",
 	"approved":                  "입점 신청을 승인했습니다. 이제 이 기업의 구성원이 입점기업 화면을 쓸 수 있습니다.",
 	"rejected":                  "입점 신청을 반려했습니다. 신청한 기업에 사유를 알렸습니다.",

@@ -54,6 +54,7 @@ var menu = []view.MenuEntry{
 	{Key: navMembers, Label: "구성원", URL: "/portal/members"},
 	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},
+	{Key: navCampaigns, Label: "기획전 참가", URL: "/portal/campaigns"},
 }
 
 // baseView is the dot of the portal's layout: the layout, the menu and the

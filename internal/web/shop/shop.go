@@ -14,6 +14,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/review"
@@ -57,13 +58,16 @@ type Deps struct {
 	// Notify is the members' notifications and the header's unread count
 	// (nil: /account/notifications answers 503).
 	Notify *notify.Service
+	// Curation is campaigns and online expos (nil leaves their pages out).
+	Curation *curation.Service
 }
 
 // Pages are the templates the shop renders; app checks them at start-up.
 func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
 		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
-		"shop/form", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings"}
+		"shop/form", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings",
+		"shop/campaigns", "shop/campaign", "shop/booth"}
 }
 
 // server holds the dependencies for the handlers.
@@ -140,6 +144,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	// Reviews, product questions and notifications (issue 14).
 	s.mountFeedback(r, k)
 	s.mountNotifications(r, k)
+	s.mountCampaigns(r, k)
 }
 
 // signedIn sends an anonymous visitor of a member's page to the sign-in,
