@@ -128,6 +128,11 @@ type stockLine struct {
 	quantity            int
 	name                string
 	unitPrice           int64
+	// discounted lines (a campaign's price) are checked against their list
+	// price, listUnitPrice: the campaign itself is priced at read time by
+	// curation, not by this statement.
+	discounted    bool
+	listUnitPrice int64
 }
 
 func orderStockLines(o *order.Order) []stockLine {
@@ -139,7 +144,7 @@ func orderStockLines(o *order.Order) []stockLine {
 				name += " (" + l.OptionName + ")"
 			}
 			lines = append(lines, stockLine{productID: l.ProductID, optionID: l.OptionID, quantity: l.Quantity,
-				name: name, unitPrice: l.UnitPrice})
+				name: name, unitPrice: l.UnitPrice, discounted: l.DiscountAmount > 0, listUnitPrice: l.ListUnitPrice})
 		}
 	}
 	sortStockLines(lines)
@@ -200,14 +205,14 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 				return fmt.Errorf("postgres: reserve option %d: %w", l.optionID, err)
 			}
 		}
-		var price int64
+		var price, base int64
 		err := tx.QueryRow(ctx, `UPDATE products p SET stock = p.stock - $2, updated_at = now()
 			FROM enterprises e
 			WHERE p.id = $1 AND p.stock >= $2 AND p.status = 'active' AND e.id = p.enterprise_id AND e.status = 'active'
 			  AND ($3 OR NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id))
 			RETURNING coalesce((SELECT min(t.unit_price) FROM product_price_tiers t
-				WHERE t.product_id = p.id AND t.list = 'consumer' AND t.min_quantity <= $2), p.consumer_price)`,
-			l.productID, l.quantity, l.optionID != 0).Scan(&price)
+				WHERE t.product_id = p.id AND t.list = 'consumer' AND t.min_quantity <= $2), p.consumer_price), p.consumer_price`,
+			l.productID, l.quantity, l.optionID != 0).Scan(&price, &base)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var left int
 			var sold bool
@@ -226,7 +231,11 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 		}
 		// A public order's prices were agreed in its quote; a consumer's must
 		// still be the catalogue's.
-		if !agreed && price+extra != l.unitPrice {
+		switch {
+		case agreed:
+		case l.discounted && base+extra != l.listUnitPrice:
+			return order.ErrPriceChanged()
+		case !l.discounted && price+extra != l.unitPrice:
 			return order.ErrPriceChanged()
 		}
 	}
