@@ -32,7 +32,7 @@ func TestDiscountOff(t *testing.T) {
 // a tie goes to the lowest campaign id whatever the order.
 func TestBestOverlap(t *testing.T) {
 	pct := Discount{CampaignID: 7, Percent: true, Value: 1000, FundedBy: FundedByCoop} // 1,000 off 10,000
-	won := Discount{CampaignID: 3, Value: 1500, FundedBy: FundedByEnterprise}         // 1,500 off
+	won := Discount{CampaignID: 3, Value: 1500, FundedBy: FundedByEnterprise}          // 1,500 off
 	if d, ok := Best([]Discount{pct, won}, 10000); !ok || d.CampaignID != 3 {
 		t.Fatalf("best of 10%% and 1,500원 on 10,000 = %+v, want campaign 3", d)
 	}

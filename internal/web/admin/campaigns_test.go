@@ -100,7 +100,7 @@ func TestCampaignLifecycle(t *testing.T) {
 	consumer := e.Shopper()
 	consumer.SignIn(t, e.Consumer(t), webtest.Password)
 	consumer.Page(t, "/campaigns/winter", http.StatusNotFound)
-	consumer.Page(t, "/admin/campaigns", http.StatusNotFound)    // the console does not exist for them
+	consumer.Page(t, "/admin/campaigns", http.StatusNotFound) // the console does not exist for them
 	consumer.Page(t, "/admin/campaigns/"+strconv.FormatInt(id, 10), http.StatusNotFound)
 	cartID := testutil.Name("cart")
 	if err := e.Carts.Add(ctx, cartID, cart.Key{ProductID: pid}, 3); err != nil {
