@@ -416,8 +416,8 @@ func (s *CurationStore) FindBooth(ctx context.Context, id, ent int64) (*curation
 		return nil, apperr.Errorf(apperr.NotFound, "찾는 부스가 없습니다.")
 	}
 	b := bs[0]
-	if b.Campaign, err = scanCampaign(s.pool.QueryRow(ctx, `SELECT `+campaignColumns+` FROM campaigns c WHERE c.id = $1`, b.CampaignID)); err != nil {
-		return nil, fmt.Errorf("postgres: booth campaign: %w", err)
+	if b.Campaign, err = s.findCampaign(ctx, `c.id = $1`, b.CampaignID, nil); err != nil {
+		return nil, err
 	}
 	return b, nil
 }
