@@ -119,6 +119,16 @@ func TestCampaignLifecycle(t *testing.T) {
 	if got := page.Find(".card-price strong").First().Text(); got != wonText(want) {
 		t.Fatalf("card price %q, want %s", got, wonText(want))
 	}
+	prod := visitor.Page(t, "/p/"+strconv.FormatInt(pid, 10), http.StatusOK)
+	if got, list := prod.Find(".price-main .price").Text(), prod.Find(".price-list del").Text(); got != wonText(want) || list != wonText(price) {
+		t.Fatalf("product page: price %q, list %q", got, list)
+	}
+	tok = webtest.CSRFOf(t, prod)
+	visitor.Post(t, "/cart/items", url.Values{"_csrf": {tok}, "product_id": {strconv.FormatInt(pid, 10)}, "quantity": {"1"}}, http.StatusSeeOther)
+	cartPage := visitor.Page(t, "/cart", http.StatusOK)
+	if note := cartPage.Find(".campaign-note").Text(); !strings.Contains(note, "겨울 나눔 기획전") || !strings.Contains(note, wonText(want)) {
+		t.Fatalf("cart page campaign note %q", note)
+	}
 	v, err := e.Carts.View(ctx, cartID, "41940")
 	if err != nil {
 		t.Fatal(err)

@@ -261,3 +261,23 @@ func (s *server) boothInquiry(c *fiber.Ctx) error {
 	}
 	return c.Redirect(base+"?asked=1#inquiry", fiber.StatusSeeOther)
 }
+
+// campaignPrice shows p's campaign price on its page when one is live: the
+// discounted price and its VAT split, the list price struck through.
+func (s *server) campaignPrice(ctx context.Context, p *catalog.Product, v *productView) {
+	if s.Curation == nil {
+		return
+	}
+	ds, err := s.Curation.ConsumerDiscounts(ctx, []int64{p.ID})
+	if err != nil {
+		s.kit.Log.Warn("campaign price for a product page", "product", p.ID, "err", err)
+		return
+	}
+	unit, d := pricing.Offer(p, nil, ds[p.ID])
+	if d == nil {
+		return
+	}
+	supply, vat := catalog.SplitVAT(unit, p.TaxType)
+	v.ListPrice, v.Campaign = v.Price, d.Campaign
+	v.Price, v.Supply, v.VAT = kr.Won(unit), kr.Won(supply), kr.Won(vat)
+}
