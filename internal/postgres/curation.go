@@ -330,9 +330,9 @@ func (s *CurationStore) AllConsumerDiscounts(ctx context.Context, at time.Time) 
 func (s *CurationStore) discounts(ctx context.Context, cond string, ids []int64, at time.Time) (map[int64][]pricing.Discount, error) {
 	rows, err := s.pool.Query(ctx, `SELECT p.id, c.id, c.title, c.discount_kind, c.discount_value, c.discount_funded_by
 		FROM campaigns c
-		JOIN products p ON `+cond+`
+		CROSS JOIN products p
 		JOIN enterprises e ON e.id = p.enterprise_id
-		WHERE c.discount_kind IS NOT NULL AND `+liveCond(2)+` AND `+matchCond+`
+		WHERE `+cond+` AND c.discount_kind IS NOT NULL AND `+liveCond(2)+` AND `+matchCond+`
 		ORDER BY p.id, c.id`, ids, at)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: campaign discounts: %w", err)
