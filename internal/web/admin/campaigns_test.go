@@ -229,7 +229,14 @@ func TestBoothOwnership(t *testing.T) {
 	ents := e.Enterprises(t, 2)
 	opCtx := e.As(t, e.Operator(t))
 	now := time.Now()
-	c, err := e.Curation.Create(opCtx, curationInput(now))
+	var pid int64
+	if err := e.Pool.QueryRow(context.Background(), `SELECT id FROM products WHERE enterprise_id = $1 AND status = 'active' ORDER BY id LIMIT 1`,
+		ents[0]).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	in := curationInput(now)
+	in.Products = strconv.FormatInt(pid, 10)
+	c, err := e.Curation.Create(opCtx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,6 +272,26 @@ func TestBoothOwnership(t *testing.T) {
 	if storyA != "우리 이야기" || storyB != "" {
 		t.Fatalf("stories: A %q, B %q", storyA, storyB)
 	}
+
+	// An institution's buyer at booth A: 견적 문의 opens a quote request
+	// with the booth's product.
+	inst := e.Institution(t, "대구광역시 다구청")
+	buyer := e.Shopper()
+	buyer.SignIn(t, inst.Buyer, webtest.Password)
+	page := buyer.Page(t, "/campaigns/fair/booths/"+strconv.FormatInt(a.ID, 10), http.StatusOK)
+	href := page.Find(`#inquiry a.btn[href^="/biz/quotes/new"]`).AttrOr("href", "")
+	if href != "/biz/quotes/new?product="+strconv.FormatInt(pid, 10) {
+		t.Fatalf("quote link %q", href)
+	}
+	quote := buyer.Page(t, href, http.StatusOK)
+	if got := quote.Find(`input[name="line_1_product"]`).AttrOr("value", ""); got != strconv.FormatInt(pid, 10) {
+		t.Fatalf("quote request line: %q", got)
+	}
+	// Nobody sees a booth of a draft expo.
+	if _, err := e.Curation.Update(opCtx, c.ID, func() curation.Input { in.Status = "draft"; return in }()); err != nil {
+		t.Fatal(err)
+	}
+	buyer.Page(t, "/campaigns/fair/booths/"+strconv.FormatInt(a.ID, 10), http.StatusNotFound)
 }
 
 func curationInput(now time.Time) curation.Input {

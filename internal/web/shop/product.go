@@ -28,10 +28,10 @@ type productView struct {
 	Path []*catalog.Category
 
 	// Price, Supply and VAT are the 소비자가 and its split; Public* the 공공기관가.
-	Price, Supply, VAT                   string
+	Price, Supply, VAT string
 	// ListPrice is the 소비자가 before a campaign discount ("" when none),
 	// Campaign the campaign's name (campaignPrice).
-	ListPrice, Campaign string
+	ListPrice, Campaign                  string
 	PublicPrice, PublicSupply, PublicVAT string
 	// ConsumerTiers and PublicTiers are the volume tiers of each list as
 	// the page says them: "10개 이상 개당 9,000원".
