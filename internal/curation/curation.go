@@ -188,6 +188,10 @@ type Store interface {
 	ConsumerDiscounts(ctx context.Context, ids []int64, at time.Time) (map[int64][]pricing.Discount, error)
 	// AllConsumerDiscounts is ConsumerDiscounts for every active product.
 	AllConsumerDiscounts(ctx context.Context, at time.Time) (map[int64][]pricing.Discount, error)
+	// DiscountsChanged is the latest moment up to `at` when the set of
+	// live discounts could have changed: a discount campaign's start or
+	// end passed, or a campaign was edited; zero when none.
+	DiscountsChanged(ctx context.Context, at time.Time) (time.Time, error)
 
 	// CreateBooth adds enterprise b.EnterpriseID's booth to b.CampaignID
 	// (Conflict when it has one; Invalid when the campaign is not an expo

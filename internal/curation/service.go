@@ -231,6 +231,12 @@ func (s *Service) ConsumerDiscounts(ctx context.Context, ids []int64) (map[int64
 	return s.Store.ConsumerDiscounts(ctx, ids, s.now())
 }
 
+// DiscountsChanged is when the live discounts last changed, up to now
+// (the feeds' validator).
+func (s *Service) DiscountsChanged(ctx context.Context) (time.Time, error) {
+	return s.Store.DiscountsChanged(ctx, s.now())
+}
+
 // AllConsumerDiscounts returns every discount live now (the feeds).
 func (s *Service) AllConsumerDiscounts(ctx context.Context) (map[int64][]pricing.Discount, error) {
 	return s.Store.AllConsumerDiscounts(ctx, s.now())

@@ -116,8 +116,22 @@ func TestDiscountsAndFeeds(t *testing.T) {
 	if got := feedPrice(p1); got != feed.GooglePrice(best) {
 		t.Fatalf("feed price of p1 at 12:00 KST %s, want %s", got, feed.GooglePrice(best))
 	}
+	st1, err := pub.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC); !st1.Prices.Equal(want) {
+		t.Fatalf("prices changed at %v, want the start %v", st1.Prices, want)
+	}
 	// 18:00 KST: the hand-picked one has ended, the rule's runs on.
 	now = time.Date(2026, 12, 10, 9, 0, 0, 0, time.UTC)
+	st2, err := pub.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st2.Tag() == st1.Tag() || !st2.Prices.Equal(now) {
+		t.Fatalf("the feed's validator did not move at the end: %s → %s", st1.Tag(), st2.Tag())
+	}
 	if got := feedPrice(p1); got != feed.GooglePrice(price1-price1/10) {
 		t.Fatalf("feed price of p1 at 18:00 KST %s", got)
 	}

@@ -12,6 +12,7 @@ package feed
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,6 +77,21 @@ type Change struct {
 type State struct {
 	Version  int64
 	Modified time.Time
+	// Prices is when the campaign prices last changed (a discount
+	// campaign started, ended or was edited), zero without campaigns: the
+	// snapshot keeps list prices and the feeds are priced when written,
+	// so a reader's copy is current only if this has not moved either.
+	Prices time.Time
+}
+
+// Tag is the state as a validator: the snapshot's version and the prices'
+// moment.
+func (st State) Tag() string {
+	t := strconv.FormatInt(st.Version, 10)
+	if !st.Prices.IsZero() {
+		t += "-" + strconv.FormatInt(st.Prices.Unix(), 10)
+	}
+	return t
 }
 
 // Store is the feed snapshot on the system of record.

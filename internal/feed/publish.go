@@ -35,6 +35,9 @@ type Publisher struct {
 type Discounted interface {
 	// AllConsumerDiscounts returns the discounts running now, per product.
 	AllConsumerDiscounts(ctx context.Context) (map[int64][]pricing.Discount, error)
+	// DiscountsChanged is the last moment up to now at which the
+	// discounts changed (a start, an end, an edit), zero if never.
+	DiscountsChanged(ctx context.Context) (time.Time, error)
 }
 
 // priced wraps fn so that each item gets its price now (CurrentPrice).
@@ -55,7 +58,19 @@ func (p *Publisher) priced(ctx context.Context, fn func(Item) error) (func(Item)
 }
 
 // State returns the snapshot's version and last change.
-func (p *Publisher) State(ctx context.Context) (State, error) { return p.Store.State(ctx) }
+func (p *Publisher) State(ctx context.Context) (State, error) {
+	st, err := p.Store.State(ctx)
+	if err != nil || p.Discounts == nil {
+		return st, err
+	}
+	if st.Prices, err = p.Discounts.DiscountsChanged(ctx); err != nil {
+		return st, err
+	}
+	if st.Prices.After(st.Modified) {
+		st.Modified = st.Prices
+	}
+	return st, nil
+}
 
 // Naver writes the full EP.
 func (p *Publisher) Naver(ctx context.Context, w io.Writer) error {

@@ -352,6 +352,23 @@ func (s *CurationStore) discounts(ctx context.Context, cond string, ids []int64,
 	return out, nil
 }
 
+// DiscountsChanged implements curation.Store. Edits count for every
+// campaign (one may have lost its discount or been unpublished).
+func (s *CurationStore) DiscountsChanged(ctx context.Context, at time.Time) (time.Time, error) {
+	var t *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT max(x) FROM campaigns c, LATERAL (VALUES (c.updated_at),
+			(CASE WHEN c.status = 'published' AND c.discount_kind IS NOT NULL AND c.starts_at <= $1 THEN c.starts_at END),
+			(CASE WHEN c.status = 'published' AND c.discount_kind IS NOT NULL AND c.ends_at <= $1 THEN c.ends_at END)) AS v (x)
+		WHERE x <= $1`, at).Scan(&t)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("postgres: discounts changed: %w", err)
+	}
+	if t == nil {
+		return time.Time{}, nil
+	}
+	return *t, nil
+}
+
 const boothColumns = `b.id, b.campaign_id, b.enterprise_id, e.name, b.story, b.video_url, b.position,
 	coalesce((SELECT json_agg(json_build_object('url', i.url, 'alt', i.alt) ORDER BY i.position)
 		FROM campaign_booth_images i WHERE i.booth_id = b.id), '[]')`
