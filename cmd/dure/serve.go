@@ -21,6 +21,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/notify"
@@ -124,6 +125,11 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		return fmt.Errorf("serve: upload folder: %w", err)
 	}
 	defer blobs.Close()
+	// Campaigns (기획전, online expos): their discounts price the cart, the
+	// listings and the feeds, computed from each campaign's period at read
+	// time (no per-process state, so every instance agrees).
+	campaigns := &curation.Service{Store: postgres.NewCurationStore(pool), Blobs: blobs, Audit: ids.Accounts}
+	carts.WithDiscounts(campaigns)
 	if cfg.IsDevelopment() {
 		log.Warn("development mode (DURE_ENV=development): development secrets and stripe-mock are allowed; never expose this instance")
 		lines, err := ensureDemoAccounts(ctx, pool, ids.Accounts, ids.Institutions)
@@ -148,6 +154,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	defer func() { stopStats(); <-statsDone }()
 
 	feeds, feedWorker := openFeeds(cfg, pool, log)
+	feeds.Discounts = campaigns
 	app := webapp.New(webapp.Deps{
 		Catalog:              catalogReads,
 		Search:               sd.Searcher,
@@ -174,8 +181,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		SearchStats:          stats,
 		Helpdesk: &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: ids.Accounts,
 			Mailer: ids.Mailer, BaseURL: cfg.BaseURL, Log: log.With("component", "helpdesk")},
-		Reviews: reviews,
-		Notify:  notices,
+		Reviews:  reviews,
+		Notify:   notices,
+		Curation: campaigns,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.PushSynonyms, Audit: ids.Accounts},
 		Feeds:      feeds,

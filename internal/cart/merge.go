@@ -51,10 +51,11 @@ func (s *Service) merge(ctx context.Context, fromID, intoID string) (*MergeResul
 	if err != nil || len(lines) == 0 {
 		return &MergeResult{}, err
 	}
-	products, err := s.catalog.FindCartProducts(ctx, productIDs(lines))
+	found, err := s.catalog.FindCartProducts(ctx, productIDs(lines))
 	if err != nil {
 		return nil, err
 	}
+	products := priced{products: found} // stock only: merging needs no prices
 	limits := make(map[Key]int, len(lines))
 	for _, l := range lines {
 		limits[l.Key] = 0

@@ -14,12 +14,42 @@ import (
 
 // Service applies the cart's rules on top of a Store and the catalogue.
 type Service struct {
-	store   Store
-	catalog Catalog
+	store     Store
+	catalog   Catalog
+	discounts pricing.Discounts
 }
 
 // NewService returns a cart service.
 func NewService(store Store, cat Catalog) *Service { return &Service{store: store, catalog: cat} }
+
+// WithDiscounts makes the cart price with the campaign discounts d finds
+// (pricing.ConsumerLine), read with the products at every view and
+// change; without it the cart prices at list prices. It returns s.
+func (s *Service) WithDiscounts(d pricing.Discounts) *Service {
+	s.discounts = d
+	return s
+}
+
+// priced is the catalogue's products of a cart with the campaign discounts
+// that apply to them now.
+type priced struct {
+	products  map[int64]*catalog.Product
+	discounts map[int64][]pricing.Discount
+}
+
+// find reads the products of ids and their discounts.
+func (s *Service) find(ctx context.Context, ids []int64) (priced, error) {
+	products, err := s.catalog.FindCartProducts(ctx, ids)
+	if err != nil || s.discounts == nil || len(products) == 0 {
+		return priced{products: products}, err
+	}
+	found := make([]int64, 0, len(products))
+	for id := range products {
+		found = append(found, id)
+	}
+	ds, err := s.discounts.ConsumerDiscounts(ctx, found)
+	return priced{products: products, discounts: ds}, err
+}
 
 // ViewLine is one cart line as it stands now in the catalogue.
 type ViewLine struct {
@@ -31,10 +61,12 @@ type ViewLine struct {
 	// as seen, so a quantity reaching a tier is not a price change.
 	ListUnit int64
 	// UnitPrice is what one unit costs at this quantity: the consumer
-	// list's best tier applied (pricing.Line).
+	// list's best tier or campaign discount applied (pricing.ConsumerLine).
 	UnitPrice int64
 	// Tier is the volume tier applied, nil when the quantity reaches none.
-	Tier      *catalog.Tier
+	Tier *catalog.Tier
+	// Discount is the campaign discount applied, nil when none.
+	Discount  *pricing.Discount
 	Quantity  int
 	Available int    // stock now, for this product or option
 	Notice    string // what changed since it was added, in Korean; "" if nothing
@@ -65,16 +97,17 @@ func (v *View) Items() []pricing.Item {
 		}
 		items = append(items, pricing.Item{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
 			OptionName: l.OptionName, Kind: l.Product.Kind, TaxType: l.Product.TaxType, UnitPrice: l.UnitPrice,
-			ListUnit: l.ListUnit, Tier: l.Tier, Quantity: l.Quantity, Enterprise: l.Product.Enterprise})
+			ListUnit: l.ListUnit, Tier: l.Tier, Discount: l.Discount, Quantity: l.Quantity, Enterprise: l.Product.Enterprise})
 	}
 	return items
 }
 
 // resolve finds a key's product and option in the catalogue: the unit
-// price on the consumer list before any tier, stock and the option (nil for
+// price of one unit on the consumer list now (pricing.Offer: before any
+// tier, after the best campaign discount), stock and the option (nil for
 // none). ok is false when it is no longer sold.
-func resolve(products map[int64]*catalog.Product, k Key) (p *catalog.Product, price int64, stock int, opt *catalog.Option, ok bool) {
-	p = products[k.ProductID]
+func resolve(pr priced, k Key) (p *catalog.Product, price int64, stock int, opt *catalog.Option, ok bool) {
+	p = pr.products[k.ProductID]
 	if p == nil {
 		return nil, 0, 0, nil, false
 	}
@@ -82,11 +115,13 @@ func resolve(products map[int64]*catalog.Product, k Key) (p *catalog.Product, pr
 		if len(p.Options) > 0 {
 			return p, 0, 0, nil, false
 		}
-		return p, pricing.Consumer.Base(p), p.Stock, nil, true
+		price, _ = pricing.Offer(p, nil, pr.discounts[p.ID])
+		return p, price, p.Stock, nil, true
 	}
 	for i := range p.Options {
 		if o := &p.Options[i]; o.ID == k.OptionID {
-			return p, pricing.Consumer.Base(p) + o.ExtraPrice, o.Stock, o, true
+			price, _ = pricing.Offer(p, o, pr.discounts[p.ID])
+			return p, price, o.Stock, o, true
 		}
 	}
 	return p, 0, 0, nil, false
@@ -103,7 +138,7 @@ func (s *Service) View(ctx context.Context, cartID string, postcode string) (*Vi
 	if len(lines) == 0 {
 		return &View{}, nil
 	}
-	products, err := s.catalog.FindCartProducts(ctx, productIDs(lines))
+	products, err := s.find(ctx, productIDs(lines))
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +158,7 @@ func productIDs(lines []Line, extra ...int64) []int64 {
 // from the catalogue for all of them. Lines no longer sold are removed from
 // the store and a changed price is remembered as seen, so that each is said
 // once.
-func (s *Service) view(ctx context.Context, cartID string, lines []Line, products map[int64]*catalog.Product, postcode string) (*View, error) {
+func (s *Service) view(ctx context.Context, cartID string, lines []Line, products priced, postcode string) (*View, error) {
 	v := &View{}
 	if len(lines) == 0 {
 		return v, nil
@@ -137,9 +172,9 @@ func (s *Service) view(ctx context.Context, cartID string, lines []Line, product
 			}
 			continue
 		}
-		lp := pricing.Line(pricing.Consumer, p, opt, l.Quantity)
+		lp := pricing.ConsumerLine(p, opt, l.Quantity, products.discounts[p.ID])
 		vl := ViewLine{Key: l.Key, Product: p, ListUnit: lp.ListUnit, UnitPrice: lp.UnitPrice, Tier: lp.Tier,
-			Quantity: l.Quantity, Available: stock, Orderable: true}
+			Discount: lp.Discount, Quantity: l.Quantity, Available: stock, Orderable: true}
 		if opt != nil {
 			vl.OptionName = opt.Name
 		}
@@ -279,27 +314,27 @@ func (s *Service) setQuantity(ctx context.Context, cartID string, k Key, quantit
 // read reads what a change of line k needs: the products of k, and when a
 // asks for the view, the cart's lines as they are before the change and the
 // products of all of them, in the same catalogue call.
-func (s *Service) read(ctx context.Context, cartID string, k Key, a answer) ([]Line, map[int64]*catalog.Product, error) {
+func (s *Service) read(ctx context.Context, cartID string, k Key, a answer) ([]Line, priced, error) {
 	if k.ProductID <= 0 || k.OptionID < 0 {
-		return nil, nil, apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
+		return nil, priced{}, apperr.Errorf(apperr.Invalid, "상품 번호가 올바르지 않습니다.")
 	}
 	var lines []Line
 	if a.view {
 		var err error
 		if lines, err = s.store.Lines(ctx, cartID); err != nil {
-			return nil, nil, err
+			return nil, priced{}, err
 		}
 	}
-	products, err := s.catalog.FindCartProducts(ctx, productIDs(lines, k.ProductID))
+	products, err := s.find(ctx, productIDs(lines, k.ProductID))
 	if err != nil {
-		return nil, nil, err
+		return nil, priced{}, err
 	}
 	return lines, products, nil
 }
 
 // sellable resolves k among products and refuses it when it cannot be put
 // in a cart: not sold, an option needed or unknown, sold out.
-func sellable(products map[int64]*catalog.Product, k Key) (p *catalog.Product, price int64, stock int, err error) {
+func sellable(products priced, k Key) (p *catalog.Product, price int64, stock int, err error) {
 	p, price, stock, _, ok := resolve(products, k)
 	switch {
 	case p == nil:
@@ -325,7 +360,7 @@ func tooMany(p *catalog.Product, stock, quantity int) error {
 // viewAfter is the view after line l was written, when a asks for it: built
 // from lines, the cart as read before the change, with l in place, and
 // products, read with them.
-func (s *Service) viewAfter(ctx context.Context, cartID string, lines []Line, l Line, products map[int64]*catalog.Product, a answer) (*View, error) {
+func (s *Service) viewAfter(ctx context.Context, cartID string, lines []Line, l Line, products priced, a answer) (*View, error) {
 	if !a.view {
 		return nil, nil
 	}

@@ -12,6 +12,7 @@ package feed
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,6 +77,21 @@ type Change struct {
 type State struct {
 	Version  int64
 	Modified time.Time
+	// Prices is when the campaign prices last changed (a discount
+	// campaign started, ended or was edited), zero without campaigns: the
+	// snapshot keeps list prices and the feeds are priced when written,
+	// so a reader's copy is current only if this has not moved either.
+	Prices time.Time
+}
+
+// Tag is the state as a validator: the snapshot's version and the prices'
+// moment.
+func (st State) Tag() string {
+	t := strconv.FormatInt(st.Version, 10)
+	if !st.Prices.IsZero() {
+		t += "-" + strconv.FormatInt(st.Prices.Unix(), 10)
+	}
+	return t
 }
 
 // Store is the feed snapshot on the system of record.
@@ -105,11 +121,14 @@ func Listed(p *catalog.Product, e *catalog.Enterprise) bool {
 	return p.Status == catalog.StatusActive && e != nil && e.Status == catalog.EnterpriseActive && p.InStock()
 }
 
-// CurrentPrice is the price a consumer pays now for one unit of p: the one
-// place the feeds take a price from. It is the consumer price list's base
-// price (volume tiers start at more than one unit); a running campaign's
-// price belongs here when campaigns exist.
-func CurrentPrice(p *catalog.Product) int64 { return pricing.Consumer.Base(p) }
+// CurrentPrice is the price a consumer pays now for one unit of p with the
+// campaign discounts ds that apply to it now: the one place the feeds take
+// a price from, and the same function the cart prices with
+// (pricing.Offer).
+func CurrentPrice(p *catalog.Product, ds []pricing.Discount) int64 {
+	price, _ := pricing.Offer(p, nil, ds)
+	return price
+}
 
 // ShippingFee is the delivery charge of an order of one unit at price: none
 // for a service or when the price reaches the enterprise's free-shipping
@@ -128,7 +147,7 @@ func ShippingFee(p *catalog.Product, e *catalog.Enterprise, price int64) int64 {
 
 // NewItem is p's feed item; path is its category path, root first.
 func NewItem(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Category) Item {
-	price := CurrentPrice(p)
+	price := CurrentPrice(p, nil)
 	it := Item{
 		ID:             p.ID,
 		Title:          OneLine(p.Name),

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/pricing"
 )
 
 // DefaultSummaryWindow is how far back the summary feed looks when the
@@ -22,10 +24,53 @@ type Publisher struct {
 	Store   Store
 	Links   Links
 	Channel Channel // Updated is filled from the snapshot
+	// Discounts, when set, prices the items with the campaign discounts
+	// running at the moment a feed is written (the snapshot keeps list
+	// prices: a campaign's start or end then shows in the next feed
+	// written, with no snapshot rebuild).
+	Discounts Discounted
+}
+
+// Discounted finds every product with a campaign discount now.
+type Discounted interface {
+	// AllConsumerDiscounts returns the discounts running now, per product.
+	AllConsumerDiscounts(ctx context.Context) (map[int64][]pricing.Discount, error)
+	// DiscountsChanged is the last moment up to now at which the
+	// discounts changed (a start, an end, an edit), zero if never.
+	DiscountsChanged(ctx context.Context) (time.Time, error)
+}
+
+// priced wraps fn so that each item gets its price now (CurrentPrice).
+func (p *Publisher) priced(ctx context.Context, fn func(Item) error) (func(Item) error, error) {
+	if p.Discounts == nil {
+		return fn, nil
+	}
+	all, err := p.Discounts.AllConsumerDiscounts(ctx)
+	if err != nil || len(all) == 0 {
+		return fn, err
+	}
+	return func(it Item) error {
+		if ds := all[it.ID]; len(ds) > 0 {
+			it.Price = CurrentPrice(&catalog.Product{ConsumerPrice: it.NormalPrice}, ds)
+		}
+		return fn(it)
+	}, nil
 }
 
 // State returns the snapshot's version and last change.
-func (p *Publisher) State(ctx context.Context) (State, error) { return p.Store.State(ctx) }
+func (p *Publisher) State(ctx context.Context) (State, error) {
+	st, err := p.Store.State(ctx)
+	if err != nil || p.Discounts == nil {
+		return st, err
+	}
+	if st.Prices, err = p.Discounts.DiscountsChanged(ctx); err != nil {
+		return st, err
+	}
+	if st.Prices.After(st.Modified) {
+		st.Modified = st.Prices
+	}
+	return st, nil
+}
 
 // Naver writes the full EP.
 func (p *Publisher) Naver(ctx context.Context, w io.Writer) error {
@@ -33,7 +78,11 @@ func (p *Publisher) Naver(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Store.EachItem(ctx, nw.Item); err != nil {
+	item, err := p.priced(ctx, nw.Item)
+	if err != nil {
+		return err
+	}
+	if err := p.Store.EachItem(ctx, item); err != nil {
 		return err
 	}
 	return nw.Flush()
@@ -61,7 +110,11 @@ func (p *Publisher) GoogleXML(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Store.EachItem(ctx, gw.Item); err != nil {
+	item, err := p.priced(ctx, gw.Item)
+	if err != nil {
+		return err
+	}
+	if err := p.Store.EachItem(ctx, item); err != nil {
 		return err
 	}
 	return gw.Close()
@@ -77,7 +130,11 @@ func (p *Publisher) GoogleJSON(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := p.Store.EachItem(ctx, gw.Item); err != nil {
+	item, err := p.priced(ctx, gw.Item)
+	if err != nil {
+		return err
+	}
+	if err := p.Store.EachItem(ctx, item); err != nil {
 		return err
 	}
 	return gw.Close()

@@ -207,11 +207,16 @@ func newOrder(in CheckoutInput, b pricing.Breakdown) *Order {
 			ItemsTotal: p.ItemsTotal, ShippingFee: p.ShippingFee, Remote: p.Remote, Total: p.Total}
 		for _, it := range p.Items {
 			supply, vat := it.Split()
-			so.Lines = append(so.Lines, Line{ProductID: it.ProductID, OptionID: it.OptionID, Name: it.Name,
+			l := Line{ProductID: it.ProductID, OptionID: it.OptionID, Name: it.Name,
 				OptionName: it.OptionName, Kind: it.Kind, TaxType: it.TaxType, UnitPrice: it.UnitPrice,
 				Quantity: it.Quantity, LineTotal: it.LineTotal(), Supply: supply, VAT: vat,
+				ListUnitPrice: it.ListUnitPrice(), DiscountAmount: it.DiscountAmount(),
 				EnterpriseName: e.Name, EnterpriseType: e.Type, CertNumber: e.CertNumber,
-				CertValidUntil: e.CertValidUntil, BusinessNumber: e.BusinessNumber})
+				CertValidUntil: e.CertValidUntil, BusinessNumber: e.BusinessNumber}
+			if d := it.Discount; d != nil && l.DiscountAmount > 0 {
+				l.DiscountFundedBy, l.CampaignID = d.FundedBy, d.CampaignID
+			}
+			so.Lines = append(so.Lines, l)
 		}
 		o.SubOrders = append(o.SubOrders, so)
 	}

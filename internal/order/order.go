@@ -183,6 +183,15 @@ type Line struct {
 	LineTotal  int64
 	Supply     int64
 	VAT        int64
+	// ListUnitPrice is the unit price before a campaign discount (UnitPrice
+	// when none); DiscountAmount = ListUnitPrice × Quantity − LineTotal;
+	// DiscountFundedBy ("coop", "enterprise", "" when no discount) and
+	// CampaignID (0 when none) say who bears it and which campaign gave it
+	// (migration 00018's shape).
+	ListUnitPrice    int64
+	DiscountAmount   int64
+	DiscountFundedBy string
+	CampaignID       int64
 
 	EnterpriseName string
 	EnterpriseType catalog.EnterpriseType

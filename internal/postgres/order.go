@@ -110,11 +110,14 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 			_, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, sub_order_id, product_id, option_id,
 					product_name, option_name, kind, tax_type, unit_price, quantity, line_total, supply_amount,
 					vat_amount, enterprise_name, enterprise_type, enterprise_cert_number,
-					enterprise_cert_valid_until, business_number)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+					enterprise_cert_valid_until, business_number, list_unit_price, discount_amount,
+					discount_funded_by, campaign_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+					nullif($19::bigint, 0), $20, nullif($21::text, ''), $22)`,
 				orderID, subID, l.ProductID, nullID(l.OptionID), l.Name, l.OptionName, l.Kind, l.TaxType,
 				l.UnitPrice, l.Quantity, l.LineTotal, l.Supply, l.VAT, l.EnterpriseName, l.EnterpriseType,
-				l.CertNumber, l.CertValidUntil, l.BusinessNumber)
+				l.CertNumber, l.CertValidUntil, l.BusinessNumber, l.ListUnitPrice, l.DiscountAmount,
+				l.DiscountFundedBy, nullID(l.CampaignID))
 			if err != nil {
 				return nil, false, translate(err, "주문 상품")
 			}
@@ -136,6 +139,11 @@ type stockLine struct {
 	quantity            int
 	name                string
 	unitPrice           int64
+	// discounted lines (a campaign's price) are checked against their list
+	// price, listUnitPrice: the campaign itself is priced at read time by
+	// curation, not by this statement.
+	discounted    bool
+	listUnitPrice int64
 }
 
 func orderStockLines(o *order.Order) []stockLine {
@@ -147,7 +155,7 @@ func orderStockLines(o *order.Order) []stockLine {
 				name += " (" + l.OptionName + ")"
 			}
 			lines = append(lines, stockLine{productID: l.ProductID, optionID: l.OptionID, quantity: l.Quantity,
-				name: name, unitPrice: l.UnitPrice})
+				name: name, unitPrice: l.UnitPrice, discounted: l.DiscountAmount > 0, listUnitPrice: l.ListUnitPrice})
 		}
 	}
 	sortStockLines(lines)
@@ -208,14 +216,14 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 				return fmt.Errorf("postgres: reserve option %d: %w", l.optionID, err)
 			}
 		}
-		var price int64
+		var price, base int64
 		err := tx.QueryRow(ctx, `UPDATE products p SET stock = p.stock - $2, updated_at = now()
 			FROM enterprises e
 			WHERE p.id = $1 AND p.stock >= $2 AND p.status = 'active' AND e.id = p.enterprise_id AND e.status = 'active'
 			  AND ($3 OR NOT EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id))
 			RETURNING coalesce((SELECT min(t.unit_price) FROM product_price_tiers t
-				WHERE t.product_id = p.id AND t.list = 'consumer' AND t.min_quantity <= $2), p.consumer_price)`,
-			l.productID, l.quantity, l.optionID != 0).Scan(&price)
+				WHERE t.product_id = p.id AND t.list = 'consumer' AND t.min_quantity <= $2), p.consumer_price), p.consumer_price`,
+			l.productID, l.quantity, l.optionID != 0).Scan(&price, &base)
 		if errors.Is(err, pgx.ErrNoRows) {
 			var left int
 			var sold bool
@@ -234,7 +242,11 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 		}
 		// A public order's prices were agreed in its quote; a consumer's must
 		// still be the catalogue's.
-		if !agreed && price+extra != l.unitPrice {
+		switch {
+		case agreed:
+		case l.discounted && base+extra != l.listUnitPrice:
+			return order.ErrPriceChanged()
+		case !l.discounted && price+extra != l.unitPrice:
 			return order.ErrPriceChanged()
 		}
 	}
@@ -550,7 +562,8 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	}
 	rows, err := q.Query(ctx, `SELECT id, sub_order_id, product_id, coalesce(option_id, 0), product_name, option_name,
 			kind, tax_type, unit_price, quantity, line_total, supply_amount, vat_amount, enterprise_name,
-			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number
+			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number,
+			list_unit_price, discount_amount, coalesce(discount_funded_by, ''), coalesce(campaign_id, 0)
 		FROM order_lines WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return fmt.Errorf("postgres: load order lines: %w", err)
@@ -559,7 +572,8 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	var l order.Line
 	_, err = pgx.ForEachRow(rows, []any{&l.ID, &subID, &l.ProductID, &l.OptionID, &l.Name, &l.OptionName,
 		&l.Kind, &l.TaxType, &l.UnitPrice, &l.Quantity, &l.LineTotal, &l.Supply, &l.VAT, &l.EnterpriseName,
-		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber}, func() error {
+		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber,
+		&l.ListUnitPrice, &l.DiscountAmount, &l.DiscountFundedBy, &l.CampaignID}, func() error {
 		if so := bySub[subID]; so != nil {
 			if so.EnterpriseName == "" {
 				so.EnterpriseName = l.EnterpriseName // the name at order time

@@ -69,12 +69,16 @@ type LinePrice struct {
 	// the base price) plus the option's extra.
 	UnitPrice int64
 	// Tier is the tier applied, nil when the quantity reaches none.
-	Tier     *catalog.Tier
-	Quantity int
-	TaxType  catalog.TaxType
-	Total    int64 // UnitPrice × Quantity, VAT included when taxable
-	Supply   int64 // 공급가액 of Total (all of it when exempt)
-	VAT      int64 // 부가세 of Total (0 when exempt)
+	Tier *catalog.Tier
+	// Discount is the campaign discount applied (ConsumerLine), nil when
+	// none; Discounted is what it took off the whole line.
+	Discount   *Discount
+	Discounted int64
+	Quantity   int
+	TaxType    catalog.TaxType
+	Total      int64 // UnitPrice × Quantity, VAT included when taxable
+	Supply     int64 // 공급가액 of Total (all of it when exempt)
+	VAT        int64 // 부가세 of Total (0 when exempt)
 }
 
 // Line prices quantity units of product p (option o, nil when p has none) on
@@ -133,9 +137,13 @@ func Sum(lines []LinePrice) Totals {
 // NewItem is the order item for a line priced on l: what the cart and a
 // quote put into Price. p must carry its Enterprise.
 func NewItem(l List, p *catalog.Product, o *catalog.Option, quantity int) Item {
-	lp := Line(l, p, o, quantity)
+	return ItemOf(p, o, Line(l, p, o, quantity))
+}
+
+// ItemOf is the order item of product p (option o) priced as lp.
+func ItemOf(p *catalog.Product, o *catalog.Option, lp LinePrice) Item {
 	it := Item{ProductID: p.ID, Name: p.Name, Kind: p.Kind, TaxType: p.TaxType, UnitPrice: lp.UnitPrice,
-		ListUnit: lp.ListUnit, Tier: lp.Tier, Quantity: quantity, Enterprise: p.Enterprise}
+		ListUnit: lp.ListUnit, Tier: lp.Tier, Discount: lp.Discount, Quantity: lp.Quantity, Enterprise: p.Enterprise}
 	if o != nil {
 		it.OptionID, it.OptionName = o.ID, o.Name
 	}

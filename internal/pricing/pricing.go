@@ -20,10 +20,29 @@ type Item struct {
 	UnitPrice  int64 // 원, VAT included when taxable, options' extra included, tier applied
 	// ListUnit is the unit price before any volume tier (the list's base
 	// price plus the option's extra); Tier the tier applied, nil if none.
-	ListUnit   int64
-	Tier       *catalog.Tier
+	ListUnit int64
+	Tier     *catalog.Tier
+	// Discount is the campaign discount in UnitPrice (ConsumerLine), nil
+	// when none.
+	Discount   *Discount
 	Quantity   int
 	Enterprise *catalog.Enterprise
+}
+
+// ListUnitPrice is order_lines.list_unit_price: the unit price before the
+// campaign discount (ListUnit) when one applies, else UnitPrice (a volume
+// tier is the list's own price, not a discount).
+func (it Item) ListUnitPrice() int64 {
+	if it.Discount != nil {
+		return it.ListUnit
+	}
+	return it.UnitPrice
+}
+
+// DiscountAmount is order_lines.discount_amount: ListUnitPrice × Quantity
+// − LineTotal.
+func (it Item) DiscountAmount() int64 {
+	return it.ListUnitPrice()*int64(it.Quantity) - it.LineTotal()
 }
 
 // LineTotal is UnitPrice × Quantity.

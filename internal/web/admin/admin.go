@@ -23,6 +23,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
@@ -75,6 +76,8 @@ type Deps struct {
 	// Settlement is commission rates and the enterprises' statements
 	// (optional: without it the console has no /admin/settlements).
 	Settlement *settlement.Service
+	// Curation is campaigns and online expos (nil leaves their pages out).
+	Curation *curation.Service
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
@@ -82,7 +85,7 @@ func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
 		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
-		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates"}
+		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates", "admin/campaigns", "admin/campaign"}
 }
 
 // server holds the dependencies for the handlers.
@@ -142,6 +145,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	}
 	if d.Helpdesk != nil {
 		s.mountHelpdesk(g)
+	}
+	if d.Curation != nil {
+		s.mountCampaigns(g)
 	}
 	s.mountQuotes(g)
 	g.Get("/invoices", s.invoicesPage)

@@ -20,6 +20,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/feed"
 	"github.com/dure-coop/dure/internal/helpdesk"
@@ -139,6 +140,10 @@ type Deps struct {
 	// header's unread count (nil: none).
 	Reviews *review.Service
 	Notify  *notify.Service
+	// Curation is campaigns and online expos (/campaigns, the home page's
+	// featured ones, /admin/campaigns, /portal/campaigns); nil leaves them
+	// out.
+	Curation *curation.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -204,6 +209,7 @@ func New(d Deps) *fiber.App {
 		Reviews:              d.Reviews,
 		Blobs:                d.Blobs,
 		Notify:               d.Notify,
+		Curation:             d.Curation,
 	})
 	api.Mount(a, k, api.Deps{
 		Catalog:    d.Catalog,
@@ -217,7 +223,7 @@ func New(d Deps) *fiber.App {
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
 		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF, Reviews: d.Reviews,
-		Settlement: d.Settlement})
+		Settlement: d.Settlement, Curation: d.Curation})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search, Reports: d.Reports,
 		Orders: d.Orders, PDF: d.PDF, Quotes: d.Quotes,
 		Catalog: d.Catalog, Carts: d.Carts, Coop: coopOf(d.Coop),
@@ -226,7 +232,7 @@ func New(d Deps) *fiber.App {
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes,
-			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement})
+			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement, Curation: d.Curation})
 	}
 	return a
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
@@ -157,6 +158,26 @@ func TestAuthorizationMatrix(t *testing.T) {
 	fileA := helpA.Messages[0].Attachments[0].ID
 	ids["/portal/help/"+strconv.FormatInt(helpA.ID, 10)+"/files/"] = fileA
 	ids["/admin/help/"+strconv.FormatInt(helpA.ID, 10)+"/files/"] = fileA
+	// An expo live now with A's booth (the portal's /portal/campaigns/…,
+	// the console's campaign and booth).
+	now := time.Now()
+	var operatorID int64
+	if err := e.Pool.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, operator).Scan(&operatorID); err != nil {
+		t.Fatal(err)
+	}
+	opCtx := account.NewContext(ctx, &account.Actor{UserID: operatorID, Role: account.Operator, Name: "운영자"})
+	expo, err := e.Curation.Create(opCtx, curation.Input{Slug: "matrix", Kind: "expo", Title: "권한 확인 박람회",
+		Status: "published", Starts: curation.FormatKST(now.Add(-time.Hour)), Ends: curation.FormatKST(now.Add(24 * time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	boothA, err := e.Curation.AddBooth(opCtx, expo.ID, entA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["/portal/campaigns/"], ids["/admin/campaigns/"] = boothA.ID, expo.ID
+	ids["/admin/campaigns/"+strconv.FormatInt(expo.ID, 10)+"/booths/"] = boothA.ID
+	ids["/portal/campaigns/"+strconv.FormatInt(boothA.ID, 10)+"/images/"] = 0 // the first picture
 	var routes []audienceRoute
 	seen := map[string]bool{}
 	for _, r := range e.App.GetRoutes(true) {

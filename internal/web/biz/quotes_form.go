@@ -68,9 +68,14 @@ type quoteFormView struct {
 const maxHits = 10
 
 // newQuotePage is GET /biz/quotes/new: an empty request with one
-// free-text line to fill, or none.
+// free-text line to fill, or none; ?product=ID (an expo booth's 견적 문의)
+// starts it with that product.
 func (s *server) newQuotePage(c *fiber.Ctx) error {
-	return s.renderQuoteForm(c, &quoteFormView{}, fiber.StatusOK)
+	v := &quoteFormView{}
+	if id, err := strconv.ParseInt(c.Query("product"), 10, 64); err == nil && id > 0 {
+		v.Lines = []formLine{{ProductID: id, Quantity: "1"}}
+	}
+	return s.renderQuoteForm(c, v, fiber.StatusOK)
 }
 
 // quoteFromCart is POST /biz/quotes/cart: the signed-in buyer's shop cart

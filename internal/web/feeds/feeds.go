@@ -67,7 +67,7 @@ func (s *server) serve(contentType, name string, write writeFunc) fiber.Handler 
 		if err != nil {
 			return err
 		}
-		return s.send(c, contentType, `"`+name+"-"+strconv.FormatInt(st.Version, 10)+`"`, st, write)
+		return s.send(c, contentType, `"`+name+"-"+st.Tag()+`"`, st, write)
 	}
 }
 
@@ -82,7 +82,7 @@ func (s *server) summary(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	etag := `"naver-summary-` + strconv.FormatInt(st.Version, 10) + "-" + strconv.FormatInt(since.Unix(), 10) + `"`
+	etag := `"naver-summary-` + st.Tag() + "-" + strconv.FormatInt(since.Unix(), 10) + `"`
 	return s.send(c, "text/tab-separated-values; charset=utf-8", etag, st,
 		func(ctx context.Context, w io.Writer) error { return s.Feeds.NaverSummary(ctx, w, since) })
 }

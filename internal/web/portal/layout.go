@@ -55,6 +55,7 @@ var menu = []view.MenuEntry{
 	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
 	{Key: navSettlements, Label: "정산", URL: "/portal/settlements"},
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},
+	{Key: navCampaigns, Label: "기획전 참가", URL: "/portal/campaigns"},
 }
 
 // baseView is the dot of the portal's layout: the layout, the menu and the

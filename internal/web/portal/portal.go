@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/order"
@@ -66,6 +67,8 @@ type Deps struct {
 	// Settlement is the enterprise's statements and settlement account
 	// (nil: /portal/settlements answers 503).
 	Settlement *settlement.Service
+	// Curation is campaigns and online expos (nil leaves their pages out).
+	Curation *curation.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -75,7 +78,8 @@ func Pages() []string {
 		"portal/upload", "portal/upload_preview", "portal/upload_done",
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
 		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote",
-		"portal/reviews", "portal/questions", "portal/settlements", "portal/settlement", "portal/bank"}
+		"portal/reviews", "portal/questions", "portal/settlements", "portal/settlement", "portal/bank",
+		"portal/campaigns", "portal/campaign"}
 }
 
 // server holds the dependencies for the handlers.
@@ -107,6 +111,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountQuotes(g)
 	s.mountFeedback(g)
 	s.mountSettlement(g)
+	s.mountCampaigns(g)
 }
 
 // Locals keys.

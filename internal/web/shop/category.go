@@ -55,6 +55,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 		Path:     ix.Path(cat.ID),
 		Heading:  cat.Name + " " + strconv.Itoa(res.Total) + "개",
 	}
+	s.priceCards(ctx, pv.Cards) // campaign prices, at render
 	counts := map[string]int{}
 	for _, fv := range res.Facets[search.FacetCategory] {
 		counts[fv.Value] = fv.Count

@@ -48,6 +48,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 		About:    typeAbout[e.Type],
 		Shipping: shippingLines(catalog.Goods, e.Shipping),
 	}
+	s.priceCards(ctx, pv.Cards) // campaign prices, at render
 	pv.Title = e.Name
 	pv.Description = e.Name + " (" + e.Type.Label() + ", " + e.Region.Label() + ") — " + e.Mission
 	return s.render(c, "shop/enterprise", &pv)

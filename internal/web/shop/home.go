@@ -15,6 +15,8 @@ type homeView struct {
 	Featured   []view.Card
 	New        []view.Card
 	Types      []typeInfo
+	// Campaigns are the featured campaigns live now.
+	Campaigns []campaignCard
 }
 
 // homePage shows the search box, the category tree, featured and new products
@@ -43,6 +45,17 @@ func (s *server) homePage(c *fiber.Ctx) error {
 		}
 	} else {
 		s.kit.Log.Warn("home: new products", "request_id", web.RequestID(c), "err", err)
+	}
+	s.priceCards(ctx, v.Featured)
+	s.priceCards(ctx, v.New)
+	if s.Curation != nil {
+		cs, err := s.Curation.LiveCampaigns(ctx, "", true, 4)
+		if err != nil {
+			return err
+		}
+		for _, x := range cs {
+			v.Campaigns = append(v.Campaigns, cardOfCampaign(x))
+		}
 	}
 	return s.render(c, "shop/home", &v)
 }

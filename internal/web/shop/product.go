@@ -29,7 +29,10 @@ type productView struct {
 	Path []*catalog.Category
 
 	// Price, Supply and VAT are the 소비자가 and its split; Public* the 공공기관가.
-	Price, Supply, VAT                   string
+	Price, Supply, VAT string
+	// ListPrice is the 소비자가 before a campaign discount ("" when none),
+	// Campaign the campaign's name (campaignPrice).
+	ListPrice, Campaign                  string
 	PublicPrice, PublicSupply, PublicVAT string
 	// ConsumerTiers and PublicTiers are the volume tiers of each list as
 	// the page says them: "10개 이상 개당 9,000원".
@@ -120,6 +123,7 @@ func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.Categ
 		}
 		v.Fee = &feeView{Rate: settlement.Percent(split.RateBP), Enterprise: kr.Won(split.Enterprise), Coop: kr.Won(split.Commission)}
 	}
+	s.campaignPrice(c.UserContext(), p, v)
 	v.Layout.Forms = s.Carts != nil || (fb != nil && fb.SignedIn)
 	if edit != nil {
 		edit(v)

@@ -52,6 +52,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		Category: cat,
 		Roots:    ix.Roots,
 	}
+	s.priceCards(ctx, pv.Cards) // campaign prices, at render
 	pv.withErrors(c, typed, errs)
 	pv.Q = q.Text
 	pv.NoIndex = true

@@ -15,6 +15,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/review"
@@ -59,6 +60,8 @@ type Deps struct {
 	// Notify is the members' notifications and the header's unread count
 	// (nil: /account/notifications answers 503).
 	Notify *notify.Service
+	// Curation is campaigns and online expos (nil leaves their pages out).
+	Curation *curation.Service
 	// Fees splits a price between the enterprise and the co-op for the
 	// product page's open-fees block (nil: no block).
 	Fees Fees
@@ -73,7 +76,8 @@ type Fees interface {
 func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
 		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
-		"shop/form", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings"}
+		"shop/form", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings",
+		"shop/campaigns", "shop/campaign", "shop/booth"}
 }
 
 // server holds the dependencies for the handlers.
@@ -150,6 +154,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	// Reviews, product questions and notifications (issue 14).
 	s.mountFeedback(r, k)
 	s.mountNotifications(r, k)
+	s.mountCampaigns(r, k)
 }
 
 // signedIn sends an anonymous visitor of a member's page to the sign-in,

@@ -31,6 +31,21 @@ type Card struct {
 	TypeLabel   string // 사회적기업; "" without an enterprise type
 	RegionLabel string
 	Service     bool
+	// ListPriceText is the price before a campaign discount, set (with
+	// Price, PriceText and Discount) by Discounted; "" when none.
+	ListPriceText string
+	Discount      string // the campaign's name
+}
+
+// Discounted is c priced at unit by campaign name: the list price shown
+// struck through, the discounted price as the card's price.
+func (c Card) Discounted(unit int64, campaign string) Card {
+	if unit >= c.Price {
+		return c
+	}
+	c.ListPriceText, c.Discount = c.PriceText, campaign
+	c.Price, c.PriceText = unit, kr.Won(unit)
+	return c
 }
 
 // done fills the card's display fields from the others.

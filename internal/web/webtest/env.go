@@ -27,6 +27,7 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/mail"
@@ -84,6 +85,9 @@ type Env struct {
 	Notify  *notify.Service
 	// Settlement is commission and settlement.
 	Settlement *settlement.Service
+	// Curation is campaigns and expos; its Now may be set by a test to move
+	// the clock across a campaign's start or end.
+	Curation *curation.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -151,6 +155,8 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	reviews := &review.Service{Store: postgres.NewReviewStore(pool), Auditor: accounts}
+	campaigns := &curation.Service{Store: postgres.NewCurationStore(pool), Blobs: blobs, Audit: accounts}
+	carts.WithDiscounts(campaigns)
 	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: redis.NewUnreadCache(rdb, prefix),
 		Notifier: notify.MailNotifier{Mailer: outbox, BaseURL: "http://dure.test"}, Log: log}
 	settle := &settlement.Service{Store: postgres.NewSettlementStore(pool), Audit: accounts}
@@ -161,6 +167,7 @@ func NewEnv(t testing.TB) *Env {
 		Quotes:       quotes,
 		Reviews:      reviews,
 		Notify:       notices,
+		Curation:     campaigns,
 		SearchStats:  stats,
 		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
 		Accounts:     accounts,
@@ -188,7 +195,7 @@ func NewEnv(t testing.TB) *Env {
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Reports: reports, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
 		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices,
-		Settlement: settle}
+		Settlement: settle, Curation: campaigns}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
