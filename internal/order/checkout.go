@@ -194,7 +194,8 @@ func newOrder(in CheckoutInput, b pricing.Breakdown) *Order {
 				OptionName: it.OptionName, Kind: it.Kind, TaxType: it.TaxType, UnitPrice: it.UnitPrice,
 				Quantity: it.Quantity, LineTotal: it.LineTotal(), Supply: supply, VAT: vat,
 				EnterpriseName: e.Name, EnterpriseType: e.Type, CertNumber: e.CertNumber,
-				CertValidUntil: e.CertValidUntil, BusinessNumber: e.BusinessNumber})
+				CertValidUntil: e.CertValidUntil, BusinessNumber: e.BusinessNumber,
+				BundleProductID: it.BundleID, BundleName: it.BundleName})
 		}
 		o.SubOrders = append(o.SubOrders, so)
 	}

@@ -99,11 +99,11 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 			_, err := tx.Exec(ctx, `INSERT INTO order_lines (order_id, sub_order_id, product_id, option_id,
 					product_name, option_name, kind, tax_type, unit_price, quantity, line_total, supply_amount,
 					vat_amount, enterprise_name, enterprise_type, enterprise_cert_number,
-					enterprise_cert_valid_until, business_number)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+					enterprise_cert_valid_until, business_number, bundle_product_id, bundle_name)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 				orderID, subID, l.ProductID, nullID(l.OptionID), l.Name, l.OptionName, l.Kind, l.TaxType,
 				l.UnitPrice, l.Quantity, l.LineTotal, l.Supply, l.VAT, l.EnterpriseName, l.EnterpriseType,
-				l.CertNumber, l.CertValidUntil, l.BusinessNumber)
+				l.CertNumber, l.CertValidUntil, l.BusinessNumber, nullID(l.BundleProductID), l.BundleName)
 			if err != nil {
 				return nil, false, translate(err, "주문 상품")
 			}
@@ -125,6 +125,7 @@ type stockLine struct {
 	quantity            int
 	name                string
 	unitPrice           int64
+	bundleID            int64 // the joint product the line is a part of; 0 for none
 }
 
 func orderStockLines(o *order.Order) []stockLine {
@@ -136,7 +137,7 @@ func orderStockLines(o *order.Order) []stockLine {
 				name += " (" + l.OptionName + ")"
 			}
 			lines = append(lines, stockLine{productID: l.ProductID, optionID: l.OptionID, quantity: l.Quantity,
-				name: name, unitPrice: l.UnitPrice})
+				name: name, unitPrice: l.UnitPrice, bundleID: l.BundleProductID})
 		}
 	}
 	sortStockLines(lines)
@@ -222,12 +223,35 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 			return fmt.Errorf("postgres: reserve product %d: %w", l.productID, err)
 		}
 		// A public order's prices were agreed in its quote; a consumer's must
-		// still be the catalogue's.
-		if !agreed && price+extra != l.unitPrice {
+		// still be the catalogue's, or a joint product's share.
+		if l.bundleID != 0 {
+			if err := checkBundleShare(ctx, tx, l); err != nil {
+				return err
+			}
+		} else if !agreed && price+extra != l.unitPrice {
 			return order.ErrPriceChanged()
 		}
 	}
 	return touchProducts(ctx, tx, lines)
+}
+
+// checkBundleShare checks that the joint product l is a part of is on sale
+// and still pays l's part at l's unit price (a bundle's parts and shares
+// never change, but it may have been taken off sale).
+func checkBundleShare(ctx context.Context, tx pgx.Tx, l stockLine) error {
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM bundle_parts bp
+			JOIN products b ON b.id = bp.bundle_product_id JOIN enterprises e ON e.id = b.enterprise_id
+			WHERE bp.bundle_product_id = $1 AND bp.product_id = $2 AND coalesce(bp.option_id, 0) = $3
+			  AND bp.share / bp.quantity = $4 AND b.status = 'active' AND e.status = 'active')`,
+		l.bundleID, l.productID, l.optionID, l.unitPrice).Scan(&ok)
+	if err != nil {
+		return fmt.Errorf("postgres: reserve: bundle %d: %w", l.bundleID, err)
+	}
+	if !ok {
+		return order.ErrPriceChanged()
+	}
+	return nil
 }
 
 // touchProducts writes a search outbox row per product whose stock changed,
@@ -498,7 +522,8 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	}
 	rows, err := q.Query(ctx, `SELECT id, sub_order_id, product_id, coalesce(option_id, 0), product_name, option_name,
 			kind, tax_type, unit_price, quantity, line_total, supply_amount, vat_amount, enterprise_name,
-			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number
+			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number,
+			coalesce(bundle_product_id, 0), bundle_name
 		FROM order_lines WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return fmt.Errorf("postgres: load order lines: %w", err)
@@ -507,7 +532,7 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	var l order.Line
 	_, err = pgx.ForEachRow(rows, []any{&l.ID, &subID, &l.ProductID, &l.OptionID, &l.Name, &l.OptionName,
 		&l.Kind, &l.TaxType, &l.UnitPrice, &l.Quantity, &l.LineTotal, &l.Supply, &l.VAT, &l.EnterpriseName,
-		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber}, func() error {
+		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber, &l.BundleProductID, &l.BundleName}, func() error {
 		if so := bySub[subID]; so != nil {
 			if so.EnterpriseName == "" {
 				so.EnterpriseName = l.EnterpriseName // the name at order time
