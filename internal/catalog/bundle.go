@@ -208,7 +208,7 @@ func (in *BundleInput) Validate() error {
 		if diff < 0 {
 			diff, how = -diff, "적습니다"
 		}
-		f["parts"] = fmt.Sprintf("구성품 몫의 합계 %s이 판매가 %s와 같아야 합니다. 지금은 %s %s.",
+		f["parts"] = fmt.Sprintf("구성품 몫의 합계 %s이 판매가 %s과 같아야 합니다. 지금은 %s %s.",
 			kr.Won(sum), kr.Won(in.Price), kr.Won(diff), how)
 	}
 	if len(f) > 0 {
