@@ -18,6 +18,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/helpdesk"
@@ -158,6 +159,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Onboarding:           ids.Onboarding,
 		Institutions:         ids.Institutions,
 		Manager:              ids.Catalog,
+		Bundles:              &catalog.Bundles{Store: catalogStore, Auditor: ids.Accounts},
 		Blobs:                blobs,
 		SearchStats:          stats,
 		Helpdesk: &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: ids.Accounts,

@@ -71,6 +71,9 @@ type Deps struct {
 	// Reviews lists every review and hides abusive ones (optional: without
 	// it the console has no /admin/reviews).
 	Reviews *review.Service
+	// Bundles builds joint products (공동상품; nil: /admin/bundles answers
+	// 503).
+	Bundles *catalog.Bundles
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
@@ -78,7 +81,7 @@ func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
 		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports",
-		"admin/reviews"}
+		"admin/reviews", "admin/bundles"}
 }
 
 // server holds the dependencies for the handlers.
@@ -115,6 +118,10 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Post("/products/:id/unhide", s.productAction)
 
 	g.Get("/audit", s.auditPage)
+
+	g.Get("/bundles", s.bundlesPage)
+	g.Post("/bundles", s.createBundle)
+	g.Post("/bundles/:id<int>/status", s.setBundleStatus)
 
 	if d.Search != nil {
 		g.Get("/search", s.searchPage)

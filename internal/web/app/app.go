@@ -126,6 +126,10 @@ type Deps struct {
 	// Reports builds the priority-purchase report (/biz/reports,
 	// /admin/reports/procurement); nil: those pages answer 503.
 	Reports *report.Service
+	// Bundles builds and finds joint products (공동상품): /admin/bundles and
+	// the parts on a bundle's product page (nil: the console's page answers
+	// 503 and product pages show no parts).
+	Bundles *catalog.Bundles
 	// PDF renders the documents (거래명세서, 청구서) as PDF, made once at
 	// start-up (pdf.New(cfg.FontDir)); nil: the .pdf addresses answer 503.
 	PDF *pdf.Renderer
@@ -181,6 +185,7 @@ func New(d Deps) *fiber.App {
 
 	shop.Mount(a, k, shop.Deps{
 		Catalog:              d.Catalog,
+		Bundles:              d.Bundles,
 		Search:               d.Search,
 		Categories:           categories,
 		Carts:                d.Carts,
@@ -214,7 +219,7 @@ func New(d Deps) *fiber.App {
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes,
-			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews})
+			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Bundles: d.Bundles})
 	}
 	return a
 }

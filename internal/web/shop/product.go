@@ -1,7 +1,12 @@
 package shop
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
 
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
@@ -60,6 +65,15 @@ type productView struct {
 
 	// Feedback is the reviews and questions (feedback.go; nil without them).
 	Feedback *feedbackView
+	// Parts are a joint product's (공동상품) parts; nil for any other product.
+	Parts []bundlePartView
+}
+
+// bundlePartView is one part of a joint product as its page lists it.
+type bundlePartView struct {
+	Name, Quantity, EntName, EntTypeLabel string
+	EntID                                 int64
+	EntType                               catalog.EnterpriseType
 }
 
 func (v *productView) base() *layout { return &v.Layout }
@@ -103,6 +117,9 @@ func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.Categ
 		return err
 	}
 	v.Feedback = fb
+	if err := s.bundleParts(c, p, v); err != nil {
+		return err
+	}
 	v.Layout.Forms = s.Carts != nil || (fb != nil && fb.SignedIn)
 	if edit != nil {
 		edit(v)
@@ -149,6 +166,33 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 		v.CertNumber, v.CertValidUntil, v.Mission = e.CertNumber, view.FormatDate(e.CertValidUntil), e.Mission
 	}
 	return v
+}
+
+// bundleParts lists a joint product's parts on its page and says that its
+// price includes delivery. Only products made as bundles (their external id
+// says so) cost the extra read.
+func (s *server) bundleParts(c *fiber.Ctx, p *catalog.Product, v *productView) error {
+	if s.Bundles == nil || !strings.HasPrefix(p.ExternalID, "bundle-") {
+		return nil
+	}
+	b, err := s.Bundles.Find(c.UserContext(), p.ID)
+	if apperr.Code(err) == apperr.NotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, bp := range b.Parts {
+		name := bp.Product.Name
+		if bp.OptionName != "" {
+			name += " (" + bp.OptionName + ")"
+		}
+		e := bp.Product.Enterprise
+		v.Parts = append(v.Parts, bundlePartView{Name: name, Quantity: strconv.Itoa(bp.Quantity) + "개",
+			EntName: e.Name, EntID: e.ID, EntType: e.Type, EntTypeLabel: e.Type.Label()})
+	}
+	v.Shipping = []string{"배송비 포함 (판매가에 들어 있습니다)", "구성품은 만든 기업이 각각 보냅니다."}
+	return nil
 }
 
 // availability says how much of a product can be ordered: stock for goods,

@@ -26,6 +26,8 @@ import (
 type Deps struct {
 	// Catalog reads products, enterprises and categories.
 	Catalog catalog.Store
+	// Bundles finds a joint product's parts for its page (nil: none shown).
+	Bundles *catalog.Bundles
 	// Search answers the search, category and enterprise product lists.
 	Search search.Searcher
 	// Stats counts searches and the results opened from them, for the

@@ -162,6 +162,7 @@ func NewEnv(t testing.TB) *Env {
 		Onboarding:   boarding,
 		Institutions: institutions,
 		Manager:      manager,
+		Bundles:      &catalog.Bundles{Store: catalogStore, Auditor: accounts},
 		Blobs:        blobs,
 		Carts:        carts,
 		Orders:       orders,
