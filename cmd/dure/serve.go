@@ -22,6 +22,7 @@ import (
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/postgres"
@@ -160,6 +161,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Institutions:         ids.Institutions,
 		Manager:              ids.Catalog,
 		Bundles:              &catalog.Bundles{Store: catalogStore, Auditor: ids.Accounts},
+		Impact:               &impact.Service{Store: postgres.NewImpactStore(pool), Auditor: ids.Accounts},
 		Blobs:                blobs,
 		SearchStats:          stats,
 		Helpdesk: &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: ids.Accounts,

@@ -39,6 +39,7 @@ const (
 	navHelp      = "help"
 	navReviews   = "reviews"
 	navQuestions = "questions"
+	navImpact    = "impact"
 )
 
 // menu is the portal's menu, in order.
@@ -54,6 +55,7 @@ var menu = []view.MenuEntry{
 	{Key: navMembers, Label: "구성원", URL: "/portal/members"},
 	{Key: navKeys, Label: "API 키", URL: "/portal/keys"},
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},
+	{Key: navImpact, Label: "사회적 가치", URL: "/portal/impact"},
 }
 
 // baseView is the dot of the portal's layout: the layout, the menu and the

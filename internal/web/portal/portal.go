@@ -24,6 +24,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/review"
@@ -62,6 +63,9 @@ type Deps struct {
 	// Reviews answers the enterprise's reviews and product questions (nil:
 	// those screens answer 503).
 	Reviews *review.Service
+	// Impact keeps the enterprise's impact figures (nil: /portal/impact
+	// answers 503).
+	Impact *impact.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -71,7 +75,7 @@ func Pages() []string {
 		"portal/upload", "portal/upload_preview", "portal/upload_done",
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
 		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote",
-		"portal/reviews", "portal/questions"}
+		"portal/reviews", "portal/questions", "portal/impact"}
 }
 
 // server holds the dependencies for the handlers.
@@ -102,6 +106,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountHelpdesk(g)
 	s.mountQuotes(g)
 	s.mountFeedback(g)
+	s.mountImpact(g)
 }
 
 // Locals keys.

@@ -14,6 +14,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/review"
@@ -28,6 +29,9 @@ type Deps struct {
 	Catalog catalog.Store
 	// Bundles finds a joint product's parts for its page (nil: none shown).
 	Bundles *catalog.Bundles
+	// Impact estimates a purchase's impact on product and order pages and
+	// makes the members' yearly statements (nil: none shown).
+	Impact *impact.Service
 	// Search answers the search, category and enterprise product lists.
 	Search search.Searcher
 	// Stats counts searches and the results opened from them, for the

@@ -29,6 +29,7 @@ import (
 	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
@@ -163,6 +164,7 @@ func NewEnv(t testing.TB) *Env {
 		Institutions: institutions,
 		Manager:      manager,
 		Bundles:      &catalog.Bundles{Store: catalogStore, Auditor: accounts},
+		Impact:       &impact.Service{Store: postgres.NewImpactStore(pool), Auditor: accounts},
 		Blobs:        blobs,
 		Carts:        carts,
 		Orders:       orders,
