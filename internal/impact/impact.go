@@ -344,3 +344,24 @@ func (s *Service) YearStatement(ctx context.Context, userID, institutionID int64
 	}
 	return st, nil
 }
+
+// EstimatePurchases estimates each purchase (one per enterprise) from its
+// enterprise's figures: one row per enterprise that declared any, in the
+// order given.
+func (s *Service) EstimatePurchases(ctx context.Context, ps []Purchase) ([]StatementRow, error) {
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.EnterpriseID
+	}
+	figs, err := s.Store.FindFigures(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []StatementRow
+	for _, p := range ps {
+		if lines := Estimate(figs[p.EnterpriseID], p.Amount); len(lines) > 0 {
+			out = append(out, StatementRow{EnterpriseName: p.EnterpriseName, Amount: p.Amount, Lines: lines})
+		}
+	}
+	return out, nil
+}

@@ -191,6 +191,7 @@ func New(d Deps) *fiber.App {
 		Catalog:              d.Catalog,
 		Bundles:              d.Bundles,
 		Impact:               d.Impact,
+		PDF:                  d.PDF,
 		Search:               d.Search,
 		Categories:           categories,
 		Carts:                d.Carts,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -67,6 +68,9 @@ type productView struct {
 	Feedback *feedbackView
 	// Parts are a joint product's (공동상품) parts; nil for any other product.
 	Parts []bundlePartView
+	// Impact is the estimate of buying one, per enterprise that declared
+	// its figures (impact.go).
+	Impact []impact.StatementRow
 }
 
 // bundlePartView is one part of a joint product as its page lists it.
@@ -117,7 +121,11 @@ func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.Categ
 		return err
 	}
 	v.Feedback = fb
-	if err := s.bundleParts(c, p, v); err != nil {
+	parts, err := s.bundleParts(c, p, v)
+	if err != nil {
+		return err
+	}
+	if v.Impact, err = s.productImpact(c, p, parts); err != nil {
 		return err
 	}
 	v.Layout.Forms = s.Carts != nil || (fb != nil && fb.SignedIn)
@@ -171,16 +179,16 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 // bundleParts lists a joint product's parts on its page and says that its
 // price includes delivery. Only products made as bundles (their external id
 // says so) cost the extra read.
-func (s *server) bundleParts(c *fiber.Ctx, p *catalog.Product, v *productView) error {
+func (s *server) bundleParts(c *fiber.Ctx, p *catalog.Product, v *productView) ([]catalog.BundlePart, error) {
 	if s.Bundles == nil || !strings.HasPrefix(p.ExternalID, "bundle-") {
-		return nil
+		return nil, nil
 	}
 	b, err := s.Bundles.Find(c.UserContext(), p.ID)
 	if apperr.Code(err) == apperr.NotFound {
-		return nil
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, bp := range b.Parts {
 		name := bp.Product.Name
@@ -192,7 +200,7 @@ func (s *server) bundleParts(c *fiber.Ctx, p *catalog.Product, v *productView) e
 			EntName: e.Name, EntID: e.ID, EntType: e.Type, EntTypeLabel: e.Type.Label()})
 	}
 	v.Shipping = []string{"배송비 포함 (판매가에 들어 있습니다)", "구성품은 만든 기업이 각각 보냅니다."}
-	return nil
+	return b.Parts, nil
 }
 
 // availability says how much of a product can be ordered: stock for goods,
