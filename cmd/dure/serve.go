@@ -19,10 +19,12 @@ import (
 
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/postgres"
@@ -177,6 +179,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Onboarding:           ids.Onboarding,
 		Institutions:         ids.Institutions,
 		Manager:              ids.Catalog,
+		Bundles:              &catalog.Bundles{Store: catalogStore, Auditor: ids.Accounts},
+		Impact:               &impact.Service{Store: postgres.NewImpactStore(pool), Auditor: ids.Accounts},
 		Blobs:                blobs,
 		SearchStats:          stats,
 		Helpdesk: &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: ids.Accounts,

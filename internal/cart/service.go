@@ -95,9 +95,29 @@ func (v *View) Items() []pricing.Item {
 		if !l.Orderable {
 			continue
 		}
+		if parts := l.Product.Parts; len(parts) > 0 {
+			items = append(items, bundleItems(l, parts)...)
+			continue
+		}
 		items = append(items, pricing.Item{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Product.Name,
 			OptionName: l.OptionName, Kind: l.Product.Kind, TaxType: l.Product.TaxType, UnitPrice: l.UnitPrice,
 			ListUnit: l.ListUnit, Tier: l.Tier, Discount: l.Discount, Quantity: l.Quantity, Enterprise: l.Product.Enterprise})
+	}
+	return items
+}
+
+// bundleItems are the order items of a cart line of a joint product: one
+// per part, in its own enterprise, at its share per unit, for the part's
+// units in all the bundles of the line. The shares sum to the bundle's
+// price, so the items sum to the line's total.
+func bundleItems(l ViewLine, parts []catalog.BundlePart) []pricing.Item {
+	items := make([]pricing.Item, 0, len(parts))
+	for _, bp := range parts {
+		p := bp.Product
+		unit := bp.UnitPrice()
+		items = append(items, pricing.Item{ProductID: bp.ProductID, OptionID: bp.OptionID, Name: p.Name,
+			OptionName: bp.OptionName, Kind: p.Kind, TaxType: p.TaxType, UnitPrice: unit, ListUnit: unit,
+			Quantity: bp.Quantity * l.Quantity, Enterprise: p.Enterprise, BundleID: l.ProductID, BundleName: l.Product.Name})
 	}
 	return items
 }

@@ -222,6 +222,9 @@ type Product struct {
 	// Enterprise and Category are filled by FindProductByID.
 	Enterprise *Enterprise
 	Category   *Category
+	// Parts are a joint product's parts (see Bundle), filled by the cart's
+	// finder; nil for any other product.
+	Parts []BundlePart
 }
 
 // InStock reports whether the product can be ordered now.

@@ -212,7 +212,8 @@ func newOrder(in CheckoutInput, b pricing.Breakdown) *Order {
 				Quantity: it.Quantity, LineTotal: it.LineTotal(), Supply: supply, VAT: vat,
 				ListUnitPrice: it.ListUnitPrice(), DiscountAmount: it.DiscountAmount(),
 				EnterpriseName: e.Name, EnterpriseType: e.Type, CertNumber: e.CertNumber,
-				CertValidUntil: e.CertValidUntil, BusinessNumber: e.BusinessNumber}
+				CertValidUntil: e.CertValidUntil, BusinessNumber: e.BusinessNumber,
+				BundleProductID: it.BundleID, BundleName: it.BundleName}
 			if d := it.Discount; d != nil && l.DiscountAmount > 0 {
 				l.DiscountFundedBy, l.CampaignID = d.FundedBy, d.CampaignID
 			}

@@ -198,6 +198,12 @@ type Line struct {
 	CertNumber     string
 	CertValidUntil *time.Time
 	BusinessNumber string
+
+	// BundleProductID is the joint product (공동상품) the line is a part of,
+	// at its share of the bundle's price; 0 for a product bought alone.
+	// BundleName is the bundle's name at order time.
+	BundleProductID int64
+	BundleName      string
 }
 
 // Event is one recorded state change of the order (SubOrderID 0) or of one

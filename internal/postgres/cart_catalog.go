@@ -16,8 +16,18 @@ var _ cart.Catalog = (*CatalogStore)(nil)
 // product's kind, name, tax type, prices (both lists), volume tiers and stock, its options, and its
 // enterprise's name, type, certification, 사업자등록번호, region and shipping
 // policy (one Enterprise value per enterprise). Descriptions, images and the
-// other columns are left empty.
+// other columns are left empty. A joint product comes with its Parts (each
+// with its product read the same way) and the stock its parts allow; one
+// whose part is not sold now is absent.
 func (s *CatalogStore) FindCartProducts(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error) {
+	out, err := s.findCartProducts(ctx, ids)
+	if err != nil || len(out) == 0 {
+		return out, err
+	}
+	return out, s.attachBundleParts(ctx, out)
+}
+
+func (s *CatalogStore) findCartProducts(ctx context.Context, ids []int64) (map[int64]*catalog.Product, error) {
 	out := make(map[int64]*catalog.Product, len(ids))
 	if len(ids) == 0 {
 		return out, nil

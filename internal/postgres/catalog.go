@@ -40,7 +40,7 @@ func scanEnterprise(row pgx.Row, extra ...any) (*catalog.Enterprise, error) {
 }
 
 const productColumns = `p.id, p.external_id, p.code, p.enterprise_id, p.category_id, p.kind, p.name, p.summary,
-	p.description, p.unit, p.tax_type, p.consumer_price, p.public_price, p.stock, p.status, p.featured,
+	p.description, p.unit, p.tax_type, p.consumer_price, p.public_price, ` + productStock + `, p.status, p.featured,
 	p.popularity, p.created_at, p.updated_at`
 
 // productDest lists scan destinations for productColumns.

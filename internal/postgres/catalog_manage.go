@@ -31,9 +31,9 @@ func (s *CatalogStore) FindManagedEnterprise(ctx context.Context, id int64) (*ca
 // enterprise's products that are not archived.
 func (s *CatalogStore) FindManagedProduct(ctx context.Context, id, enterpriseID int64) (*catalog.Product, error) {
 	if enterpriseID > 0 {
-		return findFullProduct(ctx, s.pool, `p.id = $1 AND p.enterprise_id = $2 AND p.status <> 'archived'`, id, enterpriseID)
+		return findFullProduct(ctx, s.pool, `p.id = $1 AND p.enterprise_id = $2 AND p.status <> 'archived' AND `+notBundle, id, enterpriseID)
 	}
-	return findFullProduct(ctx, s.pool, `p.id = $1`, id)
+	return findFullProduct(ctx, s.pool, `p.id = $1 AND `+notBundle, id)
 }
 
 // FindManagedProducts returns the products f selects with their enterprise,
@@ -48,6 +48,7 @@ func (s *CatalogStore) FindManagedProducts(ctx context.Context, f catalog.Manage
 	if f.EnterpriseID != 0 {
 		add("p.enterprise_id = $N", f.EnterpriseID)
 	}
+	where = append(where, notBundle) // bundles have their own console page
 	if f.Status == "" {
 		where = append(where, "p.status <> 'archived'")
 	} else {
@@ -182,7 +183,7 @@ func (s *CatalogStore) FindManagedEnterprises(ctx context.Context, f catalog.Man
 // FindEnterpriseProducts returns the enterprise's products that are not
 // archived, with options and images, by id.
 func (s *CatalogStore) FindEnterpriseProducts(ctx context.Context, enterpriseID int64) ([]*catalog.Product, error) {
-	return loadProducts(ctx, s.pool, `p.enterprise_id = $1 AND p.status <> 'archived'`, enterpriseID)
+	return loadProducts(ctx, s.pool, `p.enterprise_id = $1 AND p.status <> 'archived' AND `+notBundle, enterpriseID)
 }
 
 // loadProducts returns the products matching cond (on p) with their options
@@ -265,7 +266,7 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, id int64, fn func(p *c
 // and returns it in full. NotFound.
 func lockProduct(ctx context.Context, tx pgx.Tx, id int64, lock string) (*catalog.Product, error) {
 	var one int
-	if err := tx.QueryRow(ctx, `SELECT 1 FROM products WHERE id = $1 `+lock, id).Scan(&one); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT 1 FROM products p WHERE id = $1 AND `+notBundle+` `+lock, id).Scan(&one); err != nil {
 		return nil, translate(err, "상품")
 	}
 	return findFullProduct(ctx, tx, `p.id = $1`, id)

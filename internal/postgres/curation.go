@@ -327,12 +327,15 @@ func (s *CurationStore) AllConsumerDiscounts(ctx context.Context, at time.Time) 
 	return s.discounts(ctx, `p.status = 'active' AND e.status = 'active' AND $1::bigint[] IS NULL`, nil, at)
 }
 
+// discounts leaves joint products (공동상품) out: their parts are paid at the
+// shares the operator set, which a campaign's discount cannot split.
 func (s *CurationStore) discounts(ctx context.Context, cond string, ids []int64, at time.Time) (map[int64][]pricing.Discount, error) {
 	rows, err := s.pool.Query(ctx, `SELECT p.id, c.id, c.title, c.discount_kind, c.discount_value, c.discount_funded_by
 		FROM campaigns c
 		CROSS JOIN products p
 		JOIN enterprises e ON e.id = p.enterprise_id
 		WHERE `+cond+` AND c.discount_kind IS NOT NULL AND `+liveCond(2)+` AND `+matchCond+`
+		  AND NOT EXISTS (SELECT 1 FROM bundle_parts bp WHERE bp.bundle_product_id = p.id)
 		ORDER BY p.id, c.id`, ids, at)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: campaign discounts: %w", err)

@@ -111,13 +111,13 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 					product_name, option_name, kind, tax_type, unit_price, quantity, line_total, supply_amount,
 					vat_amount, enterprise_name, enterprise_type, enterprise_cert_number,
 					enterprise_cert_valid_until, business_number, list_unit_price, discount_amount,
-					discount_funded_by, campaign_id)
+					discount_funded_by, campaign_id, bundle_product_id, bundle_name)
 				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-					nullif($19::bigint, 0), $20, nullif($21::text, ''), $22)`,
+					nullif($19::bigint, 0), $20, nullif($21::text, ''), $22, $23, $24)`,
 				orderID, subID, l.ProductID, nullID(l.OptionID), l.Name, l.OptionName, l.Kind, l.TaxType,
 				l.UnitPrice, l.Quantity, l.LineTotal, l.Supply, l.VAT, l.EnterpriseName, l.EnterpriseType,
 				l.CertNumber, l.CertValidUntil, l.BusinessNumber, l.ListUnitPrice, l.DiscountAmount,
-				l.DiscountFundedBy, nullID(l.CampaignID))
+				l.DiscountFundedBy, nullID(l.CampaignID), nullID(l.BundleProductID), l.BundleName)
 			if err != nil {
 				return nil, false, translate(err, "주문 상품")
 			}
@@ -144,6 +144,7 @@ type stockLine struct {
 	// curation, not by this statement.
 	discounted    bool
 	listUnitPrice int64
+	bundleID      int64 // the joint product the line is a part of; 0 for none
 }
 
 func orderStockLines(o *order.Order) []stockLine {
@@ -155,7 +156,8 @@ func orderStockLines(o *order.Order) []stockLine {
 				name += " (" + l.OptionName + ")"
 			}
 			lines = append(lines, stockLine{productID: l.ProductID, optionID: l.OptionID, quantity: l.Quantity,
-				name: name, unitPrice: l.UnitPrice, discounted: l.DiscountAmount > 0, listUnitPrice: l.ListUnitPrice})
+				name: name, unitPrice: l.UnitPrice, discounted: l.DiscountAmount > 0, listUnitPrice: l.ListUnitPrice,
+				bundleID: l.BundleProductID})
 		}
 	}
 	sortStockLines(lines)
@@ -241,8 +243,13 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 			return fmt.Errorf("postgres: reserve product %d: %w", l.productID, err)
 		}
 		// A public order's prices were agreed in its quote; a consumer's must
-		// still be the catalogue's.
+		// still be the catalogue's (before a campaign's discount, which
+		// curation prices at read time), or a joint product's share.
 		switch {
+		case l.bundleID != 0:
+			if err := checkBundleShare(ctx, tx, l); err != nil {
+				return err
+			}
 		case agreed:
 		case l.discounted && base+extra != l.listUnitPrice:
 			return order.ErrPriceChanged()
@@ -251,6 +258,25 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 		}
 	}
 	return touchProducts(ctx, tx, lines)
+}
+
+// checkBundleShare checks that the joint product l is a part of is on sale
+// and still pays l's part at l's unit price (a bundle's parts and shares
+// never change, but it may have been taken off sale).
+func checkBundleShare(ctx context.Context, tx pgx.Tx, l stockLine) error {
+	var ok bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM bundle_parts bp
+			JOIN products b ON b.id = bp.bundle_product_id JOIN enterprises e ON e.id = b.enterprise_id
+			WHERE bp.bundle_product_id = $1 AND bp.product_id = $2 AND coalesce(bp.option_id, 0) = $3
+			  AND bp.share / bp.quantity = $4 AND b.status = 'active' AND e.status = 'active')`,
+		l.bundleID, l.productID, l.optionID, l.unitPrice).Scan(&ok)
+	if err != nil {
+		return fmt.Errorf("postgres: reserve: bundle %d: %w", l.bundleID, err)
+	}
+	if !ok {
+		return order.ErrPriceChanged()
+	}
+	return nil
 }
 
 // touchProducts writes a search outbox row per product whose stock changed,
@@ -563,7 +589,8 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	rows, err := q.Query(ctx, `SELECT id, sub_order_id, product_id, coalesce(option_id, 0), product_name, option_name,
 			kind, tax_type, unit_price, quantity, line_total, supply_amount, vat_amount, enterprise_name,
 			enterprise_type, enterprise_cert_number, enterprise_cert_valid_until, business_number,
-			list_unit_price, discount_amount, coalesce(discount_funded_by, ''), coalesce(campaign_id, 0)
+			list_unit_price, discount_amount, coalesce(discount_funded_by, ''), coalesce(campaign_id, 0),
+			coalesce(bundle_product_id, 0), bundle_name
 		FROM order_lines WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return fmt.Errorf("postgres: load order lines: %w", err)
@@ -573,7 +600,7 @@ func attachLines(ctx context.Context, q orderQuerier, subs []subOrderRow, cond s
 	_, err = pgx.ForEachRow(rows, []any{&l.ID, &subID, &l.ProductID, &l.OptionID, &l.Name, &l.OptionName,
 		&l.Kind, &l.TaxType, &l.UnitPrice, &l.Quantity, &l.LineTotal, &l.Supply, &l.VAT, &l.EnterpriseName,
 		&l.EnterpriseType, &l.CertNumber, &l.CertValidUntil, &l.BusinessNumber,
-		&l.ListUnitPrice, &l.DiscountAmount, &l.DiscountFundedBy, &l.CampaignID}, func() error {
+		&l.ListUnitPrice, &l.DiscountAmount, &l.DiscountFundedBy, &l.CampaignID, &l.BundleProductID, &l.BundleName}, func() error {
 		if so := bySub[subID]; so != nil {
 			if so.EnterpriseName == "" {
 				so.EnterpriseName = l.EnterpriseName // the name at order time

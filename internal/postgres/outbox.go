@@ -219,7 +219,7 @@ func (s *SearchOutbox) export(ctx context.Context, conn *pgxpool.Conn, batchSize
 // optionally followed by ORDER BY/LIMIT. One query for any number of products.
 func loadDocuments(ctx context.Context, q querier, cix *catalog.CategoryIndex, cond string, arg any) ([]search.Document, error) {
 	rows, err := q.Query(ctx, `SELECT p.id, p.enterprise_id, p.category_id, p.kind, p.name, p.summary,
-			left(p.description, $2), p.tax_type, p.consumer_price, p.public_price, p.stock, p.featured, p.popularity,
+			left(p.description, $2), p.tax_type, p.consumer_price, p.public_price, `+productStock+`, p.featured, p.popularity,
 			p.created_at, e.name, e.type, e.region,
 			coalesce((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1), '')
 		FROM products p JOIN enterprises e ON e.id = p.enterprise_id

@@ -169,7 +169,7 @@ func filterConds(q search.Query, cix *catalog.CategoryIndex, arg func(any) strin
 		where = append(where, "p.consumer_price <= "+arg(q.MaxPrice))
 	}
 	if q.InStock {
-		where = append(where, "p.stock > 0")
+		where = append(where, productStock+" > 0")
 	}
 	return where
 }
@@ -214,7 +214,7 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 	if len(t.readings) > 0 {
 		order = append(order, "(p.name ILIKE "+arg("%"+escapeLike(t.readings[0][0])+"%")+") DESC")
 	}
-	order = append(order, "(p.stock > 0) DESC")
+	order = append(order, "("+productStock+" > 0) DESC")
 	switch q.Sort {
 	case search.SortPriceAsc:
 		order = append(order, "p.consumer_price ASC")
@@ -240,7 +240,7 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 		limit, offset = max(fallbackWindow, end), 0
 	}
 	rows, err := s.pool.Query(ctx, `SELECT p.id, p.name, p.summary, p.enterprise_id, e.name, e.type, e.region,
-			p.category_id, p.kind, p.tax_type, p.consumer_price, p.public_price, p.stock > 0, p.popularity,
+			p.category_id, p.kind, p.tax_type, p.consumer_price, p.public_price, `+productStock+` > 0, p.popularity,
 			p.created_at, coalesce((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1), '')`+
 		from+` ORDER BY `+strings.Join(order, ", ")+` LIMIT `+arg(limit)+` OFFSET `+arg(offset), args...)
 	if err != nil {

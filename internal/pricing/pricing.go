@@ -27,6 +27,12 @@ type Item struct {
 	Discount   *Discount
 	Quantity   int
 	Enterprise *catalog.Enterprise
+	// BundleID is the joint product (공동상품) this item is a part of, 0 for
+	// a product bought alone; BundleName its name. A part's UnitPrice is
+	// its share per unit (catalog.BundlePart.UnitPrice) and its Quantity
+	// the part's units in all the bundles bought.
+	BundleID   int64
+	BundleName string
 }
 
 // ListUnitPrice is order_lines.list_unit_price: the unit price before the
@@ -63,6 +69,10 @@ type Part struct {
 	// AmountToFree is what is still missing to reach free shipping (0 if none).
 	AmountToFree int64
 	Total        int64
+	// ownTotal is ItemsTotal without joint products' parts: a bundle's
+	// price includes its delivery, so its parts neither ship for a fee nor
+	// count towards the free-shipping threshold.
+	ownTotal int64
 }
 
 // Breakdown is the price of a whole order, split per enterprise, with the VAT
@@ -83,7 +93,8 @@ type Breakdown struct {
 // enterprise's shipping policy: goods pay the fee unless the enterprise's
 // items total reaches its free-shipping threshold; a 제주/도서산간 postcode adds
 // the remote surcharge (also when shipping is otherwise free); parts made only
-// of services ship nothing. Shipping is taxable. An empty postcode prices
+// of services ship nothing, nor do joint products' parts (Item.BundleID):
+// a bundle's price includes its delivery. Shipping is taxable. An empty postcode prices
 // without the surcharge (the cart, before an address is known).
 func Price(items []Item, postcode string) Breakdown {
 	remote := kr.IsRemotePostcode(postcode)
@@ -98,6 +109,9 @@ func Price(items []Item, postcode string) Breakdown {
 		}
 		p.Items = append(p.Items, it)
 		p.ItemsTotal += it.LineTotal()
+		if it.BundleID == 0 {
+			p.ownTotal += it.LineTotal()
+		}
 		s, v := it.Split()
 		b.Supply += s
 		b.VAT += v
@@ -108,16 +122,16 @@ func Price(items []Item, postcode string) Breakdown {
 	for _, p := range b.Parts {
 		ships := false
 		for _, it := range p.Items {
-			ships = ships || it.Kind != catalog.Service
+			ships = ships || (it.Kind != catalog.Service && it.BundleID == 0)
 		}
 		if ships {
 			pol := p.Enterprise.Shipping
-			if pol.FreeThreshold > 0 && p.ItemsTotal >= pol.FreeThreshold {
+			if pol.FreeThreshold > 0 && p.ownTotal >= pol.FreeThreshold {
 				p.FreeShipping = true
 			} else {
 				p.ShippingFee = pol.Fee
 				if pol.FreeThreshold > 0 {
-					p.AmountToFree = pol.FreeThreshold - p.ItemsTotal
+					p.AmountToFree = pol.FreeThreshold - p.ownTotal
 				}
 			}
 			if remote && pol.RemoteSurcharge > 0 {

@@ -78,6 +78,9 @@ type Deps struct {
 	Settlement *settlement.Service
 	// Curation is campaigns and online expos (nil leaves their pages out).
 	Curation *curation.Service
+	// Bundles builds joint products (공동상품; nil: /admin/bundles answers
+	// 503).
+	Bundles *catalog.Bundles
 }
 
 // Pages are the templates the console renders; app checks them at start-up.
@@ -85,7 +88,8 @@ func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
 		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
-		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates", "admin/campaigns", "admin/campaign"}
+		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates", "admin/campaigns", "admin/campaign",
+		"admin/bundles"}
 }
 
 // server holds the dependencies for the handlers.
@@ -122,6 +126,10 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	g.Post("/products/:id/unhide", s.productAction)
 
 	g.Get("/audit", s.auditPage)
+
+	g.Get("/bundles", s.bundlesPage)
+	g.Post("/bundles", s.createBundle)
+	g.Post("/bundles/:id<int>/status", s.setBundleStatus)
 
 	if d.Search != nil {
 		g.Get("/search", s.searchPage)

@@ -46,6 +46,7 @@ const (
 	navSettings     = "settings"
 	navHolidays     = "holidays"
 	navReviews      = "reviews"
+	navBundles      = "bundles"
 )
 
 // menu is the console's menu, in order.
@@ -53,6 +54,7 @@ var menu = []view.MenuEntry{
 	{Key: navQueue, Label: "승인 대기", URL: "/admin"},
 	{Key: navEnterprises, Label: "입점기업", URL: "/admin/enterprises"},
 	{Key: navProducts, Label: "상품", URL: "/admin/products"},
+	{Key: navBundles, Label: "공동상품", URL: "/admin/bundles"},
 	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
 	{Key: navReviews, Label: "구매평", URL: "/admin/reviews"},
@@ -88,6 +90,8 @@ var doneMessages = map[string]string{
 	"campaign_banner":           "배너 이미지를 바꿨습니다.",
 	"booth_added":               "부스를 만들었습니다. 입점기업이 입점기업 화면에서 부스 소개를 채울 수 있습니다.",
 	"booth_removed":             "부스를 뺐습니다.",
+	"bundle_created":            "공동상품을 만들었습니다. 감사 기록에 남았습니다.",
+	"bundle_status":             "공동상품의 판매 상태를 바꿨습니다.",
 	"review_hidden":             "구매평을 숨겼습니다. 쓴 분에게만 사유와 함께 보이고, 감사 기록에 남았습니다.",
 	"approved":                  "입점 신청을 승인했습니다. 이제 이 기업의 구성원이 입점기업 화면을 쓸 수 있습니다.",
 	"rejected":                  "입점 신청을 반려했습니다. 신청한 기업에 사유를 알렸습니다.",

@@ -24,6 +24,7 @@ import (
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/feed"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
@@ -132,6 +133,13 @@ type Deps struct {
 	// portal's statements, the product page's open fees); nil leaves them
 	// out.
 	Settlement *settlement.Service
+	// Bundles builds and finds joint products (공동상품): /admin/bundles and
+	// the parts on a bundle's product page (nil: the console's page answers
+	// 503 and product pages show no parts).
+	Bundles *catalog.Bundles
+	// Impact is impact per purchase (the portal's figures, the estimates on
+	// product and order pages, the buyers' yearly statements; nil: none).
+	Impact *impact.Service
 	// PDF renders the documents (거래명세서, 청구서) as PDF, made once at
 	// start-up (pdf.New(cfg.FontDir)); nil: the .pdf addresses answer 503.
 	PDF *pdf.Renderer
@@ -196,6 +204,9 @@ func New(d Deps) *fiber.App {
 	shop.Mount(a, k, shop.Deps{
 		Fees:                 fees,
 		Catalog:              d.Catalog,
+		Bundles:              d.Bundles,
+		Impact:               d.Impact,
+		PDF:                  d.PDF,
 		Search:               d.Search,
 		Categories:           categories,
 		Carts:                d.Carts,
@@ -223,7 +234,7 @@ func New(d Deps) *fiber.App {
 	webhooks.Mount(a, k, webhooks.Deps{Orders: d.Orders})
 	portal.Mount(a, k, portal.Deps{Manager: d.Manager, Onboarding: d.Onboarding, Blobs: d.Blobs, Categories: categories,
 		Orders: d.Orders, Accounts: d.Accounts, Helpdesk: d.Helpdesk, Quotes: d.Quotes, PDF: d.PDF, Reviews: d.Reviews,
-		Settlement: d.Settlement, Curation: d.Curation})
+		Settlement: d.Settlement, Curation: d.Curation, Impact: d.Impact})
 	biz.Mount(a, k, biz.Deps{Accounts: d.Accounts, Institutions: d.Institutions, Search: d.Search, Reports: d.Reports,
 		Orders: d.Orders, PDF: d.PDF, Quotes: d.Quotes,
 		Catalog: d.Catalog, Carts: d.Carts, Coop: coopOf(d.Coop),
@@ -232,7 +243,8 @@ func New(d Deps) *fiber.App {
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes,
-			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement, Curation: d.Curation})
+			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement, Curation: d.Curation,
+			Bundles: d.Bundles})
 	}
 	return a
 }

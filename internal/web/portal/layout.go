@@ -39,6 +39,7 @@ const (
 	navHelp      = "help"
 	navReviews   = "reviews"
 	navQuestions = "questions"
+	navImpact    = "impact"
 )
 
 // menu is the portal's menu, in order.
@@ -56,6 +57,7 @@ var menu = []view.MenuEntry{
 	{Key: navSettlements, Label: "정산", URL: "/portal/settlements"},
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},
 	{Key: navCampaigns, Label: "기획전 참가", URL: "/portal/campaigns"},
+	{Key: navImpact, Label: "사회적 가치", URL: "/portal/impact"},
 }
 
 // baseView is the dot of the portal's layout: the layout, the menu and the

@@ -200,6 +200,9 @@ func itemsSummary(lines []order.Line) string {
 type lineRow struct {
 	Name, Option, ProductURL string
 	UnitPrice, Quantity, Sum string
+	// Bundle names the joint product (공동상품) the line is a part of: the
+	// enterprise ships this part and is paid its share ("" for none).
+	Bundle string
 }
 
 // eventRow is one line of the part's timeline.
@@ -291,7 +294,7 @@ func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 	}
 	for _, l := range so.Lines {
 		v.Lines = append(v.Lines, lineRow{Name: l.Name, Option: l.OptionName, ProductURL: editURL(l.ProductID, ""),
-			UnitPrice: kr.Won(l.UnitPrice), Quantity: kr.Comma(int64(l.Quantity)), Sum: kr.Won(l.LineTotal)})
+			UnitPrice: kr.Won(l.UnitPrice), Quantity: kr.Comma(int64(l.Quantity)), Sum: kr.Won(l.LineTotal), Bundle: l.BundleName})
 	}
 	for _, e := range so.Events {
 		label := order.SubStatus(e.To).Label()

@@ -25,6 +25,7 @@ import (
 	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/review"
@@ -69,6 +70,9 @@ type Deps struct {
 	Settlement *settlement.Service
 	// Curation is campaigns and online expos (nil leaves their pages out).
 	Curation *curation.Service
+	// Impact keeps the enterprise's impact figures (nil: /portal/impact
+	// answers 503).
+	Impact *impact.Service
 }
 
 // Pages are the templates the portal renders; app checks them at start-up.
@@ -79,7 +83,7 @@ func Pages() []string {
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
 		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote",
 		"portal/reviews", "portal/questions", "portal/settlements", "portal/settlement", "portal/bank",
-		"portal/campaigns", "portal/campaign"}
+		"portal/campaigns", "portal/campaign", "portal/impact"}
 }
 
 // server holds the dependencies for the handlers.
@@ -112,6 +116,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountFeedback(g)
 	s.mountSettlement(g)
 	s.mountCampaigns(g)
+	s.mountImpact(g)
 }
 
 // Locals keys.

@@ -26,6 +26,9 @@ type cartLine struct {
 	// TierNote says the volume tier applied and the next one in reach, ""
 	// when the product has none.
 	TierNote string
+	// BundleNote lists a joint product's parts and their enterprises, ""
+	// for any other product.
+	BundleNote string
 }
 
 // cartGroup is one enterprise's lines with its shipping.
@@ -72,8 +75,17 @@ func summarize(v *cart.View) cartSummary {
 			parts[p.Enterprise.ID] = p
 		}
 	}
+	var bundles *cartGroup
 	for _, l := range v.Lines {
 		p := l.Product
+		if len(p.Parts) > 0 {
+			if bundles == nil {
+				bundles = &cartGroup{Enterprise: &catalog.Enterprise{Name: "공동상품"}, Shipping: "공동상품은 배송비가 판매가에 포함되어 있습니다."}
+			}
+			bundles.Lines = append(bundles.Lines, cartLine{ViewLine: l, Key: view.LineKey(l.Key), URL: view.ProductURL(p.ID),
+				ImageURL: view.ImageOf(p), Max: min(cart.MaxQuantity, max(l.Available, l.Quantity)), BundleNote: bundleNote(p.Parts)})
+			continue
+		}
 		if n := len(sum.Groups); n == 0 || sum.Groups[n-1].Enterprise.ID != p.EnterpriseID {
 			e := p.Enterprise
 			if e == nil {
@@ -87,7 +99,30 @@ func summarize(v *cart.View) cartSummary {
 		g.Lines = append(g.Lines, cartLine{ViewLine: l, Key: view.LineKey(l.Key), URL: view.ProductURL(p.ID),
 			ImageURL: view.ImageOf(p), Max: min(cart.MaxQuantity, max(l.Available, l.Quantity)), TierNote: tierNote(l)})
 	}
+	if bundles != nil {
+		sum.Groups = append(sum.Groups, *bundles)
+	}
 	return sum
+}
+
+// bundleNote lists a joint product's parts: "구성: 햇살농원 사과즙 2개 · …".
+func bundleNote(parts []catalog.BundlePart) string {
+	var b strings.Builder
+	b.WriteString("구성: ")
+	for i, bp := range parts {
+		if i > 0 {
+			b.WriteString(" · ")
+		}
+		if e := bp.Product.Enterprise; e != nil {
+			b.WriteString(e.Name + " ")
+		}
+		b.WriteString(bp.Product.Name)
+		if bp.OptionName != "" {
+			b.WriteString(" (" + bp.OptionName + ")")
+		}
+		b.WriteString(" " + strconv.Itoa(bp.Quantity) + "개")
+	}
+	return b.String()
 }
 
 // cartPage shows the cart grouped by enterprise with shipping and totals.

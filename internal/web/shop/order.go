@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web"
@@ -43,6 +44,8 @@ type orderView struct {
 	Refunded bool
 	// Pay is the payment page's box (web.Kit.StartPayBox).
 	Pay *web.PayBox
+	// Impact is the estimate of what the order does (impact.go).
+	Impact []impact.StatementRow
 }
 
 type lookupView struct {
@@ -155,6 +158,7 @@ func (s *server) completePage(c *fiber.Ctx) error {
 	}
 	v := newOrderView(o)
 	v.Title, v.Complete = "주문 완료", true
+	v.Impact = s.orderImpact(c, o)
 	return s.render(c, "shop/order", &v)
 }
 
@@ -166,6 +170,7 @@ func (s *server) orderPage(c *fiber.Ctx) error {
 	}
 	v := newOrderView(o)
 	v.Title, v.Forms = "주문 "+o.Number, true
+	v.Impact = s.orderImpact(c, o)
 	if c.Query("done") == "cancelled" && o.Status == order.Cancelled {
 		v.Notice = "주문을 취소했습니다."
 	}

@@ -1,10 +1,16 @@
 package shop
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/dure-coop/dure/internal/apperr"
 
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/settlement"
 	"github.com/dure-coop/dure/internal/web/view"
@@ -68,6 +74,18 @@ type productView struct {
 
 	// Feedback is the reviews and questions (feedback.go; nil without them).
 	Feedback *feedbackView
+	// Parts are a joint product's (공동상품) parts; nil for any other product.
+	Parts []bundlePartView
+	// Impact is the estimate of buying one, per enterprise that declared
+	// its figures (impact.go).
+	Impact []impact.StatementRow
+}
+
+// bundlePartView is one part of a joint product as its page lists it.
+type bundlePartView struct {
+	Name, Quantity, EntName, EntTypeLabel string
+	EntID                                 int64
+	EntType                               catalog.EnterpriseType
 }
 
 func (v *productView) base() *layout { return &v.Layout }
@@ -124,6 +142,13 @@ func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.Categ
 		v.Fee = &feeView{Rate: settlement.Percent(split.RateBP), Enterprise: kr.Won(split.Enterprise), Coop: kr.Won(split.Commission)}
 	}
 	s.campaignPrice(c.UserContext(), p, v)
+	parts, err := s.bundleParts(c, p, v)
+	if err != nil {
+		return err
+	}
+	if v.Impact, err = s.productImpact(c, p, parts); err != nil {
+		return err
+	}
 	v.Layout.Forms = s.Carts != nil || (fb != nil && fb.SignedIn)
 	if edit != nil {
 		edit(v)
@@ -170,6 +195,33 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 		v.CertNumber, v.CertValidUntil, v.Mission = e.CertNumber, view.FormatDate(e.CertValidUntil), e.Mission
 	}
 	return v
+}
+
+// bundleParts lists a joint product's parts on its page and says that its
+// price includes delivery. Only products made as bundles (their external id
+// says so) cost the extra read.
+func (s *server) bundleParts(c *fiber.Ctx, p *catalog.Product, v *productView) ([]catalog.BundlePart, error) {
+	if s.Bundles == nil || !strings.HasPrefix(p.ExternalID, "bundle-") {
+		return nil, nil
+	}
+	b, err := s.Bundles.Find(c.UserContext(), p.ID)
+	if apperr.Code(err) == apperr.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, bp := range b.Parts {
+		name := bp.Product.Name
+		if bp.OptionName != "" {
+			name += " (" + bp.OptionName + ")"
+		}
+		e := bp.Product.Enterprise
+		v.Parts = append(v.Parts, bundlePartView{Name: name, Quantity: strconv.Itoa(bp.Quantity) + "개",
+			EntName: e.Name, EntID: e.ID, EntType: e.Type, EntTypeLabel: e.Type.Label()})
+	}
+	v.Shipping = []string{"배송비 포함 (판매가에 들어 있습니다)", "구성품은 만든 기업이 각각 보냅니다."}
+	return b.Parts, nil
 }
 
 // availability says how much of a product can be ordered: stock for goods,

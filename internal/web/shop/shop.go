@@ -16,6 +16,8 @@ import (
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/curation"
+	"github.com/dure-coop/dure/internal/document/pdf"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/notify"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/review"
@@ -29,6 +31,13 @@ import (
 type Deps struct {
 	// Catalog reads products, enterprises and categories.
 	Catalog catalog.Store
+	// Bundles finds a joint product's parts for its page (nil: none shown).
+	Bundles *catalog.Bundles
+	// Impact estimates a purchase's impact on product and order pages and
+	// makes the members' yearly statements (nil: none shown).
+	Impact *impact.Service
+	// PDF renders the yearly impact statement as PDF (nil: 503).
+	PDF *pdf.Renderer
 	// Search answers the search, category and enterprise product lists.
 	Search search.Searcher
 	// Stats counts searches and the results opened from them, for the
@@ -77,7 +86,7 @@ func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
 		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
 		"shop/form", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings",
-		"shop/campaigns", "shop/campaign", "shop/booth"}
+		"shop/campaigns", "shop/campaign", "shop/booth", "shop/impact"}
 }
 
 // server holds the dependencies for the handlers.
@@ -137,6 +146,8 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Post("/account/signup", acc(s.signupSubmit)...)
 	r.Get("/account", acc(signedIn(s.accountPage))...)
 	r.Get("/account/password", acc(signedIn(s.passwordPage))...)
+	r.Get("/account/impact", acc(signedIn(s.impactStatementPage))...)
+	r.Get("/account/impact.pdf", acc(signedIn(s.impactStatementPDF))...)
 	r.Post("/account/password", acc(s.passwordSubmit)...)
 	r.Get("/account/password/forgot", acc(s.forgotPage)...)
 	r.Post("/account/password/forgot", acc(s.forgotSubmit)...)

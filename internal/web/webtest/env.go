@@ -30,6 +30,7 @@ import (
 	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/helpdesk"
+	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/metrics"
@@ -174,6 +175,8 @@ func NewEnv(t testing.TB) *Env {
 		Onboarding:   boarding,
 		Institutions: institutions,
 		Manager:      manager,
+		Bundles:      &catalog.Bundles{Store: catalogStore, Auditor: accounts},
+		Impact:       &impact.Service{Store: postgres.NewImpactStore(pool), Auditor: accounts},
 		Blobs:        blobs,
 		Carts:        carts,
 		Orders:       orders,
