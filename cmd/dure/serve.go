@@ -170,6 +170,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		FeedToken: cfg.FeedToken,
 		Quotes:    openQuotes(pool, ids.Accounts, orders, ids.Institutions),
 		Coop:      coops,
+		Documents: coop.NewDocuments(postgres.NewCoopStore(pool), ids.Accounts),
 		Reports:   report.NewService(postgres.NewReportStore(pool), coops),
 		PDF:       docs,
 	})

@@ -51,6 +51,20 @@ type Order struct {
 	SubOrders       []*SubOrder
 	Events          []Event
 	Payment         *Payment // nil before StartPayment
+	// Consent is what the buyer of a shop order agreed to before payment
+	// (zero for public orders and orders from before consents were kept).
+	Consent Consent
+}
+
+// Consent is what a shop order's buyer agreed to and when: the versions
+// (legal_documents ids, coop.Document) of the terms with the purchase
+// conditions and of the personal-data collection notice, both required, and
+// the separate, optional marketing consent.
+type Consent struct {
+	TermsDocID   int64
+	PrivacyDocID int64
+	Marketing    bool
+	At           time.Time // zero when nothing was agreed
 }
 
 // Channel is who the order is for.

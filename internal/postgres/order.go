@@ -71,14 +71,16 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 	err = tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_key, status, buyer_name, buyer_phone, buyer_email,
 			recipient, recipient_phone, postcode, road_address, detail_address, delivery_memo,
 			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until, user_id,
-			channel, payment_terms, institution_id, quote_id, desired_delivery_date)
+			channel, payment_terms, institution_id, quote_id, desired_delivery_date,
+			agreed_terms_id, agreed_privacy_id, agreed_at, marketing_consent)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			now() + make_interval(secs => $18), $19, $20, $21, $22, $23, $24)
+			now() + make_interval(secs => $18), $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)
 		RETURNING id`,
 		o.Number, o.CheckoutKey, o.Status, o.Buyer.Name, o.Buyer.Phone, o.Buyer.Email,
 		a.Recipient, a.Phone, a.Postcode, a.Road, a.Detail, a.Memo,
 		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds(), nullID(o.UserID),
-		channel, terms, nullID(o.InstitutionID), nullID(o.QuoteID), desired).Scan(&orderID)
+		channel, terms, nullID(o.InstitutionID), nullID(o.QuoteID), desired,
+		nullID(o.Consent.TermsDocID), nullID(o.Consent.PrivacyDocID), nullTime(o.Consent.At), o.Consent.Marketing).Scan(&orderID)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "orders_number_key" {
@@ -279,6 +281,14 @@ func release(ctx context.Context, tx pgx.Tx, subIDs []int64) error {
 	return touchProducts(ctx, tx, lines)
 }
 
+// nullTime is t, or NULL for the zero time.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
 func nullID(id int64) *int64 {
 	if id == 0 {
 		return nil
@@ -332,6 +342,7 @@ const orderSelect = `SELECT o.id, o.number, o.checkout_key, o.status, coalesce(o
 		o.delivery_memo, o.items_total, o.shipping_total, o.total, o.supply_amount, o.vat_amount,
 		o.reserved_until, o.created_at, o.paid_at, o.cancelled_at,
 		o.channel, o.payment_terms, coalesce(o.institution_id, 0), coalesce(o.quote_id, 0), o.desired_delivery_date,
+		coalesce(o.agreed_terms_id, 0), coalesce(o.agreed_privacy_id, 0), o.agreed_at, o.marketing_consent,
 		p.id, p.provider, p.idempotency_key, p.provider_ref, p.client_secret, p.amount, p.status,
 		p.failure_reason, p.refunded_amount, p.refunds_total
 	FROM orders o
@@ -345,14 +356,19 @@ func scanOrder(r pgx.CollectableRow) (*order.Order, error) {
 	var pid *int64
 	var pProvider, pKey, pRef, pSecret, pStatus, pFailure *string
 	var pAmount, pRefunded, pRefunds *int64
+	var agreedAt *time.Time
 	err := r.Scan(&o.ID, &o.Number, &o.CheckoutKey, &o.Status, &o.UserID, &o.Buyer.Name, &o.Buyer.Phone,
 		&o.Buyer.Email, &o.Address.Recipient, &o.Address.Phone, &o.Address.Postcode, &o.Address.Road,
 		&o.Address.Detail, &o.Address.Memo, &o.ItemsTotal, &o.ShippingTotal, &o.Total, &o.Supply, &o.VAT,
 		&o.ReservedUntil, &o.CreatedAt, &o.PaidAt, &o.CancelledAt,
 		&o.Channel, &o.Terms, &o.InstitutionID, &o.QuoteID, &o.DesiredDelivery,
+		&o.Consent.TermsDocID, &o.Consent.PrivacyDocID, &agreedAt, &o.Consent.Marketing,
 		&pid, &pProvider, &pKey, &pRef, &pSecret, &pAmount, &pStatus, &pFailure, &pRefunded, &pRefunds)
 	if err != nil {
 		return nil, err
+	}
+	if agreedAt != nil {
+		o.Consent.At = *agreedAt
 	}
 	if pid != nil {
 		o.Payment = &order.Payment{ID: *pid, Provider: *pProvider, IdempotencyKey: *pKey, ClientSecret: *pSecret,

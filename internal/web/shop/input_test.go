@@ -171,7 +171,8 @@ func lookupOrder(t testing.TB, e *webtest.Env) string {
 		t.Fatal(err)
 	}
 	o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cartID,
-		Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678"}, Address: addr, ExpectedTotal: v.Price.Total})
+		Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678"}, Address: addr, ExpectedTotal: v.Price.Total,
+		Consent: testutil.Consent(t, e.Pool)})
 	if err != nil {
 		t.Fatal(err)
 	}
