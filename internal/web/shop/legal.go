@@ -129,6 +129,8 @@ func newSellerView(e *catalog.Enterprise) *sellerView {
 
 // returnView is the 교환·반품 안내 of one enterprise's products.
 type returnView struct {
+	ID      int64  // the enterprise's: the heading's id
+	Name    string // the enterprise's, on the order page
 	Service bool   // a service: cancelled before it starts, not returned
 	Fee     string // the one-way shipping fee the buyer pays for a change of mind
 	Address string
@@ -137,9 +139,34 @@ type returnView struct {
 func newReturnView(k catalog.Kind, e *catalog.Enterprise) *returnView {
 	v := &returnView{Service: k == catalog.Service}
 	if e != nil {
-		v.Fee, v.Address = kr.Won(e.Shipping.Fee), e.Address
+		v.ID, v.Name, v.Fee, v.Address = e.ID, e.Name, kr.Won(e.Shipping.Fee), e.Address
 	}
 	return v
+}
+
+// orderLegal adds the order page's 교환·반품 안내 (one per enterprise of the
+// order) and what its buyer agreed to. An enterprise that cannot be read
+// (left the co-op) gets the policy without its address.
+func (s *server) orderLegal(ctx context.Context, v *orderView) {
+	for _, so := range v.O.SubOrders {
+		kind := catalog.Service
+		for _, l := range so.Lines {
+			if l.Kind != catalog.Service {
+				kind = catalog.Goods
+			}
+		}
+		e, err := s.Catalog.FindEnterpriseByID(ctx, so.EnterpriseID)
+		if err != nil {
+			e = &catalog.Enterprise{ID: so.EnterpriseID, Name: so.EnterpriseName}
+			e.Shipping.Fee = -1
+		}
+		rv := newReturnView(kind, e)
+		if e.Shipping.Fee < 0 {
+			rv.Fee = ""
+		}
+		v.Returns = append(v.Returns, rv)
+	}
+	v.Consent = s.consentOf(ctx, v.O.Consent)
 }
 
 // consentDocs are the documents the checkout form asks the buyer to agree

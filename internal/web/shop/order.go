@@ -46,6 +46,10 @@ type orderView struct {
 	Test           bool
 	ClientSecret   string
 	PublishableKey string
+	// Returns is the 교환·반품 안내 of each enterprise of the order, and
+	// Consent what the buyer agreed to (nil for none), on the order page.
+	Returns []*returnView
+	Consent *consentRecord
 }
 
 type lookupView struct {
@@ -180,6 +184,7 @@ func (s *server) orderPage(c *fiber.Ctx) error {
 	}
 	v := newOrderView(o)
 	v.Title, v.Forms = "주문 "+o.Number, true
+	s.orderLegal(c.UserContext(), &v)
 	if c.Query("done") == "cancelled" && o.Status == order.Cancelled {
 		v.Notice = "주문을 취소했습니다."
 	}
@@ -202,6 +207,7 @@ func (s *server) orderCancel(c *fiber.Ctx) error {
 	}
 	v := newOrderView(o)
 	v.Title, v.Forms, v.Problem = "주문 "+o.Number, true, apperr.Message(err)
+	s.orderLegal(c.UserContext(), &v)
 	if code == apperr.NotFound {
 		v.Problem = "연락처가 주문하신 분의 연락처와 다릅니다. 다시 입력해 주세요."
 	}
