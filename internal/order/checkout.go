@@ -120,7 +120,7 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error
 		return nil, err
 	}
 	if len(short) > 0 {
-		return nil, ErrOutOfStock(short[0].Name, short[0].Available)
+		return nil, ErrOutOfStock(short[0].Name, short[0].Kind, short[0].Available)
 	}
 	if len(items) == 0 {
 		// A concurrent submission of the same form may have just ordered

@@ -431,8 +431,12 @@ type PaymentCheck struct {
 	PaymentRef    string // "" until the provider answered
 }
 
-// ErrOutOfStock is the Conflict a checkout gets when a line's stock ran out.
-func ErrOutOfStock(name string, left int) error {
+// ErrOutOfStock is the Conflict a checkout gets when a line's stock ran
+// out; a service's is said as booking ("예약 가능한 수가 부족합니다").
+func ErrOutOfStock(name string, k catalog.Kind, left int) error {
+	if k == catalog.Service {
+		return apperr.Errorf(apperr.Conflict, "'%s'의 예약 가능한 수가 부족합니다. 남은 예약: %d건", name, max(left, 0))
+	}
 	return apperr.Errorf(apperr.Conflict, "'%s'의 재고가 부족합니다. 남은 수량: %d개", name, max(left, 0))
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/order"
 )
 
@@ -126,6 +127,7 @@ type stockLine struct {
 	productID, optionID int64
 	quantity            int
 	name                string
+	kind                catalog.Kind
 	unitPrice           int64
 }
 
@@ -138,7 +140,7 @@ func orderStockLines(o *order.Order) []stockLine {
 				name += " (" + l.OptionName + ")"
 			}
 			lines = append(lines, stockLine{productID: l.ProductID, optionID: l.OptionID, quantity: l.Quantity,
-				name: name, unitPrice: l.UnitPrice})
+				name: name, kind: l.Kind, unitPrice: l.UnitPrice})
 		}
 	}
 	sortStockLines(lines)
@@ -193,7 +195,7 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 				if err != nil {
 					return fmt.Errorf("postgres: reserve: option stock: %w", err)
 				}
-				return order.ErrOutOfStock(l.name, left)
+				return order.ErrOutOfStock(l.name, l.kind, left)
 			}
 			if err != nil {
 				return fmt.Errorf("postgres: reserve option %d: %w", l.optionID, err)
@@ -218,7 +220,7 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 			if err != nil {
 				return fmt.Errorf("postgres: reserve: product stock: %w", err)
 			}
-			return order.ErrOutOfStock(l.name, left)
+			return order.ErrOutOfStock(l.name, l.kind, left)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: reserve product %d: %w", l.productID, err)
