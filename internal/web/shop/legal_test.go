@@ -107,7 +107,11 @@ func TestCheckoutConsents(t *testing.T) {
 	f.Del("agree_terms")
 	f.Del("agree_privacy")
 	f.Set("marketing", "1")
+	f.Set("buyer_email", "hong@naver") // no domain: not an address
 	_, d, _ := b.Post(t, "/checkout", f, http.StatusUnprocessableEntity)
+	if msg := d.Find("#buyer_email-error").Text(); !strings.Contains(msg, "이메일 주소를 확인해 주세요") {
+		t.Errorf("hong@naver: message %q", msg)
+	}
 	for _, id := range []string{"agree_terms", "agree_privacy"} {
 		msg := d.Find("#" + id + "-error").Text()
 		if !korean.MatchString(msg) || !strings.Contains(msg, "동의") {
