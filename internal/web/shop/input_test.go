@@ -59,7 +59,7 @@ func newFormEnv(tb testing.TB, limit bool) *webtest.Env {
 	d := app.Deps{Catalog: catalogStore, Search: webtest.SearchFn(webtest.OKSearch), Carts: carts, Orders: orders,
 		Accounts: accounts, CookieSecret: []byte(cfg.CookieSecret), TestPayments: provider.IsMock, Metrics: metrics.New(),
 		Documents: coop.NewDocuments(postgres.NewCoopStore(pool), accounts),
-		Log: log, TrustedProxies: []string{"0.0.0.0"}, ProxyHeader: "X-Real-IP"}
+		Log:       log, TrustedProxies: []string{"0.0.0.0"}, ProxyHeader: "X-Real-IP"}
 	if limit {
 		d.Limiter = redis.NewRateLimiter(rdb, prefix)
 	}
