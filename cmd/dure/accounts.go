@@ -149,7 +149,7 @@ func printDemoAccounts(log *slog.Logger, lines []string) {
 // (a valid 사업자등록번호 checksum; the account is fictitious).
 var demoCoop = coop.Settings{Name: "두레 사회적협동조합", Representative: "김두레", BusinessNumber: "1208147521",
 	MailOrderNumber: "제2026-대구중구-0123호", Address: "대구광역시 중구 동덕로 115, 3층", Phone: "053-123-4567",
-	Email: "hello@dure.test", BankName: "농협은행", BankAccount: "301-0123-4567-81", BankHolder: "두레사회적협동조합",
+	Email: "hello@dure.test", HostingProvider: "두레 사회적협동조합 (자체 서버)", Intermediary: true, BankName: "농협은행", BankAccount: "301-0123-4567-81", BankHolder: "두레사회적협동조합",
 	InspectionDays: coop.DefaultInspectionDays, ClaimWorkingDays: coop.DefaultClaimWorkingDays,
 	ReportBasis: coop.BasisInspected, DirectContractLimit: coop.DefaultDirectContractLimit}
 

@@ -196,6 +196,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Coop:       coops,
 		Reports:    report.NewService(postgres.NewReportStore(pool), coops),
 		Settlement: &settlement.Service{Store: postgres.NewSettlementStore(pool), Audit: ids.Accounts},
+		Documents:  coop.NewDocuments(postgres.NewCoopStore(pool), ids.Accounts),
 		PDF:        docs,
 	})
 

@@ -29,7 +29,7 @@ func (s *Service) CheckoutItems(ctx context.Context, cartID, postcode string) ([
 		if l.OptionName != "" {
 			name += " (" + l.OptionName + ")"
 		}
-		short = append(short, order.Shortage{Name: name, Available: l.Available})
+		short = append(short, order.Shortage{Name: name, Kind: l.Product.Kind, Available: l.Available})
 	}
 	return v.Items(), short, nil
 }

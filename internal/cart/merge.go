@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
 )
 
 // UserCartID returns the cart id of a signed-in user. Guest carts have random
@@ -70,8 +71,9 @@ func (s *Service) merge(ctx context.Context, fromID, intoID string) (*MergeResul
 	res := &MergeResult{}
 	for _, m := range merged {
 		p, _, stock, opt, ok := resolve(products, m.Key)
-		name := ""
+		name, service := "", false
 		if p != nil {
+			service = p.Kind == catalog.Service
 			name = p.Name
 			if opt != nil {
 				name += " (" + opt.Name + ")"
@@ -80,7 +82,7 @@ func (s *Service) merge(ctx context.Context, fromID, intoID string) (*MergeResul
 		if m.After > m.Before {
 			res.Moved++
 		}
-		if n := mergeNotice(m, name, ok, stock); n != "" {
+		if n := mergeNotice(m, name, service, ok, stock); n != "" {
 			res.Notices = append(res.Notices, n)
 		}
 	}
@@ -89,12 +91,14 @@ func (s *Service) merge(ctx context.Context, fromID, intoID string) (*MergeResul
 
 // mergeNotice says what became of a guest line that was not moved in full,
 // or "" when it was. name is "" for a product the catalogue no longer has.
-func mergeNotice(m Merged, name string, sold bool, stock int) string {
+func mergeNotice(m Merged, name string, service, sold bool, stock int) string {
 	switch {
 	case !sold && name == "":
 		return "장바구니에 담아 두셨던 상품 하나가 더 이상 판매되지 않아 옮기지 못했습니다."
 	case !sold:
 		return fmt.Sprintf("'%s'은(는) 더 이상 판매되지 않아 옮기지 못했습니다.", name)
+	case stock <= 0 && service:
+		return fmt.Sprintf("'%s'은(는) 이번 달 예약이 마감되어 옮기지 못했습니다.", name)
 	case stock <= 0:
 		return fmt.Sprintf("'%s'은(는) 품절되어 옮기지 못했습니다.", name)
 	case m.Full:
@@ -103,6 +107,8 @@ func mergeNotice(m Merged, name string, sold bool, stock int) string {
 		return ""
 	case m.After == m.Before:
 		return fmt.Sprintf("'%s'은(는) 장바구니에 이미 %d개 있어 더 담지 못했습니다.", name, m.Before)
+	case stock < MaxQuantity && service:
+		return fmt.Sprintf("'%s'은(는) 예약 가능한 수가 %d건 남아 있어 %d건으로 담았습니다.", name, stock, m.After)
 	case stock < MaxQuantity:
 		return fmt.Sprintf("'%s'은(는) 재고가 %d개 남아 있어 %d개로 담았습니다.", name, stock, m.After)
 	}

@@ -199,9 +199,15 @@ func (s *Service) view(ctx context.Context, cartID string, lines []Line, product
 			vl.OptionName = opt.Name
 		}
 		switch {
+		case stock <= 0 && p.Kind == catalog.Service:
+			vl.Orderable = false
+			vl.Notice = "이번 달 예약이 마감되었습니다. 장바구니에서 빼 주세요."
 		case stock <= 0:
 			vl.Orderable = false
 			vl.Notice = "품절되었습니다. 장바구니에서 빼 주세요."
+		case l.Quantity > stock && p.Kind == catalog.Service:
+			vl.Orderable = false
+			vl.Notice = fmt.Sprintf("예약 가능한 수가 %d건 남아 있습니다. 수량을 %d건 이하로 바꿔 주세요.", stock, stock)
 		case l.Quantity > stock:
 			vl.Orderable = false
 			vl.Notice = fmt.Sprintf("재고가 %d개 남아 있습니다. 수량을 %d개 이하로 바꿔 주세요.", stock, stock)
@@ -363,6 +369,8 @@ func sellable(products priced, k Key) (p *catalog.Product, price int64, stock in
 		return nil, 0, 0, apperr.Errorf(apperr.Invalid, "옵션을 선택해 주세요.")
 	case !ok:
 		return nil, 0, 0, apperr.Errorf(apperr.Invalid, "선택한 옵션을 찾을 수 없습니다.")
+	case stock <= 0 && p.Kind == catalog.Service:
+		return nil, 0, 0, apperr.Errorf(apperr.Invalid, "'%s'은(는) 이번 달 예약이 마감되었습니다.", p.Name)
 	case stock <= 0:
 		return nil, 0, 0, apperr.Errorf(apperr.Invalid, "'%s'은(는) 품절되었습니다.", p.Name)
 	}
@@ -373,6 +381,9 @@ func sellable(products priced, k Key) (p *catalog.Product, price int64, stock in
 func tooMany(p *catalog.Product, stock, quantity int) error {
 	if quantity > MaxQuantity {
 		return apperr.Errorf(apperr.Invalid, "한 상품은 %d개까지 담을 수 있습니다.", MaxQuantity)
+	}
+	if p.Kind == catalog.Service {
+		return apperr.Errorf(apperr.Invalid, "'%s'은(는) 예약 가능한 수가 %d건 남아 있어 %d건까지 담을 수 있습니다.", p.Name, stock, stock)
 	}
 	return apperr.Errorf(apperr.Invalid, "'%s'의 재고가 %d개 남아 있어 %d개까지 담을 수 있습니다.", p.Name, stock, stock)
 }

@@ -55,6 +55,11 @@ type Settings struct {
 	Address         string // 사업장 주소
 	Phone           string
 	Email           string
+	HostingProvider string // 호스팅 제공자
+	// Intermediary says the co-op is a marketplace intermediary
+	// (통신판매중개자): the enterprises are the sellers, and the footer
+	// carries the notice the law asks for.
+	Intermediary bool
 
 	BankName    string // 은행
 	BankAccount string // 계좌번호 (digits and hyphens)
@@ -89,6 +94,7 @@ var (
 	emailRule    = textin.Rule{Label: "이메일", Max: 100, NoSpace: true}
 	bankNameRule = textin.Rule{Label: "은행", Max: 30}
 	holderRule   = textin.Rule{Label: "예금주", Max: 50}
+	hostingRule  = textin.Rule{Label: "호스팅 제공자", Max: 100}
 )
 
 // Normalize trims the text fields and puts the business number, phone and
@@ -96,7 +102,7 @@ var (
 // hyphens).
 func (s *Settings) Normalize() {
 	for _, p := range []*string{&s.Name, &s.Representative, &s.MailOrderNumber, &s.Address, &s.Phone, &s.Email,
-		&s.BankName, &s.BankAccount, &s.BankHolder} {
+		&s.HostingProvider, &s.BankName, &s.BankAccount, &s.BankHolder} {
 		*p = strings.TrimSpace(*p)
 	}
 	if d, ok := kr.NormalizeBusinessNumber(s.BusinessNumber); ok {
@@ -110,7 +116,7 @@ func (s *Settings) Normalize() {
 
 // Validate reports every wrong field at once: apperr.Invalid with Fields
 // keyed by the form's names (name, representative, business_number,
-// mail_order_number, address, phone, email, bank_name, bank_account,
+// mail_order_number, address, phone, email, hosting_provider, bank_name, bank_account,
 // bank_holder, inspection_days, claim_working_days, report_basis,
 // direct_contract_limit). Call Normalize first.
 func (s *Settings) Validate() error {
@@ -120,7 +126,7 @@ func (s *Settings) Validate() error {
 		v string
 	}{"name": {nameRule, s.Name}, "representative": {reprRule, s.Representative},
 		"mail_order_number": {mailRule, s.MailOrderNumber}, "address": {addressRule, s.Address},
-		"email": {emailRule, s.Email}, "bank_name": {bankNameRule, s.BankName}, "bank_holder": {holderRule, s.BankHolder}} {
+		"email": {emailRule, s.Email}, "hosting_provider": {hostingRule, s.HostingProvider}, "bank_name": {bankNameRule, s.BankName}, "bank_holder": {holderRule, s.BankHolder}} {
 		if msg := c.r.Message(c.v); msg != "" {
 			f[key] = msg
 		}
@@ -133,10 +139,8 @@ func (s *Settings) Validate() error {
 	if s.Phone != "" && !kr.ValidPhone(s.Phone) {
 		f["phone"] = "전화번호는 02-123-4567 또는 010-1234-5678 형식으로 입력해 주세요."
 	}
-	if f["email"] == "" && s.Email != "" {
-		if at := strings.IndexByte(s.Email, '@'); at < 1 || at == len(s.Email)-1 {
-			f["email"] = "이메일 주소를 확인해 주세요."
-		}
+	if f["email"] == "" && s.Email != "" && !kr.ValidEmail(s.Email) {
+		f["email"] = "이메일 주소를 확인해 주세요. 예) dure@example.kr"
 	}
 	if s.BankAccount != "" && !validAccount(s.BankAccount) {
 		f["bank_account"] = "계좌번호는 숫자와 하이픈(-)으로 6~30자리를 입력해 주세요."

@@ -131,12 +131,55 @@ func formatPhone(s string) (string, bool) {
 	switch {
 	case len(n) == 8 && (strings.HasPrefix(n, "15") || strings.HasPrefix(n, "16") || strings.HasPrefix(n, "18")):
 		return n[:4] + "-" + n[4:], true
+	case strings.HasPrefix(n, "010") && len(n) != 11:
+		return "", false // 010 numbers have eight digits after the prefix
 	case strings.HasPrefix(n, "02") && (len(n) == 9 || len(n) == 10):
 		return n[:2] + "-" + n[2:len(n)-4] + "-" + n[len(n)-4:], true
 	case strings.HasPrefix(n, "0") && !strings.HasPrefix(n, "00") && (len(n) == 10 || len(n) == 11):
 		return n[:3] + "-" + n[3:len(n)-4] + "-" + n[len(n)-4:], true
 	}
 	return "", false
+}
+
+// ValidEmail reports whether s looks like an e-mail address a person can
+// receive mail at: one @, a local part without spaces, and a domain of
+// dot-separated labels (letters, digits, hyphens) ending in a top-level
+// domain of two or more letters. "hong@naver" is not one; "hong@naver.com" is.
+func ValidEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at < 1 || at != strings.LastIndexByte(s, '@') || len(s) > 254 {
+		return false
+	}
+	local, domain := s[:at], s[at+1:]
+	for _, c := range local {
+		if c <= ' ' || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' {
+			return false
+		}
+	}
+	labels := strings.Split(strings.ToLower(domain), ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(l); i++ {
+			if c := l[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	tld := labels[len(labels)-1]
+	if len(tld) < 2 {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		if tld[i] < 'a' || tld[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // IsRemotePostcode reports whether a 5-digit 우편번호 lies in 제주 or a

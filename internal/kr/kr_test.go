@@ -58,6 +58,8 @@ func TestPhone(t *testing.T) {
 		{"0012345678", "0012345678", false},
 		{"053-123-456x", "053-123-456x", false},
 		{"+82-10-1234-5678", "+82-10-1234-5678", false},
+		{"010-123-4567", "010-123-4567", false}, // 010 numbers have eight digits after it
+		{"011-123-4567", "011-123-4567", true},
 		{"", "", false},
 	}
 	for _, tt := range tests {
@@ -110,5 +112,18 @@ func TestDateTimeIsSeoul(t *testing.T) {
 	}
 	if _, off := time.Now().In(kr.Seoul()).Zone(); off != 9*3600 {
 		t.Errorf("Seoul's offset is %d s, want +09:00", off)
+	}
+}
+
+func TestValidEmail(t *testing.T) {
+	for in, want := range map[string]bool{
+		"hong@naver.com": true, "hong.gildong+mall@daum.net": true, "a@b.co.kr": true, "hello@dure.test": true,
+		"hong@naver": false, "hong@naver.": false, "hong@.com": false, "@naver.com": false, "hong": false,
+		"hong@@naver.com": false, "hong@naver..com": false, "홍@naver.com": true, "hong@네이버.com": false,
+		"hong gil@naver.com": false, "hong@naver.c": false, "hong@naver.123": false, "hong@-naver.com": false, "": false,
+	} {
+		if got := kr.ValidEmail(in); got != want {
+			t.Errorf("ValidEmail(%q) = %v, want %v", in, got, want)
+		}
 	}
 }

@@ -29,6 +29,9 @@ type CheckoutInput struct {
 	// UserID is the signed-in buyer, whose order history the order joins;
 	// 0 for a guest. It must be the actor's own (account.FromContext).
 	UserID int64
+	// Consent is what the buyer agreed to on the form; both documents are
+	// required (Consent.At is set by Checkout).
+	Consent Consent
 }
 
 // notFound is the one answer for an unknown order and a wrong phone alike.
@@ -41,7 +44,8 @@ func notFound() error {
 //   - the existing order when in.CheckoutKey was already used (created again
 //     never, reserved again never);
 //   - apperr.Invalid with Fields (keys buyer_name, buyer_phone, buyer_email,
-//     recipient, phone, postcode, road, detail, memo) for a wrong form, or
+//     recipient, phone, postcode, road, detail, memo, agree_terms,
+//     agree_privacy) for a wrong form or a missing consent, or
 //     with a message for an empty cart or a missing checkout key;
 //   - apperr.Conflict "'X'의 재고가 부족합니다. 남은 수량: n개" when stock is
 //     short (found while reading the cart or while reserving), and
@@ -62,7 +66,33 @@ func ValidateCheckout(in CheckoutInput) error {
 		return errCheckoutKey()
 	}
 	in.Address.Normalize()
-	return validate(normalizeBuyer(in.Buyer), in.Address)
+	return withConsent(validate(normalizeBuyer(in.Buyer), in.Address), in.Consent)
+}
+
+// withConsent adds the missing required consents to err, validate's answer:
+// Fields agree_terms and agree_privacy.
+func withConsent(err error, c Consent) error {
+	f := map[string]string{}
+	if c.TermsDocID <= 0 {
+		f["agree_terms"] = "구매조건 확인 및 이용약관에 동의해 주세요. 동의하셔야 주문할 수 있습니다."
+	}
+	if c.PrivacyDocID <= 0 {
+		f["agree_privacy"] = "개인정보 수집·이용에 동의해 주세요. 동의하셔야 주문할 수 있습니다."
+	}
+	if len(f) == 0 {
+		return err
+	}
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Code == apperr.Invalid && ae.Fields != nil {
+		for k, v := range f {
+			ae.Fields[k] = v
+		}
+		return ae
+	}
+	if err != nil {
+		return err
+	}
+	return &apperr.Error{Code: apperr.Invalid, Message: "주문 정보를 확인해 주세요.", Fields: f}
 }
 
 func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error) {
@@ -82,15 +112,16 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Order, error
 	}
 	in.Address.Normalize()
 	in.Buyer = normalizeBuyer(in.Buyer)
-	if err := validate(in.Buyer, in.Address); err != nil {
+	if err := withConsent(validate(in.Buyer, in.Address), in.Consent); err != nil {
 		return nil, err
 	}
+	in.Consent.At = s.now()
 	items, short, err := s.carts.CheckoutItems(ctx, in.CartID, in.Address.Postcode)
 	if err != nil {
 		return nil, err
 	}
 	if len(short) > 0 {
-		return nil, ErrOutOfStock(short[0].Name, short[0].Available)
+		return nil, ErrOutOfStock(short[0].Name, short[0].Kind, short[0].Available)
 	}
 	if len(items) == 0 {
 		// A concurrent submission of the same form, or of the same cart
@@ -168,10 +199,8 @@ func validate(b Buyer, a Address) error {
 	}
 	if msg := buyerEmailRule.Message(b.Email); msg != "" {
 		f["buyer_email"] = msg
-	} else if b.Email != "" {
-		if at := strings.IndexByte(b.Email, '@'); at < 1 || at == len(b.Email)-1 {
-			f["buyer_email"] = "이메일 주소를 확인해 주세요."
-		}
+	} else if b.Email != "" && !kr.ValidEmail(b.Email) {
+		f["buyer_email"] = "이메일 주소를 확인해 주세요. 예) hong@naver.com"
 	}
 	var ae *apperr.Error
 	if err := a.Validate(); errors.As(err, &ae) {
@@ -200,6 +229,7 @@ func CartRef(cartID string) string {
 // newOrder builds the order a priced cart becomes, with each line's snapshot.
 func newOrder(in CheckoutInput, b pricing.Breakdown) *Order {
 	o := &Order{CheckoutKey: in.CheckoutKey, CartRef: CartRef(in.CartID), Status: PendingPayment, UserID: in.UserID, Buyer: in.Buyer, Address: in.Address,
+		Consent:    in.Consent,
 		ItemsTotal: b.ItemsTotal, ShippingTotal: b.ShippingTotal, Total: b.Total, Supply: b.Supply, VAT: b.VAT}
 	for _, p := range b.Parts {
 		e := p.Enterprise

@@ -280,7 +280,7 @@ func (e *env) input(t *testing.T, cartID string) order.CheckoutInput {
 	}
 	return order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cartID,
 		Buyer: order.Buyer{Name: "김두레", Phone: "01012345678", Email: "doore@example.kr"}, Address: address,
-		ExpectedTotal: v.Price.Total}
+		ExpectedTotal: v.Price.Total, Consent: testutil.Consent(t, e.pool)}
 }
 
 // checkout orders quantity of each product and returns the order.

@@ -54,6 +54,20 @@ type Order struct {
 	SubOrders       []*SubOrder
 	Events          []Event
 	Payment         *Payment // nil before StartPayment
+	// Consent is what the buyer of a shop order agreed to before payment
+	// (zero for public orders and orders from before consents were kept).
+	Consent Consent
+}
+
+// Consent is what a shop order's buyer agreed to and when: the versions
+// (legal_documents ids, coop.Document) of the terms with the purchase
+// conditions and of the personal-data collection notice, both required, and
+// the separate, optional marketing consent.
+type Consent struct {
+	TermsDocID   int64
+	PrivacyDocID int64
+	Marketing    bool
+	At           time.Time // zero when nothing was agreed
 }
 
 // Channel is who the order is for.
@@ -442,8 +456,12 @@ type PaymentCheck struct {
 	PaymentRef    string // "" until the provider answered
 }
 
-// ErrOutOfStock is the Conflict a checkout gets when a line's stock ran out.
-func ErrOutOfStock(name string, left int) error {
+// ErrOutOfStock is the Conflict a checkout gets when a line's stock ran
+// out; a service's is said as booking ("예약 가능한 수가 부족합니다").
+func ErrOutOfStock(name string, k catalog.Kind, left int) error {
+	if k == catalog.Service {
+		return apperr.Errorf(apperr.Conflict, "'%s'의 예약 가능한 수가 부족합니다. 남은 예약: %d건", name, max(left, 0))
+	}
 	return apperr.Errorf(apperr.Conflict, "'%s'의 재고가 부족합니다. 남은 수량: %d개", name, max(left, 0))
 }
 

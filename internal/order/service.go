@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/payment"
 	"github.com/dure-coop/dure/internal/pricing"
@@ -19,6 +20,7 @@ const DefaultReservationTTL = 15 * time.Minute
 // option) name and the stock left.
 type Shortage struct {
 	Name      string
+	Kind      catalog.Kind
 	Available int
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/order"
 )
 
@@ -82,14 +83,16 @@ func (s *OrderStore) CreateOrder(ctx context.Context, o *order.Order, ttl time.D
 	err = tx.QueryRow(ctx, `INSERT INTO orders (number, checkout_key, status, buyer_name, buyer_phone, buyer_email,
 			recipient, recipient_phone, postcode, road_address, detail_address, delivery_memo,
 			items_total, shipping_total, total, supply_amount, vat_amount, reserved_until, user_id,
-			channel, payment_terms, institution_id, quote_id, desired_delivery_date, cart_ref)
+			channel, payment_terms, institution_id, quote_id, desired_delivery_date, cart_ref,
+			agreed_terms_id, agreed_privacy_id, agreed_at, marketing_consent)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			now() + make_interval(secs => $18), $19, $20, $21, $22, $23, $24, NULLIF($25, ''))
+			now() + make_interval(secs => $18), $19, $20, $21, $22, $23, $24, NULLIF($25, ''), $26, $27, $28, $29)
 		RETURNING id`,
 		o.Number, o.CheckoutKey, o.Status, o.Buyer.Name, o.Buyer.Phone, o.Buyer.Email,
 		a.Recipient, a.Phone, a.Postcode, a.Road, a.Detail, a.Memo,
 		o.ItemsTotal, o.ShippingTotal, o.Total, o.Supply, o.VAT, ttl.Seconds(), nullID(o.UserID),
-		channel, terms, nullID(o.InstitutionID), nullID(o.QuoteID), desired, o.CartRef).Scan(&orderID)
+		channel, terms, nullID(o.InstitutionID), nullID(o.QuoteID), desired, o.CartRef,
+		nullID(o.Consent.TermsDocID), nullID(o.Consent.PrivacyDocID), nullTime(o.Consent.At), o.Consent.Marketing).Scan(&orderID)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23505" && pgErr.ConstraintName == "orders_number_key" {
@@ -138,6 +141,7 @@ type stockLine struct {
 	productID, optionID int64
 	quantity            int
 	name                string
+	kind                catalog.Kind
 	unitPrice           int64
 	// discounted lines (a campaign's price) are checked against their list
 	// price, listUnitPrice: the campaign itself is priced at read time by
@@ -156,7 +160,7 @@ func orderStockLines(o *order.Order) []stockLine {
 				name += " (" + l.OptionName + ")"
 			}
 			lines = append(lines, stockLine{productID: l.ProductID, optionID: l.OptionID, quantity: l.Quantity,
-				name: name, unitPrice: l.UnitPrice, discounted: l.DiscountAmount > 0, listUnitPrice: l.ListUnitPrice,
+				name: name, kind: l.Kind, unitPrice: l.UnitPrice, discounted: l.DiscountAmount > 0, listUnitPrice: l.ListUnitPrice,
 				bundleID: l.BundleProductID})
 		}
 	}
@@ -212,7 +216,7 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 				if err != nil {
 					return fmt.Errorf("postgres: reserve: option stock: %w", err)
 				}
-				return order.ErrOutOfStock(l.name, left)
+				return order.ErrOutOfStock(l.name, l.kind, left)
 			}
 			if err != nil {
 				return fmt.Errorf("postgres: reserve option %d: %w", l.optionID, err)
@@ -237,7 +241,7 @@ func reserve(ctx context.Context, tx pgx.Tx, o *order.Order) error {
 			if err != nil {
 				return fmt.Errorf("postgres: reserve: product stock: %w", err)
 			}
-			return order.ErrOutOfStock(l.name, left)
+			return order.ErrOutOfStock(l.name, l.kind, left)
 		}
 		if err != nil {
 			return fmt.Errorf("postgres: reserve product %d: %w", l.productID, err)
@@ -326,6 +330,14 @@ func release(ctx context.Context, tx pgx.Tx, subIDs []int64) error {
 		return nil
 	}
 	return touchProducts(ctx, tx, lines)
+}
+
+// nullTime is t, or NULL for the zero time.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 func nullID(id int64) *int64 {
@@ -422,6 +434,7 @@ const orderSelect = `SELECT o.id, o.number, o.checkout_key, o.status, coalesce(o
 		o.delivery_memo, o.items_total, o.shipping_total, o.total, o.supply_amount, o.vat_amount,
 		o.reserved_until, o.created_at, o.paid_at, o.cancelled_at,
 		o.channel, o.payment_terms, coalesce(o.institution_id, 0), coalesce(o.quote_id, 0), o.desired_delivery_date,
+		coalesce(o.agreed_terms_id, 0), coalesce(o.agreed_privacy_id, 0), o.agreed_at, o.marketing_consent,
 		p.id, p.provider, p.idempotency_key, p.provider_ref, p.client_secret, p.amount, p.status,
 		p.failure_reason, p.refunded_amount, p.refunds_total
 	FROM orders o
@@ -435,14 +448,19 @@ func scanOrder(r pgx.CollectableRow) (*order.Order, error) {
 	var pid *int64
 	var pProvider, pKey, pRef, pSecret, pStatus, pFailure *string
 	var pAmount, pRefunded, pRefunds *int64
+	var agreedAt *time.Time
 	err := r.Scan(&o.ID, &o.Number, &o.CheckoutKey, &o.Status, &o.UserID, &o.Buyer.Name, &o.Buyer.Phone,
 		&o.Buyer.Email, &o.Address.Recipient, &o.Address.Phone, &o.Address.Postcode, &o.Address.Road,
 		&o.Address.Detail, &o.Address.Memo, &o.ItemsTotal, &o.ShippingTotal, &o.Total, &o.Supply, &o.VAT,
 		&o.ReservedUntil, &o.CreatedAt, &o.PaidAt, &o.CancelledAt,
 		&o.Channel, &o.Terms, &o.InstitutionID, &o.QuoteID, &o.DesiredDelivery,
+		&o.Consent.TermsDocID, &o.Consent.PrivacyDocID, &agreedAt, &o.Consent.Marketing,
 		&pid, &pProvider, &pKey, &pRef, &pSecret, &pAmount, &pStatus, &pFailure, &pRefunded, &pRefunds)
 	if err != nil {
 		return nil, err
+	}
+	if agreedAt != nil {
+		o.Consent.At = *agreedAt
 	}
 	if pid != nil {
 		o.Payment = &order.Payment{ID: *pid, Provider: *pProvider, IdempotencyKey: *pKey, ClientSecret: *pSecret,

@@ -63,6 +63,9 @@ type Deps struct {
 	// Coop is the co-op's settings and holiday calendar (nil: those pages
 	// answer 503).
 	Coop *coop.Service
+	// Documents is the terms and privacy documents the operator publishes
+	// (nil: /admin/legal answers 503).
+	Documents *coop.Documents
 	// Orders lists invoices and records bank transfers (nil: 503).
 	Orders *order.Service
 	// Reports builds the priority-purchase report of every institution
@@ -87,7 +90,7 @@ type Deps struct {
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
-		"admin/settings", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
+		"admin/settings", "admin/legal", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
 		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates", "admin/campaigns", "admin/campaign",
 		"admin/bundles"}
 }
@@ -180,6 +183,8 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 
 	g.Get("/settings", s.settingsPage)
 	g.Post("/settings", s.saveSettings)
+	g.Get("/legal", s.legalPage)
+	g.Post("/legal/:kind", s.publishLegal)
 	g.Get("/holidays", s.holidaysPage)
 	g.Post("/holidays", s.addHoliday)
 	g.Post("/holidays/:day/delete", s.deleteHoliday)

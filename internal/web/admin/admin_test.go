@@ -361,7 +361,8 @@ func addToCartAndOrder(t *testing.T, b *webtest.Shopper, pid int64) string {
 		f.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
 	})
 	for k, v := range map[string]string{"buyer_name": "김두레", "buyer_phone": "010-1234-5678", "buyer_email": "doore@example.kr",
-		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41911", "road": "대구광역시 중구 동덕로 115", "detail": "3층"} {
+		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41911", "road": "대구광역시 중구 동덕로 115", "detail": "3층",
+		"agree_terms": "1", "agree_privacy": "1"} {
 		f.Set(k, v)
 	}
 	loc, _, _ := b.Post(t, "/checkout", f, http.StatusSeeOther)

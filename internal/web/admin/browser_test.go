@@ -105,7 +105,7 @@ func TestBrowserInvoiceConsoleAccessible(t *testing.T) {
 	}
 	pid, _ := e.Goods(t)
 	inv, _ := e.InvoiceOrder(t, pid, 1, 10_000)
-	for _, path := range []string{"/admin/settings", "/admin/holidays?year=2026", "/admin/invoices",
+	for _, path := range []string{"/admin/settings", "/admin/legal", "/admin/holidays?year=2026", "/admin/invoices",
 		"/admin/invoices?status=unpaid", "/admin/invoices/" + strconv.FormatInt(inv.ID, 10)} {
 		b.CheckAxe(t, path)
 	}

@@ -19,6 +19,8 @@ import (
 // settingsForm is the settings form as typed (kept when refused).
 type settingsForm struct {
 	Name, Representative, BusinessNumber, MailOrderNumber, Address, Phone, Email string
+	HostingProvider                                                              string
+	Intermediary                                                                 bool
 	BankName, BankAccount, BankHolder                                            string
 	InspectionDays, ClaimWorkingDays, ReportBasis, DirectContractLimit           string
 }
@@ -40,7 +42,8 @@ var reportBases = []option{
 func formOfSettings(st *coop.Settings) settingsForm {
 	return settingsForm{Name: st.Name, Representative: st.Representative,
 		BusinessNumber: kr.FormatBusinessNumber(st.BusinessNumber), MailOrderNumber: st.MailOrderNumber,
-		Address: st.Address, Phone: st.Phone, Email: st.Email, BankName: st.BankName, BankAccount: st.BankAccount,
+		Address: st.Address, Phone: st.Phone, Email: st.Email, HostingProvider: st.HostingProvider,
+		Intermediary: st.Intermediary, BankName: st.BankName, BankAccount: st.BankAccount,
 		BankHolder: st.BankHolder, InspectionDays: strconv.Itoa(st.InspectionDays),
 		ClaimWorkingDays: strconv.Itoa(st.ClaimWorkingDays), ReportBasis: string(st.ReportBasis),
 		DirectContractLimit: strconv.FormatInt(st.DirectContractLimit, 10)}
@@ -91,12 +94,13 @@ func (s *server) saveSettings(c *fiber.Ctx) error {
 	f := settingsForm{Name: c.FormValue("name"), Representative: c.FormValue("representative"),
 		BusinessNumber: c.FormValue("business_number"), MailOrderNumber: c.FormValue("mail_order_number"),
 		Address: c.FormValue("address"), Phone: c.FormValue("phone"), Email: c.FormValue("email"),
+		HostingProvider: c.FormValue("hosting_provider"), Intermediary: c.FormValue("intermediary") != "",
 		BankName: c.FormValue("bank_name"), BankAccount: c.FormValue("bank_account"), BankHolder: c.FormValue("bank_holder"),
 		InspectionDays: c.FormValue("inspection_days"), ClaimWorkingDays: c.FormValue("claim_working_days"),
 		ReportBasis: c.FormValue("report_basis"), DirectContractLimit: c.FormValue("direct_contract_limit")}
 	in := coop.Settings{Name: f.Name, Representative: f.Representative, BusinessNumber: f.BusinessNumber,
 		MailOrderNumber: f.MailOrderNumber, Address: f.Address, Phone: f.Phone, Email: f.Email,
-		BankName: f.BankName, BankAccount: f.BankAccount, BankHolder: f.BankHolder,
+		HostingProvider: f.HostingProvider, Intermediary: f.Intermediary, BankName: f.BankName, BankAccount: f.BankAccount, BankHolder: f.BankHolder,
 		InspectionDays: int(max(min(number(f.InspectionDays), 1000), -1)), ClaimWorkingDays: int(max(min(number(f.ClaimWorkingDays), 1000), -1)),
 		ReportBasis: coop.ReportBasis(f.ReportBasis), DirectContractLimit: number(f.DirectContractLimit)}
 	_, err := s.Coop.UpdateSettings(c.UserContext(), in)

@@ -39,7 +39,7 @@ func TestSettingsPage(t *testing.T) {
 	}
 	good := url.Values{"name": {"두레 사회적협동조합"}, "representative": {"김두레"}, "business_number": {"120-81-47521"},
 		"mail_order_number": {"2026-대구중구-0123"}, "address": {"대구광역시 중구 동덕로 115"}, "phone": {"053-123-4567"},
-		"email": {"hello@dure.coop"}, "bank_name": {"농협은행"}, "bank_account": {"301-0123-4567-81"}, "bank_holder": {"두레사회적협동조합"},
+		"email": {"hello@dure.coop"}, "hosting_provider": {"두레 클라우드"}, "intermediary": {"1"}, "bank_name": {"농협은행"}, "bank_account": {"301-0123-4567-81"}, "bank_holder": {"두레사회적협동조합"},
 		"inspection_days": {"10"}, "claim_working_days": {"5"}, "report_basis": {"delivered"}, "direct_contract_limit": {"20,000,000"}}
 	loc, _ := submit(t, c.op, "/admin/settings", "/admin/settings", good, 303)
 	if !strings.HasPrefix(loc, "/admin/settings?done=settings_saved") {
@@ -50,11 +50,50 @@ func TestSettingsPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.BusinessNumber != "1208147521" || st.InspectionDays != 10 || st.DirectContractLimit != 20_000_000 ||
-		st.ReportBasis != "delivered" || st.BankLabel() != "농협은행 301-0123-4567-81 (예금주 두레사회적협동조합)" {
+		st.ReportBasis != "delivered" || st.HostingProvider != "두레 클라우드" || !st.Intermediary || st.BankLabel() != "농협은행 301-0123-4567-81 (예금주 두레사회적협동조합)" {
 		t.Errorf("saved %+v", st)
 	}
 	if c.count(t, `SELECT count(*) FROM audit_log WHERE action = 'coop.settings.update' AND actor_role = 'operator'`) != 1 {
 		t.Error("the change is not audited")
+	}
+}
+
+// TestLegalPage: the operator publishes a new version of a document; an
+// empty or unchanged body comes back with its message (422), nothing
+// published; the new version is audited and the old one kept.
+func TestLegalPage(t *testing.T) {
+	c := newConsole(t)
+	doc := c.op.Page(t, "/admin/legal", 200)
+	checkAccessible(t, "/admin/legal", doc)
+	for _, kind := range []string{"terms", "privacy", "order_privacy"} {
+		if !strings.Contains(doc.Find("#body-"+kind).Text(), "") || doc.Find(`form[action="/admin/legal/`+kind+`"]`).Length() != 1 {
+			t.Errorf("no form for %s", kind)
+		}
+	}
+	current := doc.Find("#body-terms").Text()
+	if !strings.Contains(current, "청약철회") || !strings.Contains(doc.Find("#doc-terms-h").Parent().Text(), "제1판") {
+		t.Errorf("terms panel: %q", doc.Find("#doc-terms-h").Parent().Text())
+	}
+	for _, body := range []string{"  ", current} {
+		_, d := submit(t, c.op, "/admin/legal", "/admin/legal/terms", url.Values{"body": {body}}, 422)
+		if d.Find("#body-terms-error").Length() != 1 {
+			t.Errorf("body %q: no message beside the field", body)
+		}
+	}
+	submit(t, c.op, "/admin/legal", "/admin/legal/nonsense", url.Values{"body": {"x"}}, 404)
+	if c.count(t, `SELECT count(*) FROM legal_documents WHERE kind = 'terms'`) != 1 {
+		t.Fatal("a refused body was published")
+	}
+	loc, _ := submit(t, c.op, "/admin/legal", "/admin/legal/terms", url.Values{"body": {current + "\n\n부칙: 이 약관은 2027년 1월 1일부터 시행합니다."}}, 303)
+	if !strings.HasPrefix(loc, "/admin/legal?done=document_published") {
+		t.Errorf("redirect %q", loc)
+	}
+	if c.count(t, `SELECT count(*) FROM legal_documents WHERE kind = 'terms' AND version = 2 AND body LIKE '%부칙%'`) != 1 ||
+		c.count(t, `SELECT count(*) FROM legal_documents WHERE kind = 'terms' AND version = 1`) != 1 {
+		t.Error("version 2 not published beside version 1")
+	}
+	if c.count(t, `SELECT count(*) FROM audit_log WHERE action = 'coop.document.publish' AND actor_role = 'operator' AND entity_id = 'terms:2'`) != 1 {
+		t.Error("publishing is not audited")
 	}
 }
 

@@ -115,6 +115,7 @@ var doneMessages = map[string]string{
 	"quote_routed":              "기업에 견적을 요청했습니다. 기업의 입점기업 화면에 품목이 나타납니다.",
 	"quote_sent":                "견적서를 기관에 보냈습니다. 보낸 견적서는 바꿀 수 없고, 고치려면 새 견적서(다음 번호)를 보냅니다.",
 	"settings_saved":            "설정을 저장했습니다.",
+	"document_published":        "새 판을 게시했습니다. 이제부터 쇼핑몰과 주문서에 새 판이 보이고, 이전 판에 동의한 주문 기록은 그대로입니다.",
 	"holiday_added":             "휴일을 추가했습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
 	"holiday_deleted":           "휴일을 지웠습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
 	"transfer_recorded":         "입금을 기록했습니다.",

@@ -174,7 +174,7 @@ func (s *server) apiProduct(c *fiber.Ctx) error {
 		out.Images = append(out.Images, apiImage{URL: im.URL, Alt: im.Alt})
 	}
 	if len(out.Images) == 0 {
-		out.Images = append(out.Images, apiImage{URL: view.ProductImageURL(p.ID), Alt: p.Name})
+		out.Images = append(out.Images, apiImage{URL: view.GeneratedImageURL(p.ID, p.Name, p.CategoryID), Alt: p.Name})
 	}
 	for _, cat := range ix.Path(p.CategoryID) {
 		out.CategoryPath = append(out.CategoryPath, apiCategoryRef{ID: cat.ID, Slug: cat.Slug, Name: cat.Name, URL: view.CategoryURL(cat.Slug)})

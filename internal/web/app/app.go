@@ -126,6 +126,10 @@ type Deps struct {
 	Quotes *quote.Service
 	// Coop is the co-op's settings and holidays, edited in the console.
 	Coop *coop.Service
+	// Documents is the terms, privacy policy and checkout collection
+	// notice, versioned (the shop's /terms, /privacy and checkout consents;
+	// the console's /admin/legal).
+	Documents *coop.Documents
 	// Reports builds the priority-purchase report (/biz/reports,
 	// /admin/reports/procurement); nil: those pages answer 503.
 	Reports *report.Service
@@ -221,6 +225,8 @@ func New(d Deps) *fiber.App {
 		Blobs:                d.Blobs,
 		Notify:               d.Notify,
 		Curation:             d.Curation,
+		Coop:                 shopCoop(d.Coop),
+		Documents:            d.Documents,
 	})
 	api.Mount(a, k, api.Deps{
 		Catalog:    d.Catalog,
@@ -243,7 +249,7 @@ func New(d Deps) *fiber.App {
 	if d.Accounts != nil && d.Onboarding != nil && d.Manager != nil { // the operator console (/admin)
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes,
-			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement, Curation: d.Curation,
+			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement, Curation: d.Curation, Documents: d.Documents,
 			Bundles: d.Bundles})
 	}
 	return a
@@ -266,6 +272,14 @@ func authenticator(a *account.Service) web.Authenticator {
 
 // coopOf is c as biz.CoopSettings (nil stays nil, not a typed nil).
 func coopOf(c *coop.Service) biz.CoopSettings {
+	if c == nil {
+		return nil
+	}
+	return c
+}
+
+// shopCoop is c as shop.CoopSettings (nil stays nil, not a typed nil).
+func shopCoop(c *coop.Service) shop.CoopSettings {
 	if c == nil {
 		return nil
 	}

@@ -112,7 +112,8 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Routes naming an order by its number.
-	numbers := map[string]string{"/biz/orders/": invoiceA.Number}
+	numbers := map[string]string{"/biz/orders/": invoiceA.Number,
+		"/admin/legal/": "terms"} // a document kind: only operators may publish one
 	// Routes whose parameter is another of A's things than their prefix says.
 	routeIDs := map[string]int64{"/portal/orders/:id<int>/statement": invSubA, "/portal/orders/:id<int>/statement.pdf": invSubA}
 	// A review and a question about A's product, for the portal's reply

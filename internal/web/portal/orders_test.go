@@ -88,7 +88,7 @@ func (s *shop) buy(t *testing.T, quantity map[int64]int) (*webtest.Shopper, stri
 	})
 	for k, val := range map[string]string{"buyer_name": "김두레", "buyer_phone": "01012345678", "buyer_email": "buyer@dure.test",
 		"recipient": "박수령", "phone": "01022223333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115",
-		"detail": "3층", "memo": "문 앞에 놓아 주세요"} {
+		"detail": "3층", "memo": "문 앞에 놓아 주세요", "agree_terms": "1", "agree_privacy": "1"} {
 		v.Set(k, val)
 	}
 	loc, _, _ := b.Post(t, "/checkout", v, http.StatusSeeOther)

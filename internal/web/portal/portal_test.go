@@ -359,7 +359,8 @@ func (w *world) order(t *testing.T, product int64) {
 	doc = s.Page(t, "/checkout", http.StatusOK)
 	v := webtest.FormValues(doc.Find("form.checkout-form"))
 	for k, val := range map[string]string{"buyer_name": "김두레", "buyer_phone": "010-1234-5678", "buyer_email": "buyer@dure.test",
-		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115"} {
+		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115",
+		"agree_terms": "1", "agree_privacy": "1"} {
 		v.Set(k, val)
 	}
 	s.Post(t, "/checkout", v, http.StatusSeeOther)

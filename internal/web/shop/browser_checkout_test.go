@@ -12,17 +12,19 @@ import (
 	"github.com/dure-coop/dure/internal/web/webtest/browser"
 )
 
-// TestBrowserCheckout walks a guest's purchase in headless Chromium with
-// JavaScript doing nothing but what the pages offer without it: product
-// page → 장바구니 담기 → cart → 주문하기 → address form → 테스트 카드로 결제 →
-// confirmation with the order number.
+// TestBrowserCheckout walks a guest's purchase in headless Chromium at the
+// desktop width: product page → 장바구니 담기 (the page stays, with a link to
+// the cart) → cart → 주문하기 → address form and consents → 테스트 카드로
+// 결제 → confirmation with the order number.
 func TestBrowserCheckout(t *testing.T) {
 	e := webtest.NewEnv(t)
 	pid, _ := e.Goods(t)
 	b := browser.New(t, e)
 
 	b.Run("open the product", chromedp.Navigate(b.Base+"/p/"+strconv.FormatInt(pid, 10)), chromedp.WaitVisible(chromedp.CSS("form.add-cart")))
-	b.Run("장바구니 담기", chromedp.Click(chromedp.CSS(`form.add-cart button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".cart-line")))
+	b.Run("장바구니 담기", chromedp.Click(chromedp.CSS(`form.add-cart button:not([name])`)),
+		chromedp.WaitVisible(chromedp.CSS(`.add-cart-status a[href="/cart"]`)))
+	b.Run("장바구니 보기", chromedp.Click(chromedp.CSS(`.add-cart-status a[href="/cart"]`)), chromedp.WaitVisible(chromedp.CSS(".cart-line")))
 	if n := strings.TrimSpace(b.Text(".cart-count")); n != "1" {
 		t.Errorf("header cart count %q after adding, want 1", n)
 	}
@@ -33,6 +35,7 @@ func TestBrowserCheckout(t *testing.T) {
 	for sel, v := range fields {
 		b.Run("fill "+sel, chromedp.SendKeys(chromedp.CSS(sel), v))
 	}
+	b.Run("agree", chromedp.Click(chromedp.CSS("#agree_terms")), chromedp.Click(chromedp.CSS("#agree_privacy")))
 	b.Run("submit the order", chromedp.Click(chromedp.CSS(`form.checkout-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".test-pay")))
 	b.Run("테스트 카드로 결제", chromedp.Click(chromedp.CSS(`.test-pay button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".order-number")))
 

@@ -13,6 +13,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/pricing"
+	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -192,10 +193,43 @@ func (s *server) cartAdd(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Carts.Add(c.UserContext(), id, cart.Key{ProductID: pid, OptionID: oid}, q); err != nil {
+	err = s.Carts.Add(c.UserContext(), id, cart.Key{ProductID: pid, OptionID: oid}, q)
+	if c.Get(stayHeader) != "" { // app.js: stay on the page, say so there
+		return s.addAnswer(c, id, err)
+	}
+	if err != nil {
 		return s.addRefused(c, pid, oid, err)
 	}
+	if c.FormValue("buy") == "now" {
+		return c.Redirect("/checkout", fiber.StatusSeeOther)
+	}
 	return c.Redirect("/cart?done=added", fiber.StatusSeeOther)
+}
+
+// stayHeader marks app.js's add-to-cart request, answered with JSON so the
+// shopper stays on the product page.
+const stayHeader = "X-Dure-Stay"
+
+// addAnswer is the JSON answer to app.js's add-to-cart: the message to
+// show beside the form and the header's new cart count. A refusal the
+// shopper can act on is a 400 with the cart's Korean message; anything
+// else the error page would have shown is a 500 with a generic message.
+func (s *server) addAnswer(c *fiber.Ctx, cartID string, err error) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if err != nil {
+		code := apperr.Code(err)
+		if code != apperr.Invalid && code != apperr.NotFound && code != apperr.Conflict {
+			s.kit.Log.Error("cart add", "request_id", web.RequestID(c), "err", err)
+			return c.Status(fiber.StatusInternalServerError).JSON(fiber.Map{"ok": false,
+				"message": "장바구니에 담지 못했습니다. 잠시 후 다시 시도해 주세요."})
+		}
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"ok": false, "message": apperr.Message(err)})
+	}
+	n, cerr := s.Carts.Count(c.UserContext(), cartID)
+	if cerr != nil {
+		n = -1 // the header keeps its count
+	}
+	return c.JSON(fiber.Map{"ok": true, "message": "장바구니에 담았습니다.", "count": n})
 }
 
 // addRefused shows the product page again when the cart refused what its

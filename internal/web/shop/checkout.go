@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/pricing"
@@ -28,13 +29,19 @@ type checkoutForm struct {
 	Recipient, Phone, Postcode, Road, Detail, Memo string
 	CheckoutKey                                    string
 	ExpectedTotal                                  int64
+	// SameAsBuyer copies the buyer's name and phone to the recipient's (on
+	// the server, so it works without JavaScript).
+	SameAsBuyer bool
+	// The consents as ticked, and the document versions the form showed.
+	AgreeTerms, AgreePrivacy, Marketing bool
+	TermsDoc, PrivacyDoc                string
 }
 
 // display is the form as it may be shown again beside its errors
 // (textin.ForDisplay: no broken bytes or control characters on the page).
 func (f checkoutForm) display() checkoutForm {
 	for _, p := range []*string{&f.BuyerName, &f.BuyerPhone, &f.BuyerEmail, &f.Recipient, &f.Phone, &f.Postcode,
-		&f.Road, &f.Detail, &f.Memo, &f.CheckoutKey} {
+		&f.Road, &f.Detail, &f.Memo, &f.CheckoutKey, &f.TermsDoc, &f.PrivacyDoc} {
 		*p = textin.ForDisplay(*p)
 	}
 	return f
@@ -48,10 +55,15 @@ type checkoutView struct {
 	// Problem is the message above the form: a conflict (stock, price, the
 	// remote-area surcharge) or "please fix the fields".
 	Problem string
+	// Docs are the versions the consents refer to (legal.go).
+	Docs consentDocs
 }
 
 // checkoutPage is the address form with the order summary.
 func (s *server) checkoutPage(c *fiber.Ctx) error {
+	if s.Documents == nil {
+		return fiber.ErrServiceUnavailable
+	}
 	id, err := s.kit.CartID(c, false)
 	if err != nil {
 		return err
@@ -86,6 +98,17 @@ func (s *server) loadCheckoutCart(c *fiber.Ctx, cartID string, v *checkoutView) 
 
 func (s *server) renderCheckout(c *fiber.Ctx, v *checkoutView, status int) error {
 	v.Title, v.NoIndex, v.Forms, v.HideSearch = "주문서 작성", true, true, true
+	docs, err := s.loadConsentDocs(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v.Docs = docs
+	terms, privacy := strconv.FormatInt(docs.Terms.ID, 10), strconv.FormatInt(docs.Privacy.ID, 10)
+	// A box ticked for a version that is no longer current is shown
+	// unticked: the buyer agrees to what the form now shows.
+	v.F.AgreeTerms = v.F.AgreeTerms && v.F.TermsDoc == terms
+	v.F.AgreePrivacy = v.F.AgreePrivacy && v.F.PrivacyDoc == privacy
+	v.F.TermsDoc, v.F.PrivacyDoc = terms, privacy
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Status(status)
 	return s.render(c, "shop/checkout", v)
@@ -97,6 +120,9 @@ func (s *server) renderCheckout(c *fiber.Ctx, v *checkoutView, status int) error
 // total changed by the postcode's surcharge) re-renders it (409) with the
 // refreshed summary and the new total to confirm; success goes to payment.
 func (s *server) checkoutSubmit(c *fiber.Ctx) error {
+	if s.Documents == nil {
+		return fiber.ErrServiceUnavailable
+	}
 	id, err := s.kit.CartID(c, false)
 	if err != nil {
 		return err
@@ -106,6 +132,19 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 		BuyerEmail: c.FormValue("buyer_email"), Recipient: c.FormValue("recipient"), Phone: c.FormValue("phone"),
 		Postcode: strings.TrimSpace(c.FormValue("postcode")), Road: c.FormValue("road"),
 		Detail: c.FormValue("detail"), Memo: c.FormValue("memo"), CheckoutKey: c.FormValue("checkout_key"),
+		SameAsBuyer: c.FormValue("same_as_buyer") != "", AgreeTerms: c.FormValue("agree_terms") != "",
+		AgreePrivacy: c.FormValue("agree_privacy") != "", Marketing: c.FormValue("marketing") != "",
+		TermsDoc: c.FormValue("terms_doc"), PrivacyDoc: c.FormValue("privacy_doc"),
+	}
+	if f.SameAsBuyer {
+		f.Recipient, f.Phone = f.BuyerName, f.BuyerPhone
+	}
+	consent := order.Consent{Marketing: f.Marketing}
+	if f.AgreeTerms {
+		consent.TermsDocID = s.agreedDoc(c.UserContext(), coop.Terms, f.TermsDoc)
+	}
+	if f.AgreePrivacy {
+		consent.PrivacyDocID = s.agreedDoc(c.UserContext(), coop.OrderPrivacy, f.PrivacyDoc)
 	}
 	expected, perr := strconv.ParseInt(c.FormValue("expected_total"), 10, 64)
 	if perr != nil || expected < 0 {
@@ -118,6 +157,7 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 			Detail: f.Detail, Memo: f.Memo},
 		ExpectedTotal: expected,
 		UserID:        signedInUser(c),
+		Consent:       consent,
 	}
 	var o *order.Order
 	// Only an attempt that may reserve stock or reach payment counts against
@@ -143,6 +183,8 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	v := checkoutView{F: f.display(), Errors: ae.Fields, Problem: ae.Message}
+	// A consent given to a version no longer current is asked again.
+	v.F.AgreeTerms, v.F.AgreePrivacy = consent.TermsDocID != 0, consent.PrivacyDocID != 0
 	if _, bad := ae.Fields["checkout_key"]; bad {
 		v.F.CheckoutKey = web.RandomToken(24)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/cart"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/mail"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/order"
@@ -57,7 +58,8 @@ func newFormEnv(tb testing.TB, limit bool) *webtest.Env {
 	}
 	d := app.Deps{Catalog: catalogStore, Search: webtest.SearchFn(webtest.OKSearch), Carts: carts, Orders: orders,
 		Accounts: accounts, CookieSecret: []byte(cfg.CookieSecret), TestPayments: provider.IsMock, Metrics: metrics.New(),
-		Log: log, TrustedProxies: []string{"0.0.0.0"}, ProxyHeader: "X-Real-IP"}
+		Documents: coop.NewDocuments(postgres.NewCoopStore(pool), accounts),
+		Log:       log, TrustedProxies: []string{"0.0.0.0"}, ProxyHeader: "X-Real-IP"}
 	if limit {
 		d.Limiter = redis.NewRateLimiter(rdb, prefix)
 	}
@@ -171,7 +173,8 @@ func lookupOrder(t testing.TB, e *webtest.Env) string {
 		t.Fatal(err)
 	}
 	o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cartID,
-		Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678"}, Address: addr, ExpectedTotal: v.Price.Total})
+		Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678"}, Address: addr, ExpectedTotal: v.Price.Total,
+		Consent: testutil.Consent(t, e.Pool)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,6 +352,7 @@ func FuzzCheckoutForm(f *testing.F) {
 		f.Fatal(err)
 	}
 	total := strconv.FormatInt(v.Price.Total, 10)
+	consent := testutil.Consent(f, e.Pool)
 
 	f.Add("김두레", "010-1234-5678", "doore@example.kr", "박수령", "010-2222-3333", "41940", "대구광역시 중구 동덕로 115", "3층", "문 앞에\r\n놓아 주세요", "k-0123456789abcdef", true)
 	f.Add("김\x00두레", "010\x00", "a\x00@b.kr", "\xff", "\xed\xa0\x80", "4194\x00", "동덕로\x00", "\x1b[31m", "\x00", "0123456789abcdef\x00", true)
@@ -357,7 +361,9 @@ func FuzzCheckoutForm(f *testing.F) {
 	f.Fuzz(func(t *testing.T, buyer, buyerPhone, email, recipient, phone, postcode, road, detail, memo, key string, rightTotal bool) {
 		form := url.Values{"_csrf": {csrf}, "buyer_name": {buyer}, "buyer_phone": {buyerPhone}, "buyer_email": {email},
 			"recipient": {recipient}, "phone": {phone}, "postcode": {postcode}, "road": {road}, "detail": {detail},
-			"memo": {memo}, "checkout_key": {key}, "expected_total": {total}}
+			"memo": {memo}, "checkout_key": {key}, "expected_total": {total},
+			"agree_terms": {"1"}, "agree_privacy": {"1"}, "terms_doc": {strconv.FormatInt(consent.TermsDocID, 10)},
+			"privacy_doc": {strconv.FormatInt(consent.PrivacyDocID, 10)}}
 		if !rightTotal {
 			form.Set("expected_total", detail)
 		}

@@ -26,6 +26,8 @@ type layout struct {
 	Unread      int    // the member's unread notifications (a cached count)
 	// Scripts are extra scripts the page loads (the payment page's card form).
 	Scripts []string
+	// Footer is the co-op's business details (nil: not configured).
+	Footer *footerView
 }
 
 func (l *layout) base() *layout { return l }
@@ -69,6 +71,7 @@ const (
 // that has a cart, through countBreaker) and, on pages with forms, the CSRF
 // token.
 func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
+	l.Footer = s.footer(c.UserContext())
 	if a := web.Actor(c); a != nil && a.SessionID != "" {
 		l.SignedIn = true
 		if s.Notify != nil {

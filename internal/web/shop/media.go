@@ -19,7 +19,13 @@ import (
 // itself (no stock photos to license), with a colour derived from its category
 // so a shelf of one category looks like one family.
 
-const mediaCacheControl = "public, max-age=2592000"
+// A generated picture is cached for 30 days; one asked for by its
+// versioned address (view.GeneratedImageURL) never changes under it, so
+// for a year and immutable.
+const (
+	mediaCacheControl     = "public, max-age=2592000"
+	versionedCacheControl = "public, max-age=31536000, immutable"
+)
 
 // productImage draws /media/products/:id.svg.
 func (s *server) productImage(c *fiber.Ctx) error {
@@ -27,7 +33,11 @@ func (s *server) productImage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderCacheControl, mediaCacheControl)
+	cache := mediaCacheControl
+	if c.Query("v") != "" && view.GeneratedImageURL(p.ID, p.Name, p.CategoryID) == c.OriginalURL() {
+		cache = versionedCacheControl
+	}
+	c.Set(fiber.HeaderCacheControl, cache)
 	c.Type("svg")
 	return c.Send(productSVG(p, artFor(ix, p.CategoryID)))
 }

@@ -46,6 +46,10 @@ type orderView struct {
 	Pay *web.PayBox
 	// Impact is the estimate of what the order does (impact.go).
 	Impact []impact.StatementRow
+	// Returns is the 교환·반품 안내 of each enterprise of the order, and
+	// Consent what the buyer agreed to (nil for none), on the order page.
+	Returns []*returnView
+	Consent *consentRecord
 }
 
 type lookupView struct {
@@ -171,6 +175,7 @@ func (s *server) orderPage(c *fiber.Ctx) error {
 	v := newOrderView(o)
 	v.Title, v.Forms = "주문 "+o.Number, true
 	v.Impact = s.orderImpact(c, o)
+	s.orderLegal(c.UserContext(), &v)
 	if c.Query("done") == "cancelled" && o.Status == order.Cancelled {
 		v.Notice = "주문을 취소했습니다."
 	}
@@ -193,6 +198,7 @@ func (s *server) orderCancel(c *fiber.Ctx) error {
 	}
 	v := newOrderView(o)
 	v.Title, v.Forms, v.Problem = "주문 "+o.Number, true, apperr.Message(err)
+	s.orderLegal(c.UserContext(), &v)
 	if code == apperr.NotFound {
 		v.Problem = "연락처가 주문하신 분의 연락처와 다릅니다. 다시 입력해 주세요."
 	}

@@ -58,6 +58,13 @@ type productView struct {
 	MaxQuantity, Quantity int
 	// AddError is why the cart refused the form, shown next to it.
 	AddError string
+	// BuyNowLabel is the second button of the buy bar: 바로 구매, or 바로
+	// 예약 for a service.
+	BuyNowLabel string
+	// Seller is the enterprise's seller details and Returns its 교환·반품
+	// 안내 (legal.go).
+	Seller  *sellerView
+	Returns *returnView
 
 	EntID          int64
 	EntName        string
@@ -193,6 +200,12 @@ func newProductView(p *catalog.Product, ix *catalog.CategoryIndex) *productView 
 		v.Shipping = shippingLines(p.Kind, e.Shipping)
 		v.EntName, v.EntType, v.EntTypeLabel, v.EntRegion = e.Name, e.Type, e.Type.Label(), e.Region.Label()
 		v.CertNumber, v.CertValidUntil, v.Mission = e.CertNumber, view.FormatDate(e.CertValidUntil), e.Mission
+	}
+	v.Seller, v.Returns = newSellerView(p.Enterprise), newReturnView(p.Kind, p.Enterprise)
+	v.Returns.Name = "" // the page is the enterprise's own
+	v.BuyNowLabel = "바로 구매"
+	if p.Kind == catalog.Service {
+		v.BuyNowLabel = "바로 예약"
 	}
 	return v
 }

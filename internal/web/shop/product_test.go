@@ -11,6 +11,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/web/view"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -105,7 +106,7 @@ func TestProductPageView(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ got, want string }{
-		{attr(".product-media img", "src"), "/media/products/3.svg"},
+		{attr(".product-media img", "src"), view.GeneratedImageURL(3, "공방 체험", 2)},
 		{attr(".product-media img", "alt"), "공방 체험"},
 		{text(".vat .vat-amount"), "0원 (면세 상품)"},
 		{text(".price-public"), "공공기관가 18,000원 (면세)"},

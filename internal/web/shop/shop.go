@@ -15,6 +15,7 @@ import (
 	"github.com/dure-coop/dure/internal/blob"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/document/pdf"
 	"github.com/dure-coop/dure/internal/impact"
@@ -69,6 +70,12 @@ type Deps struct {
 	// Notify is the members' notifications and the header's unread count
 	// (nil: /account/notifications answers 503).
 	Notify *notify.Service
+	// Coop is the co-op's business details for the footer (nil: a footer
+	// without them); Documents the terms, the privacy policy and the
+	// checkout's collection notice (nil: those pages and checkout answer
+	// 503, since no order may be placed without the consents).
+	Coop      CoopSettings
+	Documents *coop.Documents
 	// Curation is campaigns and online expos (nil leaves their pages out).
 	Curation *curation.Service
 	// Fees splits a price between the enterprise and the co-op for the
@@ -85,7 +92,7 @@ type Fees interface {
 func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
 		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
-		"shop/form", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings",
+		"shop/form", "shop/document", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings",
 		"shop/campaigns", "shop/campaign", "shop/booth", "shop/impact"}
 }
 
@@ -98,6 +105,8 @@ type server struct {
 	countBreaker *web.Breaker
 	// photoSlots bounds the review photos decoded at once (feedback.go).
 	photoSlots chan struct{}
+	// footerCache keeps the footer's business details (legal.go).
+	footerCache footerCache
 }
 
 // Mount registers the shop's routes on r and its error pages for every
@@ -118,6 +127,8 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Get("/p/:id", s.productPage)
 	r.Get("/e/:id", s.enterprisePage)
 	r.Get("/enterprises", s.enterprisesPage)
+	r.Get("/terms", s.docPage(coop.Terms, "/terms"))
+	r.Get("/privacy", s.docPage(coop.Privacy, "/privacy"))
 
 	// The shop's pages: every POST carries the form's CSRF token.
 	shop := []fiber.Handler{s.needOrders, k.CheckCSRF}

@@ -80,8 +80,10 @@ func TestCart(t *testing.T) {
 	if !strings.Contains(doc.Find(".totals").Text(), "공급가액") || !strings.Contains(doc.Find(".totals").Text(), "부가세") {
 		t.Error("totals without 공급가액/부가세")
 	}
-	if doc.Find(`a[href="/checkout"]`).Length() != 1 {
-		t.Error("no 주문하기 link")
+	// 주문하기 in the side panel, and in the order bar that sticks to a
+	// phone's screen.
+	if doc.Find(`.cart-side a[href="/checkout"]`).Length() != 1 || doc.Find(`.cart-bar a[href="/checkout"]`).Length() != 1 {
+		t.Error("no 주문하기 link in the side panel and the order bar")
 	}
 	tok := webtest.CSRFOf(t, doc)
 
@@ -173,6 +175,8 @@ func checkoutForm(t *testing.T, doc *goquery.Document, postcode string) url.Valu
 	v.Set("road", "대구광역시 중구 동덕로 115")
 	v.Set("detail", "3층")
 	v.Set("memo", "문 앞에 놓아 주세요")
+	v.Set("agree_terms", "1")
+	v.Set("agree_privacy", "1")
 	return v
 }
 

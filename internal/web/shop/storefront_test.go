@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/dure-coop/dure/internal/web/app"
+	"github.com/dure-coop/dure/internal/web/view"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -420,6 +421,19 @@ func TestStorefront(t *testing.T) {
 		resp, _ = e.Get(t, "/media/categories/"+cats.Data[0].Slug+".svg")
 		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" {
 			t.Errorf("category svg: %d", resp.StatusCode)
+		}
+		// The versioned address (what pages link to) is immutable; a rename
+		// gives a new one, so the 30-day cache never shows an old name.
+		versioned := view.GeneratedImageURL(taxable.ID, taxable.Name, taxable.CategoryID)
+		if resp, _ := e.Get(t, versioned); resp.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" {
+			t.Errorf("%s: Cache-Control %q", versioned, resp.Header.Get("Cache-Control"))
+		}
+		if renamed := view.GeneratedImageURL(taxable.ID, taxable.Name+" (1년 숙성)", taxable.CategoryID); renamed == versioned ||
+			!strings.HasPrefix(renamed, "/media/products/"+strconv.FormatInt(taxable.ID, 10)+".svg?v=") {
+			t.Errorf("renamed product's picture address %q, was %q", renamed, versioned)
+		}
+		if stale, _ := e.Get(t, "/media/products/"+strconv.FormatInt(taxable.ID, 10)+".svg?v=old"); stale.Header.Get("Cache-Control") != "public, max-age=2592000" {
+			t.Errorf("a stale version is cached %q", stale.Header.Get("Cache-Control"))
 		}
 		if resp, _ := e.Get(t, "/media/products/abc.svg"); resp.StatusCode != 400 {
 			t.Errorf("bad product svg id: %d", resp.StatusCode)

@@ -70,7 +70,7 @@ func CardFromHit(h search.Hit) Card {
 	}
 	img := h.ImageURL
 	if img == "" {
-		img = ProductImageURL(h.ProductID)
+		img = GeneratedImageURL(h.ProductID, name, h.CategoryID)
 	}
 	return Card{
 		ID: h.ProductID, URL: ProductURL(h.ProductID), Name: name, NameHTML: Highlight(hl), Summary: h.Summary,

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"hash/fnv"
 	"net/url"
 	"strconv"
 
@@ -28,10 +29,24 @@ func CategoryImageURL(slug string) string {
 	return "/media/categories/" + url.PathEscape(slug) + ".svg"
 }
 
+// drawingVersion changes whenever the generated pictures are drawn
+// differently, so that every cached one is fetched again.
+const drawingVersion = "2"
+
+// GeneratedImageURL is the generated picture of a product with a version
+// of what it shows (its name and category) in the query: the picture is
+// cached for long, and a renamed or moved product gets a new address
+// instead of its old picture. Stock and price changes keep the address.
+func GeneratedImageURL(id int64, name string, categoryID int64) string {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(drawingVersion + "\x00" + name + "\x00" + strconv.FormatInt(categoryID, 10)))
+	return ProductImageURL(id) + "?v=" + strconv.FormatUint(uint64(h.Sum32()), 36)
+}
+
 // ImageOf returns the product's first picture, or its generated SVG.
 func ImageOf(p *catalog.Product) string {
 	if len(p.Images) > 0 && p.Images[0].URL != "" {
 		return p.Images[0].URL
 	}
-	return ProductImageURL(p.ID)
+	return GeneratedImageURL(p.ID, p.Name, p.CategoryID)
 }

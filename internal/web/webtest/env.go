@@ -59,8 +59,10 @@ type Env struct {
 	Carts   *cart.Service
 	Orders  *order.Service
 	Coop    *coop.Service
-	Reports *report.Service
-	Secret  string // the Stripe webhook secret
+	// Documents is the versioned terms and privacy documents.
+	Documents *coop.Documents
+	Reports   *report.Service
+	Secret    string // the Stripe webhook secret
 
 	Accounts   *account.Service
 	Onboarding *onboarding.Service
@@ -132,6 +134,7 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatal(err)
 	}
 	coops := coop.NewService(postgres.NewCoopStore(pool), accounts)
+	documents := coop.NewDocuments(postgres.NewCoopStore(pool), accounts)
 	orderStore := postgres.NewOrderStore(pool)
 	orders := order.NewService(orderStore, carts, payment.NewRegistry(provider, &payment.Invoice{}),
 		order.Config{Logger: log, Mailer: outbox, Catalog: catalogStore, Coop: coops, Auditor: accounts, Documents: orderStore})
@@ -189,13 +192,14 @@ func NewEnv(t testing.TB) *Env {
 			"postgres":    pool.Ping,
 			"meilisearch": client.Health,
 		},
-		Metrics: m,
-		Log:     log,
-		Suggest: search.NewSuggestService(client, 2*time.Second),
-		Coop:    coops,
-		Reports: reports,
+		Metrics:   m,
+		Log:       log,
+		Suggest:   search.NewSuggestService(client, 2*time.Second),
+		Coop:      coops,
+		Documents: documents,
+		Reports:   reports,
 	})
-	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Reports: reports, Secret: cfg.StripeWebhookKey,
+	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Documents: documents, Reports: reports, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
 		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices,
 		Settlement: settle, Curation: campaigns}
