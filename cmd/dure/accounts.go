@@ -120,16 +120,16 @@ func ensureDemoInstitution(ctx context.Context, acc *account.Service, ins *insti
 	if err != nil {
 		return nil, fmt.Errorf("demo buyer: %w", err)
 	}
-	op, _, err := acc.SignIn(ctx, demoOperatorEmail, demoPassword, "127.0.0.1")
+	op, err := acc.SetupActor(ctx, demoOperatorEmail)
 	if err != nil {
-		return nil, fmt.Errorf("demo institution: operator sign-in: %w", err)
+		return nil, fmt.Errorf("demo institution: operator: %w", err)
 	}
 	if err := ins.Approve(account.NewContext(ctx, op), inst.ID); err != nil {
 		return nil, fmt.Errorf("demo institution: approve: %w", err)
 	}
-	a, _, err := acc.SignIn(ctx, admin, demoPassword, "127.0.0.1")
+	a, err := acc.SetupActor(ctx, admin)
 	if err != nil {
-		return nil, fmt.Errorf("demo institution: admin sign-in: %w", err)
+		return nil, fmt.Errorf("demo institution: admin: %w", err)
 	}
 	if err := ins.ApproveMember(account.NewContext(ctx, a), inst.ID, m.User.ID); err != nil {
 		return nil, fmt.Errorf("demo buyer: approve: %w", err)

@@ -266,6 +266,23 @@ func (s *Service) ActorForSession(ctx context.Context, sessionID string) (*Actor
 	return actorFor(idn, sess), nil
 }
 
+// SetupActor returns the actor of the active account with address email as
+// a sign-in would make it, but without a password, a session or the sign-in
+// limits. It is for set-up code that the machine's own operator runs (the
+// development demo accounts at start-up), never for a request: the sign-in
+// limits live in the shared Redis, and a few restarts would otherwise use
+// them up. Unauthorized when there is no such active account.
+func (s *Service) SetupActor(ctx context.Context, email string) (*Actor, error) {
+	idn, err := s.store.FindIdentityByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+	if apperr.Code(err) == apperr.NotFound || (err == nil && idn.User.Status != UserActive) {
+		return nil, apperr.Errorf(apperr.Unauthorized, "사용할 수 있는 계정이 없습니다.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return actorFor(idn, &Session{}), nil
+}
+
 // SignOut ends one session; an unknown or ended session is not an error.
 func (s *Service) SignOut(ctx context.Context, sessionID string) error {
 	return s.sessions.DeleteSession(ctx, sessionID)

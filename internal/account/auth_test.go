@@ -544,3 +544,25 @@ func TestRecordAndFindAuditLog(t *testing.T) {
 		t.Errorf("actor filter: %d", len(got))
 	}
 }
+
+func TestSetupActor(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	u := e.signUp("setup@dure.test")
+	// Set-up code may act as the account any number of times: no sign-in
+	// limit is spent, and the account can still sign in afterwards.
+	for i := 0; i < account.SignInAccountLimit+2; i++ {
+		a, err := e.svc.SetupActor(ctx, strings.ToUpper(u.Email))
+		if err != nil {
+			t.Fatalf("SetupActor %d: %v", i+1, err)
+		}
+		if a.UserID != u.ID || a.SessionID != "" {
+			t.Fatalf("SetupActor = user %d session %q; want user %d and no session", a.UserID, a.SessionID, u.ID)
+		}
+	}
+	e.signIn(u.Email, pw)
+	if _, err := e.svc.SetupActor(ctx, "nobody@dure.test"); code(err) != apperr.Unauthorized {
+		t.Fatalf("SetupActor of a missing account: %v; want Unauthorized", err)
+	}
+}

@@ -120,13 +120,20 @@ func (c *Client) WithSynonyms(st search.SynonymStore) *Client {
 	return c
 }
 
-// PushSynonyms replaces the live index's synonyms with the dictionary and
-// waits until searches use them.
+// PushSynonyms sends the dictionary to replace the live index's synonyms
+// and returns once Meilisearch has accepted the task, without waiting for it
+// to run: Meilisearch runs the tasks of every index one after another, so
+// behind a large indexing batch the wait could outlast the operator's
+// request. Dure's own query expansion reads the new dictionary at its next
+// search in any case (syn.at below).
 func (c *Client) PushSynonyms(ctx context.Context) error {
-	return c.pushSynonyms(ctx, c.index)
+	return c.pushSynonyms(ctx, c.index, false)
 }
 
-func (c *Client) pushSynonyms(ctx context.Context, uid string) error {
+// pushSynonyms replaces index uid's synonyms; with wait it returns only once
+// the task has succeeded (a new index must be complete before it is swapped
+// in).
+func (c *Client) pushSynonyms(ctx context.Context, uid string, wait bool) error {
 	if c.synonyms == nil {
 		return nil
 	}
@@ -141,6 +148,9 @@ func (c *Client) pushSynonyms(ctx context.Context, uid string) error {
 	task, err := c.sm.Index(uid).UpdateSynonymsWithContext(ctx, &m)
 	if err != nil {
 		return fmt.Errorf("meilisearch: synonyms %s: %w", uid, err)
+	}
+	if !wait {
+		return nil
 	}
 	if err := c.wait(ctx, task.TaskUID, taskPoll); err != nil {
 		return fmt.Errorf("meilisearch: synonyms %s: %w", uid, err)
@@ -191,7 +201,7 @@ func (c *Client) configure(ctx context.Context, uid string) error {
 	if err := c.wait(ctx, task.TaskUID, 50*time.Millisecond); err != nil {
 		return fmt.Errorf("meilisearch: configure %s: %w", uid, err)
 	}
-	if err := c.pushSynonyms(ctx, uid); err != nil {
+	if err := c.pushSynonyms(ctx, uid, true); err != nil {
 		return err
 	}
 	// Warm up: the first Korean query after Meilisearch starts loads the
