@@ -31,7 +31,8 @@ type searchDeps struct {
 	Ping func(context.Context) error
 	// RunWorker runs the outbox worker until ctx ends (then returns nil).
 	RunWorker func(context.Context) error
-	// PushSynonyms pushes the dictionary to the live index and invalidates
+	// PushSynonyms sends the dictionary to the live index (not waiting for
+	// Meilisearch to run the task: meilisearch.Client.SendSynonyms) and invalidates
 	// the result cache (search.Admin.Push).
 	PushSynonyms func(context.Context) error
 
@@ -68,13 +69,13 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, rdb 
 		Log:      log.With("component", "search-worker"),
 	}
 	svc := search.NewService(client, postgres.NewSearchFallback(pool), cfg.SearchTimeout, m, log)
-	push := client.PushSynonyms
+	push := client.SendSynonyms
 	if rdb != nil {
 		cache := dredis.NewSearchCache(rdb, dredis.SearchCachePrefix(cfg.MeiliIndex))
 		svc.WithCache(cache)
 		ix.Invalidate = cache.Bump
 		push = func(ctx context.Context) error {
-			if err := client.PushSynonyms(ctx); err != nil {
+			if err := client.SendSynonyms(ctx); err != nil {
 				return err
 			}
 			return cache.Bump(ctx)

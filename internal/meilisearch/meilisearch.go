@@ -120,13 +120,18 @@ func (c *Client) WithSynonyms(st search.SynonymStore) *Client {
 	return c
 }
 
-// PushSynonyms sends the dictionary to replace the live index's synonyms
-// and returns once Meilisearch has accepted the task, without waiting for it
-// to run: Meilisearch runs the tasks of every index one after another, so
-// behind a large indexing batch the wait could outlast the operator's
-// request. Dure's own query expansion reads the new dictionary at its next
-// search in any case (syn.at below).
+// PushSynonyms replaces the live index's synonyms with the dictionary and
+// waits until searches use them.
 func (c *Client) PushSynonyms(ctx context.Context) error {
+	return c.pushSynonyms(ctx, c.index, true)
+}
+
+// SendSynonyms is PushSynonyms without the wait: it returns once
+// Meilisearch has accepted the task. The console uses it, because
+// Meilisearch runs the tasks of every index one after another, so behind a
+// large indexing batch the wait could outlast the operator's request; Dure's
+// own query expansion reads the new dictionary at its next search anyway.
+func (c *Client) SendSynonyms(ctx context.Context) error {
 	return c.pushSynonyms(ctx, c.index, false)
 }
 

@@ -173,7 +173,7 @@ func NewEnv(t testing.TB) *Env {
 		Notify:       notices,
 		Curation:     campaigns,
 		SearchStats:  stats,
-		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.PushSynonyms, Audit: accounts},
+		SearchAdmin:  &search.Admin{Synonyms: synonyms, Stats: postgres.NewSearchStatsStore(pool), Push: pusher.SendSynonyms, Audit: accounts},
 		Accounts:     accounts,
 		Onboarding:   boarding,
 		Institutions: institutions,
