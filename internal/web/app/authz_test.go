@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/helpdesk"
 	"github.com/dure-coop/dure/internal/kr"
@@ -109,6 +110,16 @@ func TestAuthorizationMatrix(t *testing.T) {
 	invSubA := invoiceA.SubOrders[0].ID
 	if _, err := e.Orders.Inspect(account.NewContext(ctx, buyerA), invSubA, order.InspectionInput{
 		Date: time.Now().In(kr.Seoul()).Format(time.DateOnly), Inspector: "김검수", Result: order.InspectPass}); err != nil {
+		t.Fatal(err)
+	}
+	// A card-terms public order of A awaiting payment, for the pay routes
+	// (an invoice order's pay page sends its buyer back to the order).
+	cardA, err := e.Orders.PlacePublic(account.NewContext(ctx, buyerA), order.PublicOrderInput{Key: "matrix-card",
+		InstitutionID: instA.ID, UserID: buyerA.UserID, Buyer: order.Buyer{Name: buyerA.Name, Phone: "053-803-0114", Email: buyerA.Email},
+		Address:         order.Address{Recipient: "가구청 총무과", Phone: "053-803-0114", Postcode: "41911", Road: "대구광역시 중구 공평로 88"},
+		DesiredDelivery: coop.Date(2099, 1, 1), Terms: order.TermsCard,
+		Lines: []order.PublicLine{{ProductID: productA, Quantity: 1, UnitPrice: priceA}}})
+	if err != nil {
 		t.Fatal(err)
 	}
 	// Routes naming an order by its number.
@@ -214,6 +225,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 			if v, found := routeIDs[r.Path]; found {
 				val, ok = strconv.FormatInt(v, 10), true
+			}
+			if strings.HasPrefix(r.Path, "/biz/orders/:number/pay") {
+				val, ok = cardA.Number, true
 			}
 			if strings.HasPrefix(r.Path, "/biz/orders/") && strings.HasSuffix(path[:loc[0]], "/parts/") {
 				val, ok = strconv.FormatInt(invSubA, 10), true
