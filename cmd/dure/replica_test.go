@@ -113,7 +113,8 @@ func TestServeReadsTheCatalogueFromTheReplica(t *testing.T) {
 		form.Set(s.AttrOr("name", ""), s.AttrOr("value", ""))
 	})
 	for k, v := range map[string]string{"buyer_name": "김두레", "buyer_phone": "010-1234-5678", "buyer_email": "r@example.kr",
-		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115", "detail": "3층"} {
+		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115", "detail": "3층",
+		"agree_terms": "1", "agree_privacy": "1"} {
 		form.Set(k, v)
 	}
 	get("POST", "/checkout", "application/x-www-form-urlencoded", form.Encode(), http.StatusSeeOther)

@@ -186,7 +186,8 @@ func hidden(t *testing.T, page, sel string) url.Values {
 
 func fillCheckout(form url.Values) {
 	for k, v := range map[string]string{"buyer_name": "김두레", "buyer_phone": "010-1234-5678", "buyer_email": "cluster@example.kr",
-		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115", "detail": "3층"} {
+		"recipient": "박수령", "phone": "010-2222-3333", "postcode": "41940", "road": "대구광역시 중구 동덕로 115", "detail": "3층",
+		"agree_terms": "1", "agree_privacy": "1"} {
 		form.Set(k, v)
 	}
 }
@@ -292,7 +293,7 @@ func TestCluster(t *testing.T) {
 			b := newBuyer(t)
 			inst := s.instance(1 + i%3)
 			pay := s.checkout(b, ps[i%2], inst, inst, inst)
-				numbers = append(numbers, strings.Split(pay, "/")[2])
+			numbers = append(numbers, strings.Split(pay, "/")[2])
 		}
 		if got := s.count(`SELECT sum(stock) FROM products WHERE id = ANY($1)`, ps); got != before-8 {
 			t.Fatalf("stock %d after 8 reservations, want %d", got, before-8)

@@ -144,7 +144,7 @@ func TestCampaignLifecycle(t *testing.T) {
 	addr := order.Address{Recipient: "김두레", Phone: "010-2222-3333", Postcode: "41940", Road: "대구광역시 중구 동덕로 115", Detail: "3층"}
 	buyer := order.Buyer{Name: "김두레", Phone: "010-1234-5678", Email: "doore@example.kr"}
 	o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cartID,
-		Buyer: buyer, Address: addr, ExpectedTotal: v.Price.Total})
+		Buyer: buyer, Address: addr, ExpectedTotal: v.Price.Total, Consent: testutil.Consent(t, e.Pool)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,7 +182,7 @@ func TestCampaignLifecycle(t *testing.T) {
 	}
 	now = time.Date(2026, 12, 1, 14, 0, 0, 0, time.UTC) // 23:00 KST: the end, exclusive
 	_, err = e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cart2,
-		Buyer: buyer, Address: addr, ExpectedTotal: in.Price.Total})
+		Buyer: buyer, Address: addr, ExpectedTotal: in.Price.Total, Consent: testutil.Consent(t, e.Pool)})
 	if apperr.Code(err) != apperr.Conflict || apperr.Message(err) != "가격이나 배송비가 바뀌었습니다. 다시 확인해 주세요." {
 		t.Fatalf("checkout after the end with the campaign's total: %v", err)
 	}
@@ -195,7 +195,7 @@ func TestCampaignLifecycle(t *testing.T) {
 		t.Fatalf("cart after the end: %+v", l)
 	}
 	o2, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cart2,
-		Buyer: buyer, Address: addr, ExpectedTotal: after.Price.Total})
+		Buyer: buyer, Address: addr, ExpectedTotal: after.Price.Total, Consent: testutil.Consent(t, e.Pool)})
 	if err != nil {
 		t.Fatal(err)
 	}

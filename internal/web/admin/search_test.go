@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -80,7 +81,13 @@ func TestSearchAnalyticsAndSynonyms(t *testing.T) {
 	if !strings.Contains(loc, "done=synonyms_added") {
 		t.Fatalf("add synonyms redirected to %q", loc)
 	}
+	// The push returns once Meilisearch has accepted the task; it runs after
+	// whatever other indexes queued before it, so the shop sees it shortly.
 	found := e.Page(t, "/search?q="+url.QueryEscape("쀍뷁"), http.StatusOK)
+	for end := time.Now().Add(60 * time.Second); found.Find("article.card").Length() == 0 && time.Now().Before(end); {
+		time.Sleep(250 * time.Millisecond)
+		found = e.Page(t, "/search?q="+url.QueryEscape("쀍뷁"), http.StatusOK)
+	}
 	if n := found.Find("article.card").Length(); n == 0 {
 		t.Errorf("쀍뷁 finds nothing after it became a synonym of 사과:\n%s", webtest.Truncate(found.Find("main").Text(), 600))
 	}

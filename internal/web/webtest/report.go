@@ -335,7 +335,8 @@ func (e *Env) GenerateSalesYear(t testing.TB) *ReportYear {
 			t.Fatal(err)
 		}
 		o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("salescheckout"), CartID: cartID,
-			Buyer: order.Buyer{Name: "김두레", Phone: phone, Email: "doore@example.kr"}, Address: addr, ExpectedTotal: v.Price.Total})
+			Buyer: order.Buyer{Name: "김두레", Phone: phone, Email: "doore@example.kr"}, Address: addr, ExpectedTotal: v.Price.Total,
+			Consent: testutil.Consent(t, e.Pool)})
 		if err != nil {
 			t.Fatalf("checkout %d: %v", n, err)
 		}

@@ -192,7 +192,8 @@ func (e *Env) GenerateSettleMonth(t testing.TB) *SettleMonth {
 			t.Fatal(err)
 		}
 		o, err := e.Orders.Checkout(ctx, order.CheckoutInput{CheckoutKey: testutil.Name("checkout"), CartID: cartID,
-			Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678", Email: "doore@example.kr"}, Address: addr, ExpectedTotal: v.Price.Total})
+			Buyer: order.Buyer{Name: "김두레", Phone: "010-1234-5678", Email: "doore@example.kr"}, Address: addr, ExpectedTotal: v.Price.Total,
+			Consent: testutil.Consent(t, e.Pool)})
 		if err != nil {
 			t.Fatalf("checkout %d: %v", i, err)
 		}
