@@ -24,8 +24,10 @@ WHERE c.qty > 0`
 
 // figuresSQL are the aggregates of a group of lines, scanned by
 // scanFigures.
-const figuresSQL = `count(DISTINCT order_id), count(*), sum(qty)::bigint, sum(amount)::bigint, sum(supply)::bigint,
-       coalesce(sum(amount) FILTER (WHERE channel = 'consumer'), 0)::bigint`
+// figuresSQL sums to 0 over no lines: the grand total's grouping set gives
+// a row even for a period without sales.
+const figuresSQL = `count(DISTINCT order_id), count(*), coalesce(sum(qty), 0)::bigint, coalesce(sum(amount), 0)::bigint,
+       coalesce(sum(supply), 0)::bigint, coalesce(sum(amount) FILTER (WHERE channel = 'consumer'), 0)::bigint`
 
 func figureDest(f *report.SalesFigures) []any {
 	return []any{&f.Orders, &f.Lines, &f.Quantity, &f.Amount, &f.Supply, &f.Consumer}

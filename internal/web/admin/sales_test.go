@@ -90,6 +90,12 @@ func TestSalesReportPages(t *testing.T) {
 	page := "/admin/reports/sales?kind=year&year=" + yr
 
 	doc := op.Page(t, page, http.StatusOK)
+	t.Run("a period without sales shows zeros", func(t *testing.T) {
+		empty := op.Page(t, "/admin/reports/sales?kind=year&year="+strconv.Itoa(y.Year-5), http.StatusOK)
+		if got := empty.Find(`[data-figure="amount"]`).Text(); got != kr.Won(0) {
+			t.Errorf("amount of a year without sales %q, want %s", got, kr.Won(0))
+		}
+	})
 	t.Run("the page's figures are the lines' sums", func(t *testing.T) {
 		if got := doc.Find(`[data-figure="amount"]`).Text(); got != kr.Won(want) {
 			t.Errorf("amount %q, want %s", got, kr.Won(want))
