@@ -176,3 +176,17 @@ func won(s string) int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestAccountPageLinksToBiz: an institution buyer's 내 계정 leads to the
+// institution's purchasing pages under their own name (it once said
+// 입점기업 화면, the enterprise portal's).
+func TestAccountPageLinksToBiz(t *testing.T) {
+	e := webtest.NewEnv(t)
+	inst := e.Institution(t, "대구광역시 계정구청")
+	b := e.Shopper()
+	b.SignIn(t, inst.Buyer, webtest.Password)
+	link := b.Page(t, "/account", http.StatusOK).Find(`.account-links a[href="/biz"]`)
+	if got := strings.TrimSpace(link.Text()); got != "기관 구매 화면으로 가기" {
+		t.Errorf("link to /biz reads %q", got)
+	}
+}
