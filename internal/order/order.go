@@ -409,6 +409,9 @@ type Store interface {
 	// FindInstitutionOrders lists the institution's orders, newest first,
 	// with sub-orders, lines, events and payment, and how many there are.
 	FindInstitutionOrders(ctx context.Context, institutionID int64, f UserOrderFilter) ([]*Order, int, error)
+	// InstitutionTodo counts what waits for the institution's buyers as of
+	// the civil date today, with inspectionDays to a 검수 deadline.
+	InstitutionTodo(ctx context.Context, institutionID int64, today time.Time, inspectionDays int) (Todo, error)
 	// InspectSubOrder locks the order of sub-order id, loads it with the
 	// part's current inspection (nil for none) and writes what decide
 	// returns: the inspection (replacing a rejected one), its claim and the

@@ -2,6 +2,7 @@ package biz
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,9 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/quote"
+	"github.com/dure-coop/dure/internal/report"
 	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web/view"
 )
@@ -65,6 +69,16 @@ type homeView struct {
 	Admin       bool
 	Pending     int // colleagues waiting for the admin
 	CanBuy      bool
+	Todo        []todoItem // what waits for the buyer, when they may buy
+	Year        int        // this year, for YearTotal
+	YearTotal   string     // this year's purchases as the 우선구매 report counts them
+	YearOrders  int64
+}
+
+// todoItem is one line of the dashboard's 할 일: what, how many, where.
+type todoItem struct {
+	Text, URL string
+	Warn      bool // past a deadline
 }
 
 // homePage is GET /biz.
@@ -90,7 +104,59 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	v.Pending = inst.PendingMembers
 	_, err = account.RequireInstitutionBuyer(c.UserContext())
 	v.CanBuy = err == nil
+	if v.CanBuy {
+		if err := s.fillTodo(c, v); err != nil {
+			return err
+		}
+	}
 	return s.render(c, "biz/dashboard", v)
+}
+
+// fillTodo puts on the dashboard what waits for a buyer — answered quotes
+// to decide, parts to inspect, invoices to pay — and this year's purchases.
+func (s *server) fillTodo(c *fiber.Ctx, v *homeView) error {
+	ctx := c.UserContext()
+	if s.Quotes != nil {
+		_, n, err := s.Quotes.FindRequests(ctx, quote.Filter{Status: quote.Quoted, Limit: 1})
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			v.Todo = append(v.Todo, todoItem{Text: fmt.Sprintf("견적서가 도착한 요청 %d건: 견적을 보고 주문하거나 거절해 주세요.", n),
+				URL: "/biz/quotes?status=" + string(quote.Quoted)})
+		}
+	}
+	if s.Orders != nil {
+		t, err := s.Orders.InstitutionTodo(ctx)
+		if err != nil {
+			return err
+		}
+		if t.PartsToInspect > 0 {
+			text := fmt.Sprintf("검수할 납품 %d건", t.PartsToInspect)
+			if t.PartsPastDue > 0 {
+				text += fmt.Sprintf(" (그중 %d건은 검수 기한이 지났습니다)", t.PartsPastDue)
+			}
+			v.Todo = append(v.Todo, todoItem{Text: text, URL: "/biz/orders", Warn: t.PartsPastDue > 0})
+		}
+		if t.InvoiceBalance > 0 {
+			text := "청구된 대금 중 입금할 금액 " + kr.Won(t.InvoiceBalance)
+			if t.InvoicesOverdue > 0 {
+				text += fmt.Sprintf(" (지급 기한이 지난 청구서 %d건)", t.InvoicesOverdue)
+			}
+			v.Todo = append(v.Todo, todoItem{Text: text, URL: "/biz/orders", Warn: t.InvoicesOverdue > 0})
+		}
+		if t.CardOrdersToPay > 0 {
+			v.Todo = append(v.Todo, todoItem{Text: fmt.Sprintf("카드 결제를 기다리는 주문 %d건", t.CardOrdersToPay), URL: "/biz/orders"})
+		}
+	}
+	if s.Reports != nil {
+		p, err := s.Reports.Procurement(ctx, report.ProcurementRequest{})
+		if err != nil {
+			return err
+		}
+		v.Year, v.YearTotal, v.YearOrders = p.Period.Year, kr.Won(p.Total.Amount), p.Total.Orders
+	}
+	return nil
 }
 
 // input is one text field of a form, as the biz-input partial draws it.
