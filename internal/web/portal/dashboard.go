@@ -8,6 +8,7 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/order"
+	"github.com/dure-coop/dure/internal/quote"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -50,6 +51,9 @@ type dashboardView struct {
 	Top                  []topTable // by amount, by quantity; none without sales
 	AwaitAccept          int
 	AwaitShip            int
+	// Quotes and Questions wait for an answer (-1 without the service:
+	// left out).
+	Quotes, Questions int
 	Waiting              []subOrderRow
 	Low                  []lowRow
 }
@@ -69,7 +73,21 @@ var weekdays = [...]string{"일", "월", "화", "수", "목", "금", "토"}
 // by day and week, its best sellers and what runs out.
 func (s *server) dashboardPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
-	v := dashboardView{Name: enterprise(c).Name}
+	v := dashboardView{Name: enterprise(c).Name, Quotes: -1, Questions: -1}
+	if s.Quotes != nil {
+		if _, n, err := s.Quotes.FindRequests(ctx, quote.Filter{Open: true, Limit: 1}); err != nil {
+			return err
+		} else {
+			v.Quotes = n
+		}
+	}
+	if s.Reviews != nil {
+		if _, n, err := s.Reviews.EnterpriseQuestions(ctx, true, 1, 0); err != nil {
+			return err
+		} else {
+			v.Questions = n
+		}
+	}
 	if s.Orders != nil {
 		d, err := s.Orders.EnterpriseDashboard(ctx)
 		if err != nil {

@@ -168,3 +168,38 @@ func TestBrowserPortalQuotes(t *testing.T) {
 	}
 	b.CheckAxeCurrent(t, page+" with errors")
 }
+
+// TestDashboardWaitingAnswers: the dashboard counts the quote requests and
+// the product questions waiting for the enterprise's answer, and links
+// them; another enterprise's do not count.
+func TestDashboardWaitingAnswers(t *testing.T) {
+	w := newWorld(t)
+	r, _ := w.e.QuoteRequest(t, 0, []int64{w.a})
+	asker := w.e.Actor(t, w.e.Consumer(t))
+	q, err := w.e.Reviews.Ask(asker, r.Lines[0].ProductID, "유통기한이 언제까지인가요?", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := func(b *webtest.Shopper) (quotes, questions string) {
+		t.Helper()
+		doc := b.Page(t, "/portal", http.StatusOK)
+		return strings.Join(strings.Fields(doc.Find(`.counts a[href="/portal/quotes"]`).Text()), " "),
+			strings.Join(strings.Fields(doc.Find(`.counts a[href="/portal/questions?open=1"]`).Text()), " ")
+	}
+	a := w.e.Shopper()
+	a.SignIn(t, w.e.Member(t, w.a, account.Owner), webtest.Password)
+	if qs, qn := counts(a); qs != "견적 답변 전 1건" || qn != "문의 답변 전 1건" {
+		t.Errorf("enterprise A: %q, %q", qs, qn)
+	}
+	bee := w.e.Shopper()
+	bee.SignIn(t, w.e.Member(t, w.b, account.Owner), webtest.Password)
+	if qs, qn := counts(bee); qs != "견적 답변 전 0건" || qn != "문의 답변 전 0건" {
+		t.Errorf("enterprise B: %q, %q", qs, qn)
+	}
+	if err := w.e.Reviews.Answer(w.e.Actor(t, w.e.Member(t, w.a, account.Owner)), q.ID, "내년 3월까지입니다."); err != nil {
+		t.Fatal(err)
+	}
+	if _, qn := counts(a); qn != "문의 답변 전 0건" {
+		t.Errorf("after the answer: %q", qn)
+	}
+}
