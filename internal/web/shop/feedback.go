@@ -12,6 +12,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/imageproc"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/review"
@@ -132,8 +133,9 @@ func pageParam(c *fiber.Ctx, name string) int {
 }
 
 // productFeedback loads the product page's reviews (sort rsort, photo
-// filter rphoto, page rpage) and questions (page qpage).
-func (s *server) productFeedback(c *fiber.Ctx, productID int64) (*feedbackView, error) {
+// filter rphoto, page rpage) and questions (page qpage). With facts (the
+// page's one read) a list is read only when there is something in it.
+func (s *server) productFeedback(c *fiber.Ctx, productID int64, facts *catalog.PageFacts) (*feedbackView, error) {
 	if s.Reviews == nil {
 		return nil, nil
 	}
@@ -166,10 +168,19 @@ func (s *server) productFeedback(c *fiber.Ctx, productID int64) (*feedbackView, 
 	v.NewURL, v.HelpfulURL = link("", v.PhotoOnly, 1), link("helpful", v.PhotoOnly, 1)
 	v.PhotoURL, v.AllURL = link(sort, true, 1), link(sort, false, 1)
 	page := pageParam(c, "rpage")
-	list, total, sum, err := s.Reviews.ProductReviews(ctx, review.ReviewFilter{ProductID: productID, Sort: review.Sort(sort),
-		PhotoOnly: v.PhotoOnly, Limit: review.DefaultLimit, Offset: (page - 1) * review.DefaultLimit})
-	if err != nil {
-		return nil, err
+	var list []*review.Review
+	var total int
+	var sum review.Summary
+	if facts != nil {
+		sum = review.Summary{Count: facts.ReviewCount, Sum: facts.ReviewSum}
+	}
+	if facts == nil || sum.Count > 0 {
+		var err error
+		list, total, sum, err = s.Reviews.ProductReviews(ctx, review.ReviewFilter{ProductID: productID, Sort: review.Sort(sort),
+			PhotoOnly: v.PhotoOnly, Limit: review.DefaultLimit, Offset: (page - 1) * review.DefaultLimit})
+		if err != nil {
+			return nil, err
+		}
 	}
 	v.Count, v.Average = sum.Count, sum.Average()
 	if sum.Count > 0 {
@@ -180,9 +191,14 @@ func (s *server) productFeedback(c *fiber.Ctx, productID int64) (*feedbackView, 
 	}
 	v.Pager = view.BuildPager(page, view.TotalPages(total, review.DefaultLimit, 1000), func(n int) string { return link(sort, v.PhotoOnly, n) })
 	qpage := pageParam(c, "qpage")
-	qs, qtotal, err := s.Reviews.ProductQuestions(ctx, productID, review.DefaultLimit, (qpage-1)*review.DefaultLimit)
-	if err != nil {
-		return nil, err
+	var qs []*review.Question
+	var qtotal int
+	if facts == nil || facts.QuestionCount > 0 {
+		var err error
+		qs, qtotal, err = s.Reviews.ProductQuestions(ctx, productID, review.DefaultLimit, (qpage-1)*review.DefaultLimit)
+		if err != nil {
+			return nil, err
+		}
 	}
 	v.QuestionCount = qtotal
 	for _, q := range qs {
