@@ -6,7 +6,6 @@ import (
 	"mime/multipart"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -61,11 +60,9 @@ type reviewItem struct {
 	Mine, CanVote, Edited bool
 }
 
-func stars(n int) string { return strings.Repeat("★", n) + strings.Repeat("☆", 5-n) }
-
 func newReviewItem(r *review.Review, viewer *account.Actor) reviewItem {
 	it := reviewItem{ID: r.ID, ProductID: r.ProductID, Author: review.MaskName(r.AuthorName), Product: r.ProductName,
-		Option: r.OptionName, Stars: stars(r.Rating), RatingLabel: "별점 5점 중 " + strconv.Itoa(r.Rating) + "점",
+		Option: r.OptionName, Stars: view.Stars(r.Rating), RatingLabel: "별점 5점 중 " + strconv.Itoa(r.Rating) + "점",
 		Rating: r.Rating, Date: kr.Date(r.CreatedAt), Body: r.Body, Photos: r.Photos, Helpful: r.Helpful,
 		Reply: r.Reply, Hidden: r.Hidden, HiddenReason: r.HiddenReason, Edited: r.UpdatedAt.Sub(r.CreatedAt) > 60e9}
 	if r.Reply != "" {
@@ -123,15 +120,6 @@ type feedbackView struct {
 	Asked      bool // a question was just sent
 }
 
-// pageParam is a page number from the query: 1 when missing or wrong.
-func pageParam(c *fiber.Ctx, name string) int {
-	n, err := strconv.Atoi(c.Query(name))
-	if err != nil || n < 1 || n > 1000 {
-		return 1
-	}
-	return n
-}
-
 // productFeedback loads the product page's reviews (sort rsort, photo
 // filter rphoto, page rpage) and questions (page qpage). With facts (the
 // page's one read) a list is read only when there is something in it.
@@ -167,7 +155,7 @@ func (s *server) productFeedback(c *fiber.Ctx, productID int64, facts *catalog.P
 	}
 	v.NewURL, v.HelpfulURL = link("", v.PhotoOnly, 1), link("helpful", v.PhotoOnly, 1)
 	v.PhotoURL, v.AllURL = link(sort, true, 1), link(sort, false, 1)
-	page := pageParam(c, "rpage")
+	page := view.QueryPage(c, "rpage")
 	var list []*review.Review
 	var total int
 	var sum review.Summary
@@ -184,13 +172,13 @@ func (s *server) productFeedback(c *fiber.Ctx, productID int64, facts *catalog.P
 	}
 	v.Count, v.Average = sum.Count, sum.Average()
 	if sum.Count > 0 {
-		v.AverageStars = stars((sum.Sum*2 + sum.Count) / (2 * sum.Count))
+		v.AverageStars = view.Stars((sum.Sum*2 + sum.Count) / (2 * sum.Count))
 	}
 	for _, r := range list {
 		v.Reviews = append(v.Reviews, newReviewItem(r, a))
 	}
 	v.Pager = view.BuildPager(page, view.TotalPages(total, review.DefaultLimit, 1000), func(n int) string { return link(sort, v.PhotoOnly, n) })
-	qpage := pageParam(c, "qpage")
+	qpage := view.QueryPage(c, "qpage")
 	var qs []*review.Question
 	var qtotal int
 	if facts == nil || facts.QuestionCount > 0 {
@@ -510,7 +498,7 @@ func (s *server) myReviewsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := pageParam(c, "page")
+	page := view.QueryPage(c, "page")
 	list, total, err := s.Reviews.MyReviews(ctx, review.DefaultLimit, (page-1)*review.DefaultLimit)
 	if err != nil {
 		return err
