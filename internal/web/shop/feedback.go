@@ -181,7 +181,9 @@ func (s *server) productFeedback(c *fiber.Ctx, productID int64, facts *catalog.P
 	qpage := view.QueryPage(c, "qpage")
 	var qs []*review.Question
 	var qtotal int
-	if facts == nil || facts.QuestionCount > 0 {
+	// Just asked: the list is read whatever the count said, which a
+	// replica may not have caught up on.
+	if facts == nil || facts.QuestionCount > 0 || v.Asked {
 		var err error
 		qs, qtotal, err = s.Reviews.ProductQuestions(ctx, productID, review.DefaultLimit, (qpage-1)*review.DefaultLimit)
 		if err != nil {
