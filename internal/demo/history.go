@@ -91,8 +91,8 @@ var historySteps = []step{
 	{daysAgo: 2, until: quoted, member: 0, qty: 4},
 }
 
-// Seed adds the history unless it is there (a request with the first of
-// HistoryNotes exists): seeding twice adds nothing. A last request stays
+// Seed adds the history unless it is there (the institution's oldest
+// request has the first of HistoryNotes): seeding twice adds nothing. A last request stays
 // waiting for the enterprise's answer, for the portal.
 func (h *History) Seed(ctx context.Context, acc HistoryAccounts) error {
 	if len(acc.Members) < 3 {
@@ -102,12 +102,21 @@ func (h *History) Seed(ctx context.Context, acc HistoryAccounts) error {
 	if err != nil {
 		return err
 	}
-	reqs, _, err := h.Quotes.FindRequests(buyer, quote.Filter{Limit: 100})
+	// The history's first request is dated furthest back: the oldest
+	// (the list is newest first) says whether it is there.
+	_, total, err := h.Quotes.FindRequests(buyer, quote.Filter{Limit: 1})
 	if err != nil {
 		return fmt.Errorf("demo history: %w", err)
 	}
-	for _, sum := range reqs {
-		r, err := h.Quotes.FindRequest(buyer, sum.ID)
+	if total > 0 {
+		oldest, _, err := h.Quotes.FindRequests(buyer, quote.Filter{Limit: 1, Offset: total - 1})
+		if err != nil {
+			return fmt.Errorf("demo history: the oldest request: %w", err)
+		}
+		if len(oldest) != 1 {
+			return errors.New("demo history: the oldest request is not listed")
+		}
+		r, err := h.Quotes.FindRequest(buyer, oldest[0].ID)
 		if err != nil {
 			return fmt.Errorf("demo history: %w", err)
 		}
