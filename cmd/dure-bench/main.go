@@ -7,7 +7,8 @@
 //
 // Flags: -n products (N, default 10000), -duration per scenario
 // (BENCH_DURATION, default 10s), -workers (BENCH_WORKERS, default 8),
-// -checkout-workers (default 4), -pprof DIR (BENCH_PPROF: a CPU profile of
+// -checkout-workers (default 4), -only REGEXP (BENCH_ONLY: just the matching
+// scenarios, printed and not written), -pprof DIR (BENCH_PPROF: a CPU profile of
 // the server per loaded scenario), -bin, -out. Service addresses come from the
 // same DURE_* variables as dure itself; BENCH_DB and BENCH_INDEX rename the
 // benchmark's database and index.
@@ -45,9 +46,18 @@ func run() error {
 	coWorkers := flag.Int("checkout-workers", envInt("BENCH_CHECKOUT_WORKERS", 4), "concurrent buyers in the checkout scenario")
 	bin := flag.String("bin", "bin/dure", "the dure binary")
 	out := flag.String("out", "bench/results.md", "Markdown file to update with this run's section")
+	only := flag.String("only", os.Getenv("BENCH_ONLY"), "run just the scenarios whose names match this regular expression (BENCH_ONLY); the table is printed, not written to -out")
 	profiles := flag.String("pprof", os.Getenv("BENCH_PPROF"), "folder for CPU profiles of the server, one per loaded scenario (empty: off)")
 	flag.Parse()
 
+	var onlyRE *regexp.Regexp
+	if *only != "" {
+		re, err := regexp.Compile(*only)
+		if err != nil {
+			return fmt.Errorf("-only: %w", err)
+		}
+		onlyRE = re
+	}
 	cfg, err := config.FromEnv()
 	if err != nil {
 		return err
@@ -66,13 +76,16 @@ func run() error {
 		RedisURL: cfg.RedisURL, StripeAPIBase: cfg.StripeAPIBase,
 		WorkDir:  filepath.Join("var", "bench"),
 		Duration: *dur, Workers: *workers, CheckoutWorkers: *coWorkers,
-		ProfileDir: *profiles, Log: os.Stderr,
+		ProfileDir: *profiles, Log: os.Stderr, Only: onlyRE,
 	})
 	if err != nil {
 		return err
 	}
 	section := rep.Markdown()
 	fmt.Println(section)
+	if onlyRE != nil {
+		return nil // a partial table would replace the full one
+	}
 	return writeSection(*out, rep.N, section)
 }
 

@@ -17,8 +17,11 @@ import (
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/config"
 	"github.com/dure-coop/dure/internal/coop"
+	"github.com/dure-coop/dure/internal/demo"
 	"github.com/dure-coop/dure/internal/mail"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
+	"github.com/dure-coop/dure/internal/quote"
 	dredis "github.com/dure-coop/dure/internal/redis"
 )
 
@@ -169,4 +172,17 @@ func ensureDemoCoop(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("demo co-op settings: %w", err)
 	}
 	return nil
+}
+
+// ensureDemoHistory seeds the demo institution's procurement history
+// (demo.History: quotes, invoice orders shipped, inspected and paid over the
+// last months) once, as its buyer, the demo members and the operator.
+// Development only.
+func ensureDemoHistory(ctx context.Context, pool *pgxpool.Pool, acc *account.Service, quotes *quote.Service, orders *order.Service) error {
+	members := make([]string, len(demoMemberEnterprises))
+	for i := range members {
+		members[i] = fmt.Sprintf("member%d@dure.test", i+1)
+	}
+	h := &demo.History{Accounts: acc, Quotes: quotes, Orders: orders, Backdate: postgres.NewDemoStore(pool).Backdate}
+	return h.Seed(ctx, demo.HistoryAccounts{Operator: demoOperatorEmail, Buyer: "buyer2@dure.test", Members: members})
 }

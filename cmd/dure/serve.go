@@ -132,6 +132,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	// time (no per-process state, so every instance agrees).
 	campaigns := &curation.Service{Store: postgres.NewCurationStore(pool), Blobs: blobs, Audit: ids.Accounts}
 	carts.WithDiscounts(campaigns)
+	quotes := openQuotes(pool, ids.Accounts, orders, ids.Institutions, coops)
 	if cfg.IsDevelopment() {
 		log.Warn("development mode (DURE_ENV=development): development secrets and stripe-mock are allowed; never expose this instance")
 		lines, err := ensureDemoAccounts(ctx, pool, ids.Accounts, ids.Institutions)
@@ -141,6 +142,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		printDemoAccounts(log, lines)
 		if err := ensureDemoCoop(ctx, pool); err != nil {
 			return err
+		}
+		if err := ensureDemoHistory(ctx, pool, ids.Accounts, quotes, orders); err != nil {
+			log.Warn("demo procurement history: not seeded", "err", err) // the shop runs without it
 		}
 	}
 	// Search analytics: counted in memory, added to PostgreSQL every 10 s
@@ -192,7 +196,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 			Push: sd.PushSynonyms, Audit: ids.Accounts},
 		Feeds:      feeds,
 		FeedToken:  cfg.FeedToken,
-		Quotes:     openQuotes(pool, ids.Accounts, orders, ids.Institutions, coops),
+		Quotes:     quotes,
 		Coop:       coops,
 		Reports:    report.NewService(postgres.NewReportStore(pool), coops),
 		Settlement: &settlement.Service{Store: postgres.NewSettlementStore(pool), Audit: ids.Accounts},

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,6 +59,9 @@ type LoadConfig struct {
 	// Profile, if set, is called as each loaded (more than one worker) HTTP
 	// scenario starts; it profiles the server for that scenario's duration.
 	Profile func(scenario string, d time.Duration)
+	// Only, if set, runs just the scenarios whose names it matches (and
+	// their floors' rows only when matched too); nil runs every one.
+	Only *regexp.Regexp
 }
 
 // Row is one scenario's result.
@@ -86,6 +90,8 @@ type Row struct {
 	FirstError string
 	// Note says how the scenario was driven.
 	Note string
+
+	skipped bool // not run (LoadConfig.Only)
 }
 
 // Scenario names other code refers to. The search rows without "cached" in
@@ -133,6 +139,21 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		return nil, err
 	}
 	base := strings.TrimRight(cfg.BaseURL, "/")
+	// With cfg.Only, a scenario it does not match is not run: attack and
+	// hammer answer a skipped row, which add leaves out. The warm-up runs.
+	wants := func(name string) bool { return cfg.Only == nil || name == "warm-up" || cfg.Only.MatchString(name) }
+	attack := func(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check func([]byte) error) Row {
+		if !wants(name) {
+			return Row{Scenario: name, skipped: true}
+		}
+		return attack(name, floor, cfg, tr, n, check)
+	}
+	hammer := func(name string, workers int, d time.Duration, fn func(ctx context.Context, worker, i int) error, note string) Row {
+		if !wants(name) {
+			return Row{Scenario: name, skipped: true}
+		}
+		return hammer(name, workers, d, fn, note)
+	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	pick := func(ids []int64) int64 { return ids[rng.IntN(len(ids))] }
 
@@ -142,6 +163,9 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		h0, m0 := cacheCounts(cfg.MetricsURL)
 		before := sampleCPU(cfg.ServerPID)
 		r := f()
+		if r.skipped {
+			return
+		}
 		after := sampleCPU(cfg.ServerPID)
 		h1, m1 := cacheCounts(cfg.MetricsURL)
 		r.CacheHits, r.CacheMisses = h1-h0, m1-m0

@@ -22,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -59,6 +60,8 @@ type Config struct {
 	ProfileDir string
 	// Log receives progress lines (nil: quiet).
 	Log io.Writer
+	// Only: see LoadConfig.
+	Only *regexp.Regexp
 }
 
 // Report is what a run measured.
@@ -207,7 +210,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		MeiliKey: cfg.MeiliKey, MeiliIndex: cfg.MeiliIndex, RedisURL: cfg.RedisURL, MetricsURL: "http://" + adminAddr + "/metrics",
 		Duration: cfg.Duration,
 		Workers:  cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
-		ServerPID: serve.Process.Pid})
+		ServerPID: serve.Process.Pid, Only: cfg.Only})
 	if err != nil {
 		return nil, err
 	}

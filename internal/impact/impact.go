@@ -357,11 +357,17 @@ func (s *Service) EstimatePurchases(ctx context.Context, ps []Purchase) ([]State
 	if err != nil {
 		return nil, err
 	}
+	return EstimateRows(ps, figs), nil
+}
+
+// EstimateRows estimates each purchase from its enterprise's figures
+// (figs by enterprise id), leaving out those without an estimate.
+func EstimateRows(ps []Purchase, figs map[int64][]Figure) []StatementRow {
 	var out []StatementRow
 	for _, p := range ps {
 		if lines := Estimate(figs[p.EnterpriseID], p.Amount); len(lines) > 0 {
 			out = append(out, StatementRow{EnterpriseName: p.EnterpriseName, Amount: p.Amount, Lines: lines})
 		}
 	}
-	return out, nil
+	return out
 }

@@ -569,6 +569,26 @@ func (s *Service) FindInstitutionOrders(ctx context.Context, f UserOrderFilter) 
 	return s.store.FindInstitutionOrders(ctx, inst, f)
 }
 
+// InvoiceStatuses returns the invoice status of each of orders that is on
+// invoice and of the actor's institution (the list of FindInstitutionOrders),
+// by order id, read at once: the same status InvoiceFor says.
+func (s *Service) InvoiceStatuses(ctx context.Context, orders []*Order) (map[int64]InvoiceStatus, error) {
+	inst, err := institutionScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, o := range orders {
+		if o.Terms == TermsInvoice {
+			ids = append(ids, o.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return map[int64]InvoiceStatus{}, nil
+	}
+	return s.store.FindInvoiceStatuses(ctx, inst, ids, coop.DateOf(s.now()))
+}
+
 // FindInstitutionOrder returns order orderID of the actor's institution
 // (its invoice: InvoiceFor); apperr.NotFound when there is none or it is
 // another institution's.

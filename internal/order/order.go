@@ -406,6 +406,10 @@ type Store interface {
 	// FindInvoices lists the invoice orders matching f (status as of the
 	// civil date today), newest first, and how many match in all.
 	FindInvoices(ctx context.Context, f InvoiceFilter, today time.Time) ([]*InvoiceSummary, int, error)
+	// FindInvoiceStatuses returns the status as of today of each invoice
+	// order among orderIDs that is institutionID's, in one query; orders
+	// not on invoice or another institution's are left out.
+	FindInvoiceStatuses(ctx context.Context, institutionID int64, orderIDs []int64, today time.Time) (map[int64]InvoiceStatus, error)
 	// FindInstitutionOrders lists the institution's orders, newest first,
 	// with sub-orders, lines, events and payment, and how many there are.
 	FindInstitutionOrders(ctx context.Context, institutionID int64, f UserOrderFilter) ([]*Order, int, error)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/impact"
 )
 
 // CatalogStore implements catalog.Store.
@@ -73,20 +74,61 @@ func (s *CatalogStore) FindProductByID(ctx context.Context, id int64) (*catalog.
 	return findFullProduct(ctx, s.pool, `p.id = $1 AND p.status = 'active' AND e.status = 'active'`, id)
 }
 
+var _ catalog.PageReader = (*CatalogStore)(nil)
+
+// FindProductPage implements catalog.PageReader: the product as
+// FindProductByID reads it and, in the same query, its reviews' summary,
+// its question count, its enterprise's consumer commission on day (rateExpr)
+// and its enterprise's impact figures.
+func (s *CatalogStore) FindProductPage(ctx context.Context, id int64, day time.Time) (*catalog.Product, *catalog.PageFacts, error) {
+	f := catalog.PageFacts{Day: day}
+	var kinds, bases []string
+	var values []int64
+	var years []int32
+	var ats []time.Time
+	p, err := findFullProductWith(ctx, s.pool, `,
+			(SELECT count(*) FROM reviews r WHERE r.product_id = p.id AND r.hidden_at IS NULL),
+			(SELECT coalesce(sum(r.rating), 0) FROM reviews r WHERE r.product_id = p.id AND r.hidden_at IS NULL),
+			(SELECT count(*) FROM questions q WHERE q.product_id = p.id),
+			`+rateExpr("p.enterprise_id", "'consumer'", "$2::date")+`,
+			fg.kinds, fg.vals, fg.years, fg.bases, fg.ats`,
+		`CROSS JOIN LATERAL (SELECT array_agg(kind ORDER BY `+kindOrder+`) kinds, array_agg(value ORDER BY `+kindOrder+`) vals,
+			array_agg(year ORDER BY `+kindOrder+`) years, array_agg(basis ORDER BY `+kindOrder+`) bases,
+			array_agg(updated_at ORDER BY `+kindOrder+`) ats
+			FROM enterprise_impacts WHERE enterprise_id = p.enterprise_id) fg`,
+		[]any{&f.ReviewCount, &f.ReviewSum, &f.QuestionCount, &f.ConsumerRateBP, &kinds, &values, &years, &bases, &ats},
+		`p.id = $1 AND p.status = 'active' AND e.status = 'active'`, id, day)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range kinds {
+		f.Figures = append(f.Figures, impact.Figure{Kind: impact.Kind(kinds[i]), Value: values[i], Year: int(years[i]),
+			Basis: bases[i], UpdatedAt: ats[i]})
+	}
+	return p, &f, nil
+}
+
 // findFullProduct returns the product matching cond (on p and e) with its
 // enterprise, category, options and images, in one round trip: the options
 // and images come aggregated into arrays (one per column, each in the same
 // order) in the product's row.
 func findFullProduct(ctx context.Context, q querier, cond string, args ...any) (*catalog.Product, error) {
+	return findFullProductWith(ctx, q, "", "", nil, cond, args...)
+}
+
+// findFullProductWith is findFullProduct with more columns (cols, starting
+// with a comma, scanned into dest) from more joins (from).
+func findFullProductWith(ctx context.Context, q querier, cols, from string, dest []any, cond string, args ...any) (*catalog.Product, error) {
 	row := q.QueryRow(ctx, `SELECT `+productColumns+`, `+enterpriseColumns+`,
 			c.id, c.external_id, c.slug, c.parent_id, c.name, c.position, `+optionArrays+`,
-			i.urls, i.alts, i.thumbs, `+tierArrays+`
+			i.urls, i.alts, i.thumbs, `+tierArrays+cols+`
 		FROM products p
 		JOIN enterprises e ON e.id = p.enterprise_id
 		JOIN categories c ON c.id = p.category_id
 		CROSS JOIN LATERAL (`+optionArraysFrom+`) o
 		CROSS JOIN LATERAL (`+imageArraysFrom+`) i
 		CROSS JOIN LATERAL (`+tierArraysFrom+`) t
+		`+from+`
 		WHERE `+cond, args...)
 	var p catalog.Product
 	var e catalog.Enterprise
@@ -94,8 +136,9 @@ func findFullProduct(ctx context.Context, q querier, cond string, args ...any) (
 	var o optionCols
 	var im imageCols
 	var tc tierCols
-	dest := append(productEnterpriseDest(&p, &e), &c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
-	if err := row.Scan(append(append(append(dest, o.dest()...), im.dest()...), tc.dest()...)...); err != nil {
+	all := append(productEnterpriseDest(&p, &e), &c.ID, &c.ExternalID, &c.Slug, &c.ParentID, &c.Name, &c.Position)
+	all = append(append(append(append(all, o.dest()...), im.dest()...), tc.dest()...), dest...)
+	if err := row.Scan(all...); err != nil {
 		return nil, translate(err, "상품")
 	}
 	tc.fill(&p)

@@ -132,6 +132,26 @@ func (s *OrderStore) FindInvoices(ctx context.Context, f order.InvoiceFilter, to
 	return list, total, nil
 }
 
+// FindInvoiceStatuses implements order.Store: the invoice list's sums and
+// status (invoiceSums, invoiceStatusSQL) of the given orders.
+func (s *OrderStore) FindInvoiceStatuses(ctx context.Context, institutionID int64, orderIDs []int64, today time.Time) (map[int64]order.InvoiceStatus, error) {
+	rows, err := s.pool.Query(ctx, `WITH x AS (`+invoiceSums+` AND o.institution_id = $2 AND o.id = ANY($3))
+		SELECT x.id, `+invoiceStatusSQL+` FROM x`, today.Format(time.DateOnly), institutionID, orderIDs)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: invoice statuses: %w", err)
+	}
+	out := make(map[int64]order.InvoiceStatus, len(orderIDs))
+	var id int64
+	var st order.InvoiceStatus
+	if _, err := pgx.ForEachRow(rows, []any{&id, &st}, func() error {
+		out[id] = st
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("postgres: invoice statuses: %w", err)
+	}
+	return out, nil
+}
+
 // InspectSubOrder writes a 검수, its claim and the part's change under the
 // order's row lock.
 func (s *OrderStore) InspectSubOrder(ctx context.Context, id int64,

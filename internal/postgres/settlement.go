@@ -109,10 +109,17 @@ func (s *SettlementStore) CreateRate(ctx context.Context, r *settlement.Rate, au
 }
 
 // rateSQL is the rate of enterprise $1, channel $2 on day $3.
-const rateSQL = `SELECT coalesce(
-	(SELECT rate_bp FROM commission_rates WHERE enterprise_id = $1 AND channel = $2
-	   AND $3::date BETWEEN valid_from AND coalesce(valid_until, 'infinity')),
-	(SELECT CASE WHEN $2 = 'public' THEN commission_public_bp ELSE commission_consumer_bp END FROM coop_settings))`
+var rateSQL = `SELECT ` + rateExpr("$1", "$2", "$3::date")
+
+// rateExpr is the commission rate of enterprise on channel on day (SQL
+// expressions): the enterprise's own rate of that day, else the co-op's
+// default for the channel.
+func rateExpr(enterprise, channel, day string) string {
+	return `coalesce(
+	(SELECT rate_bp FROM commission_rates WHERE enterprise_id = ` + enterprise + ` AND channel = ` + channel + `
+	   AND ` + day + ` BETWEEN valid_from AND coalesce(valid_until, 'infinity')),
+	(SELECT CASE WHEN ` + channel + ` = 'public' THEN commission_public_bp ELSE commission_consumer_bp END FROM coop_settings))`
+}
 
 // RateOn is the rate of enterprise and channel on day.
 func (s *SettlementStore) RateOn(ctx context.Context, enterpriseID int64, c settlement.Channel, day time.Time) (int, error) {

@@ -181,20 +181,48 @@ func (s *Service) EnterpriseReviews(ctx context.Context, limit, offset int) ([]*
 // Reply answers a review of the actor's enterprise's product, once.
 // NotFound for another enterprise's review.
 func (s *Service) Reply(ctx context.Context, id int64, text string) error {
-	eid, err := account.EnterpriseScope(ctx)
+	eid, err := ownedBy(ctx, notFound("구매평"), func() (int64, error) {
+		r, err := s.Store.FindReview(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return r.EnterpriseID, nil
+	})
 	if err != nil {
 		return err
 	}
-	if r, err := s.Store.FindReview(ctx, id); err != nil {
+	if text, err = checkText(text, replyRule, "reply"); err != nil {
 		return err
-	} else if r.EnterpriseID != eid {
-		return notFound("구매평")
-	}
-	text = strings.TrimSpace(textin.NormalizeNewlines(text))
-	if msg := replyRule.Message(text); msg != "" {
-		return &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: apperr.Fields{"reply": msg}}
 	}
 	return s.Store.ReplyReview(ctx, id, eid, account.FromContext(ctx).UserID, text)
+}
+
+// ownedBy returns the actor's enterprise (account.EnterpriseScope) when
+// it is the one owner reads (a review's or a question's); notFound when
+// it is another's.
+func ownedBy(ctx context.Context, notFound error, owner func() (int64, error)) (int64, error) {
+	eid, err := account.EnterpriseScope(ctx)
+	if err != nil {
+		return 0, err
+	}
+	id, err := owner()
+	if err != nil {
+		return 0, err
+	}
+	if id != eid {
+		return 0, notFound
+	}
+	return eid, nil
+}
+
+// checkText returns text with its newlines normalised and trimmed, and
+// apperr.Invalid on field when rule refuses it.
+func checkText(text string, rule textin.Rule, field string) (string, error) {
+	text = strings.TrimSpace(textin.NormalizeNewlines(text))
+	if msg := rule.Message(text); msg != "" {
+		return text, &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: apperr.Fields{field: msg}}
+	}
+	return text, nil
 }
 
 // AllReviews is the console's list: every review, hidden ones too.
@@ -258,13 +286,13 @@ func (s *Service) Ask(ctx context.Context, productID int64, body string, private
 	if err != nil {
 		return nil, err
 	}
-	body = strings.TrimSpace(textin.NormalizeNewlines(body))
-	msg := questionRule.Message(body)
-	if msg == "" && utf8.RuneCountInString(body) < MinQuestion {
-		msg = "문의 내용은 5자 이상 써 주세요."
+	body, err = checkText(body, questionRule, "body")
+	if err == nil && utf8.RuneCountInString(body) < MinQuestion {
+		msg := "문의 내용은 5자 이상 써 주세요."
+		err = &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: apperr.Fields{"body": msg}}
 	}
-	if msg != "" {
-		return nil, &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: apperr.Fields{"body": msg}}
+	if err != nil {
+		return nil, err
 	}
 	q := &Question{ProductID: productID, UserID: a.UserID, Body: body, Private: private}
 	if err := s.Store.CreateQuestion(ctx, q); err != nil {
@@ -327,18 +355,18 @@ func (s *Service) EnterpriseQuestions(ctx context.Context, unanswered bool, limi
 // Answer answers a question about the actor's enterprise's product, once;
 // NotFound for another enterprise's question.
 func (s *Service) Answer(ctx context.Context, id int64, answer string) error {
-	eid, err := account.EnterpriseScope(ctx)
+	eid, err := ownedBy(ctx, apperr.Errorf(apperr.NotFound, "문의를 찾을 수 없습니다."), func() (int64, error) {
+		q, err := s.Store.FindQuestion(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return q.EnterpriseID, nil
+	})
 	if err != nil {
 		return err
 	}
-	if q, err := s.Store.FindQuestion(ctx, id); err != nil {
+	if answer, err = checkText(answer, answerRule, "answer"); err != nil {
 		return err
-	} else if q.EnterpriseID != eid {
-		return apperr.Errorf(apperr.NotFound, "문의를 찾을 수 없습니다.")
-	}
-	answer = strings.TrimSpace(textin.NormalizeNewlines(answer))
-	if msg := answerRule.Message(answer); msg != "" {
-		return &apperr.Error{Code: apperr.Invalid, Message: msg, Fields: apperr.Fields{"answer": msg}}
 	}
 	return s.Store.AnswerQuestion(ctx, id, eid, account.FromContext(ctx).UserID, answer)
 }

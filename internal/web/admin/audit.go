@@ -137,7 +137,7 @@ func (s *server) auditPage(c *fiber.Ctx) error {
 	}
 	v.Total = total
 	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string {
-		return pageURL("/admin/audit", qv, n)
+		return view.PageURL("/admin/audit", qv, n)
 	})
 	return s.render(c, "admin/audit", &v)
 }

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -128,26 +127,9 @@ func (s *server) enterprisesPage(c *fiber.Ctx) error {
 	}
 	v.Total = total
 	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string {
-		return pageURL("/admin/enterprises", qv, n)
+		return view.PageURL("/admin/enterprises", qv, n)
 	})
 	return s.render(c, "admin/enterprises", &v)
-}
-
-// pageURL is path with the filters of qv and page n.
-func pageURL(path string, qv url.Values, n int) string {
-	q := url.Values{}
-	for k, vs := range qv {
-		if k != "page" && k != "done" && len(vs) > 0 && vs[0] != "" {
-			q.Set(k, vs[0])
-		}
-	}
-	if n > 1 {
-		q.Set("page", strconv.Itoa(n))
-	}
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
 }
 
 // fact is a labelled value of a detail page.

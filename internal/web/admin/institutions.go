@@ -79,7 +79,7 @@ func (s *server) institutionsPage(c *fiber.Ctx) error {
 	}
 	v.Total = total
 	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string {
-		return pageURL("/admin/institutions", qv, n)
+		return view.PageURL("/admin/institutions", qv, n)
 	})
 	return s.render(c, "admin/institutions", &v)
 }

@@ -67,7 +67,7 @@ func (s *server) invoicesPage(c *fiber.Ctx) error {
 	}
 	v.Total = total
 	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string {
-		return pageURL("/admin/invoices", qv, n)
+		return view.PageURL("/admin/invoices", qv, n)
 	})
 	return s.render(c, "admin/invoices", &v)
 }

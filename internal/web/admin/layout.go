@@ -49,32 +49,42 @@ const (
 	navBundles      = "bundles"
 )
 
-// menu is the console's menu, in order.
-var menu = []view.MenuEntry{
-	{Key: navQueue, Label: "승인 대기", URL: "/admin"},
-	{Key: navEnterprises, Label: "입점기업", URL: "/admin/enterprises"},
-	{Key: navProducts, Label: "상품", URL: "/admin/products"},
-	{Key: navBundles, Label: "공동상품", URL: "/admin/bundles"},
-	{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
-	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
-	{Key: navReviews, Label: "구매평", URL: "/admin/reviews"},
-	{Key: navCampaigns, Label: "기획전·박람회", URL: "/admin/campaigns"},
-	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
-	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
-	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
-	{Key: navSales, Label: "판매 실적", URL: "/admin/reports/sales"},
-	{Key: navReports, Label: "우선구매 실적", URL: "/admin/reports/procurement"},
-	{Key: navSettlements, Label: "정산", URL: "/admin/settlements"},
-	{Key: navSettings, Label: "설정", URL: "/admin/settings"},
-	{Key: navHolidays, Label: "휴일", URL: "/admin/holidays"},
-	{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
+// menu is the console's menu: its entries in labelled groups, in order.
+var menu = []view.MenuGroup{
+	{Label: "회원·기업", Entries: []view.MenuEntry{
+		{Key: navQueue, Label: "승인 대기", URL: "/admin"},
+		{Key: navEnterprises, Label: "입점기업", URL: "/admin/enterprises"},
+		{Key: navInstitutions, Label: "공공기관", URL: "/admin/institutions"},
+		{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
+	}},
+	{Label: "상품·기획전", Entries: []view.MenuEntry{
+		{Key: navProducts, Label: "상품", URL: "/admin/products"},
+		{Key: navBundles, Label: "공동상품", URL: "/admin/bundles"},
+		{Key: navCampaigns, Label: "기획전·박람회", URL: "/admin/campaigns"},
+		{Key: navReviews, Label: "구매평", URL: "/admin/reviews"},
+		{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
+	}},
+	{Label: "주문·조달", Entries: []view.MenuEntry{
+		{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
+		{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
+	}},
+	{Label: "정산·보고", Entries: []view.MenuEntry{
+		{Key: navSettlements, Label: "정산", URL: "/admin/settlements"},
+		{Key: navSales, Label: "판매 실적", URL: "/admin/reports/sales"},
+		{Key: navReports, Label: "우선구매 실적", URL: "/admin/reports/procurement"},
+	}},
+	{Label: "운영·설정", Entries: []view.MenuEntry{
+		{Key: navSettings, Label: "설정", URL: "/admin/settings"},
+		{Key: navHolidays, Label: "휴일", URL: "/admin/holidays"},
+		{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
+	}},
 }
 
 // baseView is the dot of the console's layout: the layout, the menu (only
 // for operators) and the page's own view (the dot of "content").
 type baseView struct {
 	L    *layout
-	Nav  []view.NavItem
+	Nav  []view.NavGroup
 	Page any
 }
 
@@ -131,7 +141,7 @@ func (s *server) render(c *fiber.Ctx, page string, data any) error {
 	s.fillLayout(c, l)
 	bv := &baseView{L: l, Page: data}
 	if l.Operator {
-		bv.Nav = view.Nav(menu, l.Nav)
+		bv.Nav = view.GroupedNav(menu, l.Nav)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return s.kit.Render(c, page, bv)

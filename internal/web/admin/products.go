@@ -148,7 +148,7 @@ func (s *server) productsPage(c *fiber.Ctx) error {
 		v.Enterprise = a.Enterprise.Name
 		rest := cloneValues(qv)
 		rest.Del("enterprise")
-		v.ClearURL = pageURL("/admin/products", rest, 1)
+		v.ClearURL = view.PageURL("/admin/products", rest, 1)
 	}
 	list, total, err := s.Catalog.FindAllProducts(ctx, catalog.ManagedProductFilter{EnterpriseID: v.EnterpriseID,
 		Query: v.Q, EnterpriseQuery: v.EQ, Status: v.Status, Sort: catalog.SortUpdated, Limit: perPage, Offset: (page - 1) * perPage})
@@ -160,9 +160,9 @@ func (s *server) productsPage(c *fiber.Ctx) error {
 	}
 	v.Total = total
 	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string {
-		return pageURL("/admin/products", qv, n)
+		return view.PageURL("/admin/products", qv, n)
 	})
-	v.Back = pageURL("/admin/products", qv, page)
+	v.Back = view.PageURL("/admin/products", qv, page)
 	return s.render(c, "admin/products", &v)
 }
 

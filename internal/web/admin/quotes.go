@@ -85,7 +85,7 @@ func (s *server) quotesPage(c *fiber.Ctx) error {
 		v.Rows = append(v.Rows, row)
 	}
 	v.Total = total
-	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string { return pageURL("/admin/quotes", qv, n) })
+	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string { return view.PageURL("/admin/quotes", qv, n) })
 	return s.render(c, "admin/quotes", &v)
 }
 

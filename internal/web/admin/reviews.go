@@ -5,9 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/kr"
-	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -34,14 +32,13 @@ type reviewsView struct {
 }
 
 func (s *server) reviewsPage(c *fiber.Ctx) error {
-	return s.renderReviews(c, &reviewsView{}, 0, "", nil, fiber.StatusOK)
+	return s.renderReviews(c, view.Refusal{}, fiber.StatusOK)
 }
 
-func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, failedID int64, draft string, failure error, status int) error {
-	page, err := strconv.Atoi(c.Query("page", "1"))
-	if err != nil || page < 1 || page > 1000 {
-		page = 1
-	}
+// renderReviews shows the list with ref's row's form kept.
+func (s *server) renderReviews(c *fiber.Ctx, ref view.Refusal, status int) error {
+	v := &reviewsView{}
+	page := view.QueryPage(c, "page")
 	list, total, err := s.Reviews.AllReviews(c.UserContext(), reviewsPerPage, (page-1)*reviewsPerPage)
 	if err != nil {
 		return err
@@ -50,9 +47,7 @@ func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, failedID int64, dra
 	for _, r := range list {
 		it := adminReview{ID: r.ID, ProductID: r.ProductID, EnterpriseID: r.EnterpriseID, Product: r.ProductName,
 			Author: r.AuthorName, Date: kr.DateTime(r.CreatedAt), Rating: r.Rating, Body: r.Body, Hidden: r.Hidden, HiddenReason: r.HiddenReason}
-		if r.ID == failedID {
-			it.Draft, it.Err = draft, apperr.Message(failure)
-		}
+		it.Draft, it.Err = ref.Of(r.ID)
 		v.Reviews = append(v.Reviews, it)
 	}
 	v.Pager = view.BuildPager(page, view.TotalPages(total, reviewsPerPage, 1000), func(n int) string {
@@ -66,16 +61,7 @@ func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, failedID int64, dra
 func (s *server) hideReview(c *fiber.Ctx) error {
 	id, _ := c.ParamsInt("id")
 	reason := c.FormValue("reason")
-	if err := s.Reviews.Hide(c.UserContext(), int64(id), reason); err != nil {
-		switch apperr.Code(err) {
-		case apperr.Invalid, apperr.Conflict:
-			status := fiber.StatusUnprocessableEntity
-			if apperr.Code(err) == apperr.Conflict {
-				status = fiber.StatusConflict
-			}
-			return s.renderReviews(c, &reviewsView{}, int64(id), textin.ForDisplay(reason), err, status)
-		}
-		return err
-	}
-	return c.Redirect("/admin/reviews?done=review_hidden#review-"+strconv.Itoa(id), fiber.StatusSeeOther)
+	err := s.Reviews.Hide(c.UserContext(), int64(id), reason)
+	return view.RowForm(c, err, int64(id), reason, "/admin/reviews?done=review_hidden#review-"+strconv.Itoa(id),
+		func(ref view.Refusal, status int) error { return s.renderReviews(c, ref, status) })
 }

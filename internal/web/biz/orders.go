@@ -61,18 +61,17 @@ func (s *server) ordersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	invoices, err := s.Orders.InvoiceStatuses(ctx, list)
+	if err != nil {
+		return err
+	}
 	v := &ordersView{Total: total}
 	v.Title, v.Nav = "주문", navOrders
 	for _, o := range list {
 		r := orderRow{URL: orderURL(o.Number), Number: o.Number, Date: kr.Date(o.CreatedAt), Status: o.Status.Label(),
 			StatusKey: string(o.Status), Terms: o.Terms.Label(), Total: kr.Won(o.Total)}
-		if o.Terms == order.TermsInvoice {
-			// One page holds at most ordersPerPage orders.
-			inv, err := s.Orders.InvoiceFor(ctx, o.ID)
-			if err != nil {
-				return err
-			}
-			r.Invoice, r.InvoiceKey = inv.Status.Label(), string(inv.Status)
+		if st, ok := invoices[o.ID]; ok {
+			r.Invoice, r.InvoiceKey = st.Label(), string(st)
 		}
 		v.Orders = append(v.Orders, r)
 	}

@@ -2,7 +2,6 @@ package biz
 
 import (
 	"net/url"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -76,17 +75,7 @@ func (s *server) productsPage(c *fiber.Ctx) error {
 	}
 	v.Total, v.Degraded = res.Total, res.Degraded
 	v.Pager = view.BuildPager(page, view.TotalPages(res.Total, perPage, 0), func(n int) string {
-		q := url.Values{}
-		if v.Q != "" {
-			q.Set("q", v.Q)
-		}
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-		if len(q) == 0 {
-			return "/biz/products"
-		}
-		return "/biz/products?" + q.Encode()
+		return view.PageURL("/biz/products", url.Values{"q": {v.Q}}, n)
 	})
 	return s.render(c, "biz/products", v)
 }

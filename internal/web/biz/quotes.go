@@ -84,17 +84,7 @@ func (s *server) quotesPage(c *fiber.Ctx) error {
 	}
 	v.Total = total
 	v.Pager = view.BuildPager(page, view.TotalPages(total, perPage, 0), func(n int) string {
-		q := url.Values{}
-		if v.Status != "" {
-			q.Set("status", v.Status)
-		}
-		if n > 1 {
-			q.Set("page", strconv.Itoa(n))
-		}
-		if len(q) == 0 {
-			return "/biz/quotes"
-		}
-		return "/biz/quotes?" + q.Encode()
+		return view.PageURL("/biz/quotes", url.Values{"status": {v.Status}}, n)
 	})
 	return s.render(c, "biz/quotes", v)
 }

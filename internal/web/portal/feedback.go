@@ -5,10 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/review"
-	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -57,11 +55,12 @@ func (s *server) reviewsPage(c *fiber.Ctx) error {
 	if c.Query("done") == "replied" {
 		v.Done = "답글을 달았습니다. 구매평을 쓴 분께 알림이 갑니다."
 	}
-	return s.renderReviews(c, v, 0, "", nil, fiber.StatusOK)
+	return s.renderReviews(c, v, view.Refusal{}, fiber.StatusOK)
 }
 
-func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, failedID int64, draft string, failure error, status int) error {
-	page := pageOf(c)
+// renderReviews shows the list with ref's row's form kept.
+func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, ref view.Refusal, status int) error {
+	page := view.QueryPage(c, "page")
 	list, total, err := s.Reviews.EnterpriseReviews(c.UserContext(), feedbackPerPage, (page-1)*feedbackPerPage)
 	if err != nil {
 		return err
@@ -70,14 +69,12 @@ func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, failedID int64, dra
 	for _, r := range list {
 		it := portalReview{ID: r.ID, ProductID: r.ProductID, Product: r.ProductName, Option: r.OptionName,
 			Author: review.MaskName(r.AuthorName), Date: kr.Date(r.CreatedAt), Rating: r.Rating,
-			Stars: starsOf(r.Rating), RatingLabel: "별점 5점 중 " + strconv.Itoa(r.Rating) + "점",
+			Stars: view.Stars(r.Rating), RatingLabel: "별점 5점 중 " + strconv.Itoa(r.Rating) + "점",
 			Body: r.Body, Photos: r.Photos, Reply: r.Reply, Hidden: r.Hidden}
 		if r.Reply != "" {
 			it.ReplyDate = kr.Date(r.RepliedAt)
 		}
-		if r.ID == failedID {
-			it.Draft, it.Err = draft, apperr.Message(failure)
-		}
+		it.Draft, it.Err = ref.Of(r.ID)
 		v.Reviews = append(v.Reviews, it)
 	}
 	v.Pager = view.BuildPager(page, view.TotalPages(total, feedbackPerPage, 1000), func(n int) string {
@@ -91,14 +88,9 @@ func (s *server) renderReviews(c *fiber.Ctx, v *reviewsView, failedID int64, dra
 func (s *server) replyReview(c *fiber.Ctx) error {
 	id, _ := c.ParamsInt("id")
 	text := c.FormValue("reply")
-	if err := s.Reviews.Reply(c.UserContext(), int64(id), text); err != nil {
-		switch apperr.Code(err) {
-		case apperr.Invalid, apperr.Conflict:
-			return s.renderReviews(c, &reviewsView{}, int64(id), textin.ForDisplay(text), err, statusOf(err))
-		}
-		return err
-	}
-	return c.Redirect("/portal/reviews?done=replied#review-"+strconv.Itoa(id), fiber.StatusSeeOther)
+	err := s.Reviews.Reply(c.UserContext(), int64(id), text)
+	return view.RowForm(c, err, int64(id), text, "/portal/reviews?done=replied#review-"+strconv.Itoa(id),
+		func(ref view.Refusal, status int) error { return s.renderReviews(c, &reviewsView{}, ref, status) })
 }
 
 type portalQuestion struct {
@@ -126,11 +118,12 @@ func (s *server) questionsPage(c *fiber.Ctx) error {
 	if c.Query("done") == "answered" {
 		v.Done = "답변을 달았습니다. 문의한 분께 알림이 갑니다."
 	}
-	return s.renderQuestions(c, v, 0, "", nil, fiber.StatusOK)
+	return s.renderQuestions(c, v, view.Refusal{}, fiber.StatusOK)
 }
 
-func (s *server) renderQuestions(c *fiber.Ctx, v *questionsView, failedID int64, draft string, failure error, status int) error {
-	page := pageOf(c)
+// renderQuestions shows the list with ref's row's form kept.
+func (s *server) renderQuestions(c *fiber.Ctx, v *questionsView, ref view.Refusal, status int) error {
+	page := view.QueryPage(c, "page")
 	v.Unanswered = c.Query("open") == "1"
 	list, total, err := s.Reviews.EnterpriseQuestions(c.UserContext(), v.Unanswered, feedbackPerPage, (page-1)*feedbackPerPage)
 	if err != nil {
@@ -143,9 +136,7 @@ func (s *server) renderQuestions(c *fiber.Ctx, v *questionsView, failedID int64,
 		if q.Answered() {
 			it.AnswerDate = kr.DateTime(q.AnsweredAt)
 		}
-		if q.ID == failedID {
-			it.Draft, it.Err = draft, apperr.Message(failure)
-		}
+		it.Draft, it.Err = ref.Of(q.ID)
 		v.Questions = append(v.Questions, it)
 	}
 	open := ""
@@ -163,39 +154,7 @@ func (s *server) renderQuestions(c *fiber.Ctx, v *questionsView, failedID int64,
 func (s *server) answerQuestion(c *fiber.Ctx) error {
 	id, _ := c.ParamsInt("id")
 	text := c.FormValue("answer")
-	if err := s.Reviews.Answer(c.UserContext(), int64(id), text); err != nil {
-		switch apperr.Code(err) {
-		case apperr.Invalid, apperr.Conflict:
-			return s.renderQuestions(c, &questionsView{}, int64(id), textin.ForDisplay(text), err, statusOf(err))
-		}
-		return err
-	}
-	return c.Redirect("/portal/questions?done=answered#question-"+strconv.Itoa(id), fiber.StatusSeeOther)
-}
-
-func statusOf(err error) int {
-	if apperr.Code(err) == apperr.Conflict {
-		return fiber.StatusConflict
-	}
-	return fiber.StatusUnprocessableEntity
-}
-
-func pageOf(c *fiber.Ctx) int {
-	n, err := strconv.Atoi(c.Query("page"))
-	if err != nil || n < 1 || n > 1000 {
-		return 1
-	}
-	return n
-}
-
-func starsOf(n int) string {
-	s := ""
-	for i := 1; i <= 5; i++ {
-		if i <= n {
-			s += "★"
-		} else {
-			s += "☆"
-		}
-	}
-	return s
+	err := s.Reviews.Answer(c.UserContext(), int64(id), text)
+	return view.RowForm(c, err, int64(id), text, "/portal/questions?done=answered#question-"+strconv.Itoa(id),
+		func(ref view.Refusal, status int) error { return s.renderQuestions(c, &questionsView{}, ref, status) })
 }

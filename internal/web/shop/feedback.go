@@ -6,12 +6,12 @@ import (
 	"mime/multipart"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/imageproc"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/review"
@@ -60,11 +60,9 @@ type reviewItem struct {
 	Mine, CanVote, Edited bool
 }
 
-func stars(n int) string { return strings.Repeat("★", n) + strings.Repeat("☆", 5-n) }
-
 func newReviewItem(r *review.Review, viewer *account.Actor) reviewItem {
 	it := reviewItem{ID: r.ID, ProductID: r.ProductID, Author: review.MaskName(r.AuthorName), Product: r.ProductName,
-		Option: r.OptionName, Stars: stars(r.Rating), RatingLabel: "별점 5점 중 " + strconv.Itoa(r.Rating) + "점",
+		Option: r.OptionName, Stars: view.Stars(r.Rating), RatingLabel: "별점 5점 중 " + strconv.Itoa(r.Rating) + "점",
 		Rating: r.Rating, Date: kr.Date(r.CreatedAt), Body: r.Body, Photos: r.Photos, Helpful: r.Helpful,
 		Reply: r.Reply, Hidden: r.Hidden, HiddenReason: r.HiddenReason, Edited: r.UpdatedAt.Sub(r.CreatedAt) > 60e9}
 	if r.Reply != "" {
@@ -122,18 +120,10 @@ type feedbackView struct {
 	Asked      bool // a question was just sent
 }
 
-// pageParam is a page number from the query: 1 when missing or wrong.
-func pageParam(c *fiber.Ctx, name string) int {
-	n, err := strconv.Atoi(c.Query(name))
-	if err != nil || n < 1 || n > 1000 {
-		return 1
-	}
-	return n
-}
-
 // productFeedback loads the product page's reviews (sort rsort, photo
-// filter rphoto, page rpage) and questions (page qpage).
-func (s *server) productFeedback(c *fiber.Ctx, productID int64) (*feedbackView, error) {
+// filter rphoto, page rpage) and questions (page qpage). With facts (the
+// page's one read) a list is read only when there is something in it.
+func (s *server) productFeedback(c *fiber.Ctx, productID int64, facts *catalog.PageFacts) (*feedbackView, error) {
 	if s.Reviews == nil {
 		return nil, nil
 	}
@@ -165,24 +155,40 @@ func (s *server) productFeedback(c *fiber.Ctx, productID int64) (*feedbackView, 
 	}
 	v.NewURL, v.HelpfulURL = link("", v.PhotoOnly, 1), link("helpful", v.PhotoOnly, 1)
 	v.PhotoURL, v.AllURL = link(sort, true, 1), link(sort, false, 1)
-	page := pageParam(c, "rpage")
-	list, total, sum, err := s.Reviews.ProductReviews(ctx, review.ReviewFilter{ProductID: productID, Sort: review.Sort(sort),
-		PhotoOnly: v.PhotoOnly, Limit: review.DefaultLimit, Offset: (page - 1) * review.DefaultLimit})
-	if err != nil {
-		return nil, err
+	page := view.QueryPage(c, "rpage")
+	var list []*review.Review
+	var total int
+	var sum review.Summary
+	if facts != nil {
+		sum = review.Summary{Count: facts.ReviewCount, Sum: facts.ReviewSum}
+	}
+	if facts == nil || sum.Count > 0 {
+		var err error
+		list, total, sum, err = s.Reviews.ProductReviews(ctx, review.ReviewFilter{ProductID: productID, Sort: review.Sort(sort),
+			PhotoOnly: v.PhotoOnly, Limit: review.DefaultLimit, Offset: (page - 1) * review.DefaultLimit})
+		if err != nil {
+			return nil, err
+		}
 	}
 	v.Count, v.Average = sum.Count, sum.Average()
 	if sum.Count > 0 {
-		v.AverageStars = stars((sum.Sum*2 + sum.Count) / (2 * sum.Count))
+		v.AverageStars = view.Stars((sum.Sum*2 + sum.Count) / (2 * sum.Count))
 	}
 	for _, r := range list {
 		v.Reviews = append(v.Reviews, newReviewItem(r, a))
 	}
 	v.Pager = view.BuildPager(page, view.TotalPages(total, review.DefaultLimit, 1000), func(n int) string { return link(sort, v.PhotoOnly, n) })
-	qpage := pageParam(c, "qpage")
-	qs, qtotal, err := s.Reviews.ProductQuestions(ctx, productID, review.DefaultLimit, (qpage-1)*review.DefaultLimit)
-	if err != nil {
-		return nil, err
+	qpage := view.QueryPage(c, "qpage")
+	var qs []*review.Question
+	var qtotal int
+	// Just asked: the list is read whatever the count said, which a
+	// replica may not have caught up on.
+	if facts == nil || facts.QuestionCount > 0 || v.Asked {
+		var err error
+		qs, qtotal, err = s.Reviews.ProductQuestions(ctx, productID, review.DefaultLimit, (qpage-1)*review.DefaultLimit)
+		if err != nil {
+			return nil, err
+		}
 	}
 	v.QuestionCount = qtotal
 	for _, q := range qs {
@@ -494,7 +500,7 @@ func (s *server) myReviewsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := pageParam(c, "page")
+	page := view.QueryPage(c, "page")
 	list, total, err := s.Reviews.MyReviews(ctx, review.DefaultLimit, (page-1)*review.DefaultLimit)
 	if err != nil {
 		return err

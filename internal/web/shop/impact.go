@@ -14,7 +14,9 @@ import (
 
 // productImpact estimates buying one of p at its consumer price: for a
 // joint product, each part's enterprise at its share.
-func (s *server) productImpact(c *fiber.Ctx, p *catalog.Product, parts []catalog.BundlePart) ([]impact.StatementRow, error) {
+// With facts (the page's one read) a product that is not a bundle costs
+// no further read.
+func (s *server) productImpact(c *fiber.Ctx, p *catalog.Product, parts []catalog.BundlePart, facts *catalog.PageFacts) ([]impact.StatementRow, error) {
 	if s.Impact == nil {
 		return nil, nil
 	}
@@ -25,6 +27,9 @@ func (s *server) productImpact(c *fiber.Ctx, p *catalog.Product, parts []catalog
 			name = p.Enterprise.Name
 		}
 		ps = []impact.Purchase{{EnterpriseID: p.EnterpriseID, EnterpriseName: name, Amount: p.ConsumerPrice}}
+	}
+	if len(parts) == 0 && facts != nil {
+		return impact.EstimateRows(ps, map[int64][]impact.Figure{p.EnterpriseID: facts.Figures}), nil
 	}
 	for _, bp := range parts {
 		ps = addPurchase(ps, bp.Product.EnterpriseID, bp.Product.Enterprise.Name, bp.Share)

@@ -49,7 +49,7 @@ type notificationsView struct {
 
 // notificationsPage is GET /account/notifications.
 func (s *server) notificationsPage(c *fiber.Ctx) error {
-	page := pageParam(c, "page")
+	page := view.QueryPage(c, "page")
 	list, total, err := s.Notify.List(c.UserContext(), notificationsPerPage, (page-1)*notificationsPerPage)
 	if err != nil {
 		return err

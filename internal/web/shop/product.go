@@ -3,6 +3,7 @@ package shop
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/kr"
 	"github.com/dure-coop/dure/internal/settlement"
@@ -114,36 +116,66 @@ type optionView struct {
 // productPage shows one product with its prices, VAT split, stock, shipping
 // and the enterprise that makes it.
 func (s *server) productPage(c *fiber.Ctx) error {
-	p, ix, err := view.LoadProduct(c, s.Catalog, s.Categories)
+	p, ix, facts, err := s.loadProductPage(c)
 	if err != nil {
 		return err
 	}
 	if q, ok := searchFrom(c.Get(fiber.HeaderReferer), c.Hostname()); ok {
 		s.Stats.Click(q)
 	}
-	return s.showProduct(c, p, ix, fiber.StatusOK, nil)
+	return s.showProduct(c, p, ix, facts, fiber.StatusOK, nil)
 }
 
 // renderProduct shows the product page of :id again with status, after
 // edit changed its view (a refused question keeps its form).
 func (s *server) renderProduct(c *fiber.Ctx, status int, edit func(*productView)) error {
-	p, ix, err := view.LoadProduct(c, s.Catalog, s.Categories)
+	p, ix, facts, err := s.loadProductPage(c)
 	if err != nil {
 		return err
 	}
-	return s.showProduct(c, p, ix, status, edit)
+	return s.showProduct(c, p, ix, facts, status, edit)
 }
 
-func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.CategoryIndex, status int, edit func(*productView)) error {
+// loadProductPage reads the product of :id and, when the store can
+// (catalog.PageReader), the facts of its page in the same query; facts is
+// nil otherwise and each block reads its own.
+func (s *server) loadProductPage(c *fiber.Ctx) (*catalog.Product, *catalog.CategoryIndex, *catalog.PageFacts, error) {
+	pr, ok := s.Catalog.(catalog.PageReader)
+	if !ok {
+		p, ix, err := view.LoadProduct(c, s.Catalog, s.Categories)
+		return p, ix, nil, err
+	}
+	id, err := view.ParseID(c.Params("id"), "상품")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	day := coop.DateOf(time.Now())
+	if s.Fees != nil {
+		day = s.Fees.Today()
+	}
+	p, facts, err := pr.FindProductPage(c.UserContext(), id, day)
+	if err != nil {
+		return nil, nil, nil, view.FriendlyNotFound(err, view.ProductNotFound)
+	}
+	ix, err := s.Categories.Get(c.UserContext())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return p, ix, facts, nil
+}
+
+func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.CategoryIndex, facts *catalog.PageFacts, status int, edit func(*productView)) error {
 	v := newProductView(p, ix)
-	fb, err := s.productFeedback(c, p.ID)
+	fb, err := s.productFeedback(c, p.ID, facts)
 	if err != nil {
 		return err
 	}
 	v.Feedback = fb
 	if s.Fees != nil {
-		split, err := s.Fees.OpenFees(c.UserContext(), p.EnterpriseID, p.ConsumerPrice)
-		if err != nil {
+		var split settlement.Split
+		if facts != nil {
+			split = settlement.SplitPrice(p.ConsumerPrice, facts.ConsumerRateBP)
+		} else if split, err = s.Fees.OpenFees(c.UserContext(), p.EnterpriseID, p.ConsumerPrice); err != nil {
 			return err
 		}
 		v.Fee = &feeView{Rate: settlement.Percent(split.RateBP), Enterprise: kr.Won(split.Enterprise), Coop: kr.Won(split.Commission)}
@@ -153,7 +185,7 @@ func (s *server) showProduct(c *fiber.Ctx, p *catalog.Product, ix *catalog.Categ
 	if err != nil {
 		return err
 	}
-	if v.Impact, err = s.productImpact(c, p, parts); err != nil {
+	if v.Impact, err = s.productImpact(c, p, parts, facts); err != nil {
 		return err
 	}
 	v.Layout.Forms = s.Carts != nil || (fb != nil && fb.SignedIn)

@@ -7,6 +7,7 @@ package shop
 import (
 	"context"
 	"net/url"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -86,6 +87,8 @@ type Deps struct {
 // Fees is what the product page asks of settlement (*settlement.Service).
 type Fees interface {
 	OpenFees(ctx context.Context, enterpriseID, price int64) (settlement.Split, error)
+	// Today is the day whose rate applies (a KST date).
+	Today() time.Time
 }
 
 // Pages are the templates the shop renders; app checks them at start-up.

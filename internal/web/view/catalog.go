@@ -44,6 +44,9 @@ func (cc *Categories) Get(ctx context.Context) (*catalog.CategoryIndex, error) {
 	return cc.ix, nil
 }
 
+// ProductNotFound is what a product's pages say when it is not on sale.
+const ProductNotFound = "상품을 찾을 수 없습니다. 판매가 끝났거나 주소가 바뀌었을 수 있어요."
+
 // LoadProduct reads the product of the :id path parameter and the category
 // index every product route needs; a bad or unknown id is a friendly 400/404.
 func LoadProduct(c *fiber.Ctx, store catalog.Store, cats *Categories) (*catalog.Product, *catalog.CategoryIndex, error) {
@@ -53,7 +56,7 @@ func LoadProduct(c *fiber.Ctx, store catalog.Store, cats *Categories) (*catalog.
 	}
 	p, err := store.FindProductByID(c.UserContext(), id)
 	if err != nil {
-		return nil, nil, FriendlyNotFound(err, "상품을 찾을 수 없습니다. 판매가 끝났거나 주소가 바뀌었을 수 있어요.")
+		return nil, nil, FriendlyNotFound(err, ProductNotFound)
 	}
 	ix, err := cats.Get(c.UserContext())
 	if err != nil {

@@ -1,5 +1,10 @@
 package view
 
+import (
+	"net/url"
+	"strconv"
+)
+
 // Pager is a bounded list of page links: first, last and two either side
 // of the current page, with gaps between.
 type Pager struct {
@@ -56,4 +61,22 @@ func TotalPages(total, per, limit int) int {
 		n = limit
 	}
 	return n
+}
+
+// PageURL is path with the filters of qv (each one's first value, the
+// empty ones, page and done left out) and page n (none for the first).
+func PageURL(path string, qv url.Values, n int) string {
+	q := url.Values{}
+	for k, vs := range qv {
+		if k != "page" && k != "done" && len(vs) > 0 && vs[0] != "" {
+			q.Set(k, vs[0])
+		}
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return path
+	}
+	return path + "?" + q.Encode()
 }
