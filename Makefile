@@ -15,9 +15,11 @@ build:
 
 services:
 	scripts/services up
+	scripts/redis-cluster up
 	scripts/docs-deps
 
 services-down:
+	scripts/redis-cluster down
 	scripts/services down
 
 migrate: services build

@@ -655,11 +655,10 @@ func cacheCounts(url string) (hits, misses uint64) {
 // cacheBumper returns a func that invalidates the server's search result
 // cache for index (as the outbox worker does after a change).
 func cacheBumper(redisURL, index string) (func(), func(), error) {
-	opt, err := goredis.ParseURL(redisURL)
+	rdb, err := dredis.Open(redisURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bench: redis url: %w", err)
+		return nil, nil, fmt.Errorf("bench: %w", err)
 	}
-	rdb := goredis.NewClient(opt)
 	cache := dredis.NewSearchCache(rdb, dredis.SearchCachePrefix(index))
 	return func() { _ = cache.Bump(context.Background()) }, func() { _ = rdb.Close() }, nil
 }
@@ -667,11 +666,10 @@ func cacheBumper(redisURL, index string) (func(), func(), error) {
 // redisFloor writes a cart line the way the cart store does (MULTI HSET
 // EXPIRE EXEC) under a benchmark key prefix, deleted by the returned func.
 func redisFloor(redisURL string) (func(context.Context, int, int) error, func(), error) {
-	opt, err := goredis.ParseURL(redisURL)
+	rdb, err := dredis.Open(redisURL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("bench: redis url: %w", err)
+		return nil, nil, fmt.Errorf("bench: %w", err)
 	}
-	rdb := goredis.NewClient(opt)
 	fn := func(ctx context.Context, w, i int) error {
 		key := fmt.Sprintf("bench:cart:%d", w)
 		pipe := rdb.TxPipeline()
@@ -683,9 +681,17 @@ func redisFloor(redisURL string) (func(context.Context, int, int) error, func(),
 	closeFn := func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		iter := rdb.Scan(ctx, 0, "bench:cart:*", 500).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
+		clean := func(ctx context.Context, c *goredis.Client) error {
+			iter := c.Scan(ctx, 0, "bench:cart:*", 500).Iterator()
+			for iter.Next(ctx) {
+				c.Del(ctx, iter.Val())
+			}
+			return iter.Err()
+		}
+		if c, ok := rdb.(*goredis.ClusterClient); ok { // SCAN sees one master's slots
+			_ = c.ForEachMaster(ctx, clean)
+		} else if c, ok := rdb.(*goredis.Client); ok {
+			_ = clean(ctx, c)
 		}
 		_ = rdb.Close()
 	}

@@ -56,19 +56,25 @@ type Store interface {
 	Clear(ctx context.Context, cartID string) error
 	// Count returns the number of lines, for the page header.
 	Count(ctx context.Context, cartID string) (int, error)
-	// Merge moves the lines of cart fromID into cart intoID and deletes
-	// fromID, in one atomic step: a change to either cart made meanwhile is
-	// neither lost nor half-applied. Lines are taken in the order of limits'
-	// keys by product then option. A line's quantity in intoID becomes
-	// max(before, min(before+moved, limits[key])), and its price seen stays
-	// intoID's when it was there; a line with a limit of 0 or less is not
-	// moved; a key intoID does not hold is added only while intoID has
-	// fewer than maxLines lines. It returns what happened to each line of
-	// fromID, none when fromID is empty or gone. When fromID holds a line
-	// that limits lacks (it changed since it was read), nothing changes
-	// and it returns apperr.Conflict; read fromID again and retry.
-	Merge(ctx context.Context, fromID, intoID string, limits map[Key]int, maxLines int) ([]Merged, error)
+	// Merge moves the lines of cart fromID into cart intoID and empties
+	// fromID. The carts may live on different servers (a Redis Cluster), so
+	// it need not be one atomic step, but a change to either cart made
+	// meanwhile is neither lost nor half-applied, and a Merge that failed
+	// midway is finished by the next Merge from fromID with no line lost or
+	// moved twice. limits gives the most each line of fromID may hold in
+	// intoID; a line's quantity in intoID becomes max(before,
+	// min(before+moved, limit)), and its price seen stays intoID's when it
+	// was there; a line with a limit of 0 or less is not moved; a key intoID
+	// does not hold is added only while intoID has fewer than maxLines
+	// lines. Lines are taken by product then option. It returns what
+	// happened to each line it moved, none when fromID is empty or gone or
+	// another Merge moved its lines.
+	Merge(ctx context.Context, fromID, intoID string, limits MergeLimits, maxLines int) ([]Merged, error)
 }
+
+// MergeLimits returns, for lines of a cart being merged, the most each may
+// hold in the cart merged into. Store.Merge may call it more than once.
+type MergeLimits func(ctx context.Context, lines []Line) (map[Key]int, error)
 
 // Added is what Store.Add did.
 type Added struct {

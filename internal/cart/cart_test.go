@@ -21,8 +21,9 @@ import (
 )
 
 type env struct {
+	name  string // the Redis deployment: single or cluster
 	pool  *pgxpool.Pool
-	rdb   *goredis.Client
+	rdb   goredis.UniversalClient
 	store *redis.CartStore
 	svc   *cart.Service
 }
@@ -33,7 +34,16 @@ func newEnv(t *testing.T) *env {
 	testutil.SeedDemo(t, pool)
 	rdb, prefix := testutil.NewRedis(t)
 	store := redis.NewCartStore(rdb, prefix)
-	return &env{pool: pool, rdb: rdb, store: store, svc: cart.NewService(store, postgres.NewCatalogStore(pool))}
+	return &env{name: "single", pool: pool, rdb: rdb, store: store, svc: cart.NewService(store, postgres.NewCatalogStore(pool))}
+}
+
+// both returns e and a copy of it whose carts are on the private Redis
+// Cluster (testutil.RedisClusterURL), on the same database.
+func (e *env) both(t *testing.T) []*env {
+	t.Helper()
+	rdb, prefix := testutil.NewRedisAt(t, testutil.RedisClusterURL(t))
+	store := redis.NewCartStore(rdb, prefix)
+	return []*env{e, {name: "cluster", pool: e.pool, rdb: rdb, store: store, svc: cart.NewService(store, postgres.NewCatalogStore(e.pool))}}
 }
 
 // product finds an in-stock product without options, priced at least minPrice,
@@ -173,7 +183,7 @@ func TestCartTTLRefreshedOnUse(t *testing.T) {
 	if err := e.svc.Add(ctx, id, cart.Key{ProductID: p}, 1); err != nil {
 		t.Fatal(err)
 	}
-	keys, err := e.rdb.Keys(ctx, "*"+id).Result()
+	keys, err := testutil.RedisKeys(ctx, e.rdb, "*"+id)
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("cart keys = %v, %v", keys, err)
 	}

@@ -78,36 +78,39 @@ var adders = []adder{
 // it exactly, the others refused with the stock message.
 func TestConcurrentAddsOfOneProductAreAllCounted(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	const adds = 20
-	ids := e.stocked(t, 2, 100)
-	e.exec(t, `UPDATE products SET stock = 10 WHERE id = $1`, ids[1])
-	for _, a := range adders {
-		for _, tt := range []struct {
-			product int64
-			stock   int
-			want    int
-		}{{ids[0], 100, 1 + adds}, {ids[1], 10, 10}} {
-			t.Run(fmt.Sprintf("%s/stock %d", a.name, tt.stock), func(t *testing.T) {
-				id := testutil.Name("c")
-				k := cart.Key{ProductID: tt.product}
-				e.add(t, id, k, 1)
-				errs := together(adds, func(int) error { return a.add(e, id, k, 1) })
-				ok := 0
-				for _, err := range errs {
-					switch {
-					case err == nil:
-						ok++
-					case apperr.Code(err) != apperr.Invalid || !strings.Contains(err.Error(), "재고가 10개 남아 있어"):
-						t.Errorf("refusal = %v, want Invalid saying the stock", err)
-					}
+	for _, e := range newEnv(t).both(t) {
+		t.Run(e.name, func(t *testing.T) {
+			const adds = 20
+			ids := e.stocked(t, 2, 100)
+			e.exec(t, `UPDATE products SET stock = 10 WHERE id = $1`, ids[1])
+			for _, a := range adders {
+				for _, tt := range []struct {
+					product int64
+					stock   int
+					want    int
+				}{{ids[0], 100, 1 + adds}, {ids[1], 10, 10}} {
+					t.Run(fmt.Sprintf("%s/stock %d", a.name, tt.stock), func(t *testing.T) {
+						id := testutil.Name("c")
+						k := cart.Key{ProductID: tt.product}
+						e.add(t, id, k, 1)
+						errs := together(adds, func(int) error { return a.add(e, id, k, 1) })
+						ok := 0
+						for _, err := range errs {
+							switch {
+							case err == nil:
+								ok++
+							case apperr.Code(err) != apperr.Invalid || !strings.Contains(err.Error(), "재고가 10개 남아 있어"):
+								t.Errorf("refusal = %v, want Invalid saying the stock", err)
+							}
+						}
+						got := e.quantities(t, id)[k]
+						if got != tt.want || got != 1+ok {
+							t.Fatalf("quantity = %d after %d of %d adds answered yes, want %d", got, ok, adds, tt.want)
+						}
+					})
 				}
-				got := e.quantities(t, id)[k]
-				if got != tt.want || got != 1+ok {
-					t.Fatalf("quantity = %d after %d of %d adds answered yes, want %d", got, ok, adds, tt.want)
-				}
-			})
-		}
+			}
+		})
 	}
 }
 
@@ -116,30 +119,33 @@ func TestConcurrentAddsOfOneProductAreAllCounted(t *testing.T) {
 // past them is refused with the line-cap message.
 func TestConcurrentAddsKeepTheLineCap(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	const adds = 79
-	ids := e.stocked(t, 1+adds, 100)
-	id := testutil.Name("c")
-	e.add(t, id, cart.Key{ProductID: ids[0]}, 1)
-	errs := together(adds, func(i int) error { return adders[i%2].add(e, id, cart.Key{ProductID: ids[1+i]}, 1) })
-	ok, capped := 0, 0
-	for _, err := range errs {
-		switch {
-		case err == nil:
-			ok++
-		case apperr.Code(err) == apperr.Invalid && strings.Contains(err.Error(), fmt.Sprintf("%d종류까지", cart.MaxLines)):
-			capped++
-		default:
-			t.Errorf("refusal = %v, want Invalid saying the line cap", err)
-		}
-	}
-	q := e.quantities(t, id)
-	if len(q) != cart.MaxLines || ok != cart.MaxLines-1 || capped != adds-ok {
-		t.Fatalf("%d lines, %d adds answered yes, %d refused for the cap; want %d, %d, %d",
-			len(q), ok, capped, cart.MaxLines, cart.MaxLines-1, adds-cart.MaxLines+1)
-	}
-	if n, err := e.svc.Count(context.Background(), id); err != nil || n != cart.MaxLines {
-		t.Fatalf("Count = %d, %v; want %d", n, err, cart.MaxLines)
+	for _, e := range newEnv(t).both(t) {
+		t.Run(e.name, func(t *testing.T) {
+			const adds = 79
+			ids := e.stocked(t, 1+adds, 100)
+			id := testutil.Name("c")
+			e.add(t, id, cart.Key{ProductID: ids[0]}, 1)
+			errs := together(adds, func(i int) error { return adders[i%2].add(e, id, cart.Key{ProductID: ids[1+i]}, 1) })
+			ok, capped := 0, 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case apperr.Code(err) == apperr.Invalid && strings.Contains(err.Error(), fmt.Sprintf("%d종류까지", cart.MaxLines)):
+					capped++
+				default:
+					t.Errorf("refusal = %v, want Invalid saying the line cap", err)
+				}
+			}
+			q := e.quantities(t, id)
+			if len(q) != cart.MaxLines || ok != cart.MaxLines-1 || capped != adds-ok {
+				t.Fatalf("%d lines, %d adds answered yes, %d refused for the cap; want %d, %d, %d",
+					len(q), ok, capped, cart.MaxLines, cart.MaxLines-1, adds-cart.MaxLines+1)
+			}
+			if n, err := e.svc.Count(context.Background(), id); err != nil || n != cart.MaxLines {
+				t.Fatalf("Count = %d, %v; want %d", n, err, cart.MaxLines)
+			}
+		})
 	}
 }
 
@@ -148,31 +154,34 @@ func TestConcurrentAddsKeepTheLineCap(t *testing.T) {
 // stock, and a set that is answered yes is not undone by a stale add.
 func TestSetQuantityRacingAddNeverExceedsStock(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	const stock = 10
-	k := cart.Key{ProductID: e.stocked(t, 1, stock)[0]}
-	ctx := context.Background()
-	for round := range 10 {
-		id := testutil.Name("c")
-		e.add(t, id, k, 1)
-		errs := together(24, func(i int) error {
-			switch i % 3 {
-			case 0:
-				return e.svc.SetQuantity(ctx, id, k, stock-i%4)
-			case 1:
-				_, err := e.svc.SetQuantityView(ctx, id, k, stock-i%4, "")
-				return err
+	for _, e := range newEnv(t).both(t) {
+		t.Run(e.name, func(t *testing.T) {
+			const stock = 10
+			k := cart.Key{ProductID: e.stocked(t, 1, stock)[0]}
+			ctx := context.Background()
+			for round := range 10 {
+				id := testutil.Name("c")
+				e.add(t, id, k, 1)
+				errs := together(24, func(i int) error {
+					switch i % 3 {
+					case 0:
+						return e.svc.SetQuantity(ctx, id, k, stock-i%4)
+					case 1:
+						_, err := e.svc.SetQuantityView(ctx, id, k, stock-i%4, "")
+						return err
+					}
+					return adders[i%2].add(e, id, k, 1)
+				})
+				for _, err := range errs {
+					if err != nil && apperr.Code(err) != apperr.Invalid {
+						t.Fatalf("round %d: %v", round, err)
+					}
+				}
+				if got := e.quantities(t, id)[k]; got < 1 || got > stock {
+					t.Fatalf("round %d: quantity = %d, want 1 to %d", round, got, stock)
+				}
 			}
-			return adders[i%2].add(e, id, k, 1)
 		})
-		for _, err := range errs {
-			if err != nil && apperr.Code(err) != apperr.Invalid {
-				t.Fatalf("round %d: %v", round, err)
-			}
-		}
-		if got := e.quantities(t, id)[k]; got < 1 || got > stock {
-			t.Fatalf("round %d: quantity = %d, want 1 to %d", round, got, stock)
-		}
 	}
 }
 
@@ -181,27 +190,30 @@ func TestSetQuantityRacingAddNeverExceedsStock(t *testing.T) {
 // comes second finds no line; it never puts the removed line back).
 func TestSetQuantityRacingRemoveLeavesTheLineOut(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	k := cart.Key{ProductID: e.stocked(t, 1, 100)[0]}
-	ctx := context.Background()
-	for round := range 30 {
-		id := testutil.Name("c")
-		e.add(t, id, k, 1)
-		errs := together(2, func(i int) error {
-			if i == 0 {
-				return e.svc.SetQuantity(ctx, id, k, 3)
+	for _, e := range newEnv(t).both(t) {
+		t.Run(e.name, func(t *testing.T) {
+			k := cart.Key{ProductID: e.stocked(t, 1, 100)[0]}
+			ctx := context.Background()
+			for round := range 30 {
+				id := testutil.Name("c")
+				e.add(t, id, k, 1)
+				errs := together(2, func(i int) error {
+					if i == 0 {
+						return e.svc.SetQuantity(ctx, id, k, 3)
+					}
+					return e.svc.Remove(ctx, id, k)
+				})
+				if err := errs[0]; err != nil && apperr.Code(err) != apperr.NotFound {
+					t.Fatalf("round %d: SetQuantity = %v, want nil or NotFound", round, err)
+				}
+				if errs[1] != nil {
+					t.Fatal(errs[1])
+				}
+				if q := e.quantities(t, id); len(q) != 0 {
+					t.Fatalf("round %d: the removed line came back: %v", round, q)
+				}
 			}
-			return e.svc.Remove(ctx, id, k)
 		})
-		if err := errs[0]; err != nil && apperr.Code(err) != apperr.NotFound {
-			t.Fatalf("round %d: SetQuantity = %v, want nil or NotFound", round, err)
-		}
-		if errs[1] != nil {
-			t.Fatal(errs[1])
-		}
-		if q := e.quantities(t, id); len(q) != 0 {
-			t.Fatalf("round %d: the removed line came back: %v", round, q)
-		}
 	}
 }
 
@@ -210,27 +222,30 @@ func TestSetQuantityRacingRemoveLeavesTheLineOut(t *testing.T) {
 // is kept.
 func TestViewRacingAddLosesNoAdd(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	k := cart.Key{ProductID: e.stocked(t, 1, 500)[0]}
-	ctx := context.Background()
-	id := testutil.Name("c")
-	e.add(t, id, k, 1)
-	for round := range 30 {
-		e.exec(t, `UPDATE products SET consumer_price = consumer_price + 10 WHERE id = $1`, k.ProductID)
-		errs := together(2, func(i int) error {
-			if i == 0 {
-				_, err := e.svc.View(ctx, id, "")
-				return err
+	for _, e := range newEnv(t).both(t) {
+		t.Run(e.name, func(t *testing.T) {
+			k := cart.Key{ProductID: e.stocked(t, 1, 500)[0]}
+			ctx := context.Background()
+			id := testutil.Name("c")
+			e.add(t, id, k, 1)
+			for round := range 30 {
+				e.exec(t, `UPDATE products SET consumer_price = consumer_price + 10 WHERE id = $1`, k.ProductID)
+				errs := together(2, func(i int) error {
+					if i == 0 {
+						_, err := e.svc.View(ctx, id, "")
+						return err
+					}
+					return e.svc.Add(ctx, id, k, 1)
+				})
+				for _, err := range errs {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				if got := e.quantities(t, id)[k]; got != round+2 {
+					t.Fatalf("round %d: quantity = %d, want %d", round, got, round+2)
+				}
 			}
-			return e.svc.Add(ctx, id, k, 1)
 		})
-		for _, err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		if got := e.quantities(t, id)[k]; got != round+2 {
-			t.Fatalf("round %d: quantity = %d, want %d", round, got, round+2)
-		}
 	}
 }

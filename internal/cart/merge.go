@@ -3,9 +3,9 @@ package cart
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strconv"
 
-	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 )
 
@@ -22,47 +22,36 @@ type MergeResult struct {
 	Notices []string
 }
 
-// mergeAttempts bounds the retries when the guest cart changes while it is
-// being merged (another tab adding to it at the moment of sign-in).
-const mergeAttempts = 3
-
 // Merge moves the guest cart fromID into the signed-in user's cart intoID
 // (see UserCartID) and deletes the guest cart. A product already in the
 // user's cart gets the quantities added, capped by its stock and
 // MaxQuantity; a new line is added while the cart holds fewer than MaxLines;
 // lines that do not fit, are sold out or are no longer sold stay out and
 // are told in Notices. Running it again finds the guest cart gone and does
-// nothing, and a change made to the user's cart meanwhile is kept. It
-// returns apperr.Conflict only if the guest cart kept changing under it.
+// nothing, a change made to the user's cart meanwhile is kept, and a merge
+// that failed midway is finished by the next one (Store.Merge).
 func (s *Service) Merge(ctx context.Context, fromID, intoID string) (*MergeResult, error) {
 	if fromID == "" || intoID == "" || fromID == intoID {
 		return &MergeResult{}, nil
 	}
-	for attempt := 1; ; attempt++ {
-		res, err := s.merge(ctx, fromID, intoID)
-		if apperr.Code(err) == apperr.Conflict && attempt < mergeAttempts {
-			continue
+	products := priced{products: map[int64]*catalog.Product{}} // stock only: merging needs no prices
+	limits := func(ctx context.Context, lines []Line) (map[Key]int, error) {
+		if len(lines) == 0 {
+			return map[Key]int{}, nil
 		}
-		return res, err
-	}
-}
-
-func (s *Service) merge(ctx context.Context, fromID, intoID string) (*MergeResult, error) {
-	lines, err := s.store.Lines(ctx, fromID)
-	if err != nil || len(lines) == 0 {
-		return &MergeResult{}, err
-	}
-	found, err := s.catalog.FindCartProducts(ctx, productIDs(lines))
-	if err != nil {
-		return nil, err
-	}
-	products := priced{products: found} // stock only: merging needs no prices
-	limits := make(map[Key]int, len(lines))
-	for _, l := range lines {
-		limits[l.Key] = 0
-		if _, _, stock, _, ok := resolve(products, l.Key); ok {
-			limits[l.Key] = max(0, min(stock, MaxQuantity))
+		found, err := s.catalog.FindCartProducts(ctx, productIDs(lines))
+		if err != nil {
+			return nil, err
 		}
+		maps.Copy(products.products, found)
+		out := make(map[Key]int, len(lines))
+		for _, l := range lines {
+			out[l.Key] = 0
+			if _, _, stock, _, ok := resolve(products, l.Key); ok {
+				out[l.Key] = max(0, min(stock, MaxQuantity))
+			}
+		}
+		return out, nil
 	}
 	merged, err := s.store.Merge(ctx, fromID, intoID, limits, MaxLines)
 	if err != nil {

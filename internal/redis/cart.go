@@ -5,7 +5,8 @@ package redis
 import (
 	"cmp"
 	"context"
-	"errors"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"slices"
 	"strconv"
@@ -13,12 +14,14 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/cart"
 )
 
 // CartStore keeps each cart as a hash "<prefix>cart:<id>" whose fields are
-// "<product>:<option>" and values "<quantity>:<price seen>".
+// "<product>:<option>" and values "<quantity>:<price seen>". Every command
+// and script touches one cart's slot, so it works on a Redis Cluster; the
+// prefix must not hold braces (a hash tag of its own would put every cart in
+// one slot, and Merge's keys out of their cart's).
 type CartStore struct {
 	rdb    goredis.UniversalClient
 	prefix string
@@ -45,21 +48,7 @@ func (s *CartStore) Lines(ctx context.Context, id string) ([]cart.Line, error) {
 	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, wrap("cart lines", err)
 	}
-	lines := make([]cart.Line, 0, len(all.Val()))
-	for f, v := range all.Val() {
-		l, ok := parseLine(f, v)
-		if !ok {
-			continue // a field this code did not write: ignore rather than fail the cart
-		}
-		lines = append(lines, l)
-	}
-	slices.SortFunc(lines, func(a, b cart.Line) int {
-		if c := cmp.Compare(a.ProductID, b.ProductID); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.OptionID, b.OptionID)
-	})
-	return lines, nil
+	return hashLines(all.Val()), nil
 }
 
 func parseLine(f, v string) (cart.Line, bool) {
@@ -205,92 +194,195 @@ func (s *CartStore) Count(ctx context.Context, id string) (int, error) {
 	return int(n), nil
 }
 
-// mergeScript is CartStore.Merge: KEYS are the carts merged from and into;
-// ARGV the line cap, the TTL in seconds, then pairs of field and limit. It
-// answers false when the cart merged from holds a line without a limit,
-// else for each line moved: field, quantity, price seen, quantity before,
-// after, and 1 when the cart was full.
-var mergeScript = goredis.NewScript(parseLua + `
-local function canonical(f)
-  local p, o = string.match(f, '^(%-?%d+):(%-?%d+)$')
-  if p == nil then return nil end
-  return string.format('%d:%d', tonumber(p), tonumber(o))
-end
+// The merge at sign-in moves a guest cart into a member's cart. On a Redis
+// Cluster the two carts are in different slots, and no script or MULTI may
+// touch both, so Merge goes in three steps, each one atomic script on one
+// cart's slot, with two keys of its own that share that cart's slot through a
+// hash tag made of the cart's whole key:
+//
+//	{<prefix>cart:<guest>}:merging         the guest's lines taken aside, with
+//	                                       the merge's token (~t) and target (~i)
+//	{<prefix>cart:<member>}:merged:<token> set when the lines of the merge
+//	                                       with that token are in the member's cart
+//
+//  1. take: rename the guest cart to its "merging" key (unless one is there
+//     from a merge that stopped midway: that one is taken as it is), so that
+//     later adds to the guest cart make a new cart rather than change the
+//     lines being moved;
+//  2. apply: add the taken lines to the member's cart and set the "merged"
+//     marker, in one script that does nothing when the marker is already set;
+//  3. end: delete the "merging" key.
+//
+// A failure between the steps leaves the lines in the "merging" key, and the
+// next Merge from the same guest cart finishes that merge first: step 2 runs
+// again only where it did not (the marker), so no line is lost or added
+// twice. Two Merges at once take the same lines and token; one applies them.
 
-local raw = redis.call('HGETALL', KEYS[1])
-if #raw == 0 then return {} end
-local limits = {}
-for i = 3, #ARGV, 2 do limits[ARGV[i]] = tonumber(ARGV[i + 1]) end
-local from = {}
-for i = 1, #raw, 2 do
-  local f, q, p = canonical(raw[i]), parse(raw[i + 1])
-  if f ~= nil and q ~= nil then
-    if limits[f] == nil then return false end
-    from[f] = {q, p}
-  end
-end
+func (s *CartStore) mergingKey(id string) string { return "{" + s.key(id) + "}:merging" }
 
+func (s *CartStore) mergedKey(id, token string) string {
+	return "{" + s.key(id) + "}:merged:" + token
+}
+
+// takeScript is step 1: KEYS the guest cart and its "merging" key; ARGV a new
+// token, the cart merged into and the TTL in seconds. It answers the
+// "merging" hash (empty when there is nothing to merge).
+var takeScript = goredis.NewScript(`
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if redis.call('EXISTS', KEYS[1]) == 0 then return {} end
+  redis.call('RENAME', KEYS[1], KEYS[2])
+  redis.call('HSET', KEYS[2], '~t', ARGV[1], '~i', ARGV[2])
+  redis.call('EXPIRE', KEYS[2], ARGV[3])
+end
+return redis.call('HGETALL', KEYS[2])
+`)
+
+// applyScript is step 2: KEYS the cart merged into and the merge's marker;
+// ARGV the line cap, the TTL in seconds, then for each line its field,
+// quantity, price seen and limit. When the marker is set it changes nothing
+// and answers nothing; else for each line: field, quantity, price seen,
+// quantity before, after, and 1 when the cart was full.
+var applyScript = goredis.NewScript(parseLua + `
+if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[2]) then return {} end
 local maxLines = tonumber(ARGV[1])
-local n = redis.call('HLEN', KEYS[2])
+local n = redis.call('HLEN', KEYS[1])
 local out = {}
-for i = 3, #ARGV, 2 do
-  local f, limit, g = ARGV[i], limits[ARGV[i]], from[ARGV[i]]
-  if g ~= nil then
-    local cur = redis.call('HGET', KEYS[2], f)
-    local before, price = 0, g[2]
-    if cur then
-      local q, p = parse(cur)
-      if q ~= nil then before, price = q, p end
-    end
-    local after, full = before, 0
-    if limit > 0 then
-      if not cur and n >= maxLines then
-        full = 1
-      else
-        after = math.max(before, math.min(before + g[1], limit))
-      end
-    end
-    if after > before then
-      redis.call('HSET', KEYS[2], f, after .. ':' .. price)
-      if not cur then n = n + 1 end
-    end
-    out[#out + 1] = f
-    out[#out + 1] = g[1]
-    out[#out + 1] = g[2]
-    out[#out + 1] = before
-    out[#out + 1] = after
-    out[#out + 1] = full
+for i = 3, #ARGV, 4 do
+  local f, moved, seen, limit = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2], tonumber(ARGV[i + 3])
+  local cur = redis.call('HGET', KEYS[1], f)
+  local before, price = 0, seen
+  if cur then
+    local q, p = parse(cur)
+    if q ~= nil then before, price = q, p end
   end
+  local after, full = before, 0
+  if limit > 0 then
+    if not cur and n >= maxLines then
+      full = 1
+    else
+      after = math.max(before, math.min(before + moved, limit))
+    end
+  end
+  if after > before then
+    redis.call('HSET', KEYS[1], f, after .. ':' .. price)
+    if not cur then n = n + 1 end
+  end
+  out[#out + 1] = f
+  out[#out + 1] = moved
+  out[#out + 1] = seen
+  out[#out + 1] = before
+  out[#out + 1] = after
+  out[#out + 1] = full
 end
-redis.call('DEL', KEYS[1])
-if n > 0 then redis.call('EXPIRE', KEYS[2], ARGV[2]) end
+if n > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return out
 `)
 
-// Merge moves cart fromID into cart intoID in one Lua script, so that no
-// other change to either cart falls between reading and writing them. Both
-// keys must live on one server: with Redis Cluster they would need a common
-// hash tag.
-func (s *CartStore) Merge(ctx context.Context, fromID, intoID string, limits map[cart.Key]int, maxLines int) ([]cart.Merged, error) {
-	keys := make([]cart.Key, 0, len(limits))
-	for k := range limits {
-		keys = append(keys, k)
+// endScript is step 3: KEYS the "merging" key; ARGV the merge's token.
+var endScript = goredis.NewScript(`
+if redis.call('HGET', KEYS[1], '~t') == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`)
+
+// mergeRounds bounds how many merges one Merge runs: one left midway, the
+// guest cart, and what a tab added to it during the first two.
+const mergeRounds = 3
+
+// Merge moves cart fromID into cart intoID in the three steps above, so that
+// it works when the carts live on different servers of a Redis Cluster.
+func (s *CartStore) Merge(ctx context.Context, fromID, intoID string, limits cart.MergeLimits, maxLines int) ([]cart.Merged, error) {
+	var out []cart.Merged
+	for range mergeRounds {
+		// Ask for the limits of the lines as they are before changing
+		// anything: a catalogue that cannot answer leaves the carts alone.
+		pipe := s.rdb.Pipeline()
+		pending := pipe.HGetAll(ctx, s.mergingKey(fromID))
+		guest := pipe.HGetAll(ctx, s.key(fromID))
+		if _, err := pipe.Exec(ctx); err != nil {
+			return nil, wrap("cart merge", err)
+		}
+		peek := pending.Val()
+		if len(peek) == 0 {
+			peek = guest.Val()
+		}
+		if len(peek) == 0 {
+			return out, nil
+		}
+		lim, err := limits(ctx, hashLines(peek))
+		if err != nil {
+			return nil, err
+		}
+
+		raw, err := takeScript.Run(ctx, s.rdb, []string{s.key(fromID), s.mergingKey(fromID)},
+			newToken(), intoID, int64(cart.TTL.Seconds())).StringSlice()
+		if err != nil {
+			return nil, wrap("cart merge: take", err)
+		}
+		taken := make(map[string]string, len(raw)/2)
+		for i := 0; i+1 < len(raw); i += 2 {
+			taken[raw[i]] = raw[i+1]
+		}
+		token, into := taken["~t"], taken["~i"]
+		if token == "" || into == "" {
+			return out, nil // another Merge finished meanwhile
+		}
+		taking := hashLines(taken)
+		var missing []cart.Line // lines added between the peek and the take
+		for _, l := range taking {
+			if _, ok := lim[l.Key]; !ok {
+				missing = append(missing, l)
+			}
+		}
+		if len(missing) > 0 {
+			more, err := limits(ctx, missing)
+			if err != nil {
+				return nil, err // the lines wait in the "merging" key for the next Merge
+			}
+			for k, v := range more {
+				lim[k] = v
+			}
+		}
+
+		args := make([]any, 0, 2+4*len(taking))
+		args = append(args, maxLines, int64(cart.TTL.Seconds()))
+		for _, l := range taking {
+			args = append(args, field(l.Key), l.Quantity, l.PriceAtAdd, lim[l.Key])
+		}
+		reply, err := applyScript.Run(ctx, s.rdb, []string{s.key(into), s.mergedKey(into, token)}, args...).Slice()
+		if err != nil {
+			return nil, wrap("cart merge: apply", err)
+		}
+		merged, err := parseMerged(reply)
+		if err != nil {
+			return nil, err
+		}
+		if err := endScript.Run(ctx, s.rdb, []string{s.mergingKey(fromID)}, token).Err(); err != nil {
+			return nil, wrap("cart merge: end", err)
+		}
+		if into == intoID {
+			out = append(out, merged...)
+		}
 	}
-	slices.SortFunc(keys, func(a, b cart.Key) int {
+	return out, nil
+}
+
+// hashLines returns the lines of a cart hash, ordered by product then
+// option, skipping fields this code did not write (and the "merging" key's
+// token and target).
+func hashLines(h map[string]string) []cart.Line {
+	lines := make([]cart.Line, 0, len(h))
+	for f, v := range h {
+		if l, ok := parseLine(f, v); ok {
+			lines = append(lines, l)
+		}
+	}
+	slices.SortFunc(lines, func(a, b cart.Line) int {
 		return cmp.Or(cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.OptionID, b.OptionID))
 	})
-	args := make([]any, 0, 2+2*len(keys))
-	args = append(args, maxLines, int64(cart.TTL.Seconds()))
-	for _, k := range keys {
-		args = append(args, field(k), limits[k])
-	}
-	reply, err := mergeScript.Run(ctx, s.rdb, []string{s.key(fromID), s.key(intoID)}, args...).Slice()
-	if errors.Is(err, goredis.Nil) {
-		return nil, apperr.Errorf(apperr.Conflict, "장바구니가 바뀌는 중이었습니다. 다시 시도해 주세요.")
-	}
-	if err != nil {
-		return nil, wrap("cart merge", err)
-	}
+	return lines
+}
+
+func parseMerged(reply []any) ([]cart.Merged, error) {
 	if len(reply)%6 != 0 {
 		return nil, fmt.Errorf("redis: cart merge: reply of %d values", len(reply))
 	}
@@ -308,4 +400,10 @@ func (s *CartStore) Merge(ctx context.Context, fromID, intoID string, limits map
 		merged = append(merged, cart.Merged{Line: l, Before: int(before), After: int(after), Full: full == 1})
 	}
 	return merged, nil
+}
+
+func newToken() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -123,4 +124,67 @@ func freeAddr(t *testing.T) string {
 	}
 	defer l.Close()
 	return l.Addr().String()
+}
+
+// The Sentinel form names the master and every sentinel; the user info and
+// sentinel_password are the sentinels', password the master's.
+func TestParseURLSentinel(t *testing.T) {
+	o, err := redis.ParseURL("redis://sen:spw@10.0.0.1:26379/2?master_name=dure&addr=10.0.0.2:26379&addr=10.0.0.3:26379&password=mpw&dial_timeout=2s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := o.Sentinel
+	if s == nil || o.One != nil || o.Cluster != nil {
+		t.Fatalf("ParseURL = %+v, want Sentinel only", o)
+	}
+	want := []string{"10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"}
+	if s.MasterName != "dure" || !slices.Equal(s.SentinelAddrs, want) || s.DB != 2 ||
+		s.SentinelUsername != "sen" || s.SentinelPassword != "spw" || s.Password != "mpw" ||
+		s.DialTimeout != 2*time.Second || s.MaxRetries != 1 {
+		t.Errorf("sentinel options = %+v", s)
+	}
+	if _, err := redis.ParseURL("redis://10.0.0.1:26379?master_name=dure&db=x"); err == nil {
+		t.Error("a Sentinel URL with a bad option parsed")
+	}
+}
+
+// The Cluster form lists seed nodes; TLS and the password reach every node.
+func TestParseURLCluster(t *testing.T) {
+	o, err := redis.ParseURL("rediss://:pw@10.0.0.1:6379?addr=10.0.0.2:6379&addr=10.0.0.3:6379")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := o.Cluster
+	if c == nil || o.One != nil || o.Sentinel != nil {
+		t.Fatalf("ParseURL = %+v, want Cluster only", o)
+	}
+	if want := []string{"10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379"}; !slices.Equal(c.Addrs, want) ||
+		c.Password != "pw" || c.TLSConfig == nil || c.MaxRetries != 1 {
+		t.Errorf("cluster options = %+v", c)
+	}
+}
+
+// The private Cluster of scripts/redis-cluster, by the URL form the README
+// gives, is a Cluster: three masters holding all 16384 slots.
+func TestOpenCluster(t *testing.T) {
+	rdb, err := redis.Open(testutil.RedisClusterURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rdb.Close()
+	c, ok := rdb.(*goredis.ClusterClient)
+	if !ok {
+		t.Fatalf("Open = %T, want a cluster client", rdb)
+	}
+	slots, err := c.ClusterSlots(context.Background()).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := 0
+	for _, s := range slots {
+		covered += s.End - s.Start + 1
+	}
+	if len(slots) != 3 || covered != 16384 {
+		t.Errorf("cluster slots = %d ranges covering %d, want 3 covering 16384", len(slots), covered)
+	}
 }

@@ -20,7 +20,8 @@ import (
 // (fields u = user id, c = created, s = last seen, both Unix milliseconds, b =
 // on-behalf enterprise id, h = the help desk request the acting serves) whose TTL is the idle timeout, refreshed on use
 // and never past the absolute timeout; "<prefix>usess:<user id>" is the set
-// of a user's session hashes, for signing out everywhere. Keys hold the
+// of a user's session hashes, for signing out everywhere (the two are in
+// different Cluster slots; no command touches both). Keys hold the
 // SHA-256 of a session id, never the id, so reading Redis opens no session.
 type SessionStore struct {
 	rdb    goredis.UniversalClient
@@ -93,10 +94,17 @@ func (s *SessionStore) create(ctx context.Context, sess *account.Session, now ti
 	if life <= 0 {
 		return errNoSession()
 	}
+	// Two round trips: on a Redis Cluster the set and the session are in
+	// different slots, and go-redis sends a pipeline's slots at once, so one
+	// pipeline would not keep the order.
 	h, uk := hashID(sess.ID), s.userKey(sess.UserID)
-	pipe := s.rdb.Pipeline()
+	pipe := s.rdb.TxPipeline()
 	pipe.SAdd(ctx, uk, h)
 	pipe.Expire(ctx, uk, t.Absolute)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return wrap("create session", err)
+	}
+	pipe = s.rdb.TxPipeline()
 	pipe.HSet(ctx, s.key(h), "u", sess.UserID, "c", sess.CreatedAt.UnixMilli(), "s", now.UnixMilli(),
 		"b", sess.OnBehalfEnterpriseID, "h", sess.HelpRequestID)
 	pipe.PExpire(ctx, s.key(h), life)

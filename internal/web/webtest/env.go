@@ -19,6 +19,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/institution"
@@ -96,6 +97,14 @@ type Env struct {
 // NewEnv builds an Env for one test (or benchmark).
 func NewEnv(t testing.TB) *Env {
 	t.Helper()
+	return NewEnvOnRedis(t, "")
+}
+
+// NewEnvOnRedis is NewEnv with the Redis redisURL names (a DURE_REDIS_URL
+// of any form: one server, Sentinel or Cluster) opened as `dure serve`
+// opens it; "" is the shared server.
+func NewEnvOnRedis(t testing.TB, redisURL string) *Env {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	cfg := testutil.Config(t)
@@ -119,7 +128,15 @@ func NewEnv(t testing.TB) *Env {
 		t.Fatalf("reindex: %v", err)
 	}
 	svc := search.NewService(client, postgres.NewSearchFallback(pool), 2*time.Second, m, log)
-	rdb, prefix := testutil.NewRedis(t)
+	var (
+		rdb    goredis.UniversalClient
+		prefix string
+	)
+	if redisURL == "" {
+		rdb, prefix = testutil.NewRedis(t)
+	} else {
+		rdb, prefix = testutil.NewRedisAt(t, redisURL)
+	}
 	catalogStore := postgres.NewCatalogStore(pool)
 	carts := cart.NewService(redis.NewCartStore(rdb, prefix), catalogStore)
 	provider, err := stripe.New(stripe.Config{Key: cfg.StripeKey, APIBase: cfg.StripeAPIBase, WebhookSecret: cfg.StripeWebhookKey})
