@@ -160,9 +160,11 @@ const retryAfter = "5"
 // a dependency's connection failing: a network error (a refused or reset
 // connection, a failed connect — pgconn's ConnectError and go-redis's dial
 // errors wrap one), a connection closed mid-answer, a deadline passing on
-// a dependency call, or a database server saying it cannot serve now
-// (downSQLState). The adapters wrap these with %w; translating them here,
-// once, keeps every handler a plain `return err`.
+// a dependency call, a database server saying it cannot serve now
+// (downSQLState), or a driver saying the call never reached the server
+// (pgconn's errors with SafeToRetry: a pooled connection a crash closed,
+// a failed connect). The adapters wrap these with %w; translating them
+// here, once, keeps every handler a plain `return err`.
 func dependencyDown(err error) bool {
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
@@ -170,9 +172,11 @@ func dependencyDown(err error) bool {
 	}
 	var ne net.Error
 	var se sqlStater
+	var unsent interface{ SafeToRetry() bool }
 	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
-		errors.As(err, &se) && downSQLState(se.SQLState())
+		errors.As(err, &se) && downSQLState(se.SQLState()) ||
+		errors.As(err, &unsent) && unsent.SafeToRetry()
 }
 
 // sqlStater is a database server's error with its SQLSTATE (pgconn's
