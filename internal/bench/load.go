@@ -62,6 +62,12 @@ type LoadConfig struct {
 	// Only, if set, runs just the scenarios whose names it matches (and
 	// their floors' rows only when matched too); nil runs every one.
 	Only *regexp.Regexp
+	// RedisDownURL, if set, is a second server on the same data whose
+	// Redis is stopped (its port refuses connections), process
+	// RedisDownPID: the pages that do not need Redis are driven on it and,
+	// right before, on BaseURL (the RedisDown rows).
+	RedisDownURL string
+	RedisDownPID int
 }
 
 // Row is one scenario's result.
@@ -108,7 +114,15 @@ const (
 	SearchPageGzip  = "search page /search, gzip"
 	CategoryPage    = "category page /c/:slug"
 	CategoryCached  = "category page /c/:slug, cached"
+	// RedisUp and RedisDown end the names of the paired rows of a page
+	// that does not need Redis, on a server with and without Redis.
+	RedisUp   = ", Redis up (paired)"
+	RedisDown = ", Redis down"
 )
+
+// RedisFree are the pages that must keep their throughput when Redis is
+// down (issue 12): they only show the cart count and use Redis as a cache.
+var RedisFree = []string{ProductPage, CategoryPage, SearchPage}
 
 // fixtures are the ids and queries the scenarios draw from.
 type fixtures struct {
@@ -158,15 +172,16 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 	pick := func(ids []int64) int64 { return ids[rng.IntN(len(ids))] }
 
 	var rows []Row
-	// add records a scenario run by f, with the CPU it cost the serving side.
-	add := func(f func() Row) {
+	// addOn records a scenario run by f, with the CPU it cost the serving
+	// side (the server pid and the services).
+	addOn := func(pid int, f func() Row) {
 		h0, m0 := cacheCounts(cfg.MetricsURL)
-		before := sampleCPU(cfg.ServerPID)
+		before := sampleCPU(pid)
 		r := f()
 		if r.skipped {
 			return
 		}
-		after := sampleCPU(cfg.ServerPID)
+		after := sampleCPU(pid)
 		h1, m1 := cacheCounts(cfg.MetricsURL)
 		r.CacheHits, r.CacheMisses = h1-h0, m1-m0
 		if r.Requests > 0 {
@@ -180,6 +195,7 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 				r.Scenario, r.Workers, r.Rate, ms(r.P50), ms(r.P99), r.Errors, r.ServerCPU.Round(time.Microsecond), r.ServicesCPU.Round(time.Microsecond))
 		}
 	}
+	add := func(f func() Row) { addOn(cfg.ServerPID, f) }
 	get := func(paths []string) []vegeta.Target {
 		ts := make([]vegeta.Target, len(paths))
 		for i, p := range paths {
@@ -310,6 +326,33 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 			return hammer("redis direct HSET+EXPIRE", w, c.Duration, rfloor,
 				"MULTI HSET EXPIRE EXEC pipeline as the cart store writes a line; go-redis, custom loop")
 		})
+	}
+
+	// Redis down: each page that does not need Redis on the first server
+	// and then on the second, whose Redis is stopped, one pair after the
+	// other so that both see the same load on the machine. The searches
+	// and categories skip the result cache on the first (it is in Redis,
+	// which the second cannot reach).
+	if cfg.RedisDownURL != "" {
+		down := strings.TrimRight(cfg.RedisDownURL, "/")
+		on := func(b string, paths []string) []vegeta.Target {
+			ts := make([]vegeta.Target, len(paths))
+			for i, p := range paths {
+				ts[i] = vegeta.Target{Method: http.MethodGet, URL: b + p}
+			}
+			return ts
+		}
+		for _, name := range RedisFree {
+			paths := map[string][]string{ProductPage: productPages, CategoryPage: categoryPages, SearchPage: searchPages}[name]
+			up := static(on(base, paths))
+			if name != ProductPage {
+				up = uncached(on(base, paths))
+			}
+			add(func() Row { return attack(name+RedisUp, "", cfg, up, len(paths), nil) })
+			addOn(cfg.RedisDownPID, func() Row {
+				return attack(name+RedisDown, name+RedisUp, cfg, static(on(down, paths)), len(paths), nil)
+			})
+		}
 	}
 
 	co := newCheckout(base, fx.cartable)
@@ -509,8 +552,11 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 	}
 	m.Close()
 	note := fmt.Sprintf("vegeta, max rate with a fixed pool of workers, %d targets round-robin", n)
-	if strings.HasPrefix(name, SearchPage) && !strings.Contains(name, "cached") || strings.HasPrefix(name, SearchAPI) ||
-		name == CategoryPage {
+	switch {
+	case strings.HasSuffix(name, RedisDown):
+		note += ", on a second server whose Redis is stopped (its port refuses connections)"
+	case strings.HasPrefix(name, SearchPage) && !strings.Contains(name, "cached") || strings.HasPrefix(name, SearchAPI) ||
+		strings.HasPrefix(name, CategoryPage) && !strings.Contains(name, "cached"):
 		note += ", the result cache invalidated before each request"
 	}
 	return row(name, floor, cfg.Workers, &m, firstErr, note)

@@ -184,19 +184,28 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := serve.Start(); err != nil {
 		return nil, fmt.Errorf("bench: start dure serve: %w", err)
 	}
-	defer func() {
-		_ = serve.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = serve.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = serve.Process.Kill()
-		}
-	}()
+	defer stopServer(serve)
 	base := "http://" + addr
 	if err := waitHealthy(ctx, base, 60*time.Second); err != nil {
 		return nil, fmt.Errorf("bench: %w (see %s)", err, logPath)
+	}
+	// A second server on the same data whose Redis is stopped: its Redis
+	// address is a loopback port nobody listens on, which is what a Redis
+	// that died looks like from the app (connection refused).
+	downAddr, deadRedis, err := freeAddr2()
+	if err != nil {
+		return nil, err
+	}
+	down := exec.Command(cfg.Bin, "serve")
+	down.Env = append(env[:len(env):len(env)], "DURE_ADDR="+downAddr, "DURE_ADMIN_ADDR=", "DURE_PPROF_ADDR=",
+		"DURE_REDIS_URL=redis://"+deadRedis+"/0")
+	down.Stdout, down.Stderr = logFile, logFile
+	if err := down.Start(); err != nil {
+		return nil, fmt.Errorf("bench: start dure serve (Redis down): %w", err)
+	}
+	defer stopServer(down)
+	if err := waitHealthy(ctx, "http://"+downAddr, 60*time.Second); err != nil {
+		return nil, fmt.Errorf("bench: the server without Redis: %w (see %s)", err, logPath)
 	}
 	logf("dure serve (pid %d) is up on %s; %s per scenario, %d workers", serve.Process.Pid, base, cfg.Duration, cfg.Workers)
 	// Meilisearch finishes deleting the copy and the reindex's old index in
@@ -210,7 +219,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		MeiliKey: cfg.MeiliKey, MeiliIndex: cfg.MeiliIndex, RedisURL: cfg.RedisURL, MetricsURL: "http://" + adminAddr + "/metrics",
 		Duration: cfg.Duration,
 		Workers:  cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
-		ServerPID: serve.Process.Pid, Only: cfg.Only})
+		ServerPID: serve.Process.Pid, Only: cfg.Only, RedisDownURL: "http://" + downAddr, RedisDownPID: down.Process.Pid})
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +282,34 @@ func recreateDatabase(ctx context.Context, raw string) error {
 		return fmt.Errorf("bench: create %s: %w", name, err)
 	}
 	return nil
+}
+
+// stopServer sends a started `dure serve` SIGTERM and waits (15 s at most,
+// then kills it).
+func stopServer(serve *exec.Cmd) {
+	_ = serve.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = serve.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = serve.Process.Kill()
+	}
+}
+
+// freeAddr2 returns two distinct free loopback addresses.
+func freeAddr2() (string, string, error) {
+	a, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", err
+	}
+	defer a.Close()
+	b, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", "", err
+	}
+	defer b.Close()
+	return a.Addr().String(), b.Addr().String(), nil
 }
 
 func freeAddr() (string, error) {

@@ -38,6 +38,7 @@ func (r *Report) Markdown() string {
 	b.WriteString("\n")
 	b.WriteString(r.cache())
 	b.WriteString(r.compression())
+	b.WriteString(r.redisDown())
 	fmt.Fprintf(&b, "CPU/req is the CPU time per request of `dure serve` + PostgreSQL, Redis and Meilisearch together, "+
 		"read from /proc over the scenario; the load generator's CPU is left out. CPU capacity = %d CPUs ÷ CPU/req: "+
 		"the rate the machine could serve if the load generator ran elsewhere and the cores were busy only serving "+
@@ -130,6 +131,13 @@ func (r *Report) targets() string {
 			line(fmt.Sprintf("cart add p99 < 5 ms (workers=%d)", w), msf(c.P99), c.P99 < 5*time.Millisecond)
 		}
 	}
+	for _, name := range RedisFree {
+		if up, down := r.row(name+RedisUp, r.Workers), r.row(name+RedisDown, r.Workers); up != nil && down != nil && up.Rate > 0 {
+			line(fmt.Sprintf("%s with Redis down: throughput does not fall (≥ 90%% of the paired Redis-up req/s; the rest is noise on a shared machine), no errors", name),
+				fmt.Sprintf("%.0f%% (%.0f vs %.0f req/s), %d errors", 100*down.Rate/up.Rate, down.Rate, up.Rate, down.Errors),
+				down.Rate >= 0.9*up.Rate && down.Errors == 0)
+		}
+	}
 	line("reindex within 1.5× Meilisearch bulk add"+at, fmt.Sprintf("%.2f× (%s vs %s)", ratio(r.Reindex, r.BulkAdd), secs(r.Reindex), secs(r.BulkAdd)),
 		ratio(r.Reindex, r.BulkAdd) <= 1.5)
 	return b.String()
@@ -181,6 +189,28 @@ func (r *Report) compression() string {
 				100*float64(extra)/float64(max(total, 1)),
 				plain.Bytes/1000, packed.Bytes/1000, 100*packed.Bytes/plain.Bytes)
 		}
+	}
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// redisDown compares each page that does not need Redis on a server whose
+// Redis is stopped with the same requests on the first server just before.
+func (r *Report) redisDown() string {
+	var b strings.Builder
+	for _, name := range RedisFree {
+		up, down := r.row(name+RedisUp, r.Workers), r.row(name+RedisDown, r.Workers)
+		if up == nil || down == nil || up.Rate <= 0 {
+			continue
+		}
+		if b.Len() == 0 {
+			b.WriteString("Redis down (issue 12: the pages that do not need Redis keep their throughput), each page on a server whose Redis is stopped right after the same requests on one with Redis:\n\n" +
+				"| page | workers | req/s Redis up → down | down ÷ up | p99 up → down | errors down |\n| --- | ---: | ---: | ---: | ---: | ---: |\n")
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.0f → %.0f | %.0f%% | %s → %s | %d |\n", name, r.Workers, up.Rate, down.Rate,
+			100*down.Rate/up.Rate, msf(up.P99), msf(down.P99), down.Errors)
 	}
 	if b.Len() > 0 {
 		b.WriteString("\n")

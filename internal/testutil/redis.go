@@ -112,6 +112,18 @@ func (r *PrivateRedis) Stop() {
 	r.cmd = nil
 }
 
+// Kill stops the server as a crash would (SIGKILL: no AOF flush, so up to
+// the last second of writes under appendfsync everysec may be lost) and
+// waits for it to exit; Start brings it back on the same data.
+func (r *PrivateRedis) Kill() {
+	if r.cmd == nil || r.cmd.Process == nil {
+		return
+	}
+	_ = r.cmd.Process.Kill()
+	_ = r.cmd.Wait()
+	r.cmd = nil
+}
+
 // String names the server for messages.
 func (r *PrivateRedis) String() string { return fmt.Sprintf("redis %s", r.Addr) }
 

@@ -159,17 +159,41 @@ const retryAfter = "5"
 // dependencyDown reports whether err, not already an application error, is
 // a dependency's connection failing: a network error (a refused or reset
 // connection, a failed connect — pgconn's ConnectError and go-redis's dial
-// errors wrap one), a connection closed mid-answer, or a deadline passing on
-// a dependency call. The adapters wrap these with %w; translating them here,
-// once, keeps every handler a plain `return err`.
+// errors wrap one), a connection closed mid-answer, a deadline passing on
+// a dependency call, a database server saying it cannot serve now
+// (downSQLState), or a driver saying the call never reached the server
+// (pgconn's errors with SafeToRetry: a pooled connection a crash closed,
+// a failed connect). The adapters wrap these with %w; translating them
+// here, once, keeps every handler a plain `return err`.
 func dependencyDown(err error) bool {
 	var ae *apperr.Error
 	if errors.As(err, &ae) {
 		return false
 	}
 	var ne net.Error
+	var se sqlStater
+	var unsent interface{ SafeToRetry() bool }
 	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.As(err, &se) && downSQLState(se.SQLState()) ||
+		errors.As(err, &unsent) && unsent.SafeToRetry()
+}
+
+// sqlStater is a database server's error with its SQLSTATE (pgconn's
+// PgError has this method), so that this package needs no driver.
+type sqlStater interface{ SQLState() string }
+
+// downSQLState reports whether a SQLSTATE says the server cannot serve
+// now, for a while, whatever the query: a connection exception (class
+// 08), a server starting up, shutting down or restarting after a crash
+// (57P01-57P03; a restarted PostgreSQL answers 57P03 until its recovery
+// ends), or no connection slot left (53300).
+func downSQLState(code string) bool {
+	switch code {
+	case "57P01", "57P02", "57P03", "53300":
+		return true
+	}
+	return strings.HasPrefix(code, "08")
 }
 
 // handle is fiber's single ErrorHandler: it logs internal errors with the

@@ -17,11 +17,13 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/testutil"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
@@ -264,15 +266,36 @@ func TestUnmatchedRequestsShareOneLabel(t *testing.T) {
 }
 
 // A dependency's connection failing (PostgreSQL refused, a reset, a
-// deadline on the call) is 503 with Retry-After and the Korean message, as
-// the shop's page or as JSON, whatever handler met it; the driver's text
-// never reaches the answer.
+// deadline on the call, a server that is starting up, shutting down or
+// full — the chaos suite met "not yet accepting connections" as a 500
+// while PostgreSQL recovered from a crash), or a pooled connection the
+// crash closed ("conn closed", met by a payment as a 500), is 503 with
+// Retry-After and the Korean message, as the shop's page or as JSON,
+// whatever handler met it; the driver's text never reaches the answer.
 func TestDependencyDownIs503(t *testing.T) {
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	conn, err := pgconn.Connect(context.Background(), testutil.Config(t).DatabaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.Close(context.Background())
+	_, closed := conn.Exec(context.Background(), "SELECT 1").ReadAll()
+	if closed == nil {
+		t.Fatal("a query on a closed connection did not fail")
+	}
+	fatal := func(code, msg string) error {
+		return &pgconn.PgError{Severity: "FATAL", Code: code, Message: msg}
+	}
 	for name, cause := range map[string]error{
 		"connect refused": fmt.Errorf("postgres: find product 1: failed to connect to `user=dure host=10.1.2.3`: %w", refused),
 		"reset":           fmt.Errorf("postgres: find product 1: %w", syscall.ECONNRESET),
 		"deadline":        fmt.Errorf("postgres: find product 1: %w", context.DeadlineExceeded),
+		"starting up":     fmt.Errorf("postgres: 상품: failed to connect to `user=dure host=10.1.2.3`: %w", fatal("57P03", "the database system is not yet accepting connections")),
+		"shutting down":   fmt.Errorf("postgres: 상품: %w", fatal("57P01", "terminating connection due to administrator command")),
+		"crash":           fmt.Errorf("postgres: 상품: %w", fatal("57P02", "terminating connection because of crash of another server process")),
+		"too many":        fmt.Errorf("postgres: 상품: %w", fatal("53300", "sorry, too many clients already")),
+		"connection lost": fmt.Errorf("postgres: 상품: %w", fatal("08006", "connection failure")),
+		"conn closed":     fmt.Errorf("postgres: update order: begin: %w", closed),
 	} {
 		t.Run(name, func(t *testing.T) {
 			u := &webtest.Unit{Store: &webtest.FakeStore{FindProductByIDFn: func(context.Context, int64) (*catalog.Product, error) {
