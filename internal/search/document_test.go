@@ -23,7 +23,10 @@ func TestBuildDocument(t *testing.T) {
 		ConsumerPrice: 39000, PublicPrice: 35000, Stock: 0, Popularity: 4, Featured: true, CreatedAt: created,
 		Images: []catalog.Image{{URL: "/a.svg"}, {URL: "/b.svg"}}}
 	e := &catalog.Enterprise{ID: 3, Name: "청송사과마을", Type: catalog.VillageEnterprise, Region: "gyeongbuk"}
-	d := search.BuildDocument(p, e, cats.Path(2))
+	d := search.BuildDocument(p, e, cats.Path(2), search.Reviews{Count: 12, Sum: 55})
+	if d.RatingAvg != 458 || d.ReviewCount != 12 {
+		t.Errorf("rating = %d of %d, want 458 of 12", d.RatingAvg, d.ReviewCount)
+	}
 	if d.Name != "꿀사과" || d.EnterpriseName != "청송사과마을" || d.EnterpriseType != catalog.VillageEnterprise ||
 		d.Region != "gyeongbuk" || d.InStock || d.CreatedAt != created.Unix() || d.ImageURL != "/a.svg" || !d.Featured {
 		t.Errorf("BuildDocument = %+v", d)
@@ -36,8 +39,19 @@ func TestBuildDocument(t *testing.T) {
 		t.Errorf("description has %d runes, want %d", n, search.MaxDescriptionRunes)
 	}
 	// A category missing from the path still filters.
-	if d := search.BuildDocument(p, e, nil); len(d.CategoryIDs) != 1 || d.CategoryIDs[0] != 2 {
+	if d := search.BuildDocument(p, e, nil, search.Reviews{}); len(d.CategoryIDs) != 1 || d.CategoryIDs[0] != 2 {
 		t.Errorf("without a path CategoryIDs = %v, want [2]", d.CategoryIDs)
+	}
+}
+
+func TestReviewsAvg(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ count, sum, want int }{
+		{0, 0, 0}, {1, 5, 500}, {2, 9, 450}, {3, 14, 467}, {3, 13, 433}, {8, 37, 463}, {200, 911, 456},
+	} {
+		if got := (search.Reviews{Count: tc.count, Sum: tc.sum}).Avg(); got != tc.want {
+			t.Errorf("Reviews{%d, %d}.Avg() = %d, want %d", tc.count, tc.sum, got, tc.want)
+		}
 	}
 }
 

@@ -12,7 +12,8 @@ import (
 )
 
 // Every review, newest first, with a form to hide an abusive one with a
-// reason (review.Service.Hide writes the audit log).
+// reason (review.Service.Hide writes the audit log) and to show a hidden one
+// again.
 
 const reviewsPerPage = 30
 
@@ -78,4 +79,17 @@ func (s *server) hideReview(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/reviews?done=review_hidden#review-"+strconv.Itoa(id), fiber.StatusSeeOther)
+}
+
+// unhideReview shows a hidden review again (review.Service.Unhide writes
+// the audit log).
+func (s *server) unhideReview(c *fiber.Ctx) error {
+	id, _ := c.ParamsInt("id")
+	if err := s.Reviews.Unhide(c.UserContext(), int64(id)); err != nil {
+		if apperr.Code(err) == apperr.Conflict {
+			return s.renderReviews(c, &reviewsView{}, int64(id), "", err, fiber.StatusConflict)
+		}
+		return err
+	}
+	return c.Redirect("/admin/reviews?done=review_shown#review-"+strconv.Itoa(id), fiber.StatusSeeOther)
 }
