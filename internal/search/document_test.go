@@ -85,3 +85,63 @@ func TestEnrichName(t *testing.T) {
 		t.Errorf("EnrichName(Latin) = %v, %v; want nothing", j, c)
 	}
 }
+
+func TestCardImpact(t *testing.T) {
+	t.Parallel()
+	base := search.Document{ID: 7, Name: "청송 꿀사과 5kg", CategoryIDs: []int64{1, 2}, ConsumerPrice: 39000, PublicPrice: 35000,
+		InStock: true, Stock: 50, Popularity: 4}
+	change := func(f func(d *search.Document)) search.Document {
+		d := base
+		f(&d)
+		return d
+	}
+	old := search.CardOf(&base)
+	for _, tc := range []struct {
+		name string
+		doc  search.Document
+		want search.Impact
+	}{
+		{"stock count", change(func(d *search.Document) { d.Stock = 49 }), search.ImpactNone},
+		{"public price", change(func(d *search.Document) { d.PublicPrice = 34000 }), search.ImpactNone},
+		{"consumer price", change(func(d *search.Document) { d.ConsumerPrice = 36000 }), search.ImpactSortKey},
+		{"rating", change(func(d *search.Document) { d.RatingAvg, d.ReviewCount = 450, 2 }), search.ImpactSortKey},
+		{"review count", change(func(d *search.Document) { d.ReviewCount = 3 }), search.ImpactSortKey},
+		{"sold out", change(func(d *search.Document) { d.Stock, d.InStock = 0, false }), search.ImpactIndex},
+		{"name", change(func(d *search.Document) { d.Name = "청송 꿀사과 3kg" }), search.ImpactIndex},
+		{"category", change(func(d *search.Document) { d.CategoryIDs = []int64{1, 3} }), search.ImpactIndex},
+		{"popularity", change(func(d *search.Document) { d.Popularity = 5 }), search.ImpactIndex},
+	} {
+		if got := search.CardImpact(old, true, search.CardOf(&tc.doc)); got != tc.want {
+			t.Errorf("%s: impact %d, want %d", tc.name, got, tc.want)
+		}
+	}
+	if got := search.CardImpact(search.Card{}, false, old); got != search.ImpactIndex {
+		t.Errorf("a product without a card: impact %d, want ImpactIndex", got)
+	}
+	h := search.Hit{ProductID: 7, ConsumerPrice: 1, InStock: false}
+	search.CardOf(&base).Show(&h)
+	if h.ConsumerPrice != 39000 || h.PublicPrice != 35000 || !h.InStock {
+		t.Errorf("Show = %+v", h)
+	}
+}
+
+func TestSortKeyed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		q    search.Query
+		want bool
+	}{
+		{search.Query{Text: "사과"}, false},
+		{search.Query{Sort: search.SortNewest, InStock: true}, false},
+		{search.Query{Sort: search.SortPopular}, false},
+		{search.Query{Sort: search.SortPriceAsc}, true},
+		{search.Query{Sort: search.SortPriceDesc}, true},
+		{search.Query{Sort: search.SortRating}, true},
+		{search.Query{MinPrice: 10000}, true},
+		{search.Query{MaxPrice: 30000}, true},
+	} {
+		if got := tc.q.SortKeyed(); got != tc.want {
+			t.Errorf("%+v.SortKeyed() = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
