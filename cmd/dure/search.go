@@ -73,7 +73,7 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, rdb 
 	if rdb != nil {
 		cache := dredis.NewSearchCache(rdb, dredis.SearchCachePrefix(cfg.MeiliIndex))
 		svc.WithCache(cache)
-		ix.Invalidate = cache.Bump
+		ix.Applied, ix.Invalidate = cache.Apply, cache.Reset
 		push = func(ctx context.Context) error {
 			if err := client.SendSynonyms(ctx); err != nil {
 				return err

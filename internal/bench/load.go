@@ -234,6 +234,15 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
+	listings, err := prepareListing(ctx, cfg.DatabaseURL, search.DefaultPerPage)
+	if err != nil {
+		return nil, err
+	}
+	lpool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("bench: listing: %w", err)
+	}
+	defer lpool.Close()
 	carts, err := cartTargets(ctx, base, fx.cartable, cfg.Workers*32)
 	if err != nil {
 		return nil, err
@@ -311,6 +320,13 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 			})
 			add(func() Row {
 				return attack(CategoryCached, "hello world /bench/hello", c, static(get(categoryPages)), len(categoryPages), nil)
+			})
+			add(func() Row {
+				return hammer(ListingMeili, w, c.Duration, meiliListing(c, listings),
+					"the category page's Meilisearch request (category filter, 인기순, facets, 24 hits), page 1 and 2 of every category; custom loop")
+			})
+			add(func() Row {
+				return hammer(ListingPostgres, w, c.Duration, postgresListing(lpool, listings, search.DefaultPerPage), listingNote)
 			})
 			add(func() Row {
 				return attack("product API /api/v1/products/:id", "hello world /bench/hello", c, static(get(productAPI)), len(productAPI), nil)

@@ -248,10 +248,10 @@ var (
 	searchableAttributes = append(append(append([]string{}, textAttributes...), jamoAttributes...), choseongAttributes...)
 	filterableAttributes = []string{"id", "category_ids", "enterprise_id", "enterprise_type", "region", "tax_type", "kind",
 		"consumer_price", "public_price", "in_stock", "featured"}
-	sortableAttributes = []string{"consumer_price", "created_at", "popularity"}
+	sortableAttributes = []string{"consumer_price", "created_at", "popularity", "rating_avg", "review_count"}
 	// retrieved are the attributes a result page shows.
 	retrieved = []string{"id", "name", "summary", "category_id", "enterprise_id", "enterprise_name",
-		"enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price", "in_stock", "image_url"}
+		"enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price", "in_stock", "image_url", "rating_avg", "review_count"}
 	facets = []string{search.FacetCategory, search.FacetEnterpriseType, search.FacetRegion, search.FacetTaxType, search.FacetKind}
 )
 

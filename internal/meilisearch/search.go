@@ -335,6 +335,8 @@ func Request(q search.Query) *ms.SearchRequest {
 		req.Sort = []string{"created_at:desc"}
 	case search.SortPopular:
 		req.Sort = []string{"popularity:desc"}
+	case search.SortRating:
+		req.Sort = []string{"rating_avg:desc", "review_count:desc"}
 	}
 	return req
 }

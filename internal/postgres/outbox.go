@@ -221,8 +221,10 @@ func loadDocuments(ctx context.Context, q querier, cix *catalog.CategoryIndex, c
 	rows, err := q.Query(ctx, `SELECT p.id, p.enterprise_id, p.category_id, p.kind, p.name, p.summary,
 			left(p.description, $2), p.tax_type, p.consumer_price, p.public_price, `+productStock+`, p.featured, p.popularity,
 			p.created_at, e.name, e.type, e.region,
-			coalesce((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1), '')
+			coalesce((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1), ''),
+			rv.n, rv.total
 		FROM products p JOIN enterprises e ON e.id = p.enterprise_id
+		`+reviewsLateral+`
 		WHERE p.status = 'active' AND e.status = 'active' AND `+cond, arg, search.MaxDescriptionRunes+1)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: load search documents: %w", err)
@@ -231,9 +233,10 @@ func loadDocuments(ctx context.Context, q querier, cix *catalog.CategoryIndex, c
 		var p catalog.Product
 		var e catalog.Enterprise
 		var image string
+		var rv search.Reviews
 		err := r.Scan(&p.ID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary, &p.Description,
 			&p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Featured, &p.Popularity, &p.CreatedAt,
-			&e.Name, &e.Type, &e.Region, &image)
+			&e.Name, &e.Type, &e.Region, &image, &rv.Count, &rv.Sum)
 		if err != nil {
 			return search.Document{}, err
 		}
@@ -241,13 +244,21 @@ func loadDocuments(ctx context.Context, q querier, cix *catalog.CategoryIndex, c
 		if image != "" {
 			p.Images = []catalog.Image{{URL: image}}
 		}
-		return search.BuildDocument(&p, &e, cix.Path(p.CategoryID)), nil
+		return search.BuildDocument(&p, &e, cix.Path(p.CategoryID), rv), nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: load search documents: %w", err)
 	}
 	return docs, nil
 }
+
+// reviewsLateral joins each product p to its visible reviews' number (rv.n)
+// and rating sum (rv.total), from the index reviews_product_new.
+const reviewsLateral = `CROSS JOIN LATERAL (SELECT count(*)::int AS n, coalesce(sum(r.rating), 0)::int AS total
+	FROM reviews r WHERE r.product_id = p.id AND r.hidden_at IS NULL) rv`
+
+// ratingAvgSQL is search.Reviews.Avg in SQL, on reviewsLateral's rv.
+const ratingAvgSQL = `(CASE WHEN rv.n = 0 THEN 0 ELSE (rv.total * 200 + rv.n) / (2 * rv.n) END)`
 
 // searchCategories loads the category tree on q (a transaction, for a
 // consistent view with the products read next).

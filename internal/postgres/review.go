@@ -12,6 +12,7 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/review"
+	"github.com/dure-coop/dure/internal/search"
 )
 
 // ReviewStore implements review.Store.
@@ -97,6 +98,9 @@ func (s *ReviewStore) CreateReview(ctx context.Context, r *review.Review) error 
 	if err := queueNotify(ctx, tx, "review_new", r.ID); err != nil {
 		return err
 	}
+	if err := queueOutbox(ctx, tx, search.EntityProduct, r.ProductID); err != nil {
+		return err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: create review: commit: %w", err)
 	}
@@ -144,13 +148,17 @@ func (s *ReviewStore) UpdateReview(ctx context.Context, r *review.Review) error 
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
 	urls, thumbs := photoArrays(r.Photos)
-	tag, err := tx.Exec(ctx, `UPDATE reviews SET rating = $2, body = $3, photos = $4, thumbs = $5, updated_at = now()
-		WHERE id = $1`, r.ID, r.Rating, r.Body, urls, thumbs)
+	var productID int64
+	err = tx.QueryRow(ctx, `UPDATE reviews SET rating = $2, body = $3, photos = $4, thumbs = $5, updated_at = now()
+		WHERE id = $1 RETURNING product_id`, r.ID, r.Rating, r.Body, urls, thumbs).Scan(&productID)
 	if err != nil {
+		if err == pgx.ErrNoRows {
+			return apperr.Errorf(apperr.NotFound, "구매평을 찾을 수 없습니다.")
+		}
 		return translate(err, "구매평")
 	}
-	if tag.RowsAffected() == 0 {
-		return apperr.Errorf(apperr.NotFound, "구매평을 찾을 수 없습니다.")
+	if err := queueOutbox(ctx, tx, search.EntityProduct, productID); err != nil { // the rating may have changed
+		return err
 	}
 	return tx.Commit(ctx)
 }
@@ -165,6 +173,9 @@ func (s *ReviewStore) DeleteReview(ctx context.Context, id int64) error {
 	var productID int64
 	if err := tx.QueryRow(ctx, `DELETE FROM reviews WHERE id = $1 RETURNING product_id`, id).Scan(&productID); err != nil {
 		return translate(err, "구매평")
+	}
+	if err := queueOutbox(ctx, tx, search.EntityProduct, productID); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
 }
@@ -275,6 +286,34 @@ func (s *ReviewStore) HideReview(ctx context.Context, id, userID int64, reason s
 			return apperr.Errorf(apperr.Conflict, "이미 숨긴 구매평이거나 없는 구매평입니다.")
 		}
 		return translate(err, "구매평")
+	}
+	if err := queueOutbox(ctx, tx, search.EntityProduct, productID); err != nil {
+		return err
+	}
+	if err := insertAudit(ctx, tx, audit); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// UnhideReview shows a hidden review again and writes the audit record.
+func (s *ReviewStore) UnhideReview(ctx context.Context, id int64, audit *account.AuditRecord) error {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("postgres: unhide review: %w", err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
+	var productID int64
+	err = tx.QueryRow(ctx, `UPDATE reviews SET hidden_at = NULL, hidden_reason = '', hidden_by = NULL
+		WHERE id = $1 AND hidden_at IS NOT NULL RETURNING product_id`, id).Scan(&productID)
+	if err != nil {
+		if err == pgx.ErrNoRows {
+			return apperr.Errorf(apperr.Conflict, "숨기지 않은 구매평이거나 없는 구매평입니다.")
+		}
+		return translate(err, "구매평")
+	}
+	if err := queueOutbox(ctx, tx, search.EntityProduct, productID); err != nil {
+		return err
 	}
 	if err := insertAudit(ctx, tx, audit); err != nil {
 		return err

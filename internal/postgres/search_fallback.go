@@ -198,6 +198,9 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 		where = append(where, t.cond(cats, cix, arg))
 	}
 	from := ` FROM products p JOIN enterprises e ON e.id = p.enterprise_id WHERE ` + joinAnd(where)
+	// The page's rows also carry their visible reviews (the rating sort's
+	// keys and the cards' stars); the facet counts need not.
+	fromRated := ` FROM products p JOIN enterprises e ON e.id = p.enterprise_id ` + reviewsLateral + ` WHERE ` + joinAnd(where)
 
 	res := &search.Result{Page: q.Page, PerPage: q.PerPage, Facets: map[string][]search.FacetValue{}, Hits: []search.Hit{}}
 	if err := s.facets(ctx, from, args, cix, res); err != nil {
@@ -224,6 +227,8 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 		order = append(order, "p.created_at DESC")
 	case search.SortPopular:
 		order = append(order, "p.popularity DESC")
+	case search.SortRating:
+		order = append(order, ratingAvgSQL+" DESC", "rv.n DESC")
 	default:
 		if !t.empty() {
 			order = append(order, "word_similarity("+arg(q.Text)+", p.name) DESC")
@@ -241,18 +246,21 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 	}
 	rows, err := s.pool.Query(ctx, `SELECT p.id, p.name, p.summary, p.enterprise_id, e.name, e.type, e.region,
 			p.category_id, p.kind, p.tax_type, p.consumer_price, p.public_price, `+productStock+` > 0, p.popularity,
-			p.created_at, coalesce((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1), '')`+
-		from+` ORDER BY `+strings.Join(order, ", ")+` LIMIT `+arg(limit)+` OFFSET `+arg(offset), args...)
+			p.created_at, coalesce((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1), ''),
+			rv.n, rv.total`+
+		fromRated+` ORDER BY `+strings.Join(order, ", ")+` LIMIT `+arg(limit)+` OFFSET `+arg(offset), args...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: fallback search: %w", err)
 	}
 	docs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (search.Document, error) {
 		var d search.Document
 		var created time.Time
+		var rv search.Reviews
 		err := r.Scan(&d.ID, &d.Name, &d.Summary, &d.EnterpriseID, &d.EnterpriseName, &d.EnterpriseType,
 			&d.Region, &d.CategoryID, &d.Kind, &d.TaxType, &d.ConsumerPrice, &d.PublicPrice, &d.InStock, &d.Popularity,
-			&created, &d.ImageURL)
+			&created, &d.ImageURL, &rv.Count, &rv.Sum)
 		d.CreatedAt = created.Unix()
+		d.RatingAvg, d.ReviewCount = rv.Avg(), rv.Count
 		for _, c := range cix.Path(d.CategoryID) {
 			d.CategoryIDs = append(d.CategoryIDs, c.ID)
 			d.CategoryNames = append(d.CategoryNames, c.Name)

@@ -170,6 +170,9 @@ type Store interface {
 	ReplyReview(ctx context.Context, id, enterpriseID, userID int64, reply string) error
 	// HideReview hides a review with the operator's reason and writes audit.
 	HideReview(ctx context.Context, id, userID int64, reason string, audit *account.AuditRecord) error
+	// UnhideReview shows a hidden review again and writes audit
+	// (apperr.Conflict when it is not hidden).
+	UnhideReview(ctx context.Context, id int64, audit *account.AuditRecord) error
 	// VoteHelpful counts userID's "도움이 돼요" once; apperr.Conflict when
 	// already counted.
 	VoteHelpful(ctx context.Context, reviewID, userID int64) error

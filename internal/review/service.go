@@ -260,6 +260,28 @@ func (s *Service) Hide(ctx context.Context, id int64, reason string) error {
 	return s.Store.HideReview(ctx, r.ID, a.UserID, reason, rec)
 }
 
+// Unhide shows a review the operators hid again (a hide made in error), in
+// the audit log.
+func (s *Service) Unhide(ctx context.Context, id int64) error {
+	if _, err := account.RequireOperator(ctx); err != nil {
+		return err
+	}
+	r, err := s.Store.FindReview(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !r.Hidden {
+		return apperr.Errorf(apperr.Conflict, "숨기지 않은 구매평입니다.")
+	}
+	rec, err := s.Auditor.NewAuditRecord(ctx, account.AuditEntry{EnterpriseID: r.EnterpriseID, Action: "review.unhide",
+		Entity: "review", EntityID: itoa(r.ID), Before: map[string]any{"hidden": true, "reason": r.HiddenReason},
+		After: map[string]any{"hidden": false}})
+	if err != nil {
+		return err
+	}
+	return s.Store.UnhideReview(ctx, r.ID, rec)
+}
+
 // VoteHelpful counts the actor's "도움이 돼요" on a visible review of
 // someone else, once.
 func (s *Service) VoteHelpful(ctx context.Context, id int64) (*Review, error) {

@@ -4,25 +4,117 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
 )
 
 // ResultCache keeps search results per index version, shared by every
-// instance (Redis). A result is stored under the version read before it was
+// instance (Redis). A result is stored under the versions read before it was
 // computed, so a change to the index during a search never hides behind a
-// newer version; bumping the version (the outbox worker, after every change
-// it applies, and a reindex or synonym push) makes every stored result
-// unreachable at once, on every instance.
+// newer version.
+//
+// There are two versions (CacheVersion). The index version covers what
+// decides every list: which products match, their relevance order (sold-out
+// last among equals, so an in-stock flip counts), facets; the sort-key
+// version covers the consumer price and the rating, which decide only lists
+// that sort or filter by them (Query.SortKeyed). Fields a list only shows —
+// prices, in stock, rating, review count: Card — are stored per product as
+// the worker applies changes and laid over a cached result's hits when it is
+// read, so a price or stock change that leaves a list's order alone is shown
+// on a cached page at once and invalidates nothing.
 type ResultCache interface {
-	// Get returns the result stored for key under the current version, and
-	// that version (ok false when there is none).
-	Get(ctx context.Context, key string) (res *Result, version int64, ok bool, err error)
-	// Set stores res for key under version.
-	Set(ctx context.Context, version int64, key string, res *Result) error
-	// Bump starts a new version: every result stored before is stale.
+	// Get returns the result stored for key under the current versions (the
+	// sort-key version only when sortKeyed), its hits' cards made current,
+	// and the versions read (ok false when there is no result).
+	Get(ctx context.Context, key string, sortKeyed bool) (res *Result, v CacheVersion, ok bool, err error)
+	// Set stores res for key under v.
+	Set(ctx context.Context, v CacheVersion, key string, res *Result) error
+	// Apply records the cards of a change the worker applied to the index
+	// and starts the versions it invalidates (CardImpact); a delete starts a
+	// new index version.
+	Apply(ctx context.Context, c Change) error
+	// Bump starts a new index version: every result stored before is stale
+	// (a synonym push).
 	Bump(ctx context.Context) error
+	// Reset is Bump that also forgets every card (a reindex, which may bring
+	// changes made without the outbox).
+	Reset(ctx context.Context) error
+}
+
+// CacheVersion is the pair of versions a cached result is stored under.
+type CacheVersion struct {
+	Index   int64
+	SortKey int64 // -1 for a query that is not SortKeyed
+}
+
+// SortKeyed reports whether q's list depends on the sort-key fields: sorted
+// by price or rating, or filtered by price.
+func (q Query) SortKeyed() bool {
+	switch q.Sort {
+	case SortPriceAsc, SortPriceDesc, SortRating:
+		return true
+	}
+	return q.MinPrice > 0 || q.MaxPrice > 0
+}
+
+// Card is what a result list shows of a product that can change without
+// changing the list of a query that is not SortKeyed, plus Rank, a hash of
+// every other field of its document (what matches, ranks and counts in
+// facets).
+type Card struct {
+	ConsumerPrice int64
+	PublicPrice   int64
+	InStock       bool
+	RatingAvg     int
+	ReviewCount   int
+	Rank          uint64
+}
+
+// CardOf returns d's card.
+func CardOf(d *Document) Card {
+	rest := *d
+	rest.ConsumerPrice, rest.PublicPrice, rest.InStock, rest.Stock, rest.RatingAvg, rest.ReviewCount = 0, 0, false, 0, 0, 0
+	b, _ := json.Marshal(&rest) // a Document always encodes
+	h := fnv.New64a()
+	h.Write(b)
+	return Card{ConsumerPrice: d.ConsumerPrice, PublicPrice: d.PublicPrice, InStock: d.InStock,
+		RatingAvg: d.RatingAvg, ReviewCount: d.ReviewCount, Rank: h.Sum64()}
+}
+
+// Impact is what a product's change invalidates in a ResultCache.
+type Impact int
+
+// Impacts, least first.
+const (
+	ImpactNone    Impact = iota // shown through the card: the public price, the stock count
+	ImpactSortKey               // the consumer price or the rating: lists that are SortKeyed
+	ImpactIndex                 // anything else, an in-stock flip, or a product new to the cache: every list
+)
+
+// CardImpact is what changing a product's card from old (known false when
+// the cache has none: a new product, or one whose card was lost) to new
+// invalidates. An in-stock flip is ImpactIndex: sold-out products rank after
+// equally relevant ones and the in-stock filter drops them, and letting a
+// cached page keep the old order while a page computed later has the new
+// one would show a product twice, or never, across pages.
+func CardImpact(old Card, known bool, new Card) Impact {
+	switch {
+	case !known || old.Rank != new.Rank || old.InStock != new.InStock:
+		return ImpactIndex
+	case old.ConsumerPrice != new.ConsumerPrice || old.RatingAvg != new.RatingAvg || old.ReviewCount != new.ReviewCount:
+		return ImpactSortKey
+	}
+	return ImpactNone
+}
+
+// Show lays c over h: the fields a cached hit shows that the card keeps
+// current.
+func (c Card) Show(h *Hit) {
+	h.ConsumerPrice, h.PublicPrice, h.InStock, h.RatingAvg, h.ReviewCount =
+		c.ConsumerPrice, c.PublicPrice, c.InStock, c.RatingAvg, c.ReviewCount
 }
 
 // CacheKey is q's key in a ResultCache: its text as searched (spaces
@@ -73,7 +165,7 @@ func (s *Service) cached(ctx context.Context, q Query, search func() (*Result, e
 		return search()
 	}
 	key := CacheKey(q)
-	res, ver, ok, err := s.cache.Get(ctx, key)
+	res, ver, ok, err := s.cache.Get(ctx, key, q.SortKeyed())
 	if err == nil && ok {
 		s.count(true)
 		return res, nil

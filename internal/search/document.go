@@ -37,6 +37,10 @@ type Document struct {
 	Featured       bool                   `json:"featured"`
 	CreatedAt      int64                  `json:"created_at"` // unix seconds
 	ImageURL       string                 `json:"image_url"`
+	// RatingAvg is the average of the visible reviews' ratings in hundredths
+	// (RatingAvg), ReviewCount their number: the keys of the rating sort.
+	RatingAvg   int `json:"rating_avg"`
+	ReviewCount int `json:"review_count"`
 
 	// The name taken apart (NameHeads, NameParts): its head nouns with their
 	// tails, searched first so the engine ranks a head match (꿀사과 for 사과)
@@ -54,7 +58,10 @@ type Document struct {
 // BuildDocument is the one place a product becomes a search document; path is
 // the product's category and its ancestors, root first (CategoryIndex.Path).
 // e must be the product's enterprise.
-func BuildDocument(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Category) Document {
+//
+// reviews are the product's visible reviews: their number and the sum of
+// their ratings.
+func BuildDocument(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Category, reviews Reviews) Document {
 	d := Document{
 		ID:            p.ID,
 		Name:          strings.TrimSpace(p.Name),
@@ -73,6 +80,8 @@ func BuildDocument(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Ca
 		Popularity:    p.Popularity,
 		Featured:      p.Featured,
 		CreatedAt:     p.CreatedAt.Unix(),
+		RatingAvg:     reviews.Avg(),
+		ReviewCount:   reviews.Count,
 	}
 	if e != nil {
 		d.EnterpriseName = e.Name
@@ -94,6 +103,22 @@ func BuildDocument(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Ca
 	d.NameHead, d.NameParts = NameHeads(d.Name), NameParts(d.Name)
 	d.NameJamo, d.NameChoseong = EnrichName(d.Name)
 	return d
+}
+
+// Reviews are a product's visible reviews in a Document: their number and
+// the sum of their ratings (1–5 each).
+type Reviews struct {
+	Count int
+	Sum   int
+}
+
+// Avg is the average rating in hundredths, rounded half up (4.555 → 456);
+// 0 without reviews.
+func (r Reviews) Avg() int {
+	if r.Count <= 0 {
+		return 0
+	}
+	return (r.Sum*200 + r.Count) / (2 * r.Count)
 }
 
 // EnrichName returns the Korean search forms of a product name, as words in
@@ -136,6 +161,7 @@ func (d *Document) Hit() Hit {
 		EnterpriseID: d.EnterpriseID, EnterpriseName: d.EnterpriseName, EnterpriseType: d.EnterpriseType,
 		Region: d.Region, CategoryID: d.CategoryID, Kind: d.Kind, TaxType: d.TaxType,
 		ConsumerPrice: d.ConsumerPrice, PublicPrice: d.PublicPrice, InStock: d.InStock, ImageURL: d.ImageURL,
+		RatingAvg: d.RatingAvg, ReviewCount: d.ReviewCount,
 	}
 }
 

@@ -84,11 +84,17 @@ type Indexer struct {
 	Prepare   func(context.Context) error
 	Interval  time.Duration // poll interval; config OutboxInterval
 	BatchSize int           // outbox rows per claim; default 500
-	// Invalidate (optional) is called after every change the worker applies
-	// and after a reindex swap: ResultCache.Bump, so no instance answers a
-	// search from results of the index before the change. A failure is
-	// logged, not retried: the index must not stall while Redis is away, and
-	// the cache's time-to-live bounds how long a result can be stale.
+	// Applied (optional) is called after every change the worker applies:
+	// ResultCache.Apply, which keeps the cards of cached hits current and
+	// invalidates only the results the change can alter. Without it, or when
+	// it fails, Invalidate is called instead.
+	Applied func(context.Context, Change) error
+	// Invalidate (optional) is called after a reindex swap (and after a
+	// change when Applied is nil or fails): ResultCache.Reset, so no
+	// instance answers a search from results of the index before the
+	// change. A failure is logged, not retried: the index must not stall
+	// while Redis is away, and the cache's time-to-live bounds how long a
+	// result can be stale.
 	Invalidate func(context.Context) error
 	// ReindexBatch is the number of documents per batch in Reindex; default 5000.
 	ReindexBatch int
@@ -193,9 +199,17 @@ func (ix *Indexer) apply(ctx context.Context, c Change) error {
 			return err
 		}
 	}
-	if len(c.Upsert) > 0 || len(c.Delete) > 0 {
-		ix.invalidate(ctx)
+	if len(c.Upsert) == 0 && len(c.Delete) == 0 {
+		return nil
 	}
+	if ix.Applied != nil {
+		err := ix.Applied(ctx, c)
+		if err == nil {
+			return nil
+		}
+		ix.logger().Warn("search: could not record the change in the result cache; invalidating it all", "err", err)
+	}
+	ix.invalidate(ctx)
 	return nil
 }
 

@@ -58,7 +58,7 @@ type List struct {
 func WindowAttributes() []string {
 	return []string{"id", "name", "summary", "category_id", "category_ids", "category_names", "enterprise_id",
 		"enterprise_name", "enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price",
-		"in_stock", "image_url", "popularity", "created_at"}
+		"in_stock", "image_url", "popularity", "created_at", "rating_avg", "review_count"}
 }
 
 // Merge builds the list of q from the windows of its readings (results in
@@ -214,6 +214,11 @@ func bySort(s Sort, a, b *Document) int {
 		return cmp.Compare(b.CreatedAt, a.CreatedAt)
 	case SortPopular:
 		return cmp.Compare(b.Popularity, a.Popularity)
+	case SortRating:
+		if c := cmp.Compare(b.RatingAvg, a.RatingAvg); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.ReviewCount, a.ReviewCount)
 	}
 	return 0
 }

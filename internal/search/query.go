@@ -11,12 +11,12 @@ import (
 )
 
 // Sorts lists the accepted sort orders.
-var Sorts = []Sort{SortRelevance, SortPriceAsc, SortPriceDesc, SortNewest, SortPopular}
+var Sorts = []Sort{SortRelevance, SortPriceAsc, SortPriceDesc, SortNewest, SortPopular, SortRating}
 
 // Valid reports whether s is a known sort order.
 func (s Sort) Valid() bool {
 	switch s {
-	case SortRelevance, SortPriceAsc, SortPriceDesc, SortNewest, SortPopular:
+	case SortRelevance, SortPriceAsc, SortPriceDesc, SortNewest, SortPopular, SortRating:
 		return true
 	}
 	return false

@@ -19,6 +19,9 @@ const (
 	SortPriceDesc Sort = "price_desc"
 	SortNewest    Sort = "newest"
 	SortPopular   Sort = "popular"
+	// SortRating is 평점순: the average rating of visible reviews, then the
+	// number of them (4.8 of 30 before 4.8 of 2); unreviewed products last.
+	SortRating Sort = "rating"
 )
 
 // Limits on a query, so a crafted URL cannot make the engines do absurd work.
@@ -74,6 +77,10 @@ type Hit struct {
 	PublicPrice    int64
 	InStock        bool
 	ImageURL       string
+	// RatingAvg is the average rating of the product's visible reviews in
+	// hundredths (460 is ★4.6); 0 with ReviewCount 0 when it has none.
+	RatingAvg   int
+	ReviewCount int
 }
 
 // FacetValue is one value of a facet with the number of matching products.

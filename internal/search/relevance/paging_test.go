@@ -41,7 +41,7 @@ func TestPaging(t *testing.T) {
 	}
 	for name, run := range engines {
 		for _, pq := range pagingQueries {
-			for _, sort := range []search.Sort{search.SortRelevance, search.SortPriceAsc} {
+			for _, sort := range []search.Sort{search.SortRelevance, search.SortPriceAsc, search.SortRating} {
 				t.Run(fmt.Sprintf("%s/%s/%s/%s", name, pq.kind, pq.text, sort), func(t *testing.T) {
 					var lists [][]int64
 					for _, per := range []int{10, 24, 60} {

@@ -144,6 +144,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	if d.Reviews != nil {
 		g.Get("/reviews", s.reviewsPage)
 		g.Post("/reviews/:id<int>/hide", s.hideReview)
+		g.Post("/reviews/:id<int>/unhide", s.unhideReview)
 	}
 	if d.Institutions != nil {
 		g.Get("/institutions", s.institutionsPage)

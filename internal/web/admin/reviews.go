@@ -10,7 +10,8 @@ import (
 )
 
 // Every review, newest first, with a form to hide an abusive one with a
-// reason (review.Service.Hide writes the audit log).
+// reason (review.Service.Hide writes the audit log) and to show a hidden one
+// again.
 
 const reviewsPerPage = 30
 
@@ -63,5 +64,14 @@ func (s *server) hideReview(c *fiber.Ctx) error {
 	reason := c.FormValue("reason")
 	err := s.Reviews.Hide(c.UserContext(), int64(id), reason)
 	return view.RowForm(c, err, int64(id), reason, "/admin/reviews?done=review_hidden#review-"+strconv.Itoa(id),
+		func(ref view.Refusal, status int) error { return s.renderReviews(c, ref, status) })
+}
+
+// unhideReview shows a hidden review again (review.Service.Unhide writes
+// the audit log).
+func (s *server) unhideReview(c *fiber.Ctx) error {
+	id, _ := c.ParamsInt("id")
+	err := s.Reviews.Unhide(c.UserContext(), int64(id))
+	return view.RowForm(c, err, int64(id), "", "/admin/reviews?done=review_shown#review-"+strconv.Itoa(id),
 		func(ref view.Refusal, status int) error { return s.renderReviews(c, ref, status) })
 }

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/json"
+	"fmt"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -21,6 +23,8 @@ type apiHit struct {
 	PublicPrice   int64         `json:"public_price"`
 	Currency      string        `json:"currency"`
 	InStock       bool          `json:"in_stock"`
+	RatingAverage json.Number   `json:"rating_average"` // 4.58; 0 without reviews
+	ReviewCount   int           `json:"review_count"`
 	CategoryID    int64         `json:"category_id"`
 	Enterprise    enterpriseRef `json:"enterprise"`
 	ImageURL      string        `json:"image_url"`
@@ -76,7 +80,7 @@ func (s *server) apiSearch(c *fiber.Ctx) error {
 		out.Data = append(out.Data, apiHit{
 			ID: h.ProductID, Name: card.Name, NameHTML: string(card.NameHTML), Summary: h.Summary, Kind: string(h.Kind),
 			TaxType: string(h.TaxType), ConsumerPrice: h.ConsumerPrice, PublicPrice: h.PublicPrice, Currency: currency,
-			InStock: h.InStock, CategoryID: h.CategoryID, ImageURL: card.ImageURL, URL: card.URL,
+			InStock: h.InStock, RatingAverage: ratingAverage(h.RatingAvg), ReviewCount: h.ReviewCount, CategoryID: h.CategoryID, ImageURL: card.ImageURL, URL: card.URL,
 			Enterprise: enterpriseRef{ID: h.EnterpriseID, Name: h.EnterpriseName, Type: string(h.EnterpriseType),
 				TypeLabel: h.EnterpriseType.Label(), Region: string(h.Region), URL: view.EnterpriseURL(h.EnterpriseID)},
 		})
@@ -94,6 +98,12 @@ func (s *server) apiSearch(c *fiber.Ctx) error {
 	}
 	out.Pagination = pagination{Page: max(q.Page, 1), PerPage: per, Total: res.Total, TotalPages: view.TotalPages(res.Total, per, search.MaxPage)}
 	return c.JSON(out)
+}
+
+// ratingAverage writes an average in hundredths as a JSON number (458 →
+// 4.58) without going through a float.
+func ratingAverage(hundredths int) json.Number {
+	return json.Number(strconv.Itoa(hundredths/100) + "." + fmt.Sprintf("%02d", hundredths%100))
 }
 
 // facetLabel is the Korean label of a facet value.

@@ -132,7 +132,7 @@ var sortLabels = []struct {
 	Label string
 }{
 	{search.SortRelevance, "추천순"}, {search.SortPriceAsc, "낮은 가격순"}, {search.SortPriceDesc, "높은 가격순"},
-	{search.SortNewest, "최신순"}, {search.SortPopular, "인기순"},
+	{search.SortNewest, "최신순"}, {search.SortPopular, "인기순"}, {search.SortRating, "평점순"},
 }
 
 var priceRanges = []struct{ Min, Max int64 }{

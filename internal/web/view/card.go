@@ -2,6 +2,7 @@ package view
 
 import (
 	"html/template"
+	"strconv"
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
@@ -24,6 +25,10 @@ type Card struct {
 	Kind           catalog.Kind
 	TaxType        catalog.TaxType
 	InStock        bool
+	// RatingAvg is the average rating in hundredths, ReviewCount the number
+	// of visible reviews (search.Hit); 0 for none.
+	RatingAvg   int
+	ReviewCount int
 
 	// Set by done, for the card template, which then calls no functions
 	// (each call is reflection in html/template; a listing has 24 cards).
@@ -31,6 +36,7 @@ type Card struct {
 	TypeLabel   string // 사회적기업; "" without an enterprise type
 	RegionLabel string
 	Service     bool
+	RatingText  string // 4.6: the average to one decimal; "" without reviews
 	// ListPriceText is the price before a campaign discount, set (with
 	// Price, PriceText and Discount) by Discounted; "" when none.
 	ListPriceText string
@@ -58,6 +64,9 @@ func (c Card) done() Card {
 		c.RegionLabel = c.Region.Label()
 	}
 	c.Service = c.Kind == catalog.Service
+	if c.ReviewCount > 0 {
+		c.RatingText = RatingText(c.RatingAvg)
+	}
 	return c
 }
 
@@ -76,7 +85,7 @@ func CardFromHit(h search.Hit) Card {
 		ID: h.ProductID, URL: ProductURL(h.ProductID), Name: name, NameHTML: Highlight(hl), Summary: h.Summary,
 		ImageURL: img, EnterpriseID: h.EnterpriseID, EnterpriseName: h.EnterpriseName,
 		EnterpriseType: h.EnterpriseType, Region: h.Region, Price: h.ConsumerPrice, Kind: h.Kind,
-		TaxType: h.TaxType, InStock: h.InStock,
+		TaxType: h.TaxType, InStock: h.InStock, RatingAvg: h.RatingAvg, ReviewCount: h.ReviewCount,
 	}.done()
 }
 
@@ -91,4 +100,11 @@ func CardFromProduct(p *catalog.Product, e *catalog.Enterprise) Card {
 		c.EnterpriseName, c.EnterpriseType, c.Region = e.Name, e.Type, e.Region
 	}
 	return c.done()
+}
+
+// RatingText is an average rating in hundredths to one decimal, rounded half
+// up: 458 → "4.6", 500 → "5.0".
+func RatingText(hundredths int) string {
+	t := (hundredths + 5) / 10
+	return strconv.Itoa(t/10) + "." + strconv.Itoa(t%10)
 }
