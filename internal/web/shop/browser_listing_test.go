@@ -25,7 +25,12 @@ func TestBrowserListingAddToCart(t *testing.T) {
 	btn := `article.card:has(a.card-link[href="/p/` + strconv.FormatInt(pid, 10) + `"]) .card-add-btn`
 	status := `article.card:has(a.card-link[href="/p/` + strconv.FormatInt(pid, 10) + `"]) .add-cart-status`
 
+	b.Run("390×844", chromedp.EmulateViewport(browser.Phone, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile,
+		chromedp.EmulateTouch, chromedp.EmulatePortrait))
 	b.Open(search)
+	if size := browser.Eval[[]float64](b, `(() => { const r = document.querySelector(`+strconv.Quote(btn)+`).getBoundingClientRect(); return [r.width, r.height] })()`); size[0] < 44 || size[1] < 44 {
+		t.Errorf("the card's 장바구니 담기 is %.0f×%.0f px at 390 px, want at least 44×44", size[0], size[1])
+	}
 	b.Run("장바구니 담기 on the card", chromedp.Click(chromedp.CSS(btn)),
 		chromedp.WaitVisible(chromedp.CSS(status+` a[href="/cart"]`)))
 	if p := b.Path(); !strings.HasPrefix(p, "/search") {
