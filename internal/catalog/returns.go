@@ -48,7 +48,7 @@ func (r ReturnAddress) Validate() error {
 	if msg := returnDetailRule.Message(r.Detail); msg != "" {
 		f["return_detail"] = msg
 	}
-	if !fiveDigits(r.Postcode) {
+	if !kr.ValidPostcode(r.Postcode) {
 		f["return_postcode"] = "우편번호는 숫자 5자리입니다."
 	}
 	if r.Phone != "" && !kr.ValidPhone(r.Phone) {
@@ -58,18 +58,6 @@ func (r ReturnAddress) Validate() error {
 		return &apperr.Error{Code: apperr.Invalid, Message: "반품 주소를 확인해 주세요.", Fields: f}
 	}
 	return nil
-}
-
-func fiveDigits(s string) bool {
-	if len(s) != 5 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // ReturnTo is where the enterprise's returns go, as one line: its return
