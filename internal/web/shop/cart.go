@@ -218,8 +218,7 @@ type productsWithOptions interface {
 // in-stock goods item without options gets the add form, one with options
 // or a service a cue to choose on its product page, a sold-out one
 // neither. The page's forms then carry l's CSRF token. Without a cart
-// service, or when the options cannot be read, every in-stock card sends to
-// its product page.
+// service, or when the options cannot be read, goods cards stay plain links.
 func (s *server) cartCards(c *fiber.Ctx, l *layout, cards []view.Card) {
 	var goods []int // in-stock goods: the form, or 옵션 선택 when it has options
 	var ids []int64
@@ -229,7 +228,6 @@ func (s *server) cartCards(c *fiber.Ctx, l *layout, cards []view.Card) {
 		case cd.Service:
 			cards[i].Choose = "예약 안내 보기"
 		default:
-			cards[i].Choose = "옵션 선택"
 			goods, ids = append(goods, i), append(ids, cd.ID)
 		}
 	}
@@ -242,13 +240,15 @@ func (s *server) cartCards(c *fiber.Ctx, l *layout, cards []view.Card) {
 		s.kit.Log.Warn("listing: product options", "request_id", web.RequestID(c), "err", err)
 		return
 	}
-	if l.CSRF == "" {
-		l.Forms, l.CSRF = true, s.kit.CSRFToken(c)
-	}
 	for _, i := range goods {
-		if !withOptions[cards[i].ID] {
-			cards[i].Choose, cards[i].CSRF = "", l.CSRF
+		if withOptions[cards[i].ID] {
+			cards[i].Choose = "옵션 선택"
+			continue
 		}
+		if l.CSRF == "" {
+			l.Forms, l.CSRF = true, s.kit.CSRFToken(c)
+		}
+		cards[i].CSRF = l.CSRF
 	}
 }
 
