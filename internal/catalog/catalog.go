@@ -151,10 +151,13 @@ type Enterprise struct {
 	Phone          string
 	Email          string
 	Address        string
-	Mission        string
-	Description    string
-	Shipping       ShippingPolicy
-	Status         string
+	// Return is where returns and exchanges go (반품 주소); zero when the
+	// enterprise has set none (ReturnTo falls back to Address).
+	Return      ReturnAddress
+	Mission     string
+	Description string
+	Shipping    ShippingPolicy
+	Status      string
 	// ReviewProducts says an operator approves this enterprise's products
 	// before they are shown: publishing one makes it StatusPendingReview.
 	ReviewProducts bool

@@ -32,6 +32,7 @@ const (
 	ActionProductApprove   = "product.approve"
 	ActionProductUpload    = "product.upload" // a row of a CSV upload, created or updated
 	ActionEnterpriseReview = "enterprise.review_products"
+	ActionEnterpriseReturn = "enterprise.return_address"
 )
 
 // Audited entities.
@@ -178,7 +179,8 @@ type WriteStore interface {
 	// returns the product as it was and whether it was archived. NotFound.
 	DeleteProduct(ctx context.Context, id int64, fn func(p *Product) error) (before *Product, archived bool, err error)
 	// UpdateEnterprise locks enterprise id, calls fn with a copy to change,
-	// and writes its ReviewProducts (the status is onboarding's). NotFound.
+	// and writes its ReviewProducts and Return (the status is onboarding's).
+	// NotFound.
 	UpdateEnterprise(ctx context.Context, id int64, fn func(e *Enterprise) error) (before, after *Enterprise, err error)
 	// ApplyProducts locks the enterprise and its products that are not
 	// archived, calls plan with them (options and images filled) and writes
@@ -541,6 +543,36 @@ func (s *Manager) UnhideProduct(ctx context.Context, id int64) (*Product, error)
 // Conflict when it is not pending review.
 func (s *Manager) ApproveProduct(ctx context.Context, id int64) (*Product, error) {
 	return s.operatorSetStatus(ctx, id, ActionProductApprove, StatusActive, []string{StatusPendingReview}, "검토 대기 중인 상품이 아닙니다.")
+}
+
+// SetReturnAddress sets the actor's enterprise's return address (반품
+// 주소; its members and operators acting for it); a zero r clears it, so
+// returns go to the place of business again. Invalid with Fields keyed
+// return_postcode, return_road, return_detail, return_phone; the account
+// rules' errors. Audited when it changed.
+func (s *Manager) SetReturnAddress(ctx context.Context, r ReturnAddress) (*Enterprise, error) {
+	own, err := account.EnterpriseScope(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := account.CanManageEnterprise(ctx, own); err != nil {
+		return nil, err
+	}
+	r.Normalize()
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	before, after, err := s.Store.UpdateEnterprise(ctx, own, func(e *Enterprise) error {
+		e.Return = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if before.Return != after.Return {
+		s.audit(ctx, ActionEnterpriseReturn, EntityEnterprise, own, own, before.Return, after.Return)
+	}
+	return after, nil
 }
 
 // SetProductReview says whether an operator reviews enterprise id's

@@ -182,6 +182,19 @@ func ValidEmail(s string) bool {
 	return true
 }
 
+// ValidPostcode reports whether s is a 우편번호: five ASCII digits.
+func ValidPostcode(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // IsRemotePostcode reports whether a 5-digit 우편번호 lies in 제주 or a
 // 도서산간 area that carriers surcharge. The ranges are the common carrier list:
 // all of 제주 (63000–63644) and the main island areas of 인천 옹진군, 경남 통영/

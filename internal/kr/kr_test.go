@@ -127,3 +127,11 @@ func TestValidEmail(t *testing.T) {
 		}
 	}
 }
+
+func TestValidPostcode(t *testing.T) {
+	for s, want := range map[string]bool{"41940": true, "06236": true, "4194": false, "419400": false, "4194a": false, "４１９４０": false, "": false} {
+		if got := kr.ValidPostcode(s); got != want {
+			t.Errorf("ValidPostcode(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -24,7 +24,7 @@ func NewCatalogStore(pool *pgxpool.Pool) *CatalogStore { return &CatalogStore{po
 const enterpriseColumns = `e.id, e.external_id, e.name, e.type, e.cert_number, e.cert_valid_until,
 	e.business_number, e.region, e.representative, e.phone, e.email, e.address, e.mission,
 	e.description, e.shipping_fee, e.free_shipping_threshold, e.remote_surcharge, e.status,
-	e.review_products, e.created_at, e.updated_at`
+	e.review_products, e.created_at, e.updated_at, e.return_postcode, e.return_road, e.return_detail, e.return_phone`
 
 func scanEnterprise(row pgx.Row, extra ...any) (*catalog.Enterprise, error) {
 	var e catalog.Enterprise
@@ -32,7 +32,7 @@ func scanEnterprise(row pgx.Row, extra ...any) (*catalog.Enterprise, error) {
 	dest := []any{&e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &validUntil,
 		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
 		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
-		&e.ReviewProducts, &e.CreatedAt, &e.UpdatedAt}
+		&e.ReviewProducts, &e.CreatedAt, &e.UpdatedAt, &e.Return.Postcode, &e.Return.Road, &e.Return.Detail, &e.Return.Phone}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func productEnterpriseDest(p *catalog.Product, e *catalog.Enterprise) []any {
 	return append(productDest(p), &e.ID, &e.ExternalID, &e.Name, &e.Type, &e.CertNumber, &e.CertValidUntil,
 		&e.BusinessNumber, &e.Region, &e.Representative, &e.Phone, &e.Email, &e.Address, &e.Mission,
 		&e.Description, &e.Shipping.Fee, &e.Shipping.FreeThreshold, &e.Shipping.RemoteSurcharge, &e.Status,
-		&e.ReviewProducts, &e.CreatedAt, &e.UpdatedAt)
+		&e.ReviewProducts, &e.CreatedAt, &e.UpdatedAt, &e.Return.Postcode, &e.Return.Road, &e.Return.Detail, &e.Return.Phone)
 }
 
 // FindProductByID returns an active product of an active enterprise with its

@@ -30,3 +30,24 @@ func (s *CatalogStore) FindEnterprisesByIDs(ctx context.Context, ids []int64) (m
 	}
 	return out, nil
 }
+
+// FindProductsWithOptions returns which of ids have options (a listing's
+// card sends those to the product page to choose one), in one query.
+func (s *CatalogStore) FindProductsWithOptions(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT product_id FROM product_options WHERE product_id = ANY($1)`, ids)
+	if err != nil {
+		return nil, translate(err, "상품 옵션")
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, translate(err, "상품 옵션")
+	}
+	for _, id := range list {
+		out[id] = true
+	}
+	return out, nil
+}

@@ -326,11 +326,13 @@ func (s *CatalogStore) UpdateEnterprise(ctx context.Context, id int64, fn func(e
 		return nil, nil, err
 	}
 	after.Status = before.Status
-	if after.ReviewProducts == before.ReviewProducts {
+	if after.ReviewProducts == before.ReviewProducts && after.Return == before.Return {
 		return before, after, nil
 	}
-	if err := tx.QueryRow(ctx, `UPDATE enterprises SET review_products = $2, updated_at = now()
-		WHERE id = $1 RETURNING updated_at`, id, after.ReviewProducts).Scan(&after.UpdatedAt); err != nil {
+	r := after.Return
+	if err := tx.QueryRow(ctx, `UPDATE enterprises SET review_products = $2, return_postcode = $3, return_road = $4,
+		return_detail = $5, return_phone = $6, updated_at = now()
+		WHERE id = $1 RETURNING updated_at`, id, after.ReviewProducts, r.Postcode, r.Road, r.Detail, r.Phone).Scan(&after.UpdatedAt); err != nil {
 		return nil, nil, translate(err, "기업")
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -40,6 +40,7 @@ const (
 	navReviews   = "reviews"
 	navQuestions = "questions"
 	navImpact    = "impact"
+	navProfile   = "profile"
 )
 
 // menu is the portal's menu, in order.
@@ -58,6 +59,7 @@ var menu = []view.MenuEntry{
 	{Key: navHelp, Label: "애로 상담", URL: "/portal/help"},
 	{Key: navCampaigns, Label: "기획전 참가", URL: "/portal/campaigns"},
 	{Key: navImpact, Label: "사회적 가치", URL: "/portal/impact"},
+	{Key: navProfile, Label: "기업 정보", URL: "/portal/profile"},
 }
 
 // baseView is the dot of the portal's layout: the layout, the menu and the

@@ -83,7 +83,7 @@ func Pages() []string {
 		"portal/orders", "portal/order", "portal/order_cancel", "portal/members", "portal/member_remove",
 		"portal/keys", "portal/key_revoke", "portal/help_list", "portal/help_new", "portal/help", "portal/quotes", "portal/quote",
 		"portal/reviews", "portal/questions", "portal/settlements", "portal/settlement", "portal/bank",
-		"portal/campaigns", "portal/campaign", "portal/impact"}
+		"portal/campaigns", "portal/campaign", "portal/impact", "portal/profile"}
 }
 
 // server holds the dependencies for the handlers.
@@ -117,6 +117,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountSettlement(g)
 	s.mountCampaigns(g)
 	s.mountImpact(g)
+	s.mountProfile(g)
 }
 
 // Locals keys.

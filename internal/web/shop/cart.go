@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -204,6 +205,51 @@ func (s *server) cartAdd(c *fiber.Ctx) error {
 		return c.Redirect("/checkout", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/cart?done=added", fiber.StatusSeeOther)
+}
+
+// productsWithOptions is implemented by catalogue stores that say in one
+// query which products have options (postgres.CatalogStore).
+type productsWithOptions interface {
+	FindProductsWithOptions(ctx context.Context, ids []int64) (map[int64]bool, error)
+}
+
+// cartCards readies a listing's cards for 장바구니 담기 without leaving the
+// page (the product page's form and app.js's X-Dure-Stay answer): an
+// in-stock goods item without options gets the add form, one with options
+// or a service a cue to choose on its product page, a sold-out one
+// neither. The page's forms then carry l's CSRF token. Without a cart
+// service, or when the options cannot be read, goods cards stay plain links.
+func (s *server) cartCards(c *fiber.Ctx, l *layout, cards []view.Card) {
+	var goods []int // in-stock goods: the form, or 옵션 선택 when it has options
+	var ids []int64
+	for i, cd := range cards {
+		switch {
+		case !cd.InStock:
+		case cd.Service:
+			cards[i].Choose = "예약 안내 보기"
+		default:
+			goods, ids = append(goods, i), append(ids, cd.ID)
+		}
+	}
+	f, ok := s.Catalog.(productsWithOptions)
+	if s.Carts == nil || !ok || len(ids) == 0 {
+		return
+	}
+	withOptions, err := f.FindProductsWithOptions(c.UserContext(), ids)
+	if err != nil {
+		s.kit.Log.Warn("listing: product options", "request_id", web.RequestID(c), "err", err)
+		return
+	}
+	for _, i := range goods {
+		if withOptions[cards[i].ID] {
+			cards[i].Choose = "옵션 선택"
+			continue
+		}
+		if l.CSRF == "" {
+			l.Forms, l.CSRF = true, s.kit.CSRFToken(c)
+		}
+		cards[i].CSRF = l.CSRF
+	}
 }
 
 // stayHeader marks app.js's add-to-cart request, answered with JSON so the

@@ -49,6 +49,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 		Shipping: shippingLines(catalog.Goods, e.Shipping),
 	}
 	s.priceCards(ctx, pv.Cards) // campaign prices, at render
+	s.cartCards(c, &pv.layout, pv.Cards)
 	pv.Title = e.Name
 	pv.Description = e.Name + " (" + e.Type.Label() + ", " + e.Region.Label() + ") — " + e.Mission
 	return s.render(c, "shop/enterprise", &pv)

@@ -48,6 +48,8 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	}
 	s.priceCards(ctx, v.Featured)
 	s.priceCards(ctx, v.New)
+	s.cartCards(c, &v.layout, v.Featured)
+	s.cartCards(c, &v.layout, v.New)
 	if s.Curation != nil {
 		cs, err := s.Curation.LiveCampaigns(ctx, "", true, 4)
 		if err != nil {

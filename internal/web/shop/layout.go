@@ -78,7 +78,7 @@ func (s *server) fillLayout(c *fiber.Ctx, l *layout) {
 			l.Unread = s.Notify.Unread(c.UserContext())
 		}
 	}
-	if l.Forms {
+	if l.Forms && l.CSRF == "" { // cartCards may have asked already: one cart for a new browser
 		l.CSRF = s.kit.CSRFToken(c)
 	}
 	if s.Carts == nil {

@@ -114,17 +114,22 @@ func (s *server) docPage(kind coop.DocKind, path string) fiber.Handler {
 
 // sellerView is an enterprise's seller details (판매자 정보).
 type sellerView struct {
-	Name, Representative, BusinessNumber, Phone, Email, Address, ReturnAddress string
+	Name, Representative, BusinessNumber, Phone, Email, Address string
+	// ReturnAddress is where returns go (its own, or the place of
+	// business); ReturnPhone its contact when it differs from Phone.
+	ReturnAddress, ReturnPhone string
 }
 
 func newSellerView(e *catalog.Enterprise) *sellerView {
 	if e == nil {
 		return nil
 	}
-	// Enterprises have no separate return address yet: returns go to the
-	// place of business.
-	return &sellerView{Name: e.Name, Representative: e.Representative, BusinessNumber: kr.FormatBusinessNumber(e.BusinessNumber),
-		Phone: e.Phone, Email: e.Email, Address: e.Address, ReturnAddress: e.Address}
+	v := &sellerView{Name: e.Name, Representative: e.Representative, BusinessNumber: kr.FormatBusinessNumber(e.BusinessNumber),
+		Phone: e.Phone, Email: e.Email, Address: e.Address, ReturnAddress: e.ReturnTo()}
+	if p := e.ReturnPhone(); p != e.Phone {
+		v.ReturnPhone = p
+	}
+	return v
 }
 
 // returnView is the 교환·반품 안내 of one enterprise's products.
@@ -133,13 +138,14 @@ type returnView struct {
 	Name    string // the enterprise's, on the order page
 	Service bool   // a service: cancelled before it starts, not returned
 	Fee     string // the one-way shipping fee the buyer pays for a change of mind
-	Address string
+	Address string // where returns go (catalog.Enterprise.ReturnTo)
+	Phone   string // the contact for returns
 }
 
 func newReturnView(k catalog.Kind, e *catalog.Enterprise) *returnView {
 	v := &returnView{Service: k == catalog.Service}
 	if e != nil {
-		v.ID, v.Name, v.Fee, v.Address = e.ID, e.Name, kr.Won(e.Shipping.Fee), e.Address
+		v.ID, v.Name, v.Fee, v.Address, v.Phone = e.ID, e.Name, kr.Won(e.Shipping.Fee), e.ReturnTo(), e.ReturnPhone()
 	}
 	return v
 }

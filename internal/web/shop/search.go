@@ -53,6 +53,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		Roots:    ix.Roots,
 	}
 	s.priceCards(ctx, pv.Cards) // campaign prices, at render
+	s.cartCards(c, &pv.layout, pv.Cards)
 	pv.withErrors(c, typed, errs)
 	pv.Q = q.Text
 	pv.NoIndex = true

@@ -41,6 +41,13 @@ type Card struct {
 	// Price, PriceText and Discount) by Discounted; "" when none.
 	ListPriceText string
 	Discount      string // the campaign's name
+
+	// Set by the shop for the listing's 장바구니 담기 (issue 14): CSRF is the
+	// add form's token, set only on an in-stock goods card without options
+	// (the card then has the form); Choose is the cue inside the card's link
+	// for one that needs a choice on its product page ("옵션 선택").
+	CSRF   string
+	Choose string
 }
 
 // Discounted is c priced at unit by campaign name: the list price shown
