@@ -115,6 +115,9 @@ type Store interface {
 	// with the audit record, in one transaction. NotFound for an unknown
 	// post.
 	UpdatePost(ctx context.Context, p *Post, removeIDs []int64, audit *account.AuditRecord) error
+	// FindLatest returns up to n published posts of each kind, pinned
+	// first, then newest, in one query (the home page).
+	FindLatest(ctx context.Context, n int) ([]*Post, error)
 	// DeletePost removes post id and its files' rows with the audit record.
 	DeletePost(ctx context.Context, id int64, audit *account.AuditRecord) error
 }
@@ -432,6 +435,20 @@ func (s *Service) Public(ctx context.Context, kind Kind, id int64) (*Post, error
 // PublicPosts lists published posts of kind, pinned first, then newest.
 func (s *Service) PublicPosts(ctx context.Context, kind Kind, limit, offset int) ([]*Post, int, error) {
 	return s.Store.FindPosts(ctx, Filter{Kind: kind, Limit: limit, Offset: offset})
+}
+
+// Latest returns up to n published posts of each kind, pinned first, then
+// newest, for the home page.
+func (s *Service) Latest(ctx context.Context, n int) (map[Kind][]*Post, error) {
+	posts, err := s.Store.FindLatest(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	out := map[Kind][]*Post{}
+	for _, p := range posts {
+		out[p.Kind] = append(out[p.Kind], p)
+	}
+	return out, nil
 }
 
 // OpenFile returns file fid of post id and its content; the caller closes

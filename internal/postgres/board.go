@@ -94,6 +94,24 @@ func (s *BoardStore) FindPosts(ctx context.Context, f board.Filter) ([]*board.Po
 	return posts, total, nil
 }
 
+// FindLatest returns up to n published posts of each kind, through the
+// public index (one short scan per kind).
+func (s *BoardStore) FindLatest(ctx context.Context, n int) ([]*board.Post, error) {
+	rows, err := s.pool.Query(ctx, `SELECT p.id, p.kind, p.title, p.body, p.pinned, p.published_at, p.created_at, p.updated_at
+		FROM unnest($1::text[]) AS k (kind)
+		CROSS JOIN LATERAL (SELECT `+boardPostColumns+` FROM board_posts b
+			WHERE b.kind = k.kind AND b.published_at IS NOT NULL
+			ORDER BY b.pinned DESC, b.published_at DESC, b.id DESC LIMIT $2) p`, []string{string(board.Notice), string(board.Download)}, n)
+	if err != nil {
+		return nil, translate(err, "글 목록")
+	}
+	posts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*board.Post, error) { return scanBoardPost(r) })
+	if err != nil {
+		return nil, translate(err, "글 목록")
+	}
+	return posts, nil
+}
+
 func insertBoardFiles(ctx context.Context, tx pgx.Tx, p *board.Post) error {
 	for _, f := range p.Files {
 		if f.ID != 0 {

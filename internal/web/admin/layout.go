@@ -59,6 +59,7 @@ var menu = []view.MenuEntry{
 	{Key: navHelp, Label: "애로 상담", URL: "/admin/help"},
 	{Key: navReviews, Label: "구매평", URL: "/admin/reviews"},
 	{Key: navCampaigns, Label: "기획전·박람회", URL: "/admin/campaigns"},
+	{Key: navBoard, Label: "공지·자료실", URL: "/admin/board"},
 	{Key: navSearch, Label: "검색 관리", URL: "/admin/search"},
 	{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 	{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
@@ -119,6 +120,12 @@ var doneMessages = map[string]string{
 	"holiday_added":             "휴일을 추가했습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
 	"holiday_deleted":           "휴일을 지웠습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
 	"transfer_recorded":         "입금을 기록했습니다.",
+	"post_saved":                "글을 저장했습니다. 게시한 글만 쇼핑몰에 보입니다.",
+	"post_published":            "글을 게시했습니다. 이제 쇼핑몰에 보입니다.",
+	"post_unpublished":          "게시를 내렸습니다. 이제 운영자만 볼 수 있는 임시 글입니다.",
+	"post_pinned":               "글을 목록 맨 위에 고정했습니다.",
+	"post_unpinned":             "고정을 풀었습니다.",
+	"post_deleted":              "글과 첨부파일을 지웠습니다. 감사 기록에 남았습니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

@@ -24,6 +24,7 @@ import (
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/blob"
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
@@ -91,6 +92,8 @@ type Env struct {
 	// Curation is campaigns and expos; its Now may be set by a test to move
 	// the clock across a campaign's start or end.
 	Curation *curation.Service
+	// Board is the co-op's notices and downloads.
+	Board *board.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -164,7 +167,9 @@ func NewEnv(t testing.TB) *Env {
 	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: redis.NewUnreadCache(rdb, prefix),
 		Notifier: notify.MailNotifier{Mailer: outbox, BaseURL: "http://dure.test"}, Log: log}
 	settle := &settlement.Service{Store: postgres.NewSettlementStore(pool), Audit: accounts}
+	posts := &board.Service{Store: postgres.NewBoardStore(pool), Blobs: blobs, Audit: accounts, Log: log}
 	a := app.New(app.Deps{
+		Board:        posts,
 		Settlement:   settle,
 		PDF:          docs,
 		Helpdesk:     help,
@@ -202,7 +207,7 @@ func NewEnv(t testing.TB) *Env {
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Documents: documents, Reports: reports, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
 		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices,
-		Settlement: settle, Curation: campaigns}
+		Settlement: settle, Curation: campaigns, Board: posts}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise
