@@ -144,6 +144,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		if err := ensureDemoCoop(ctx, pool); err != nil {
 			return err
 		}
+		if err := ensureDemoBoard(ctx, ids.Accounts, posts); err != nil {
+			return err
+		}
 	}
 	// Search analytics: counted in memory, added to PostgreSQL every 10 s
 	// and once more at shutdown (search.Tally).
