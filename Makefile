@@ -96,7 +96,8 @@ FUZZ_TARGETS := \
 	FuzzVerifyWebhook:./internal/stripe \
 	FuzzQuoteRequestForm:./internal/web/biz \
 	FuzzInspectForm:./internal/web/biz \
-	FuzzRegisterForm:./internal/web/biz
+	FuzzRegisterForm:./internal/web/biz \
+	FuzzPlainText:./internal/web/view
 
 # run-fuzz runs `go test -run '^$$' -fuzz '^Name$$' -fuzztime $(1) PKG` for
 # every FUZZ_TARGETS entry, FUZZ_JOBS at a time and one worker each, minimising

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/dure-coop/dure/internal/blob"
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/config"
@@ -131,6 +132,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 	// listings and the feeds, computed from each campaign's period at read
 	// time (no per-process state, so every instance agrees).
 	campaigns := &curation.Service{Store: postgres.NewCurationStore(pool), Blobs: blobs, Audit: ids.Accounts}
+	posts := &board.Service{Store: postgres.NewBoardStore(pool), Blobs: blobs, Audit: ids.Accounts, Log: log.With("component", "board")}
 	carts.WithDiscounts(campaigns)
 	quotes := openQuotes(pool, ids.Accounts, orders, ids.Institutions, coops)
 	if cfg.IsDevelopment() {
@@ -141,6 +143,9 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		}
 		printDemoAccounts(log, lines)
 		if err := ensureDemoCoop(ctx, pool); err != nil {
+			return err
+		}
+		if err := ensureDemoBoard(ctx, ids.Accounts, posts); err != nil {
 			return err
 		}
 		if err := ensureDemoHistory(ctx, pool, ids.Accounts, quotes, orders); err != nil {
@@ -192,6 +197,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		Reviews:  reviews,
 		Notify:   notices,
 		Curation: campaigns,
+		Board:    posts,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.PushSynonyms, Audit: ids.Accounts},
 		Feeds:      feeds,

@@ -252,8 +252,9 @@ type Store interface {
 	FindProducts(ctx context.Context, f ProductFilter) ([]*Product, int, error)
 	// FindEnterpriseByID returns an active enterprise. NotFound if missing.
 	FindEnterpriseByID(ctx context.Context, id int64) (*Enterprise, error)
-	// FindEnterprises returns active enterprises by name with their product counts.
-	FindEnterprises(ctx context.Context, limit, offset int) ([]*Enterprise, int, error)
+	// FindDirectory returns a page of the active enterprises matching f,
+	// with their product counts, and the directory's counts.
+	FindDirectory(ctx context.Context, f DirectoryFilter) (*Directory, error)
 	// FindCategories returns every category, flat, ordered by position then
 	// name; NewCategoryIndex turns them into a tree.
 	FindCategories(ctx context.Context) ([]*Category, error)

@@ -354,6 +354,29 @@ func (s *Service) MonthlyCounts(ctx context.Context, n int) ([]MonthCount, error
 	return out, nil
 }
 
+// CheckedFile is an upload that passed CheckUploads, ready to store.
+type CheckedFile struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// CheckUploads applies the help desk's upload checks (at most
+// MaxAttachments files, each at most MaxAttachmentSize; a JPG, PNG, GIF or
+// WebP picture, re-encoded, or a PDF) for other features that take files,
+// such as the co-op's board. It returns the message for the files field,
+// "" when they are fine.
+func CheckUploads(ups []Upload) ([]CheckedFile, string) {
+	ps, msg := prepare(ups)
+	if msg != "" {
+		return nil, msg
+	}
+	out := make([]CheckedFile, len(ps))
+	for i, p := range ps {
+		out[i] = CheckedFile{Name: p.name, ContentType: p.contentType, Data: p.data}
+	}
+	return out, ""
+}
+
 // prepared is an attachment checked and ready to store.
 type prepared struct {
 	name, contentType string

@@ -298,24 +298,75 @@ func (s *CatalogStore) FindEnterpriseByID(ctx context.Context, id int64) (*catal
 	return e, nil
 }
 
-// FindEnterprises returns active enterprises by name with product counts.
-func (s *CatalogStore) FindEnterprises(ctx context.Context, limit, offset int) ([]*catalog.Enterprise, int, error) {
+// FindDirectory returns a page of the active enterprises matching f with
+// their product counts, and the counts per type and per region: one
+// grouped count and one page query, whatever the page holds.
+func (s *CatalogStore) FindDirectory(ctx context.Context, f catalog.DirectoryFilter) (*catalog.Directory, error) {
+	limit := f.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
-	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM enterprises WHERE status = 'active'`).Scan(&total); err != nil {
-		return nil, 0, translate(err, "기업 목록")
+	nameCond, args := "", []any{}
+	if f.Query != "" {
+		args = append(args, "%"+likeEscape(f.Query)+"%")
+		nameCond = " AND e.name ILIKE $1"
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+enterpriseColumns+`, coalesce(pc.n, 0)
-		FROM enterprises e
-		LEFT JOIN (SELECT enterprise_id, count(*) AS n FROM products WHERE status = 'active' GROUP BY enterprise_id) pc
-			ON pc.enterprise_id = e.id
-		WHERE e.status = 'active' ORDER BY e.name, e.id LIMIT $1 OFFSET $2`, limit, offset)
+	rows, err := s.pool.Query(ctx, `SELECT e.type, e.region, count(*) FROM enterprises e
+		WHERE e.status = 'active'`+nameCond+` GROUP BY e.type, e.region`, args...)
 	if err != nil {
-		return nil, 0, translate(err, "기업 목록")
+		return nil, translate(err, "기업 목록")
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Enterprise, error) {
+	d := &catalog.Directory{TypeCounts: map[catalog.EnterpriseType]int{}, RegionCounts: map[catalog.Region]int{}}
+	for rows.Next() {
+		var t catalog.EnterpriseType
+		var r catalog.Region
+		var n int
+		if err := rows.Scan(&t, &r, &n); err != nil {
+			rows.Close()
+			return nil, translate(err, "기업 목록")
+		}
+		typeOK, regionOK := f.Type == "" || t == f.Type, f.Region == "" || r == f.Region
+		if regionOK {
+			d.TypeCounts[t] += n
+		}
+		if typeOK {
+			d.RegionCounts[r] += n
+		}
+		if typeOK && regionOK {
+			d.Total += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, translate(err, "기업 목록")
+	}
+	if d.Total == 0 || f.Offset >= d.Total {
+		return d, nil
+	}
+	where := "e.status = 'active'" + nameCond
+	if f.Type != "" {
+		args = append(args, f.Type)
+		where += " AND e.type = $" + itoa(len(args))
+	}
+	if f.Region != "" {
+		args = append(args, f.Region)
+		where += " AND e.region = $" + itoa(len(args))
+	}
+	order := `e.sort_name COLLATE "C", e.id`
+	if f.Sort == catalog.DirectoryNewest {
+		order = "e.created_at DESC, e.id DESC"
+	}
+	args = append(args, limit, f.Offset)
+	// The product count is a subquery of the select list, so PostgreSQL
+	// counts only the page's rows, after the limit.
+	rows, err = s.pool.Query(ctx, `SELECT `+enterpriseColumns+`,
+			(SELECT count(*) FROM products p WHERE p.enterprise_id = e.id AND p.status = 'active')
+		FROM enterprises e WHERE `+where+` ORDER BY `+order+`
+		LIMIT $`+itoa(len(args)-1)+` OFFSET $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, translate(err, "기업 목록")
+	}
+	d.Enterprises, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (*catalog.Enterprise, error) {
 		var n int
 		e, err := scanEnterprise(r, &n)
 		if err == nil {
@@ -324,9 +375,9 @@ func (s *CatalogStore) FindEnterprises(ctx context.Context, limit, offset int) (
 		return e, err
 	})
 	if err != nil {
-		return nil, 0, translate(err, "기업 목록")
+		return nil, translate(err, "기업 목록")
 	}
-	return list, total, nil
+	return d, nil
 }
 
 // FindCategories returns every category, ordered by position then name.

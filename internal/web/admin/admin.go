@@ -21,6 +21,7 @@ import (
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/apperr"
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/curation"
@@ -81,6 +82,9 @@ type Deps struct {
 	Settlement *settlement.Service
 	// Curation is campaigns and online expos (nil leaves their pages out).
 	Curation *curation.Service
+	// Board is the co-op's notices and downloads (optional: without it
+	// the console has no /admin/board).
+	Board *board.Service
 	// Bundles builds joint products (공동상품; nil: /admin/bundles answers
 	// 503).
 	Bundles *catalog.Bundles
@@ -92,7 +96,7 @@ func Pages() []string {
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
 		"admin/settings", "admin/legal", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
 		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates", "admin/campaigns", "admin/campaign",
-		"admin/bundles"}
+		"admin/bundles", "admin/board", "admin/post"}
 }
 
 // server holds the dependencies for the handlers.
@@ -160,6 +164,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	}
 	if d.Curation != nil {
 		s.mountCampaigns(g)
+	}
+	if d.Board != nil {
+		s.mountBoard(g)
 	}
 	s.mountQuotes(g)
 	g.Get("/invoices", s.invoicesPage)

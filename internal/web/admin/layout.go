@@ -74,6 +74,7 @@ var menu = []view.MenuGroup{
 		{Key: navReports, Label: "우선구매 실적", URL: "/admin/reports/procurement"},
 	}},
 	{Label: "운영·설정", Entries: []view.MenuEntry{
+		{Key: navBoard, Label: "공지·자료실", URL: "/admin/board"},
 		{Key: navSettings, Label: "설정", URL: "/admin/settings"},
 		{Key: navHolidays, Label: "휴일", URL: "/admin/holidays"},
 		{Key: navAudit, Label: "감사 기록", URL: "/admin/audit"},
@@ -130,6 +131,12 @@ var doneMessages = map[string]string{
 	"holiday_added":             "휴일을 추가했습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
 	"holiday_deleted":           "휴일을 지웠습니다. 이후 계산하는 지급 기한부터 반영됩니다.",
 	"transfer_recorded":         "입금을 기록했습니다.",
+	"post_saved":                "글을 저장했습니다. 게시한 글만 쇼핑몰에 보입니다.",
+	"post_published":            "글을 게시했습니다. 이제 쇼핑몰에 보입니다.",
+	"post_unpublished":          "게시를 내렸습니다. 이제 운영자만 볼 수 있는 임시 글입니다.",
+	"post_pinned":               "글을 목록 맨 위에 고정했습니다.",
+	"post_unpinned":             "고정을 풀었습니다.",
+	"post_deleted":              "글과 첨부파일을 지웠습니다. 감사 기록에 남았습니다.",
 }
 
 // render writes a console page ("admin/queue") in the console's layout.

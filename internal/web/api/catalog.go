@@ -82,7 +82,30 @@ func enterpriseOut(e *catalog.Enterprise) apiEnterprise {
 	return out
 }
 
-// apiEnterprises lists the member enterprises by name.
+// apiCount is a directory count: a type or region with its enterprises.
+type apiCount struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// apiDirectoryCounts are the directory's counts, each under the other
+// filters.
+type apiDirectoryCounts struct {
+	Types   []apiCount `json:"types"`
+	Regions []apiCount `json:"regions"`
+}
+
+// apiDirectory is the body of /api/v1/enterprises.
+type apiDirectory struct {
+	Data       []apiEnterprise    `json:"data"`
+	Counts     apiDirectoryCounts `json:"counts"`
+	Pagination pagination         `json:"pagination"`
+}
+
+// apiEnterprises is the enterprise directory as /enterprises shows it:
+// type, region, q (part of the name) and sort (name | newest) filters,
+// paging, and the counts per type and region.
 func (s *server) apiEnterprises(c *fiber.Ctx) error {
 	v, err := view.QueryValues(c)
 	if err != nil {
@@ -92,17 +115,29 @@ func (s *server) apiEnterprises(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.Catalog.FindEnterprises(c.UserContext(), per, (page-1)*per)
+	f, err := catalog.ParseDirectoryFilter(v.Get("type"), v.Get("region"), v.Get("q"), v.Get("sort"))
 	if err != nil {
 		return err
 	}
-	data := make([]apiEnterprise, 0, len(list))
-	for _, e := range list {
-		out := enterpriseOut(e)
-		out.Description = ""
-		data = append(data, out)
+	f.Limit, f.Offset = per, (page-1)*per
+	d, err := s.Catalog.FindDirectory(c.UserContext(), f)
+	if err != nil {
+		return err
 	}
-	return c.JSON(listResponse{Data: data, Pagination: pagination{Page: page, PerPage: per, Total: total, TotalPages: view.TotalPages(total, per, 0)}})
+	out := apiDirectory{Data: make([]apiEnterprise, 0, len(d.Enterprises)),
+		Pagination: pagination{Page: page, PerPage: per, Total: d.Total, TotalPages: view.TotalPages(d.Total, per, 0)}}
+	for _, e := range d.Enterprises {
+		x := enterpriseOut(e)
+		x.Description = ""
+		out.Data = append(out.Data, x)
+	}
+	for _, t := range catalog.EnterpriseTypes {
+		out.Counts.Types = append(out.Counts.Types, apiCount{Value: string(t), Label: t.Label(), Count: d.TypeCounts[t]})
+	}
+	for _, r := range catalog.Regions {
+		out.Counts.Regions = append(out.Counts.Regions, apiCount{Value: string(r), Label: r.Label(), Count: d.RegionCounts[r]})
+	}
+	return c.JSON(out)
 }
 
 // apiEnterprise returns one enterprise's full profile.

@@ -17,6 +17,7 @@ import (
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/blob"
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
@@ -156,6 +157,9 @@ type Deps struct {
 	// featured ones, /admin/campaigns, /portal/campaigns); nil leaves them
 	// out.
 	Curation *curation.Service
+	// Board is the co-op's notices and downloads (/notices, /downloads,
+	// the home page's latest, /admin/board); nil leaves them out.
+	Board *board.Service
 }
 
 // Pages are the page templates of every audience: a missing one fails
@@ -227,6 +231,7 @@ func New(d Deps) *fiber.App {
 		Curation:             d.Curation,
 		Coop:                 shopCoop(d.Coop),
 		Documents:            d.Documents,
+		Board:                d.Board,
 	})
 	api.Mount(a, k, api.Deps{
 		Catalog:    d.Catalog,
@@ -250,7 +255,7 @@ func New(d Deps) *fiber.App {
 		admin.Mount(a, k, admin.Deps{Accounts: d.Accounts, Onboarding: d.Onboarding, Catalog: d.Manager,
 			Search: d.SearchAdmin, Institutions: d.Institutions, Helpdesk: d.Helpdesk, Coop: d.Coop, Orders: d.Orders, Quotes: d.Quotes,
 			Reports: d.Reports, PDF: d.PDF, Reviews: d.Reviews, Settlement: d.Settlement, Curation: d.Curation, Documents: d.Documents,
-			Bundles: d.Bundles})
+			Bundles: d.Bundles, Board: d.Board})
 	}
 	return a
 }

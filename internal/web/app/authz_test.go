@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/coop"
 	"github.com/dure-coop/dure/internal/curation"
 	"github.com/dure-coop/dure/internal/helpdesk"
@@ -191,6 +192,20 @@ func TestAuthorizationMatrix(t *testing.T) {
 	ids["/portal/campaigns/"], ids["/admin/campaigns/"] = boothA.ID, expo.ID
 	ids["/admin/campaigns/"+strconv.FormatInt(expo.ID, 10)+"/booths/"] = boothA.ID
 	ids["/portal/campaigns/"+strconv.FormatInt(boothA.ID, 10)+"/images/"] = 0 // the first picture
+	// A draft notice with a file (/admin/board/…), and another for the
+	// delete route, which the operator's row of the matrix really sends.
+	postA, err := e.Board.Create(opCtx, board.Input{Kind: board.Notice, Title: "권한 확인 공지",
+		Files: []helpdesk.Upload{{Name: "a.pdf", Data: []byte("%PDF-1.4\n%%EOF\n")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	postDel, err := e.Board.Create(opCtx, board.Input{Kind: board.Notice, Title: "지울 공지"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids["/admin/board/"] = postA.ID
+	ids["/admin/board/"+strconv.FormatInt(postA.ID, 10)+"/files/"] = postA.Files[0].ID
+	routeIDs["/admin/board/:id<int>/delete"] = postDel.ID
 	var routes []audienceRoute
 	seen := map[string]bool{}
 	for _, r := range e.App.GetRoutes(true) {

@@ -22,8 +22,9 @@ const (
 )
 
 // uploadPaths are the routes that take files: an image of a product, a CSV
-// upload to preview, a shopper's review with photos (shop, feedback.go).
-var uploadPaths = regexp.MustCompile(`^/portal/(products/(upload|[0-9]+/images)|help/(new|[0-9]+/reply))/?$|^/admin/help/[0-9]+/reply/?$|^/admin/campaigns/[0-9]+/banner/?$|^/portal/campaigns/[0-9]+/images/?$|^/account/reviews(/[0-9]+)?/?$`)
+// upload to preview, a shopper's review with photos (shop, feedback.go), a
+// notice's attachments (/admin/board).
+var uploadPaths = regexp.MustCompile(`^/portal/(products/(upload|[0-9]+/images)|help/(new|[0-9]+/reply))/?$|^/admin/help/[0-9]+/reply/?$|^/admin/campaigns/[0-9]+/banner/?$|^/admin/board/(new|[0-9]+)/?$|^/portal/campaigns/[0-9]+/images/?$|^/account/reviews(/[0-9]+)?/?$`)
 
 // isUpload reports whether the request is a POST to an upload route.
 func isUpload(c *fiber.Ctx) bool {

@@ -246,21 +246,11 @@ func HelpThread(r *helpdesk.Request, base string) []HelpMessage {
 		}
 		for _, a := range m.Attachments {
 			hm.Files = append(hm.Files, HelpFile{URL: base + "/files/" + strconv.FormatInt(a.ID, 10), Name: a.Name,
-				Size: fileSize(a.Size), Image: a.IsImage()})
+				Size: view.FileSize(a.Size), Image: a.IsImage()})
 		}
 		out = append(out, hm)
 	}
 	return out
-}
-
-func fileSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MB"
-	case n >= 1<<10:
-		return strconv.FormatInt((n+1023)>>10, 10) + "KB"
-	}
-	return strconv.FormatInt(n, 10) + "바이트"
 }
 
 type helpView struct {

@@ -1,12 +1,17 @@
 package shop
 
 import (
+	"errors"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/textin"
 	"github.com/dure-coop/dure/internal/web/view"
 )
 
@@ -55,14 +60,56 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 	return s.render(c, "shop/enterprise", &pv)
 }
 
+// dirOption is a choice of the directory's filter form with its count.
+type dirOption struct {
+	Value, Label string
+	Count        int
+	Checked      bool
+	URL          string // the directory with this choice and the other filters
+}
+
 type enterprisesView struct {
 	layout
 	Enterprises []*catalog.Enterprise
 	Total       int
+	Q, Sort     string
+	Types       []dirOption // "" (전체) first
+	Regions     []dirOption
+	Sorts       []dirOption
+	Filtered    bool
+	ClearURL    string
+	Errors      map[string]string
 	Pager       view.Pager
 }
 
-// enterprisesPage lists the member enterprises by name.
+// directoryURL is /enterprises with f's filters and page n (1: none).
+func directoryURL(f catalog.DirectoryFilter, n int) string {
+	q := url.Values{}
+	if f.Query != "" {
+		q.Set("q", f.Query)
+	}
+	if f.Type != "" {
+		q.Set("type", string(f.Type))
+	}
+	if f.Region != "" {
+		q.Set("region", string(f.Region))
+	}
+	if f.Sort != "" && f.Sort != catalog.DirectoryByName {
+		q.Set("sort", string(f.Sort))
+	}
+	if n > 1 {
+		q.Set("page", strconv.Itoa(n))
+	}
+	if len(q) == 0 {
+		return "/enterprises"
+	}
+	return "/enterprises?" + q.Encode()
+}
+
+// enterprisesPage is the directory of member enterprises: a GET form to
+// filter by type and region (with counts per type and region under the
+// other filters), search by name and sort by name or newest. A bad
+// parameter shows the page again with the message and the rest kept (400).
 func (s *server) enterprisesPage(c *fiber.Ctx) error {
 	v, err := view.QueryValues(c)
 	if err != nil {
@@ -72,19 +119,64 @@ func (s *server) enterprisesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, total, err := s.Catalog.FindEnterprises(c.UserContext(), per, (page-1)*per)
+	pv := enterprisesView{}
+	f, ferr := catalog.ParseDirectoryFilter(v.Get("type"), v.Get("region"), v.Get("q"), v.Get("sort"))
+	if ferr != nil {
+		var ae *apperr.Error
+		if !errors.As(ferr, &ae) {
+			return ferr
+		}
+		pv.Errors = ae.Fields
+		// Drop what was refused, keep the rest.
+		if ae.Fields["type"] != "" {
+			f.Type = ""
+		}
+		if ae.Fields["region"] != "" {
+			f.Region = ""
+		}
+		if ae.Fields["sort"] != "" {
+			f.Sort = catalog.DirectoryByName
+		}
+		if ae.Fields["q"] != "" {
+			f.Query = ""
+		}
+		c.Status(fiber.StatusBadRequest)
+		page = 1
+	}
+	f.Limit, f.Offset = per, (page-1)*per
+	d, err := s.Catalog.FindDirectory(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	pv := enterprisesView{Enterprises: list, Total: total}
-	pv.Pager = view.BuildPager(page, view.TotalPages(total, per, 1000), func(n int) string {
-		if n == 1 {
-			return "/enterprises"
-		}
-		return "/enterprises?page=" + strconv.Itoa(n)
-	})
+	pv.Enterprises, pv.Total, pv.Q, pv.Sort = d.Enterprises, d.Total, f.Query, string(f.Sort)
+	if ferr != nil {
+		pv.Q = textin.ForDisplay(strings.TrimSpace(v.Get("q"))) // kept as typed, without broken bytes
+	}
+	all := 0
+	for _, n := range d.TypeCounts {
+		all += n
+	}
+	g := f
+	g.Type = ""
+	pv.Types = append(pv.Types, dirOption{Label: "전체", Count: all, Checked: f.Type == "", URL: directoryURL(g, 1)})
+	for _, t := range catalog.EnterpriseTypes {
+		g.Type = t
+		pv.Types = append(pv.Types, dirOption{Value: string(t), Label: t.Label(), Count: d.TypeCounts[t], Checked: f.Type == t, URL: directoryURL(g, 1)})
+	}
+	for _, r := range catalog.Regions {
+		pv.Regions = append(pv.Regions, dirOption{Value: string(r), Label: r.Label(), Count: d.RegionCounts[r], Checked: f.Region == r})
+	}
+	for _, so := range []catalog.DirectorySort{catalog.DirectoryByName, catalog.DirectoryNewest} {
+		pv.Sorts = append(pv.Sorts, dirOption{Value: string(so), Label: so.Label(), Checked: f.Sort == so})
+	}
+	pv.Filtered = f.Type != "" || f.Region != "" || f.Query != ""
+	pv.ClearURL = "/enterprises"
+	pv.Pager = view.BuildPager(page, view.TotalPages(d.Total, per, 1000), func(n int) string { return directoryURL(f, n) })
 	pv.Title = "입점기업"
+	if f.Type != "" {
+		pv.Title = f.Type.Label() + " — 입점기업"
+	}
 	pv.Nav = "enterprises"
-	pv.Description = "두레에 함께하는 사회적경제기업 " + kr.Comma(int64(total)) + "곳"
+	pv.Description = "두레에 함께하는 사회적경제기업 " + kr.Comma(int64(all)) + "곳: 기업 유형과 지역으로 찾아보세요."
 	return s.render(c, "shop/enterprises", &pv)
 }

@@ -3,6 +3,7 @@ package shop
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
@@ -17,6 +18,9 @@ type homeView struct {
 	Types      []typeInfo
 	// Campaigns are the featured campaigns live now.
 	Campaigns []campaignCard
+	// Notices and Downloads are the board's latest published posts.
+	Notices, Downloads []postItem
+	Board              bool
 }
 
 // homePage shows the search box, the category tree, featured and new products
@@ -58,6 +62,13 @@ func (s *server) homePage(c *fiber.Ctx) error {
 		for _, x := range cs {
 			v.Campaigns = append(v.Campaigns, cardOfCampaign(x))
 		}
+	}
+	if s.Board != nil {
+		latest, err := s.Board.Latest(ctx, 4)
+		if err != nil {
+			return err
+		}
+		v.Board, v.Notices, v.Downloads = true, postItems(latest[board.Notice]), postItems(latest[board.Download])
 	}
 	return s.render(c, "shop/home", &v)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/blob"
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
@@ -79,6 +80,9 @@ type Deps struct {
 	Documents *coop.Documents
 	// Curation is campaigns and online expos (nil leaves their pages out).
 	Curation *curation.Service
+	// Board is the co-op's notices and downloads (nil leaves their pages
+	// and the home page's list out).
+	Board *board.Service
 	// Fees splits a price between the enterprise and the co-op for the
 	// product page's open-fees block (nil: no block).
 	Fees Fees
@@ -96,7 +100,7 @@ func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
 		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
 		"shop/form", "shop/document", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings",
-		"shop/campaigns", "shop/campaign", "shop/booth", "shop/impact"}
+		"shop/campaigns", "shop/campaign", "shop/booth", "shop/impact", "shop/board", "shop/post"}
 }
 
 // server holds the dependencies for the handlers.
@@ -130,6 +134,9 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Get("/p/:id", s.productPage)
 	r.Get("/e/:id", s.enterprisePage)
 	r.Get("/enterprises", s.enterprisesPage)
+	if d.Board != nil {
+		s.mountBoard(r)
+	}
 	r.Get("/terms", s.docPage(coop.Terms, "/terms"))
 	r.Get("/privacy", s.docPage(coop.Privacy, "/privacy"))
 

@@ -2,6 +2,7 @@ package view
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -116,4 +117,15 @@ func ShippingText(p *pricing.Part) string {
 		t += " · 기본 배송비 무료"
 	}
 	return t
+}
+
+// FileSize is a file's size as people read it: 1.5MB, 12KB, 300바이트.
+func FileSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + "MB"
+	case n >= 1<<10:
+		return strconv.FormatInt((n+1023)>>10, 10) + "KB"
+	}
+	return strconv.FormatInt(n, 10) + "바이트"
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/dure-coop/dure/internal/account/institution"
 	"github.com/dure-coop/dure/internal/account/onboarding"
 	"github.com/dure-coop/dure/internal/blob"
+	"github.com/dure-coop/dure/internal/board"
 	"github.com/dure-coop/dure/internal/cart"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/coop"
@@ -92,6 +93,8 @@ type Env struct {
 	// Curation is campaigns and expos; its Now may be set by a test to move
 	// the clock across a campaign's start or end.
 	Curation *curation.Service
+	// Board is the co-op's notices and downloads.
+	Board *board.Service
 }
 
 // NewEnv builds an Env for one test (or benchmark).
@@ -181,7 +184,9 @@ func NewEnvOnRedis(t testing.TB, redisURL string) *Env {
 	notices := &notify.Service{Store: postgres.NewNotifyStore(pool), Cache: redis.NewUnreadCache(rdb, prefix),
 		Notifier: notify.MailNotifier{Mailer: outbox, BaseURL: "http://dure.test"}, Log: log}
 	settle := &settlement.Service{Store: postgres.NewSettlementStore(pool), Audit: accounts}
+	posts := &board.Service{Store: postgres.NewBoardStore(pool), Blobs: blobs, Audit: accounts, Log: log}
 	a := app.New(app.Deps{
+		Board:        posts,
 		Settlement:   settle,
 		PDF:          docs,
 		Helpdesk:     help,
@@ -219,7 +224,7 @@ func NewEnvOnRedis(t testing.TB, redisURL string) *Env {
 	return &Env{App: a, Pool: pool, Metrics: m, Carts: carts, Orders: orders, Coop: coops, Documents: documents, Reports: reports, Secret: cfg.StripeWebhookKey,
 		Accounts: accounts, Onboarding: boarding, Institutions: institutions, Manager: manager, Blobs: blobs, Mail: outbox,
 		Indexer: ix, SearchStats: stats, Helpdesk: help, Quotes: quotes, Reviews: reviews, Notify: notices,
-		Settlement: settle, Curation: campaigns}
+		Settlement: settle, Curation: campaigns, Board: posts}
 }
 
 // Goods returns an in-stock goods product without options whose enterprise

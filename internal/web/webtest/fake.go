@@ -52,9 +52,9 @@ func (f *FakeStore) FindEnterpriseByID(ctx context.Context, id int64) (*catalog.
 	return nil, apperr.Errorf(apperr.NotFound, "기업을 찾을 수 없습니다.")
 }
 
-// FindEnterprises answers none.
-func (f *FakeStore) FindEnterprises(context.Context, int, int) ([]*catalog.Enterprise, int, error) {
-	return nil, 0, nil
+// FindDirectory answers an empty directory.
+func (f *FakeStore) FindDirectory(context.Context, catalog.DirectoryFilter) (*catalog.Directory, error) {
+	return &catalog.Directory{TypeCounts: map[catalog.EnterpriseType]int{}, RegionCounts: map[catalog.Region]int{}}, nil
 }
 
 // FindCategories answers 식품 (id 1) with its child 과일 (id 2, slug fruit).
