@@ -54,8 +54,8 @@ type dashboardView struct {
 	// Quotes and Questions wait for an answer (-1 without the service:
 	// left out).
 	Quotes, Questions int
-	Waiting              []subOrderRow
-	Low                  []lowRow
+	Waiting           []subOrderRow
+	Low               []lowRow
 }
 
 // Dashboard sizes.
@@ -75,18 +75,18 @@ func (s *server) dashboardPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	v := dashboardView{Name: enterprise(c).Name, Quotes: -1, Questions: -1}
 	if s.Quotes != nil {
-		if _, n, err := s.Quotes.FindRequests(ctx, quote.Filter{Open: true, Limit: 1}); err != nil {
+		_, n, err := s.Quotes.FindRequests(ctx, quote.Filter{Open: true, Limit: 1})
+		if err != nil {
 			return err
-		} else {
-			v.Quotes = n
 		}
+		v.Quotes = n
 	}
 	if s.Reviews != nil {
-		if _, n, err := s.Reviews.EnterpriseQuestions(ctx, true, 1, 0); err != nil {
+		_, n, err := s.Reviews.EnterpriseQuestions(ctx, true, 1, 0)
+		if err != nil {
 			return err
-		} else {
-			v.Questions = n
 		}
+		v.Questions = n
 	}
 	if s.Orders != nil {
 		d, err := s.Orders.EnterpriseDashboard(ctx)
