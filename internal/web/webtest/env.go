@@ -170,6 +170,7 @@ func NewEnv(t testing.TB) *Env {
 		Helpdesk:     help,
 		Quotes:       quotes,
 		Reviews:      reviews,
+		Addresses:    &order.AddressBook{Store: postgres.NewAddressStore(pool)},
 		Notify:       notices,
 		Curation:     campaigns,
 		SearchStats:  stats,
