@@ -28,6 +28,7 @@ import (
 	"github.com/dure-coop/dure/internal/impact"
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/internal/notify"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/postgres"
 	dredis "github.com/dure-coop/dure/internal/redis"
 	"github.com/dure-coop/dure/internal/report"
@@ -194,10 +195,11 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		SearchStats:          stats,
 		Helpdesk: &helpdesk.Service{Store: postgres.NewHelpdeskStore(pool), Blobs: blobs, Audit: ids.Accounts,
 			Mailer: ids.Mailer, BaseURL: cfg.BaseURL, Log: log.With("component", "helpdesk")},
-		Reviews:  reviews,
-		Notify:   notices,
-		Curation: campaigns,
-		Board:    posts,
+		Reviews:   reviews,
+		Addresses: &order.AddressBook{Store: postgres.NewAddressStore(pool)},
+		Notify:    notices,
+		Curation:  campaigns,
+		Board:     posts,
 		SearchAdmin: &search.Admin{Synonyms: postgres.NewSynonymStore(pool), Stats: statsStore,
 			Push: sd.PushSynonyms, Audit: ids.Accounts},
 		Feeds:      feeds,

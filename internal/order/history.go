@@ -241,3 +241,21 @@ func claimCodeMatches(stored, code string) bool {
 	}
 	return subtle.ConstantTimeCompare([]byte(claimDigest(salt, code)), []byte(digest)) == 1
 }
+
+// FindUserOrder returns one of the signed-in member's own orders by number;
+// another's order, or a guest order not claimed, is apperr.NotFound (errors
+// otherwise as FindUserOrders).
+func (s *Service) FindUserOrder(ctx context.Context, number string) (*Order, error) {
+	uid, err := memberID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	o, err := s.FindOrder(ctx, number)
+	if err != nil {
+		return nil, err
+	}
+	if o.UserID != uid {
+		return nil, notFound()
+	}
+	return o, nil
+}

@@ -152,7 +152,9 @@ type Deps struct {
 	// nil leaves them out); Notify the members' notifications and the
 	// header's unread count (nil: none).
 	Reviews *review.Service
-	Notify  *notify.Service
+	// Addresses is the members' address books (shop; nil: none).
+	Addresses *order.AddressBook
+	Notify    *notify.Service
 	// Curation is campaigns and online expos (/campaigns, the home page's
 	// featured ones, /admin/campaigns, /portal/campaigns); nil leaves them
 	// out.
@@ -226,6 +228,7 @@ func New(d Deps) *fiber.App {
 		Onboarding:           d.Onboarding,
 		Stats:                d.SearchStats,
 		Reviews:              d.Reviews,
+		Addresses:            d.Addresses,
 		Blobs:                d.Blobs,
 		Notify:               d.Notify,
 		Curation:             d.Curation,

@@ -509,7 +509,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 func TestAccountPagesNeedASignIn(t *testing.T) {
 	e := webtest.NewEnv(t)
 	b := e.Shopper()
-	for _, p := range []string{"/account", "/account/password", "/account/orders/claim"} {
+	for _, p := range []string{"/account", "/account/password", "/account/orders/claim", "/account/addresses", "/account/orders"} {
 		resp, body := b.Do(t, http.MethodGet, p, "", nil)
 		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/account/signin?next="+url.QueryEscape(p) {
 			t.Errorf("GET %s anonymous: %d %q\n%s", p, resp.StatusCode, resp.Header.Get("Location"), webtest.Truncate(body, 200))

@@ -35,6 +35,9 @@ type checkoutForm struct {
 	// The consents as ticked, and the document versions the form showed.
 	AgreeTerms, AgreePrivacy, Marketing bool
 	TermsDoc, PrivacyDoc                string
+	// SaveAddress keeps the delivery address in a member's address book
+	// after the order is placed (이 주소 저장).
+	SaveAddress bool
 }
 
 // display is the form as it may be shown again beside its errors
@@ -57,6 +60,12 @@ type checkoutView struct {
 	Problem string
 	// Docs are the versions the consents refer to (legal.go).
 	Docs consentDocs
+	// Member is a signed-in shopper, offered Saved (their address book)
+	// and 이 주소 저장; Chosen is the saved address the form was filled
+	// from (?address=ID, or the default on arrival).
+	Member bool
+	Saved  []*order.SavedAddress
+	Chosen int64
 }
 
 // checkoutPage is the address form with the order summary.
@@ -75,6 +84,9 @@ func (s *server) checkoutPage(c *fiber.Ctx) error {
 	if a := web.Actor(c); a != nil && a.SessionID != "" {
 		v.F.BuyerName, v.F.BuyerEmail = a.Name, a.Email // the account's own details, to edit if needed
 	}
+	if err := s.fillSavedAddress(c, &v); err != nil {
+		return err
+	}
 	if err := s.loadCheckoutCart(c, id, &v); err != nil {
 		return err
 	}
@@ -82,6 +94,46 @@ func (s *server) checkoutPage(c *fiber.Ctx) error {
 		return c.Redirect("/cart", fiber.StatusSeeOther)
 	}
 	return s.renderCheckout(c, &v, fiber.StatusOK)
+}
+
+// fillSavedAddress offers a member their address book and fills the
+// recipient's fields from the address ?address= names (the member's own
+// only: another's id is 404), or from the default one. The fields stay the
+// truth of the order: the shopper may still change them.
+func (s *server) fillSavedAddress(c *fiber.Ctx, v *checkoutView) error {
+	if err := s.loadSaved(c, v); err != nil || len(v.Saved) == 0 {
+		return err
+	}
+	chosen := v.Saved[0] // the default comes first
+	if raw := c.Query("address"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || id <= 0 {
+			return apperr.Errorf(apperr.NotFound, "배송지를 찾을 수 없습니다.")
+		}
+		if chosen, err = s.Addresses.FindAddress(c.UserContext(), id); err != nil {
+			return err
+		}
+	} else if !chosen.Default {
+		return nil
+	}
+	a := chosen.Address
+	v.Chosen = chosen.ID
+	v.F.Recipient, v.F.Phone, v.F.Postcode, v.F.Road, v.F.Detail = a.Recipient, a.Phone, a.Postcode, a.Road, a.Detail
+	return nil
+}
+
+// loadSaved reads a member's address book for the form.
+func (s *server) loadSaved(c *fiber.Ctx, v *checkoutView) error {
+	if s.Addresses == nil || signedInUser(c) == 0 {
+		return nil
+	}
+	v.Member = true
+	list, err := s.Addresses.FindAddresses(c.UserContext())
+	if err != nil {
+		return err
+	}
+	v.Saved = list
+	return nil
 }
 
 // loadCheckoutCart prices the cart for the form's postcode and makes that
@@ -109,6 +161,13 @@ func (s *server) renderCheckout(c *fiber.Ctx, v *checkoutView, status int) error
 	v.F.AgreeTerms = v.F.AgreeTerms && v.F.TermsDoc == terms
 	v.F.AgreePrivacy = v.F.AgreePrivacy && v.F.PrivacyDoc == privacy
 	v.F.TermsDoc, v.F.PrivacyDoc = terms, privacy
+	if !v.Member {
+		if err := s.loadSaved(c, v); err != nil {
+			return err
+		}
+	}
+	v.Scripts = []string{s.kit.Templates.StaticPath("postcode.js")}
+	web.AllowPostcodeSearch(c)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	c.Status(status)
 	return s.render(c, "shop/checkout", v)
@@ -135,6 +194,7 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 		SameAsBuyer: c.FormValue("same_as_buyer") != "", AgreeTerms: c.FormValue("agree_terms") != "",
 		AgreePrivacy: c.FormValue("agree_privacy") != "", Marketing: c.FormValue("marketing") != "",
 		TermsDoc: c.FormValue("terms_doc"), PrivacyDoc: c.FormValue("privacy_doc"),
+		SaveAddress: c.FormValue("save_address") != "",
 	}
 	if f.SameAsBuyer {
 		f.Recipient, f.Phone = f.BuyerName, f.BuyerPhone
@@ -175,6 +235,7 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 		o, err = s.Orders.Checkout(c.UserContext(), in)
 	}
 	if err == nil {
+		s.saveCheckoutAddress(c, f, in.Address)
 		s.grantOrder(c, o.Number)
 		return c.Redirect("/orders/"+o.Number+"/pay", fiber.StatusSeeOther)
 	}
@@ -208,6 +269,18 @@ func (s *server) checkoutSubmit(c *fiber.Ctx) error {
 		v.Problem += ". 금액을 확인하신 뒤 다시 주문해 주세요."
 	}
 	return s.renderCheckout(c, &v, fiber.StatusConflict)
+}
+
+// saveCheckoutAddress keeps a placed order's address in the member's book
+// when they ticked 이 주소 저장. The order is placed already: a full book or
+// a failure is logged, never shown as the order's failure.
+func (s *server) saveCheckoutAddress(c *fiber.Ctx, f checkoutForm, a order.Address) {
+	if !f.SaveAddress || s.Addresses == nil || signedInUser(c) == 0 {
+		return
+	}
+	if _, err := s.Addresses.SaveFromCheckout(c.UserContext(), a); err != nil {
+		s.kit.Log.Warn("checkout: save address", "request_id", web.RequestID(c), "err", err)
+	}
 }
 
 func remote(b pricing.Breakdown) bool {

@@ -78,6 +78,9 @@ type Deps struct {
 	// 503, since no order may be placed without the consents).
 	Coop      CoopSettings
 	Documents *coop.Documents
+	// Addresses is the members' address books (nil: /account/addresses
+	// answers 503 and checkout offers no saved address).
+	Addresses *order.AddressBook
 	// Curation is campaigns and online expos (nil leaves their pages out).
 	Curation *curation.Service
 	// Board is the co-op's notices and downloads (nil leaves their pages
@@ -100,7 +103,7 @@ func Pages() []string {
 	return []string{"shop/home", "shop/search", "shop/category", "shop/product", "shop/enterprise",
 		"shop/enterprises", "shop/notfound", "shop/error", "shop/cart", "shop/checkout", "shop/pay", "shop/order", "shop/lookup",
 		"shop/form", "shop/document", "shop/account", "shop/join", "shop/review_form", "shop/reviews", "shop/notifications", "shop/notify_settings",
-		"shop/campaigns", "shop/campaign", "shop/booth", "shop/impact", "shop/board", "shop/post"}
+		"shop/campaigns", "shop/campaign", "shop/booth", "shop/impact", "shop/board", "shop/post", "shop/addresses", "shop/my_orders"}
 }
 
 // server holds the dependencies for the handlers.
@@ -187,6 +190,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	s.mountFeedback(r, k)
 	s.mountNotifications(r, k)
 	s.mountCampaigns(r, k)
+	s.mountAddresses(r, k)
 }
 
 // signedIn sends an anonymous visitor of a member's page to the sign-in,

@@ -192,6 +192,7 @@ func NewEnvOnRedis(t testing.TB, redisURL string) *Env {
 		Helpdesk:     help,
 		Quotes:       quotes,
 		Reviews:      reviews,
+		Addresses:    &order.AddressBook{Store: postgres.NewAddressStore(pool)},
 		Notify:       notices,
 		Curation:     campaigns,
 		SearchStats:  stats,
