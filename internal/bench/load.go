@@ -55,6 +55,10 @@ type LoadConfig struct {
 	Progress io.Writer
 	// ServerPID is the server's process, whose CPU each row reports (0: none).
 	ServerPID int
+	// Services, if set, picks the service processes (by pid) whose CPU each
+	// row reports; nil counts every postgres, redis-server and meilisearch
+	// process on the machine.
+	Services func(pid int) bool
 	// Profile, if set, is called as each loaded (more than one worker) HTTP
 	// scenario starts; it profiles the server for that scenario's duration.
 	Profile func(scenario string, d time.Duration)
@@ -140,9 +144,9 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 	// add records a scenario run by f, with the CPU it cost the serving side.
 	add := func(f func() Row) {
 		h0, m0 := cacheCounts(cfg.MetricsURL)
-		before := sampleCPU(cfg.ServerPID)
+		before := sampleCPU(cfg.ServerPID, cfg.Services)
 		r := f()
-		after := sampleCPU(cfg.ServerPID)
+		after := sampleCPU(cfg.ServerPID, cfg.Services)
 		h1, m1 := cacheCounts(cfg.MetricsURL)
 		r.CacheHits, r.CacheMisses = h1-h0, m1-m0
 		if r.Requests > 0 {
