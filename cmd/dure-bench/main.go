@@ -48,7 +48,7 @@ func run() error {
 	profiles := flag.String("pprof", os.Getenv("BENCH_PPROF"), "folder for CPU profiles of the server, one per loaded scenario (empty: off)")
 	workDir := flag.String("workdir", filepath.Join("var", "bench"), "folder for the catalogue file, the server log and the private stack")
 	shared := flag.Bool("shared", os.Getenv("BENCH_SHARED") == "1", "use the shared services (DURE_*) instead of a private stack")
-	bulk := flag.Bool("bulk", envInt("BENCH_BULK", 1) == 1 && envInt("N", 10000) <= 100000, "time Meilisearch's own bulk add of the documents (default: up to 100k)")
+	bulk := flag.Bool("bulk", os.Getenv("BENCH_BULK") != "0" && envInt("N", 10000) <= 100000, "time Meilisearch's own bulk add of the documents (default: up to 100k)")
 	flag.Parse()
 
 	cfg, err := config.FromEnv()
