@@ -48,6 +48,9 @@ func run() error {
 	out := flag.String("out", "bench/results.md", "Markdown file to update with this run's section")
 	only := flag.String("only", os.Getenv("BENCH_ONLY"), "run just the scenarios whose names match this regular expression (BENCH_ONLY); the table is printed, not written to -out")
 	profiles := flag.String("pprof", os.Getenv("BENCH_PPROF"), "folder for CPU profiles of the server, one per loaded scenario (empty: off)")
+	workDir := flag.String("workdir", filepath.Join("var", "bench"), "folder for the catalogue file, the server log and the private stack")
+	shared := flag.Bool("shared", os.Getenv("BENCH_SHARED") == "1", "use the shared services (DURE_*) instead of a private stack")
+	bulk := flag.Bool("bulk", os.Getenv("BENCH_BULK") != "0" && envInt("N", 10000) <= 100000, "time Meilisearch's own bulk add of the documents (default: up to 100k)")
 	flag.Parse()
 
 	var onlyRE *regexp.Regexp
@@ -69,15 +72,35 @@ func run() error {
 	dbURL.Path = "/" + envString("BENCH_DB", "dure_bench")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rep, err := bench.Run(ctx, bench.Config{
+	bc := bench.Config{
 		Bin: *bin, N: *n,
 		DatabaseURL: dbURL.String(), CreateDatabase: true,
 		MeiliURL: cfg.MeiliURL, MeiliKey: cfg.MeiliKey, MeiliIndex: envString("BENCH_INDEX", "products_bench"),
 		RedisURL: cfg.RedisURL, StripeAPIBase: cfg.StripeAPIBase,
-		WorkDir:  filepath.Join("var", "bench"),
+		WorkDir:  *workDir,
 		Duration: *dur, Workers: *workers, CheckoutWorkers: *coWorkers,
-		ProfileDir: *profiles, Log: os.Stderr, Only: onlyRE,
-	})
+		ProfileDir: *profiles, Log: os.Stderr, Only: onlyRE, SkipBulkAdd: !*bulk,
+	}
+	if !*shared {
+		// A private PostgreSQL, Meilisearch and Redis: indexing the bench
+		// catalogue on the shared Meilisearch would hold up every other
+		// index's tasks, and only the run's own processes can be measured.
+		st, err := bench.StartStack(ctx, filepath.Join(*workDir, "stack"), os.Getenv("DURE_MEILI_BIN"))
+		if err != nil {
+			return err
+		}
+		if os.Getenv("BENCH_KEEP") == "1" {
+			// Left running for a look at the data (EXPLAIN on the big
+			// catalogue); stop them by pid and remove the folder after.
+			defer fmt.Fprintf(os.Stderr, "dure-bench: BENCH_KEEP=1: the private stack keeps running in %s (meilisearch pid %d, redis pid %d, postgres %s)\n",
+				st.Dir, st.MeiliPID(), st.RedisPID(), st.PostgresData())
+		} else {
+			defer st.Close()
+		}
+		fmt.Fprintf(os.Stderr, "dure-bench: private stack in %s: %s, %s, %s\n", st.Dir, st.DatabaseURL, st.MeiliURL, st.RedisURL)
+		bc.Stack, bc.DatabaseURL, bc.MeiliURL, bc.MeiliKey, bc.RedisURL = st, st.DatabaseURL, st.MeiliURL, st.Key, st.RedisURL
+	}
+	rep, err := bench.Run(ctx, bc)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ var nameSuffixes = []string{"", "", "", "", "2입", "3입", "묶음", "기획세
 
 // Catalogue returns a synthetic catalogue of n products (JSON Lines,
 // docs/catalogue-format.md) built from the demo catalogue's vocabulary: its
-// category tree, n/10 enterprises derived from the demo enterprises and n
+// category tree, Enterprises(n) enterprises derived from the demo enterprises and n
 // products derived from the demo products with varied names and prices.
 // Stock is 100 times the demo's, so that a benchmark run does not sell out.
 // The output depends only on n.
@@ -59,7 +59,7 @@ func Catalogue(n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	nEnt := max(1, n/10)
+	nEnt := Enterprises(n)
 	// Products keep the demo's pairing of enterprise and category: product j
 	// is derived from demo product j%len, and its enterprise from that demo
 	// product's enterprise, so every enterprise still sells what it makes.
@@ -127,6 +127,11 @@ func Catalogue(n int) ([]byte, error) {
 	}
 	return out.Bytes(), nil
 }
+
+// Enterprises is the number of enterprises in the catalogue of n products:
+// one per ten products, at most 30,000 (a national channel holds tens of
+// thousands of enterprises; a 1M catalogue gives each ~33 products).
+func Enterprises(n int) int { return max(1, min(n/10, 30000)) }
 
 func entID(k int) string { return fmt.Sprintf("bent-%05d", k) }
 

@@ -26,8 +26,9 @@ type cpuSample struct {
 }
 
 // sampleCPU reads /proc for the server's pid and every service process.
-// Processes it cannot read (gone, or no /proc) count as zero.
-func sampleCPU(serverPID int) cpuSample {
+// Processes it cannot read (gone, or no /proc) count as zero. only, if set,
+// narrows the services to the processes it accepts.
+func sampleCPU(serverPID int, only func(pid int) bool) cpuSample {
 	s := cpuSample{services: map[int]time.Duration{}}
 	if serverPID > 0 {
 		s.server, _ = procCPU(filepath.Join("/proc", strconv.Itoa(serverPID), "stat"))
@@ -40,7 +41,7 @@ func sampleCPU(serverPID int) cpuSample {
 			continue
 		}
 		comm, err := os.ReadFile(filepath.Join(dir, "comm"))
-		if err != nil || !serviceNames[string(bytes.TrimSpace(comm))] {
+		if err != nil || !serviceNames[string(bytes.TrimSpace(comm))] || (only != nil && !only(pid)) {
 			continue
 		}
 		if d, ok := procCPU(path); ok {

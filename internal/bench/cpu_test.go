@@ -25,7 +25,7 @@ func TestProcCPU(t *testing.T) {
 	// This process, spinning, shows CPU time within a few clock ticks.
 	deadline := time.Now().Add(5 * time.Second)
 	x := 0
-	for sampleCPU(os.Getpid()).server <= 0 {
+	for sampleCPU(os.Getpid(), nil).server <= 0 {
 		if time.Now().After(deadline) {
 			t.Fatal("sampleCPU(self).server stayed 0 for 5 s of spinning")
 		}

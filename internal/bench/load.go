@@ -56,6 +56,10 @@ type LoadConfig struct {
 	Progress io.Writer
 	// ServerPID is the server's process, whose CPU each row reports (0: none).
 	ServerPID int
+	// Services, if set, picks the service processes (by pid) whose CPU each
+	// row reports; nil counts every postgres, redis-server and meilisearch
+	// process on the machine.
+	Services func(pid int) bool
 	// Profile, if set, is called as each loaded (more than one worker) HTTP
 	// scenario starts; it profiles the server for that scenario's duration.
 	Profile func(scenario string, d time.Duration)
@@ -176,12 +180,12 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 	// side (the server pid and the services).
 	addOn := func(pid int, f func() Row) {
 		h0, m0 := cacheCounts(cfg.MetricsURL)
-		before := sampleCPU(pid)
+		before := sampleCPU(pid, cfg.Services)
 		r := f()
 		if r.skipped {
 			return
 		}
-		after := sampleCPU(pid)
+		after := sampleCPU(pid, cfg.Services)
 		h1, m1 := cacheCounts(cfg.MetricsURL)
 		r.CacheHits, r.CacheMisses = h1-h0, m1-m0
 		if r.Requests > 0 {

@@ -62,6 +62,14 @@ type Config struct {
 	Log io.Writer
 	// Only: see LoadConfig.
 	Only *regexp.Regexp
+	// Stack, if set, is the run's private PostgreSQL, Meilisearch and Redis
+	// (the URLs above point at it): only its processes count as services'
+	// CPU, and the report gives their memory and disk.
+	Stack *Stack
+	// SkipBulkAdd leaves out the comparison with Meilisearch's own bulk add
+	// (it reads every document back and indexes them again: at 1M that is
+	// as long as the reindex itself).
+	SkipBulkAdd bool
 }
 
 // Report is what a run measured.
@@ -84,6 +92,15 @@ type Report struct {
 	// LoadBefore and LoadAfter are /proc/loadavg around the load phase:
 	// other work on the machine during the run shows there.
 	LoadBefore, LoadAfter string
+	// Generate is the time to build the catalogue file; LoadImport and
+	// LoadReindex are /proc/loadavg when import and reindex ended.
+	Generate                time.Duration
+	LoadImport, LoadReindex string
+	// Enterprises is the number of enterprises in the catalogue.
+	Enterprises int
+	// Usage is the private stack's memory and disk after the load phase
+	// (nil: the run used shared services, whose figures are not its own).
+	Usage *Usage
 }
 
 // Run does the whole benchmark: data, index, server, load, report.
@@ -106,10 +123,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			return nil, err
 		}
 	}
+	genStart := time.Now()
 	cat, err := Catalogue(cfg.N)
 	if err != nil {
 		return nil, err
 	}
+	rep.Generate, rep.Enterprises = time.Since(genStart), Enterprises(cfg.N)
 	file := filepath.Join(cfg.WorkDir, fmt.Sprintf("catalogue-%d.jsonl", cfg.N))
 	if err := os.WriteFile(file, cat, 0o644); err != nil {
 		return nil, err
@@ -168,16 +187,24 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if rep.Import, err = dure("import", file); err != nil {
 		return nil, err
 	}
-	logf("import: %s", rep.Import.Round(time.Millisecond))
+	rep.LoadImport = loadavg()
+	logf("import: %s (load %s)", rep.Import.Round(time.Millisecond), rep.LoadImport)
 	if rep.Reindex, err = dure("reindex"); err != nil {
 		return nil, err
 	}
-	logf("reindex: %s", rep.Reindex.Round(time.Millisecond))
+	rep.LoadReindex = loadavg()
+	logf("reindex: %s (load %s)", rep.Reindex.Round(time.Millisecond), rep.LoadReindex)
 	m := &meili{base: strings.TrimRight(cfg.MeiliURL, "/"), key: cfg.MeiliKey, client: newClient(2)}
-	if rep.BulkAdd, rep.Documents, err = m.bulkAdd(ctx, cfg.MeiliIndex); err != nil {
-		return nil, err
+	if cfg.SkipBulkAdd {
+		if rep.Documents, err = m.count(ctx, cfg.MeiliIndex); err != nil {
+			return nil, err
+		}
+	} else {
+		if rep.BulkAdd, rep.Documents, err = m.bulkAdd(ctx, cfg.MeiliIndex); err != nil {
+			return nil, err
+		}
+		logf("Meilisearch bulk add of the same %d documents: %s", rep.Documents, rep.BulkAdd.Round(time.Millisecond))
 	}
-	logf("Meilisearch bulk add of the same %d documents: %s", rep.Documents, rep.BulkAdd.Round(time.Millisecond))
 
 	serve := exec.Command(cfg.Bin, "serve")
 	serve.Env, serve.Stdout, serve.Stderr = env, logFile, logFile
@@ -214,16 +241,24 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	rep.LoadBefore = loadavg()
+	var services func(int) bool
+	if cfg.Stack != nil {
+		services = cfg.Stack.Owns
+	}
 
 	rep.Rows, err = Load(ctx, LoadConfig{BaseURL: base, DatabaseURL: cfg.DatabaseURL, MeiliURL: cfg.MeiliURL,
 		MeiliKey: cfg.MeiliKey, MeiliIndex: cfg.MeiliIndex, RedisURL: cfg.RedisURL, MetricsURL: "http://" + adminAddr + "/metrics",
 		Duration: cfg.Duration,
 		Workers:  cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
-		ServerPID: serve.Process.Pid, Only: cfg.Only, RedisDownURL: "http://" + downAddr, RedisDownPID: down.Process.Pid})
+		ServerPID: serve.Process.Pid, Only: cfg.Only, RedisDownURL: "http://" + downAddr, RedisDownPID: down.Process.Pid, Services: services})
 	if err != nil {
 		return nil, err
 	}
 	rep.LoadAfter = loadavg()
+	if cfg.Stack != nil {
+		u := cfg.Stack.Usage()
+		rep.Usage = &u
+	}
 	rep.PeakRSS, err = peakRSS(serve.Process.Pid)
 	if err != nil {
 		return nil, err
@@ -519,6 +554,15 @@ func (m *meili) bulkAdd(ctx context.Context, index string) (time.Duration, int, 
 		return 0, 0, err
 	}
 	return time.Since(start), n, nil
+}
+
+// count is the number of documents in index.
+func (m *meili) count(ctx context.Context, index string) (int, error) {
+	var st struct {
+		NumberOfDocuments int `json:"numberOfDocuments"`
+	}
+	err := m.do(ctx, http.MethodGet, "/indexes/"+index+"/stats", "", nil, &st)
+	return st.NumberOfDocuments, err
 }
 
 func (m *meili) dropIndex(ctx context.Context, uid string) error {

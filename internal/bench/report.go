@@ -44,9 +44,20 @@ func (r *Report) Markdown() string {
 		"the rate the machine could serve if the load generator ran elsewhere and the cores were busy only serving "+
 		"(an upper bound; it ignores queueing and other work on the machine).\n\n", r.CPUs)
 	fmt.Fprintf(&b, "- Peak server RSS (VmHWM of `dure serve`): %.0f MiB\n", float64(r.PeakRSS)/(1<<20))
-	fmt.Fprintf(&b, "- `dure import` of the catalogue file: %s\n", secs(r.Import))
-	fmt.Fprintf(&b, "- `dure reindex` (%d documents): %s; Meilisearch's own bulk add of the same documents: %s; ratio %.2f×\n",
-		r.Documents, secs(r.Reindex), secs(r.BulkAdd), ratio(r.Reindex, r.BulkAdd))
+	fmt.Fprintf(&b, "- Catalogue: %d products of %d enterprises, generated in %s\n", r.N, r.Enterprises, secs(r.Generate))
+	fmt.Fprintf(&b, "- `dure import` of the catalogue file: %s (load average at its end: %s)\n", secs(r.Import), r.LoadImport)
+	if r.BulkAdd > 0 {
+		fmt.Fprintf(&b, "- `dure reindex` (%d documents): %s (load average at its end: %s); Meilisearch's own bulk add of the same documents: %s; ratio %.2f×\n",
+			r.Documents, secs(r.Reindex), r.LoadReindex, secs(r.BulkAdd), ratio(r.Reindex, r.BulkAdd))
+	} else {
+		fmt.Fprintf(&b, "- `dure reindex` (%d documents): %s (load average at its end: %s); Meilisearch's bulk add not run (BENCH_BULK=0)\n",
+			r.Documents, secs(r.Reindex), r.LoadReindex)
+	}
+	if u := r.Usage; u != nil {
+		fmt.Fprintf(&b, "- Private services after the load phase: PostgreSQL %s PSS (postmaster and backends), %s on disk; "+
+			"Meilisearch %s peak RSS, %s on disk; Redis %s peak RSS\n",
+			mib(u.PostgresPSS), mib(u.PostgresDisk), mib(u.MeiliRSS), mib(u.MeiliDisk), mib(u.RedisRSS))
+	}
 	for _, row := range r.Rows {
 		if row.FirstError != "" {
 			fmt.Fprintf(&b, "- first error in %q (%d workers): %s\n", row.Scenario, row.Workers, row.FirstError)
@@ -267,3 +278,11 @@ func usf(d time.Duration) string {
 }
 
 func secs(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+// mib formats bytes as MiB (GiB from 10 GiB).
+func mib(n int64) string {
+	if n >= 10<<30 {
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	}
+	return fmt.Sprintf("%.0f MiB", float64(n)/(1<<20))
+}

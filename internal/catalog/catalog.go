@@ -241,14 +241,24 @@ type ProductFilter struct {
 	Featured     bool
 	Limit        int
 	Offset       int
+	// NoTotal skips counting the matches (the total is returned as 0): for
+	// shelves that show a few products and no pages.
+	NoTotal bool
 }
+
+// MaxListed is how deep a product list (Store.FindProducts) goes: the first
+// MaxListed matches, newest first, and a total of at most MaxListed. Counting
+// or skipping past every match would cost a request time that grows with the
+// catalogue; search finds what is deeper.
+const MaxListed = 10000
 
 // Store is what the catalogue needs from the system of record.
 type Store interface {
 	// FindProductByID returns an active product with its enterprise, category,
 	// options and images. NotFound if missing or not active.
 	FindProductByID(ctx context.Context, id int64) (*Product, error)
-	// FindProducts returns active products matching f (newest first) and the total.
+	// FindProducts returns active products matching f (newest first) and the
+	// total, both within the first MaxListed matches.
 	FindProducts(ctx context.Context, f ProductFilter) ([]*Product, int, error)
 	// FindEnterpriseByID returns an active enterprise. NotFound if missing.
 	FindEnterpriseByID(ctx context.Context, id int64) (*Enterprise, error)

@@ -243,7 +243,9 @@ func (tc *tierCols) fill(p *catalog.Product) {
 }
 
 // FindProducts returns active products of active enterprises matching f,
-// newest first, and their total count.
+// newest first, and their total count, both within the first
+// catalog.MaxListed matches: a request reads at most that many rows however
+// large the catalogue (the count stops there; a page past it is empty).
 func (s *CatalogStore) FindProducts(ctx context.Context, f catalog.ProductFilter) ([]*catalog.Product, int, error) {
 	where := []string{"p.status = 'active'", "e.status = 'active'"}
 	var args []any
@@ -266,9 +268,16 @@ func (s *CatalogStore) FindProducts(ctx context.Context, f catalog.ProductFilter
 	}
 	cond := joinAnd(where)
 	var total int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM products p JOIN enterprises e ON e.id = p.enterprise_id WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, translate(err, "상품 목록")
+	if !f.NoTotal {
+		if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM products p JOIN enterprises e ON e.id = p.enterprise_id
+			WHERE `+cond+` LIMIT `+itoa(catalog.MaxListed)+`) z`, args...).Scan(&total); err != nil {
+			return nil, 0, translate(err, "상품 목록")
+		}
 	}
+	if f.Offset >= catalog.MaxListed {
+		return nil, total, nil
+	}
+	limit = min(limit, catalog.MaxListed-f.Offset)
 	args = append(args, limit, f.Offset)
 	rows, err := s.pool.Query(ctx, `SELECT `+productColumns+` FROM products p
 		JOIN enterprises e ON e.id = p.enterprise_id

@@ -141,3 +141,53 @@ func BenchmarkFindProductByID(b *testing.B) {
 		i++
 	}
 }
+
+// Product lists read at most catalog.MaxListed matches however large the
+// catalogue: the total stops there, a page past it is empty, the last page
+// is cut at it, and a shelf that asks for no total gets none. Enterprise
+// lists count each enterprise's products (not a GROUP BY over all of them).
+func TestFindProductsStopsAtMaxListed(t *testing.T) {
+	t.Parallel()
+	pool := testutil.NewDB(t)
+	if _, err := importString(t, pool, goodFile); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	// MaxListed+5 more active products of the same enterprise and category.
+	if _, err := pool.Exec(ctx, `INSERT INTO products (external_id, enterprise_id, category_id, kind, name, tax_type,
+			consumer_price, public_price, stock, status, featured)
+		SELECT 'bulk-' || g, p.enterprise_id, p.category_id, p.kind, '대량 상품 ' || g, p.tax_type, 1100, 1000, 1, 'active', g % 2 = 0
+		FROM products p, generate_series(1, $1) g WHERE p.external_id = 'apple'`, catalog.MaxListed+5); err != nil {
+		t.Fatal(err)
+	}
+	s := postgres.NewCatalogStore(pool)
+	list, total, err := s.FindProducts(ctx, catalog.ProductFilter{Limit: 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != catalog.MaxListed || len(list) != 24 {
+		t.Errorf("first page: total %d, %d products; want %d and 24", total, len(list), catalog.MaxListed)
+	}
+	if list, _, err = s.FindProducts(ctx, catalog.ProductFilter{Limit: 24, Offset: catalog.MaxListed - 10}); err != nil || len(list) != 10 {
+		t.Errorf("last page: %d products, %v; want 10 (cut at MaxListed)", len(list), err)
+	}
+	if list, total, err = s.FindProducts(ctx, catalog.ProductFilter{Limit: 24, Offset: catalog.MaxListed}); err != nil || len(list) != 0 || total != catalog.MaxListed {
+		t.Errorf("past MaxListed: %d products, total %d, %v; want none and %d", len(list), total, err, catalog.MaxListed)
+	}
+	list, total, err = s.FindProducts(ctx, catalog.ProductFilter{Featured: true, Limit: 8, NoTotal: true})
+	if err != nil || total != 0 || len(list) != 8 {
+		t.Errorf("featured shelf: %d products, total %d, %v; want 8 and no total", len(list), total, err)
+	}
+	for _, p := range list {
+		if !p.Featured {
+			t.Errorf("featured shelf holds %q, not featured", p.Name)
+		}
+	}
+	d, err := s.FindDirectory(ctx, catalog.DirectoryFilter{Limit: 50})
+	if err != nil || d.Total != 1 || len(d.Enterprises) != 1 {
+		t.Fatalf("FindDirectory = %+v, %v; want the one enterprise", d, err)
+	}
+	if want := catalog.MaxListed + 7; d.Enterprises[0].ProductCount != want {
+		t.Errorf("product count %d, want %d (apple, pear and the bulk ones)", d.Enterprises[0].ProductCount, want)
+	}
+}

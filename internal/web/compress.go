@@ -87,6 +87,10 @@ func compressible(ct []byte) bool {
 	return false
 }
 
+// AcceptsGzip reports whether the request accepts a gzip-encoded answer
+// (for handlers that keep a body gzipped, such as the product feeds).
+func AcceptsGzip(c *fiber.Ctx) bool { return accepts(c.Get(fiber.HeaderAcceptEncoding), "gzip") }
+
 // accepts reports whether an Accept-Encoding header value accepts coding:
 // named with a q-value above 0, or "*" above 0 with coding not named. Each
 // element is a coding with optional parameters (RFC 9110 §12.5.3).

@@ -9,12 +9,14 @@ package feeds
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/subtle"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,14 +41,30 @@ type Deps struct {
 // engines fetch hourly to daily.
 const maxAge = "max-age=300"
 
-type server struct{ Deps }
+type server struct {
+	Deps
+	// bodies holds each full feed gzipped, for the snapshot version it was
+	// written from: a feed of the whole catalogue is written once per
+	// version, not once per request (at 1M products that is hundreds of MB
+	// and seconds of CPU), and readers share it.
+	mu     sync.Mutex
+	bodies map[string]*feedBody
+}
+
+// feedBody is one full feed, gzipped, of the version etag names.
+type feedBody struct {
+	etag string
+	gz   []byte
+	err  error
+	done chan struct{}
+}
 
 // Mount registers the feed routes on r.
 func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &server{Deps: d}
+	s := &server{Deps: d, bodies: map[string]*feedBody{}}
 	k.PlainErrors("/feeds/")
 	r.Get("/feeds/naver.tsv", s.serve("text/tab-separated-values; charset=utf-8", "naver",
 		func(ctx context.Context, w io.Writer) error { return s.Feeds.Naver(ctx, w) }))
@@ -67,7 +85,66 @@ func (s *server) serve(contentType, name string, write writeFunc) fiber.Handler 
 		if err != nil {
 			return err
 		}
-		return s.send(c, contentType, `"`+name+"-"+st.Tag()+`"`, st, write)
+		etag := `"` + name + "-" + st.Tag() + `"`
+		if s.header(c, etag, st) {
+			return c.SendStatus(fiber.StatusNotModified)
+		}
+		gz, err := s.body(c.UserContext(), name, etag, write)
+		if err != nil {
+			return err
+		}
+		c.Set(fiber.HeaderContentType, contentType)
+		c.Vary(fiber.HeaderAcceptEncoding)
+		if web.AcceptsGzip(c) {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			c.Set(fiber.HeaderETag, "W/"+etag)
+			return c.Send(gz)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			return err
+		}
+		return c.SendStream(zr)
+	}
+}
+
+// body returns the gzipped feed name of version etag, writing it when the
+// version is new; requests that come while it is written wait for it.
+func (s *server) body(ctx context.Context, name, etag string, write writeFunc) ([]byte, error) {
+	s.mu.Lock()
+	b := s.bodies[name]
+	if b == nil || b.etag != etag || (b.err != nil && isDone(b.done)) {
+		b = &feedBody{etag: etag, done: make(chan struct{})}
+		s.bodies[name] = b
+		go func() {
+			defer close(b.done)
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+			// Not the request's context: a reader that goes away must not
+			// spoil the body for the others waiting on it.
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Minute)
+			defer cancel()
+			if b.err = write(wctx, zw); b.err == nil {
+				b.err = zw.Close()
+			}
+			b.gz = buf.Bytes()
+		}()
+	}
+	s.mu.Unlock()
+	select {
+	case <-b.done:
+		return b.gz, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func isDone(ch chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -98,7 +175,9 @@ func (s *server) ready(c *fiber.Ctx) (feed.State, error) {
 	return s.Feeds.State(c.UserContext())
 }
 
-func (s *server) send(c *fiber.Ctx, contentType, etag string, st feed.State, write writeFunc) error {
+// header sets the caching headers of a feed of version etag and reports
+// whether the reader's copy is current (answer 304).
+func (s *server) header(c *fiber.Ctx, etag string, st feed.State) bool {
 	cache := "public, "
 	if s.Token != "" {
 		cache = "private, "
@@ -108,7 +187,13 @@ func (s *server) send(c *fiber.Ctx, contentType, etag string, st feed.State, wri
 	if !st.Modified.IsZero() {
 		c.Set(fiber.HeaderLastModified, st.Modified.UTC().Format(http.TimeFormat))
 	}
-	if notModified(c, etag, st.Modified) {
+	return notModified(c, etag, st.Modified)
+}
+
+// send answers the summary feed, written for each request (it holds only
+// the changes after since).
+func (s *server) send(c *fiber.Ctx, contentType, etag string, st feed.State, write writeFunc) error {
+	if s.header(c, etag, st) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	// A complete body, not a stream: the app gzips only complete bodies.

@@ -444,3 +444,66 @@ func TestFeedTokenAndConcurrentWorkers(t *testing.T) {
 		t.Errorf("google.xml with token: %v, %d items, want %d", err, len(doc.Channel.Items), items)
 	}
 }
+
+// countingStore counts how often a full feed is read from the snapshot.
+type countingStore struct {
+	*postgres.FeedStore
+	mu    sync.Mutex
+	reads int
+}
+
+func (s *countingStore) EachItem(ctx context.Context, fn func(feed.Item) error) error {
+	s.mu.Lock()
+	s.reads++
+	s.mu.Unlock()
+	return s.FeedStore.EachItem(ctx, fn)
+}
+
+// A full feed is written once per snapshot version, whoever asks and however
+// (gzip or not, at the same time): at 1M products writing it costs seconds
+// and hundreds of MB, so it must not be paid per request. A new version
+// writes it again.
+func TestFullFeedWrittenOncePerVersion(t *testing.T) {
+	t.Parallel()
+	pool := testutil.NewDB(t)
+	testutil.SeedDemo(t, pool)
+	store := &countingStore{FeedStore: postgres.NewFeedStore(pool)}
+	pub := &feed.Publisher{Store: store, Channel: feed.Channel{Title: "두레"},
+		Links: feed.Links{Base: base, Product: view.ProductURL, GeneratedImage: view.ProductImageURL}}
+	e := &env{pool: pool, app: app.New(app.Deps{Catalog: postgres.NewCatalogStore(pool), Feeds: pub,
+		Log: slog.New(slog.DiscardHandler)}), worker: &feed.Worker{Store: store.FeedStore, BatchSize: 50}}
+	e.drain(t)
+
+	var wg sync.WaitGroup
+	plain := make([][]byte, 4)
+	for i := range plain {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, plain[i] = e.get(t, "/feeds/naver.tsv")
+		}()
+	}
+	wg.Wait()
+	resp, unzipped := e.get(t, "/feeds/naver.tsv", "Accept-Encoding", "gzip") // get unzips
+	if resp.Header.Get("Content-Encoding") != "gzip" || !strings.HasPrefix(resp.Header.Get("ETag"), `W/"naver-`) {
+		t.Fatalf("gzip answer: Content-Encoding %q, ETag %q", resp.Header.Get("Content-Encoding"), resp.Header.Get("ETag"))
+	}
+	for i, b := range plain {
+		if len(b) < 100 || !bytes.Equal(b, unzipped) {
+			t.Errorf("plain answer %d (%d bytes) differs from the gzip one (%d bytes)", i, len(b), len(unzipped))
+		}
+	}
+	if store.reads != 1 {
+		t.Errorf("the snapshot was read %d times for five requests of one version, want 1", store.reads)
+	}
+
+	var id int64
+	if err := pool.QueryRow(context.Background(), `SELECT min(id) FROM products WHERE status = 'active' AND stock > 0`).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	e.change(t, id, `name = $2`, "새 이름 상품")
+	e.drain(t)
+	if _, b := e.get(t, "/feeds/naver.tsv"); !bytes.Contains(b, []byte("새 이름 상품")) || store.reads != 2 {
+		t.Errorf("after a change: %d reads, renamed product listed %v; want 2 and true", store.reads, bytes.Contains(b, []byte("새 이름 상품")))
+	}
+}

@@ -31,7 +31,7 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	featured, _, err := s.Catalog.FindProducts(ctx, catalog.ProductFilter{Featured: true, Limit: 8})
+	featured, _, err := s.Catalog.FindProducts(ctx, catalog.ProductFilter{Featured: true, Limit: 8, NoTotal: true})
 	if err != nil {
 		return err
 	}
