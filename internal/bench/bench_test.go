@@ -63,8 +63,10 @@ func TestPipeline(t *testing.T) {
 		DatabaseURL: pool.Config().ConnString(),
 		MeiliURL:    cfg.MeiliURL, MeiliKey: cfg.MeiliKey, MeiliIndex: testutil.NewMeiliIndex(t),
 		RedisURL: cfg.RedisURL, StripeAPIBase: cfg.StripeAPIBase,
-		WorkDir:  t.TempDir(),
-		Duration: time.Second, Workers: 2, CheckoutWorkers: 2,
+		WorkDir: t.TempDir(),
+		// At least 20 requests a row: under load one second may hold a
+		// handful (a Zipf mix never repeating, a checkout never finishing).
+		Duration: time.Second, MinRequests: 20, Workers: 2, CheckoutWorkers: 2,
 		Log: &log,
 	})
 	if err != nil {

@@ -47,6 +47,10 @@ type LoadConfig struct {
 	MetricsURL string
 	// Duration is how long each scenario runs.
 	Duration time.Duration
+	// MinRequests, if set, keeps each scenario running past Duration until
+	// it has made that many requests: on a loaded machine a short run may
+	// otherwise make too few to say anything (a cache never hit twice).
+	MinRequests int
 	// Workers is the fixed number of concurrent clients of every scenario
 	// but checkout.
 	Workers int
@@ -170,7 +174,7 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		if !wants(name) {
 			return Row{Scenario: name, skipped: true}
 		}
-		return hammer(name, workers, d, fn, note)
+		return hammer(name, workers, d, cfg.MinRequests, fn, note)
 	}
 	rng := rand.New(rand.NewPCG(7, 11))
 	pick := func(ids []int64) int64 { return ids[rng.IntN(len(ids))] }
@@ -554,7 +558,13 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 	}
 	var m vegeta.Metrics
 	var firstErr string
-	for res := range a.Attack(tr, vegeta.Rate{}, cfg.Duration, name) {
+	// With MinRequests the attack runs until stopped: once Duration has
+	// passed and enough requests were made.
+	dur, start := cfg.Duration, time.Now()
+	if cfg.MinRequests > 0 {
+		dur = 0
+	}
+	for res := range a.Attack(tr, vegeta.Rate{}, dur, name) {
 		if res.Error == "" && (res.Code < 200 || res.Code >= 300) {
 			res.Error = fmt.Sprintf("%s %s: status %d", res.Method, res.URL, res.Code)
 		}
@@ -569,6 +579,9 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 		}
 		res.Body = nil
 		m.Add(res)
+		if dur == 0 && m.Requests >= uint64(cfg.MinRequests) && time.Since(start) >= cfg.Duration {
+			a.Stop()
+		}
 	}
 	m.Close()
 	note := fmt.Sprintf("vegeta, max rate with a fixed pool of workers, %d targets round-robin", n)
@@ -585,9 +598,19 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 // hammer calls fn from workers goroutines as fast as it answers for d and
 // records each call like a vegeta result: for what vegeta cannot express (a
 // Redis command, fan-out requests, a chained checkout).
-func hammer(name string, workers int, d time.Duration, fn func(ctx context.Context, worker, i int) error, note string) Row {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+// It runs past d until minN calls have finished (0: exactly d).
+func hammer(name string, workers int, d time.Duration, minN int, fn func(ctx context.Context, worker, i int) error, note string) Row {
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	start := time.Now()
+	var finished atomic.Int64
+	enough := func() bool { return time.Since(start) >= d && finished.Load() >= int64(minN) }
+	stop := time.AfterFunc(d, func() {
+		if enough() {
+			cancel()
+		}
+	})
+	defer stop.Stop()
 	results := make(chan *vegeta.Result, 1024)
 	var wg sync.WaitGroup
 	var seq atomic.Int64
@@ -596,16 +619,19 @@ func hammer(name string, workers int, d time.Duration, fn func(ctx context.Conte
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				start := time.Now()
+				t0 := time.Now()
 				err := fn(ctx, w, int(seq.Add(1)))
 				if err != nil && ctx.Err() != nil {
 					return // cut off by the end of the run, not a failure
 				}
-				r := &vegeta.Result{Attack: name, Timestamp: start, Latency: time.Since(start), Code: 200}
+				r := &vegeta.Result{Attack: name, Timestamp: t0, Latency: time.Since(t0), Code: 200}
 				if err != nil {
 					r.Code, r.Error = 0, err.Error()
 				}
 				results <- r
+				if finished.Add(1); enough() {
+					cancel()
+				}
 			}
 		}()
 	}

@@ -60,6 +60,8 @@ type Config struct {
 	ProfileDir string
 	// Log receives progress lines (nil: quiet).
 	Log io.Writer
+	// MinRequests: see LoadConfig.
+	MinRequests int
 	// Only: see LoadConfig.
 	Only *regexp.Regexp
 	// Stack, if set, is the run's private PostgreSQL, Meilisearch and Redis
@@ -248,8 +250,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	rep.Rows, err = Load(ctx, LoadConfig{BaseURL: base, DatabaseURL: cfg.DatabaseURL, MeiliURL: cfg.MeiliURL,
 		MeiliKey: cfg.MeiliKey, MeiliIndex: cfg.MeiliIndex, RedisURL: cfg.RedisURL, MetricsURL: "http://" + adminAddr + "/metrics",
-		Duration: cfg.Duration,
-		Workers:  cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
+		Duration: cfg.Duration, MinRequests: cfg.MinRequests,
+		Workers: cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers, Progress: cfg.Log, Profile: profile,
 		ServerPID: serve.Process.Pid, Only: cfg.Only, RedisDownURL: "http://" + downAddr, RedisDownPID: down.Process.Pid, Services: services})
 	if err != nil {
 		return nil, err
