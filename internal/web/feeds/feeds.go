@@ -113,7 +113,8 @@ func (s *server) serve(contentType, name string, write writeFunc) fiber.Handler 
 func (s *server) body(ctx context.Context, name, etag string, write writeFunc) ([]byte, error) {
 	s.mu.Lock()
 	b := s.bodies[name]
-	if b == nil || b.etag != etag || (b.err != nil && isDone(b.done)) {
+	// b.err is read only once done is closed: the writer sets it before.
+	if b == nil || b.etag != etag || (isDone(b.done) && b.err != nil) {
 		b = &feedBody{etag: etag, done: make(chan struct{})}
 		s.bodies[name] = b
 		go func() {

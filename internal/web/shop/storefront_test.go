@@ -150,7 +150,7 @@ func TestStorefront(t *testing.T) {
 		}
 		var sorts []string
 		doc.Find(`select[name="sort"] option`).Each(func(_ int, s *goquery.Selection) { sorts = append(sorts, s.Text()) })
-		if strings.Join(sorts, ",") != "추천순,낮은 가격순,높은 가격순,최신순,인기순" {
+		if strings.Join(sorts, ",") != "추천순,낮은 가격순,높은 가격순,최신순,인기순,평점순" {
 			t.Errorf("sort options %v", sorts)
 		}
 		if doc.Find(".notice").Length() != 0 {
