@@ -27,8 +27,10 @@ const MediaPrefix = "/media/u/"
 type Service struct {
 	Store Store
 	Blobs blob.Store
+	// Audit writes the audit log (account.Service.Record), after the
+	// change, as the catalogue's writes do.
 	Audit interface {
-		NewAuditRecord(ctx context.Context, e account.AuditEntry) (*account.AuditRecord, error)
+		Record(ctx context.Context, e account.AuditEntry) error
 	}
 	// Now is the clock liveness is computed with (time.Now when nil).
 	Now func() time.Time
@@ -51,9 +53,8 @@ func (s *Service) audit(ctx context.Context, action string, id, ent int64, befor
 	if s.Audit == nil {
 		return nil
 	}
-	_, err := s.Audit.NewAuditRecord(ctx, account.AuditEntry{EnterpriseID: ent, Action: action, Entity: "campaign",
+	return s.Audit.Record(ctx, account.AuditEntry{EnterpriseID: ent, Action: action, Entity: "campaign",
 		EntityID: strconv.FormatInt(id, 10), Before: before, After: after})
-	return err
 }
 
 // checkDiscount refuses a won discount that reaches the price of a product

@@ -114,6 +114,13 @@ func TestCampaignLifecycle(t *testing.T) {
 	form.Set("status", "published")
 	form.Set("_csrf", op.CSRF(t, "/admin/campaigns/"+strconv.FormatInt(id, 10)))
 	op.Post(t, "/admin/campaigns/"+strconv.FormatInt(id, 10), form, http.StatusSeeOther)
+	// Both writes are in the audit log, with the operator as the actor (they
+	// once were built and dropped).
+	var audited int
+	if err := e.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE entity = 'campaign' AND entity_id = $1
+		AND action IN ('campaign.create', 'campaign.update') AND actor_role = 'operator'`, strconv.FormatInt(id, 10)).Scan(&audited); err != nil || audited != 2 {
+		t.Fatalf("audit rows for the campaign: %d, %v; want create and update", audited, err)
+	}
 	want := price - price*1000/10000
 	page := visitor.Page(t, "/campaigns/winter", http.StatusOK)
 	if got := page.Find(".card-price strong").First().Text(); got != wonText(want) {
