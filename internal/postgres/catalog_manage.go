@@ -55,7 +55,7 @@ func (s *CatalogStore) FindManagedProducts(ctx context.Context, f catalog.Manage
 		add("p.status = $N", f.Status)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		add("(p.name ILIKE $N OR p.code ILIKE $N)", "%"+escapeLike(q)+"%")
+		add("(p.name ILIKE $N OR p.code ILIKE $N)", "%"+likeEscape(q)+"%")
 	}
 	if q := strings.TrimSpace(f.EnterpriseQuery); q != "" {
 		// A 사업자등록번호 matches by its leading digits, hyphens or not.
@@ -63,7 +63,7 @@ func (s *CatalogStore) FindManagedProducts(ctx context.Context, f catalog.Manage
 		if len(digits) < 3 || strings.Trim(digits, "0123456789") != "" {
 			digits = "-" // matches no business number
 		}
-		args = append(args, "%"+escapeLike(q)+"%", digits+"%")
+		args = append(args, "%"+likeEscape(q)+"%", digits+"%")
 		where = append(where, fmt.Sprintf("(e.name ILIKE $%d OR e.business_number LIKE $%d)", len(args)-1, len(args)))
 	}
 	if len(where) == 0 {
@@ -146,7 +146,7 @@ func (s *CatalogStore) FindManagedEnterprises(ctx context.Context, f catalog.Man
 		if len(digits) < 3 || strings.Trim(digits, "0123456789") != "" {
 			digits = "-" // matches no business number
 		}
-		args = append(args, "%"+escapeLike(q)+"%", digits+"%")
+		args = append(args, "%"+likeEscape(q)+"%", digits+"%")
 		where = append(where, fmt.Sprintf("(e.name ILIKE $%d OR e.business_number LIKE $%d)", len(args)-1, len(args)))
 	}
 	cond := joinAnd(where)

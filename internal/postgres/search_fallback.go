@@ -115,7 +115,7 @@ func (t *textQuery) cond(cats []*catalog.Category, cix *catalog.CategoryIndex, a
 		for _, w := range words {
 			var conds []string
 			for _, alt := range t.alts[w] {
-				pat := arg("%" + escapeLike(alt) + "%")
+				pat := arg("%" + likeEscape(alt) + "%")
 				conds = append(conds, "p.name ILIKE "+pat+" OR (p.summary || ' ' || p.description) ILIKE "+pat+
 					" OR e.name ILIKE "+pat)
 				if ids := categoriesNamed(cats, cix, alt); len(ids) > 0 {
@@ -215,7 +215,7 @@ func (s *SearchFallback) Search(ctx context.Context, q search.Query) (*search.Re
 	// before sold-out, then the asked sort or similarity and popularity.
 	var order []string
 	if len(t.readings) > 0 {
-		order = append(order, "(p.name ILIKE "+arg("%"+escapeLike(t.readings[0][0])+"%")+") DESC")
+		order = append(order, "(p.name ILIKE "+arg("%"+likeEscape(t.readings[0][0])+"%")+") DESC")
 	}
 	order = append(order, "("+productStock+" > 0) DESC")
 	switch q.Sort {
@@ -420,11 +420,6 @@ func categoriesNamed(cats []*catalog.Category, cix *catalog.CategoryIndex, word 
 		}
 	}
 	return ids
-}
-
-// escapeLike escapes the ILIKE wildcards % and _ and the escape character.
-func escapeLike(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 func containsFold(s, sub string) bool {
