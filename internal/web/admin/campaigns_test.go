@@ -126,6 +126,10 @@ func TestCampaignLifecycle(t *testing.T) {
 	if got := page.Find(".card-price strong").First().Text(); got != wonText(want) {
 		t.Fatalf("card price %q, want %s", got, wonText(want))
 	}
+	// Its cards add to the cart without leaving the page, as the listings do.
+	if page.Find(`form.card-add input[name="product_id"][value="`+strconv.FormatInt(pid, 10)+`"]`).Length() != 1 {
+		t.Fatal("the campaign's card has no 장바구니 담기 form")
+	}
 	prod := visitor.Page(t, "/p/"+strconv.FormatInt(pid, 10), http.StatusOK)
 	if got, list := prod.Find(".price-main .price").Text(), prod.Find(".price-list del").Text(); got != wonText(want) || list != wonText(price) {
 		t.Fatalf("product page: price %q, list %q", got, list)

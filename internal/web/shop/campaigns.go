@@ -144,6 +144,7 @@ func (s *server) campaignPage(c *fiber.Ctx) error {
 		return err
 	}
 	v.Products = s.cardsOf(ctx, ps)
+	s.cartCards(c, &v.layout, v.Products)
 	v.Title, v.Description = cp.Title, cp.Summary
 	return s.render(c, "shop/campaign", v)
 }
@@ -201,6 +202,7 @@ func (s *server) renderBooth(c *fiber.Ctx, b *curation.Booth, v *boothView, sele
 		return err
 	}
 	v.Campaign, v.Booth, v.Products = cardOfCampaign(b.Campaign), b, s.cardsOf(ctx, ps)
+	s.cartCards(c, &v.layout, v.Products)
 	for i, p := range ps {
 		v.Options = append(v.Options, productChoice{ID: p.ID, Name: p.Name, Selected: p.ID == selected || (selected == 0 && i == 0)})
 	}
