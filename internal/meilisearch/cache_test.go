@@ -7,6 +7,7 @@ import (
 	"time"
 
 	promtest "github.com/prometheus/client_golang/prometheus/testutil"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/redis"
@@ -165,5 +166,42 @@ func TestResultCacheSurvivesStockChanges(t *testing.T) {
 	}
 	if got := hits() - before; got != 0 {
 		t.Errorf("after a rename the relevance page was a hit; want it computed again")
+	}
+}
+
+// TestResultCacheRestsWhileRedisIsDown: with the cache's Redis gone, every
+// search still answers (from Meilisearch), and after the first failed cache
+// call the cache is left alone for a while — the next searches do not each
+// ask it (and wait for it) — so a Redis outage does not slow search.
+func TestResultCacheRestsWhileRedisIsDown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "", "")
+	r := testutil.StartRedis(t)
+	rdb := goredis.NewClient(&goredis.Options{Addr: r.Addr, MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	cache := redis.NewSearchCache(rdb, testutil.Name("sc")+":")
+	svc := search.NewService(e.client, postgres.NewSearchFallback(e.pool), 2*time.Second, e.metrics, nil).WithCache(cache)
+	ctx := context.Background()
+	asked := func() float64 {
+		return promtest.ToFloat64(e.metrics.SearchCacheHits) + promtest.ToFloat64(e.metrics.SearchCacheMisses)
+	}
+	if res, err := svc.Search(ctx, q("사과")); err != nil || len(res.Hits) == 0 {
+		t.Fatalf("with Redis: %v, %v", res, err)
+	}
+	if res, err := svc.Search(ctx, q("사과")); err != nil || len(res.Hits) == 0 || asked() != 2 ||
+		promtest.ToFloat64(e.metrics.SearchCacheHits) != 1 {
+		t.Fatalf("the second search was not a cache hit (%v asked, %v)", asked(), err)
+	}
+
+	r.Kill()
+	before := asked()
+	for i := range 10 {
+		res, err := svc.Search(ctx, q("사과"))
+		if err != nil || len(res.Hits) == 0 || res.Degraded {
+			t.Fatalf("search %d with Redis down: %v, %v", i, res, err)
+		}
+	}
+	if n := asked() - before; n != 1 {
+		t.Errorf("the cache was asked %v times in 10 searches with Redis down; want once, then rest", n)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ResultCache keeps search results per index version, shared by every
@@ -160,25 +161,52 @@ func CacheKey(q Query) string {
 // stores what the primary engine answered (never a degraded answer, which
 // PostgreSQL gave while Meilisearch was away, nor an error). A cache that
 // fails is passed by: search works without Redis.
+//
+// Each cache call gets cacheBudget; after a failure the cache is left alone
+// for cacheCooldown, so a Redis that is down or hung costs one search the
+// budget, not every search.
 func (s *Service) cached(ctx context.Context, q Query, search func() (*Result, error)) (*Result, error) {
-	if s.cache == nil {
+	if s.cache == nil || time.Now().UnixNano() < s.cacheOffUntil.Load() {
 		return search()
 	}
 	key := CacheKey(q)
-	res, ver, ok, err := s.cache.Get(ctx, key, q.SortKeyed())
+	gctx, cancel := context.WithTimeout(ctx, cacheBudget)
+	res, ver, ok, err := s.cache.Get(gctx, key, q.SortKeyed())
+	cancel()
 	if err == nil && ok {
 		s.count(true)
 		return res, nil
 	}
 	s.count(false)
+	if err != nil {
+		s.cacheFailed(ctx, err)
+	}
 	res, serr := search()
 	if serr != nil || err != nil || res.Degraded {
 		return res, serr
 	}
-	if err := s.cache.Set(ctx, ver, key, res); err != nil {
-		s.log.DebugContext(ctx, "search: result cache write failed", "err", err)
+	sctx, cancel := context.WithTimeout(ctx, cacheBudget)
+	defer cancel()
+	if err := s.cache.Set(sctx, ver, key, res); err != nil {
+		s.cacheFailed(ctx, err)
 	}
 	return res, nil
+}
+
+// The result cache's time budget per call and its rest after a failure.
+const (
+	cacheBudget   = 250 * time.Millisecond
+	cacheCooldown = 5 * time.Second
+)
+
+// cacheFailed rests the cache for cacheCooldown after a failure that was
+// not the request's own end.
+func (s *Service) cacheFailed(ctx context.Context, err error) {
+	if ctx.Err() != nil {
+		return
+	}
+	s.cacheOffUntil.Store(time.Now().Add(cacheCooldown).UnixNano())
+	s.log.DebugContext(ctx, "search: result cache failed; resting it", "err", err, "for", cacheCooldown)
 }
 
 func (s *Service) count(hit bool) {

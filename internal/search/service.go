@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dure-coop/dure/internal/apperr"
@@ -26,6 +27,10 @@ type Service struct {
 	metrics  *metrics.Metrics
 	log      *slog.Logger
 	cache    ResultCache // nil: no cache
+	// cacheOffUntil (unix nanoseconds) is when the cache may be asked
+	// again after it failed: while Redis is away, searches go straight to
+	// the engine instead of each waiting for the cache (cacheBudget).
+	cacheOffUntil atomic.Int64
 
 	mu         sync.Mutex
 	lastWarn   time.Time
