@@ -35,7 +35,7 @@ func TestBrowserCheckout(t *testing.T) {
 	for sel, v := range fields {
 		b.Run("fill "+sel, chromedp.SendKeys(chromedp.CSS(sel), v))
 	}
-	b.Run("agree", chromedp.Click(chromedp.CSS("#agree_terms")), chromedp.Click(chromedp.CSS("#agree_privacy")))
+	b.Run("agree", chromedp.SendKeys(chromedp.CSS("#agree_terms"), " "), chromedp.SendKeys(chromedp.CSS("#agree_privacy"), " "))
 	b.Run("submit the order", chromedp.Click(chromedp.CSS(`form.checkout-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".test-pay")))
 	b.Run("테스트 카드로 결제", chromedp.Click(chromedp.CSS(`.test-pay button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".order-number")))
 
