@@ -159,7 +159,9 @@ const retryAfter = "5"
 // dependencyDown reports whether err, not already an application error, is
 // a dependency's connection failing: a network error (a refused or reset
 // connection, a failed connect — pgconn's ConnectError and go-redis's dial
-// errors wrap one), a connection closed mid-answer, a deadline passing on
+// errors wrap one), a connection closed mid-answer (io.EOF or
+// io.ErrUnexpectedEOF: go-redis answers a command on a connection whose
+// Redis was killed with a bare EOF), a deadline passing on
 // a dependency call, a database server saying it cannot serve now
 // (downSQLState), or a driver saying the call never reached the server
 // (pgconn's errors with SafeToRetry: a pooled connection a crash closed,
@@ -174,7 +176,7 @@ func dependencyDown(err error) bool {
 	var se sqlStater
 	var unsent interface{ SafeToRetry() bool }
 	return errors.As(err, &ne) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.As(err, &se) && downSQLState(se.SQLState()) ||
 		errors.As(err, &unsent) && unsent.SafeToRetry()
 }

@@ -296,6 +296,7 @@ func TestDependencyDownIs503(t *testing.T) {
 		"too many":        fmt.Errorf("postgres: 상품: %w", fatal("53300", "sorry, too many clients already")),
 		"connection lost": fmt.Errorf("postgres: 상품: %w", fatal("08006", "connection failure")),
 		"conn closed":     fmt.Errorf("postgres: update order: begin: %w", closed),
+		"redis EOF":       fmt.Errorf("redis: rate limit: %w", io.EOF),
 	} {
 		t.Run(name, func(t *testing.T) {
 			u := &webtest.Unit{Store: &webtest.FakeStore{FindProductByIDFn: func(context.Context, int64) (*catalog.Product, error) {
