@@ -70,7 +70,16 @@ type Store interface {
 	// happened to each line it moved, none when fromID is empty or gone or
 	// another Merge moved its lines.
 	Merge(ctx context.Context, fromID, intoID string, limits MergeLimits, maxLines int) ([]Merged, error)
+	// SetNotices keeps messages for the cart's next page (what a 재주문
+	// left out), replacing any kept before, for NoticeTTL.
+	SetNotices(ctx context.Context, cartID string, notices []string) error
+	// TakeNotices returns the kept messages and forgets them, so a reload
+	// shows them no more.
+	TakeNotices(ctx context.Context, cartID string) ([]string, error)
 }
+
+// NoticeTTL is how long messages kept for a cart's next page live.
+const NoticeTTL = 10 * time.Minute
 
 // MergeLimits returns, for lines of a cart being merged, the most each may
 // hold in the cart merged into. Store.Merge may call it more than once.

@@ -107,3 +107,14 @@ func unitCount(p *catalog.Product, n int) string {
 	}
 	return fmt.Sprintf("%d개", n)
 }
+
+// KeepNotices keeps notices (a Reorder's) for the cart page the buyer is
+// sent to next; TakeNotices returns them once.
+func (s *Service) KeepNotices(ctx context.Context, cartID string, notices []string) error {
+	return s.store.SetNotices(ctx, cartID, notices)
+}
+
+// TakeNotices returns the notices kept for the cart's page and forgets them.
+func (s *Service) TakeNotices(ctx context.Context, cartID string) ([]string, error) {
+	return s.store.TakeNotices(ctx, cartID)
+}

@@ -7,6 +7,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -183,6 +185,40 @@ func (s *CartStore) Clear(ctx context.Context, id string) error {
 		return wrap("cart clear", err)
 	}
 	return nil
+}
+
+// noticesKey shares the cart's slot (its hash tag is the cart's key).
+func (s *CartStore) noticesKey(id string) string { return "{" + s.key(id) + "}:notices" }
+
+// SetNotices keeps notices for the cart's next page, for cart.NoticeTTL.
+func (s *CartStore) SetNotices(ctx context.Context, id string, notices []string) error {
+	var err error
+	if len(notices) == 0 {
+		err = s.rdb.Del(ctx, s.noticesKey(id)).Err()
+	} else {
+		raw, _ := json.Marshal(notices) // strings always marshal
+		err = s.rdb.Set(ctx, s.noticesKey(id), raw, cart.NoticeTTL).Err()
+	}
+	if err != nil {
+		return wrap("cart notices", err)
+	}
+	return nil
+}
+
+// TakeNotices returns the kept notices and deletes them (GETDEL).
+func (s *CartStore) TakeNotices(ctx context.Context, id string) ([]string, error) {
+	raw, err := s.rdb.GetDel(ctx, s.noticesKey(id)).Bytes()
+	if errors.Is(err, goredis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, wrap("cart notices", err)
+	}
+	var out []string
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("redis: cart notices: %w", err)
+	}
+	return out, nil
 }
 
 // Count returns the number of lines.

@@ -385,3 +385,40 @@ func TestCartStoreConcurrentAdds(t *testing.T) {
 		}
 	})
 }
+
+// TestCartStoreNotices: notices kept for a cart are read once, expire with
+// cart.NoticeTTL, and an empty set forgets what was kept; on a Cluster the
+// key shares the cart's slot.
+func TestCartStoreNotices(t *testing.T) {
+	t.Parallel()
+	eachRedis(t, func(t *testing.T, rdb goredis.UniversalClient, prefix string) {
+		ctx := context.Background()
+		s := redis.NewCartStore(rdb, prefix)
+		if got, err := s.TakeNotices(ctx, "c1"); err != nil || got != nil {
+			t.Fatalf("nothing kept: %q, %v", got, err)
+		}
+		want := []string{"'사과'은(는) 품절되어 담지 못했습니다.", "두 번째"}
+		if err := s.SetNotices(ctx, "c1", want); err != nil {
+			t.Fatal(err)
+		}
+		key := "{" + prefix + "cart:c1}:notices"
+		if ttl := rdb.TTL(ctx, key).Val(); ttl <= 0 || ttl > cart.NoticeTTL {
+			t.Errorf("TTL %v, want up to %v", ttl, cart.NoticeTTL)
+		}
+		if got, err := s.TakeNotices(ctx, "c1"); err != nil || strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Fatalf("first take: %q, %v", got, err)
+		}
+		if got, err := s.TakeNotices(ctx, "c1"); err != nil || got != nil {
+			t.Fatalf("second take: %q, %v (want none: a reload shows them no more)", got, err)
+		}
+		if err := s.SetNotices(ctx, "c1", want); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetNotices(ctx, "c1", nil); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.TakeNotices(ctx, "c1"); got != nil {
+			t.Errorf("after an empty set: %q", got)
+		}
+	})
+}

@@ -250,7 +250,8 @@ func again(o *order.Order) []cart.Again {
 
 // reorder is POST /account/orders/:number/reorder: the order's lines that
 // can still be bought go into the cart (never changing the order), and the
-// cart page shows what was left out or reduced.
+// buyer is sent to the cart page (303, so a reload does not add them
+// again), which shows what was left out or reduced (cart.Service.KeepNotices).
 func (s *server) reorder(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	o, err := s.Orders.FindUserOrder(ctx, c.Params("number"))
@@ -265,19 +266,12 @@ func (s *server) reorder(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cv, err := s.Carts.View(ctx, id, "")
-	if err != nil {
+	if err := s.Carts.KeepNotices(ctx, id, notes); err != nil {
 		return err
 	}
-	v := cartView{}
-	v.cartSummary = summarize(cv)
-	v.Notices = append(notes, v.Notices...)
-	if added > 0 {
-		v.Notice = "주문 " + o.Number + "의 상품을 장바구니에 담았습니다."
-	} else {
-		v.Notice = "주문 " + o.Number + "의 상품 가운데 지금 담을 수 있는 상품이 없습니다."
+	done := "reordered"
+	if added == 0 {
+		done = "reordered_none"
 	}
-	v.Title, v.NoIndex, v.Nav, v.Forms = "장바구니", true, "cart", true
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, "shop/cart", &v)
+	return c.Redirect("/cart?done="+done, fiber.StatusSeeOther)
 }

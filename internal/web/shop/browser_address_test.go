@@ -64,7 +64,7 @@ func TestBrowserAddressBookWalk(t *testing.T) {
 	}
 	check("checkout with saved addresses")
 	b.Fill(map[string]string{"#buyer_phone": "01012345678"})
-	b.Run("agree", chromedp.Click(chromedp.CSS("#agree_terms")), chromedp.Click(chromedp.CSS("#agree_privacy")))
+	b.Run("agree", chromedp.SendKeys(chromedp.CSS("#agree_terms"), " "), chromedp.SendKeys(chromedp.CSS("#agree_privacy"), " "))
 	b.Run("submit the order", chromedp.Click(chromedp.CSS(`form.checkout-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".test-pay")))
 	b.Run("테스트 카드로 결제", chromedp.Click(chromedp.CSS(`.test-pay button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".order-number")))
 	number := strings.TrimSpace(b.Text(".order-number"))

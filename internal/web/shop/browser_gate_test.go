@@ -77,7 +77,7 @@ func TestBrowserStorefrontAxe(t *testing.T) {
 	none("checkout with errors", b.CheckAxeCurrent(t, "checkout with errors"))
 	b.Fill(map[string]string{"#buyer_name": "김두레", "#buyer_phone": "010-1234-5678", "#buyer_email": "doore@example.kr",
 		"#recipient": "박수령", "#phone": "010-2222-3333", "#postcode": "41940", "#road": "대구광역시 중구 동덕로 115", "#detail": "3층"})
-	b.Run("agree", chromedp.Click(chromedp.CSS("#agree_terms")), chromedp.Click(chromedp.CSS("#agree_privacy")))
+	b.Run("agree", chromedp.SendKeys(chromedp.CSS("#agree_terms"), " "), chromedp.SendKeys(chromedp.CSS("#agree_privacy"), " "))
 	b.Run("주문하기", chromedp.Click(chromedp.CSS(`form.checkout-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".test-pay")))
 	pay := b.Path()
 	page(pay)

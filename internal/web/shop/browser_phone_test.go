@@ -130,7 +130,7 @@ func TestBrowserPhonePurchase(t *testing.T) {
 	noAxe(b.CheckAxeCurrent(t, "checkout with errors"))
 
 	phone()
-	b.Run("agree", chromedp.Click(chromedp.CSS("#agree_terms")), chromedp.Click(chromedp.CSS("#agree_privacy")))
+	b.Run("agree", chromedp.SendKeys(chromedp.CSS("#agree_terms"), " "), chromedp.SendKeys(chromedp.CSS("#agree_privacy"), " "))
 	b.Run("주문하기", chromedp.Click(chromedp.CSS(".checkout-bar button")), chromedp.WaitVisible(chromedp.CSS(".test-pay")))
 	number := strings.TrimSuffix(strings.TrimPrefix(b.Path(), "/orders/"), "/pay")
 	noAxe(b.CheckAxe(t, "/orders/"+number))

@@ -57,6 +57,9 @@ var cartNotices = map[string]string{
 	"added":   "장바구니에 담았습니다.",
 	"updated": "수량을 바꿨습니다.",
 	"removed": "장바구니에서 뺐습니다.",
+	// After a 재주문 (reorder), with the notices it kept.
+	"reordered":      "지난 주문의 상품을 장바구니에 담았습니다.",
+	"reordered_none": "지난 주문의 상품 가운데 지금 담을 수 있는 상품이 없습니다.",
 }
 
 type cartView struct {
@@ -133,13 +136,21 @@ func (s *server) cartPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := cartView{Notice: cartNotices[c.Query("done")]}
+	done := c.Query("done")
+	v := cartView{Notice: cartNotices[done]}
 	if id != "" {
 		cv, err := s.Carts.View(c.UserContext(), id, "")
 		if err != nil {
 			return err
 		}
 		v.cartSummary = summarize(cv)
+		if strings.HasPrefix(done, "reordered") {
+			kept, err := s.Carts.TakeNotices(c.UserContext(), id)
+			if err != nil {
+				return err
+			}
+			v.Notices = append(kept, v.Notices...)
+		}
 	} else {
 		v.Empty = true
 	}

@@ -120,7 +120,11 @@ func TestOrderHistoryAndReorder(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := webtest.CSRFOf(t, doc)
-	_, doc, _ = b.Post(t, "/account/orders/"+o.Number+"/reorder", url.Values{"_csrf": {tok}}, http.StatusOK)
+	loc, _, _ := b.Post(t, "/account/orders/"+o.Number+"/reorder", url.Values{"_csrf": {tok}}, http.StatusSeeOther)
+	if loc != "/cart?done=reordered" {
+		t.Fatalf("the reorder sent the buyer to %q, want the cart page", loc)
+	}
+	doc = b.Page(t, loc, http.StatusOK)
 	var after *order.Order
 	notes := doc.Find(".notice").Text()
 	if !strings.Contains(notes, "2개만 담았습니다") || !strings.Contains(notes, name) {
@@ -128,6 +132,12 @@ func TestOrderHistoryAndReorder(t *testing.T) {
 	}
 	if got := doc.Find(`input[name="quantity"]`).AttrOr("value", ""); got != "2" {
 		t.Errorf("cart quantity %q after the reorder, want 2", got)
+	}
+	// A reload shows the cart as it is, without the reorder's notices,
+	// and adds nothing.
+	doc = b.Page(t, loc, http.StatusOK)
+	if strings.Contains(doc.Find(".notice").Text(), "2개만 담았습니다") || doc.Find(`input[name="quantity"]`).AttrOr("value", "") != "2" {
+		t.Errorf("the reloaded cart page: notices %q, quantity %q", doc.Find(".notice").Text(), doc.Find(`input[name="quantity"]`).AttrOr("value", ""))
 	}
 	after, err = e.Orders.FindOrder(ctx, o.Number)
 	if err != nil {
@@ -137,7 +147,8 @@ func TestOrderHistoryAndReorder(t *testing.T) {
 		t.Errorf("the reorder changed the old order: %s %d × %d", after.Status, after.Total, after.SubOrders[0].Lines[0].Quantity)
 	}
 	// Again: the cart already holds all the stock.
-	_, doc, _ = b.Post(t, "/account/orders/"+o.Number+"/reorder", url.Values{"_csrf": {tok}}, http.StatusOK)
+	loc, _, _ = b.Post(t, "/account/orders/"+o.Number+"/reorder", url.Values{"_csrf": {tok}}, http.StatusSeeOther)
+	doc = b.Page(t, loc, http.StatusOK)
 	if got := doc.Find(`input[name="quantity"]`).AttrOr("value", ""); got != "2" || !strings.Contains(doc.Find(".notice").Text(), "이미 2개") {
 		t.Errorf("a second reorder: quantity %q, notices %q", got, doc.Find(".notice").Text())
 	}
@@ -154,7 +165,8 @@ func TestOrderHistoryAndReorder(t *testing.T) {
 		t.Errorf("stock %d after checking out the reordered cart (%v), want 0", stock, err)
 	}
 	// Sold out, then no longer sold: nothing added, a Korean message.
-	_, doc, _ = b.Post(t, "/account/orders/"+shipped.Number+"/reorder", url.Values{"_csrf": {tok}}, http.StatusOK)
+	loc, _, _ = b.Post(t, "/account/orders/"+shipped.Number+"/reorder", url.Values{"_csrf": {tok}}, http.StatusSeeOther)
+	doc = b.Page(t, loc, http.StatusOK)
 	if !strings.Contains(doc.Find(".notice").Text(), "판매하지 않거나 품절") || doc.Find(`input[name="quantity"]`).Length() != 0 {
 		t.Errorf("reordering a sold-out product: %q", doc.Find(".notice").Text())
 	}
