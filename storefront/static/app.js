@@ -39,6 +39,32 @@
     sync();
   }
 
+  // Saved addresses at checkout: a link fills the recipient's fields in
+  // place, so what was typed elsewhere on the form stays; without
+  // JavaScript it reloads the form with ?address=.
+  var savedStatus = document.getElementById("saved-status");
+  document.querySelectorAll("a[data-fill-address]").forEach(function (a) {
+    a.addEventListener("click", function (ev) {
+      var d = a.dataset;
+      ev.preventDefault();
+      if (same && same.checked) { same.checked = false; same.dispatchEvent(new Event("change")); }
+      [["recipient", d.recipient], ["phone", d.phone], ["postcode", d.postcode], ["road", d.road], ["detail", d.detail]].forEach(function (f) {
+        var el = document.getElementById(f[0]);
+        if (el) el.value = f[1] || "";
+      });
+      document.querySelectorAll(".saved-used").forEach(function (el) { el.remove(); });
+      document.querySelectorAll("a[data-fill-address][aria-current]").forEach(function (el) { el.removeAttribute("aria-current"); });
+      a.setAttribute("aria-current", "true");
+      var used = document.createElement("span");
+      used.className = "saved-used";
+      used.textContent = " — 사용 중";
+      a.appendChild(used);
+      if (savedStatus) savedStatus.textContent = "'" + a.querySelector("strong").textContent + "' 배송지로 채웠습니다.";
+      var first = document.getElementById("recipient");
+      if (first) first.focus();
+    });
+  });
+
   // 장바구니 담기 stays on the page: the form is sent in the background and
   // the answer shown beside it with a link to the cart. 바로 구매, and any
   // answer that is not the expected JSON, fall back to the plain form post.

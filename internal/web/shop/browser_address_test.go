@@ -51,6 +51,12 @@ func TestBrowserAddressBookWalk(t *testing.T) {
 		t.Fatalf("the saved address is not listed as the default: %s", b.Text("main"))
 	}
 	check("/account/addresses with an address")
+	b.Fill(map[string]string{"#label": "회사", "#recipient": "박수령", "#phone": "01022224444", "#postcode": "04524",
+		"#road": "서울특별시 중구 세종대로 110", "#detail": "3층"})
+	b.Submit("배송지 저장", `form.address-form button[type="submit"]`)
+	if !strings.Contains(b.Text(".address-list"), "04524") {
+		t.Fatalf("the second address is not listed: %s", b.Text("main"))
+	}
 
 	b.Open("/p/" + strconv.FormatInt(pid, 10))
 	b.Run("장바구니 담기", chromedp.Click(chromedp.CSS(`form.add-cart button:not([name])`)),
@@ -64,6 +70,20 @@ func TestBrowserAddressBookWalk(t *testing.T) {
 	}
 	check("checkout with saved addresses")
 	b.Fill(map[string]string{"#buyer_phone": "01012345678"})
+	// Another saved address fills the recipient's fields in place: the
+	// typed phone stays, the page does not reload.
+	b.Run("회사 주소로 채우기", chromedp.Click(chromedp.CSS(`.saved-list a:not([aria-current])`)))
+	if b.Value("#road") != "서울특별시 중구 세종대로 110" || b.Value("#buyer_phone") != "01012345678" || b.Path() != "/checkout" {
+		t.Errorf("after choosing the second address: road %q, buyer phone %q, at %s", b.Value("#road"), b.Value("#buyer_phone"), b.Path())
+	}
+	if !strings.Contains(b.Text(`.saved-list a[aria-current="true"]`), "회사") || !strings.Contains(b.Text("#saved-status"), "회사") {
+		t.Errorf("the chosen address is not marked or announced: %q / %q", b.Text(`.saved-list a[aria-current="true"]`), b.Text("#saved-status"))
+	}
+	check("checkout after choosing another saved address")
+	b.Run("집 주소로 다시 채우기", chromedp.Click(chromedp.CSS(`.saved-list a:not([aria-current])`)))
+	if b.Value("#postcode") != "63100" || b.Value("#buyer_phone") != "01012345678" {
+		t.Errorf("back to the default address: postcode %q, buyer phone %q", b.Value("#postcode"), b.Value("#buyer_phone"))
+	}
 	b.Run("agree", chromedp.SendKeys(chromedp.CSS("#agree_terms"), " "), chromedp.SendKeys(chromedp.CSS("#agree_privacy"), " "))
 	b.Run("submit the order", chromedp.Click(chromedp.CSS(`form.checkout-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".test-pay")))
 	b.Run("테스트 카드로 결제", chromedp.Click(chromedp.CSS(`.test-pay button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(".order-number")))

@@ -43,7 +43,7 @@ func TestCheckoutWithSavedAddress(t *testing.T) {
 	}
 	plain, _ := strconv.ParseInt(doc.Find(`input[name="expected_total"]`).AttrOr("value", ""), 10, 64)
 	doc = b.Page(t, "/checkout?address="+strconv.FormatInt(jeju, 10), http.StatusOK)
-	if v, _ := doc.Find("#postcode").Attr("value"); v != "63100" || doc.Find(".saved-chosen").Length() != 1 {
+	if v, _ := doc.Find("#postcode").Attr("value"); v != "63100" || doc.Find(`.saved-list a[aria-current="true"]`).Length() != 1 {
 		t.Errorf("?address= filled postcode %q", v)
 	}
 	if remote, _ := strconv.ParseInt(doc.Find(`input[name="expected_total"]`).AttrOr("value", ""), 10, 64); remote <= plain {
