@@ -16,6 +16,8 @@ type layout struct {
 	// Done is a notice about what the previous request did (after a
 	// redirect), shown above the page.
 	Done string
+	// Scripts are the page's own scripts (static paths), loaded deferred.
+	Scripts []string
 	// Filled by render:
 	CSRF       string // the hidden _csrf field of the page's POST forms
 	Enterprise string // the enterprise's name; "" when no enterprise is in scope

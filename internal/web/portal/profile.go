@@ -8,6 +8,7 @@ import (
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/kr"
+	"github.com/dure-coop/dure/internal/web"
 )
 
 // The enterprise's own profile: its business details as the co-op keeps
@@ -39,6 +40,8 @@ func (s *server) renderProfile(c *fiber.Ctx, r catalog.ReturnAddress, errs map[s
 		v.Errors = map[string]string{}
 	}
 	v.Title, v.Nav = "기업 정보", navProfile
+	v.Scripts = []string{s.kit.Templates.StaticPath("postcode.js")}
+	web.AllowPostcodeSearch(c)
 	if c.Query("done") == "return" {
 		v.Done = "반품 주소를 저장했습니다."
 	}

@@ -2,11 +2,13 @@ package portal_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -28,9 +30,17 @@ func TestReturnAddressEdit(t *testing.T) {
 	}
 	b := w.e.Shopper()
 	b.SignIn(t, w.e.Member(t, w.a, account.Staff), webtest.Password)
-	doc := b.Page(t, "/portal/profile", 200)
-	if doc.Find("#return_postcode").Length() != 1 || !strings.Contains(doc.Find("main").Text(), w.aName) {
-		t.Fatal("no return address form for A")
+	resp, body := b.Do(t, http.MethodGet, "/portal/profile", "", nil)
+	doc := webtest.Parse(t, body)
+	if resp.StatusCode != 200 || doc.Find("#return_postcode").Length() != 1 || !strings.Contains(doc.Find("main").Text(), w.aName) {
+		t.Fatalf("no return address form for A (%d)", resp.StatusCode)
+	}
+	// 우편번호 찾기 as on the shop's address forms: the box postcode.js
+	// fills, the script, and the policy that lets it load the service.
+	if doc.Find(`[data-postcode-search][data-postcode="return_postcode"][data-road="return_road"]`).Length() != 1 ||
+		doc.Find(`script[src*="postcode"]`).Length() != 1 || resp.Header.Get("Content-Security-Policy") != web.PostcodeCSP {
+		t.Errorf("the return address form lacks the postcode search: box %d, script %d, CSP %q",
+			doc.Find("[data-postcode-search]").Length(), doc.Find(`script[src*="postcode"]`).Length(), resp.Header.Get("Content-Security-Policy"))
 	}
 
 	bad := url.Values{"_csrf": {b.CSRF(t, "/portal/profile")}, "return_postcode": {"4194"}, "return_road": {""},
