@@ -113,12 +113,17 @@ func TestPipeline(t *testing.T) {
 		}
 	}
 	md := rep.Markdown()
-	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", bench.MeiliFloor, "Search result cache", "Peak server RSS", "Compression (gzip", "CPU for 1,000 requests", "Redis down (issue 12", bench.ProductPage + bench.RedisDown} {
+	for _, want := range []string{"| scenario |", "checkout (full flow, stripe-mock)", bench.MeiliFloor, "Search result cache", "Peak server RSS", "Server RSS after start, idle", "Compression (gzip", "CPU for 1,000 requests", "Redis down (issue 12", bench.ProductPage + bench.RedisDown} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the table lacks %q:\n%s", want, md)
 		}
 	}
 	if rep.PeakRSS <= 0 || rep.Documents != 300 {
 		t.Errorf("peak RSS %d, %d documents", rep.PeakRSS, rep.Documents)
+	}
+	// After start the server is resident, and the run's peak includes the
+	// start's.
+	if rep.StartRSS <= 0 || rep.StartPeakRSS < rep.StartRSS || rep.PeakRSS < rep.StartPeakRSS {
+		t.Errorf("RSS after start %d, its peak %d, the run's peak %d", rep.StartRSS, rep.StartPeakRSS, rep.PeakRSS)
 	}
 }

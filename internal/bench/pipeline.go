@@ -86,6 +86,11 @@ type Report struct {
 	Rows            []Row
 	// PeakRSS is the server's VmHWM after the run, in bytes.
 	PeakRSS int64
+	// StartRSS and StartPeakRSS are the server's VmRSS and VmHWM once it is
+	// up and idle, before the load: what start-up (migrations, templates,
+	// fonts, the development demo's seeding) costs, apart from the load's
+	// own peak.
+	StartRSS, StartPeakRSS int64
 	// Import, Reindex and BulkAdd are the wall times of `dure import`,
 	// `dure reindex` and Meilisearch's own bulk add of the same documents.
 	Import, Reindex, BulkAdd time.Duration
@@ -242,6 +247,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := m.idle(ctx); err != nil {
 		return nil, err
 	}
+	if rep.StartRSS, err = procStatus(serve.Process.Pid, "VmRSS"); err != nil {
+		return nil, err
+	}
+	if rep.StartPeakRSS, err = procStatus(serve.Process.Pid, "VmHWM"); err != nil {
+		return nil, err
+	}
+	logf("dure serve after start: RSS %d MiB, peak %d MiB", rep.StartRSS>>20, rep.StartPeakRSS>>20)
 	rep.LoadBefore = loadavg()
 	var services func(int) bool
 	if cfg.Stack != nil {
@@ -261,7 +273,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		u := cfg.Stack.Usage()
 		rep.Usage = &u
 	}
-	rep.PeakRSS, err = peakRSS(serve.Process.Pid)
+	rep.PeakRSS, err = procStatus(serve.Process.Pid, "VmHWM")
 	if err != nil {
 		return nil, err
 	}
@@ -391,23 +403,27 @@ func loadavg() string {
 	return strings.Join(f[:3], " ")
 }
 
-// peakRSS reads VmHWM (the resident set's high-water mark) of process pid.
-func peakRSS(pid int) (int64, error) {
+// procStatus reads a size field of /proc/PID/status ("VmHWM", the resident
+// set's high-water mark; "VmRSS", the resident set now), in bytes.
+func procStatus(pid int, field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, fmt.Errorf("bench: read server status: %w", err)
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
 			f := strings.Fields(rest)
+			if len(f) == 0 {
+				break
+			}
 			kb, err := strconv.ParseInt(f[0], 10, 64)
 			if err != nil {
-				return 0, fmt.Errorf("bench: VmHWM %q: %w", rest, err)
+				return 0, fmt.Errorf("bench: %s %q: %w", field, rest, err)
 			}
 			return kb << 10, nil
 		}
 	}
-	return 0, errors.New("bench: no VmHWM in /proc status")
+	return 0, fmt.Errorf("bench: no %s in /proc status", field)
 }
 
 // meili is the little of Meilisearch's HTTP API the bulk-add comparison needs.

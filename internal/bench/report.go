@@ -44,6 +44,10 @@ func (r *Report) Markdown() string {
 		"the rate the machine could serve if the load generator ran elsewhere and the cores were busy only serving "+
 		"(an upper bound; it ignores queueing and other work on the machine).\n\n", r.CPUs)
 	fmt.Fprintf(&b, "- Peak server RSS (VmHWM of `dure serve`): %.0f MiB\n", float64(r.PeakRSS)/(1<<20))
+	if r.StartRSS > 0 {
+		fmt.Fprintf(&b, "- Server RSS after start, idle (once /healthz answers, before the load): %.0f MiB; its peak until then: %.0f MiB\n",
+			float64(r.StartRSS)/(1<<20), float64(r.StartPeakRSS)/(1<<20))
+	}
 	fmt.Fprintf(&b, "- Catalogue: %d products of %d enterprises, generated in %s\n", r.N, r.Enterprises, secs(r.Generate))
 	fmt.Fprintf(&b, "- `dure import` of the catalogue file: %s (load average at its end: %s)\n", secs(r.Import), r.LoadImport)
 	if r.BulkAdd > 0 {
