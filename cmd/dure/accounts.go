@@ -70,8 +70,12 @@ var demoMemberEnterprises = []string{"ent-001", "ent-002", "ent-003"}
 // they exist, and returns the sign-in lines to print. Development only.
 func ensureDemoAccounts(ctx context.Context, pool *pgxpool.Pool, acc *account.Service, ins *institution.Service) ([]string, error) {
 	lines := []string{fmt.Sprintf("운영자 (/admin): %s / %s", demoOperatorEmail, demoPassword)}
-	if _, err := acc.CreateOperator(ctx, demoOperatorEmail, "두레 운영자", demoPassword); err != nil && apperr.Code(err) != apperr.Conflict {
-		return nil, fmt.Errorf("demo operator: %w", err)
+	if exists, err := demoAccountExists(ctx, acc, demoOperatorEmail); err != nil {
+		return nil, err
+	} else if !exists {
+		if _, err := acc.CreateOperator(ctx, demoOperatorEmail, "두레 운영자", demoPassword); err != nil && apperr.Code(err) != apperr.Conflict {
+			return nil, fmt.Errorf("demo operator: %w", err)
+		}
 	}
 	for i, ext := range demoMemberEnterprises {
 		var id int64
@@ -81,8 +85,14 @@ func ensureDemoAccounts(ctx context.Context, pool *pgxpool.Pool, acc *account.Se
 			continue // the demo catalogue is not loaded: no member for it
 		}
 		email := fmt.Sprintf("member%d@dure.test", i+1)
-		if _, err := acc.CreateEnterpriseMember(ctx, id, email, name+" 담당자", demoPassword, account.Owner); err != nil && apperr.Code(err) != apperr.Conflict {
-			return nil, fmt.Errorf("demo member of %s: %w", ext, err)
+		exists, err := demoAccountExists(ctx, acc, email)
+		if err != nil {
+			return nil, err
+		}
+		if !exists {
+			if _, err := acc.CreateEnterpriseMember(ctx, id, email, name+" 담당자", demoPassword, account.Owner); err != nil && apperr.Code(err) != apperr.Conflict {
+				return nil, fmt.Errorf("demo member of %s: %w", ext, err)
+			}
 		}
 		lines = append(lines, fmt.Sprintf("입점기업 %s (/portal): %s / %s", name, email, demoPassword))
 	}
@@ -91,6 +101,22 @@ func ensureDemoAccounts(ctx context.Context, pool *pgxpool.Pool, acc *account.Se
 		return nil, err
 	}
 	return append(lines, more...), nil
+}
+
+// demoAccountExists reports whether email has an active account already.
+// The demo's accounts are looked up before they are created so that a
+// restart does not hash the demo password only to learn that the address
+// is taken: argon2id takes 19 MiB and tens of milliseconds per hash, and
+// the demo has seven accounts.
+func demoAccountExists(ctx context.Context, acc *account.Service, email string) (bool, error) {
+	_, err := acc.SetupActor(ctx, email)
+	switch apperr.Code(err) {
+	case "":
+		return true, nil
+	case apperr.Unauthorized: // none, or not active: creating it says which
+		return false, nil
+	}
+	return false, fmt.Errorf("demo account %s: %w", email, err)
 }
 
 // Demo institution: buyer1@dure.test registers it (its admin) and
@@ -107,6 +133,9 @@ func ensureDemoInstitution(ctx context.Context, acc *account.Service, ins *insti
 	lines := []string{
 		fmt.Sprintf("공공기관 %s 관리자 (/biz): %s / %s", demoInstitutionName, admin, demoPassword),
 		fmt.Sprintf("공공기관 %s 구매담당자 (/biz): %s / %s", demoInstitutionName, buyer, demoPassword),
+	}
+	if exists, err := demoAccountExists(ctx, acc, buyer); err != nil || exists {
+		return lines, err // made at an earlier start (the buyer joins last)
 	}
 	inst, err := ins.Register(ctx, institution.RegisterInput{Name: demoInstitutionName, Kind: institution.Local,
 		IDKind: institution.UniqueNumber, IDNumber: demoInstitutionNumber, Postcode: "41911",

@@ -46,13 +46,6 @@ const shutdownGrace = 10 * time.Second
 // runServe migrates, wires the stores, search and web layer, serves until ctx
 // ends (SIGINT/SIGTERM) and then drains in-flight requests.
 func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []string) error {
-	// The live heap is small (tens of MiB) and a search or page allocates
-	// fast, so at Go's default GOGC=100 the collector ran many times a second
-	// and took a fifth of a search's CPU; 400 trades ~40 MiB of peak RSS for it
-	// (docs/bench.md). GOGC in the environment wins.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(serveGCPercent)
-	}
 	// Secrets, templates and payment settings first: any of them wrong fails
 	// start-up before anything connects.
 	if err := cfg.CheckServe(); err != nil {
@@ -234,6 +227,8 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		go servePprof(cfg.PprofAddr, log)
 	}
 
+	startedGC()
+
 	listeners := []listener{{name: "storefront", app: app, addr: cfg.Addr}}
 	if cfg.AdminAddr != "" {
 		listeners = append(listeners, listener{name: "admin (detailed /healthz, /metrics)", app: webapp.Admin(webapp.Deps{Checks: checks, Metrics: m, Log: log}), addr: cfg.AdminAddr})
@@ -337,6 +332,28 @@ func checkPayments(cfg config.Config) error {
 
 // serveGCPercent is serve's GOGC when the environment sets none.
 const serveGCPercent = 400
+
+// startedGC is called once start-up is done, before serving. The live heap
+// is small (tens of MiB) and a search or page allocates fast, so at Go's
+// default GOGC=100 the collector ran many times a second and took a fifth
+// of a search's CPU; serving runs at serveGCPercent (400), trading some
+// peak RSS for it (docs/bench.md). GOGC in the environment wins.
+//
+// Start-up itself runs at the default: it makes much garbage at once (the
+// templates parsed and escaped, the PDF fonts tried, in development the
+// demo's argon2id hashes of 19 MiB each), and at 400 the collector let the
+// heap grow to five times what was live, then set the serving goal from a
+// heap that still held start-up's leftovers (a pooled 32 MiB brotli
+// encoder, a hash in progress): a goal of 500 MiB, which the requests'
+// garbage then filled, so that serve peaked at ~680 MiB whatever the
+// catalogue. So collect once here, start the goal from what the server
+// keeps, hand the freed pages back, and only then raise GOGC.
+func startedGC() {
+	debug.FreeOSMemory()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(serveGCPercent)
+	}
+}
 
 func servePprof(addr string, log *slog.Logger) {
 	mux := http.NewServeMux()

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -118,5 +119,22 @@ func TestServeAllAdminApart(t *testing.T) {
 	}
 	if got := get(ls[1].ln, "/metrics"); got != 0 {
 		t.Errorf("admin still answers after shutdown: %d", got)
+	}
+}
+
+// Start-up runs at Go's default GOGC; serving at serveGCPercent, unless
+// GOGC is set in the environment. Not parallel: it sets the process's GOGC.
+func TestStartedGC(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	t.Setenv("GOGC", "")
+	startedGC()
+	if got := debug.SetGCPercent(100); got != serveGCPercent {
+		t.Errorf("GOGC unset: serving at %d, want %d", got, serveGCPercent)
+	}
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	startedGC()
+	if got := debug.SetGCPercent(100); got != 150 {
+		t.Errorf("GOGC=150: serving at %d, want the environment's 150", got)
 	}
 }
