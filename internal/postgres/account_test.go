@@ -118,7 +118,7 @@ func TestAccountTokenIsUsedOnceUnderConcurrency(t *testing.T) {
 	now := time.Now()
 	hash := sha256.Sum256([]byte("the token"))
 	if err := s.CreateToken(ctx, &account.Token{Kind: account.TokenPasswordReset, Hash: hash[:], UserID: u.ID, Email: u.Email,
-		ExpiresAt: now.Add(time.Hour)}); err != nil {
+		ExpiresAt: now.Add(time.Hour)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.FindToken(ctx, account.TokenEmailConfirm, hash[:], now); apperr.Code(err) != apperr.NotFound {
@@ -150,7 +150,7 @@ func TestAccountTokenIsUsedOnceUnderConcurrency(t *testing.T) {
 
 	late := sha256.Sum256([]byte("late token"))
 	if err := s.CreateToken(ctx, &account.Token{Kind: account.TokenPasswordReset, Hash: late[:], UserID: u.ID, Email: u.Email,
-		ExpiresAt: now.Add(time.Hour)}); err != nil {
+		ExpiresAt: now.Add(time.Hour)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ResetPassword(ctx, late[:], testHash, now.Add(time.Hour)); apperr.Code(err) != apperr.Invalid {
