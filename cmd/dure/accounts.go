@@ -51,7 +51,7 @@ func openAccounts(cfg config.Config, pool *pgxpool.Pool, rdb goredis.UniversalCl
 		Accounts:     acc,
 		Onboarding:   onboarding.NewService(store, acc, mailer, log.With("component", "onboarding")),
 		Institutions: institution.NewService(store, acc, mailer, log.With("component", "institutions")),
-		Catalog:      &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: acc, Log: log},
+		Catalog:      &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: acc},
 		Mailer:       mailer,
 	}, nil
 }

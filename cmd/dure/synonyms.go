@@ -44,7 +44,9 @@ func runSynonyms(ctx context.Context, cfg config.Config, log *slog.Logger, args 
 			fmt.Fprint(os.Stderr, synonymsUsage)
 			return errors.New("synonyms add: give a term and at least one synonym")
 		}
-		if err := store.AddSynonyms(ctx, args[1:]); err != nil {
+		// Not audited, as before: the shell has no actor, only the
+		// operating system's account; the log line is the trace.
+		if err := store.AddSynonyms(ctx, args[1:], nil); err != nil {
 			return err
 		}
 		log.Info("synonyms added", "words", strings.Join(args[1:], ", "))

@@ -27,7 +27,7 @@ func TestSynonymsCommand(t *testing.T) {
 	if _, err := ix.Reindex(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := store.AddSynonyms(ctx, []string{"칫솔", "toothbrush"}); err != nil {
+	if err := store.AddSynonyms(ctx, []string{"칫솔", "toothbrush"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer

@@ -185,14 +185,6 @@ type AuditFilter struct {
 	Offset        int
 }
 
-// AuditRecorder records an action done by the actor in ctx. Other services
-// (catalog, orders) depend on this interface, not on the account service.
-type AuditRecorder interface {
-	// Record writes e to the audit log with the actor from ctx (none: the
-	// system). An empty Action or Entity is a programming error (Internal).
-	Record(ctx context.Context, e AuditEntry) error
-}
-
 // RateLimiter counts requests per key in fixed windows (internal/redis's
 // RateLimiter has this shape).
 type RateLimiter interface {
@@ -230,8 +222,9 @@ type Store interface {
 	// the same transaction. NotFound if missing.
 	SetUserStatus(ctx context.Context, userID int64, status string, at time.Time, audit *AuditRecord) error
 
-	// CreateToken stores t (ID and CreatedAt are set).
-	CreateToken(ctx context.Context, t *Token) error
+	// CreateToken stores t (ID and CreatedAt are set) and audit (if not
+	// nil; its EntityID becomes t's id) in one transaction.
+	CreateToken(ctx context.Context, t *Token, audit *AuditRecord) error
 	// FindToken returns the token of kind with hash, for showing a page
 	// before it is used: NotFound when there is none, Conflict when it was
 	// used, Invalid when it expired before at.
@@ -245,10 +238,11 @@ type Store interface {
 	ResetPassword(ctx context.Context, hash []byte, passwordHash string, at time.Time) (int64, error)
 	// AcceptInvitation uses an invitation token and creates u (its Email and
 	// Role are taken from the token) as a member of the token's enterprise,
-	// atomically; it returns the token. Errors as FindToken's, plus Conflict
+	// with the record audit (if not nil) builds from (nil, u), atomically;
+	// it returns the token. Errors as FindToken's, plus Conflict
 	// with Fields["email"] when the address was taken meanwhile (the token
 	// then stays unused).
-	AcceptInvitation(ctx context.Context, hash []byte, u *User, passwordHash string, at time.Time) (*Token, error)
+	AcceptInvitation(ctx context.Context, hash []byte, u *User, passwordHash string, at time.Time, audit AuditFunc[*User]) (*Token, error)
 	// FindInvitations returns the enterprise's unused, unexpired invitations,
 	// newest first.
 	FindInvitations(ctx context.Context, enterpriseID int64, at time.Time) ([]*Invitation, error)
@@ -283,7 +277,8 @@ type Store interface {
 	// transaction. NotFound when the enterprise has no such key.
 	RevokeAPIKey(ctx context.Context, enterpriseID, id int64, at time.Time, audit *AuditRecord) error
 
-	// CreateAuditRecord appends r to the audit log (ID is set).
+	// CreateAuditRecord appends r to the audit log (ID is set): Record's,
+	// for actions that change nothing else in the database.
 	CreateAuditRecord(ctx context.Context, r *AuditRecord) error
 	// FindAuditRecords returns the records matching f, newest first, and
 	// their total.

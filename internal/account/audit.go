@@ -15,6 +15,13 @@ const SystemActor = "system"
 // Record writes e to the audit log with the actor from ctx: who (user or
 // API key), their role, and the enterprise an operator acts for. An entry
 // without an EnterpriseID is filed under the actor's enterprise, if any.
+//
+// Record is only for actions that change nothing in PostgreSQL (starting or
+// ending acting for an enterprise, which rotates a Redis session; pushing
+// the synonym dictionary to the search engine). The record of a change to
+// the database is built with NewAuditRecord (or in an AuditFunc) and written
+// by the store in the transaction of the change, so that a change never
+// lands without its record and a failed change leaves none.
 func (s *Service) Record(ctx context.Context, e AuditEntry) error {
 	r, err := s.NewAuditRecord(ctx, e)
 	if err != nil {
@@ -23,8 +30,8 @@ func (s *Service) Record(ctx context.Context, e AuditEntry) error {
 	return s.store.CreateAuditRecord(ctx, r)
 }
 
-// NewAuditRecord builds the record Record would write, for stores that write
-// it in the same transaction as the change it describes. An empty Action or
+// NewAuditRecord builds the record of a change for the store to write in the
+// change's transaction (its *AuditRecord argument). An empty Action or
 // Entity, or a Before/After that cannot be marshalled, is a programming
 // error (Internal).
 func (s *Service) NewAuditRecord(ctx context.Context, e AuditEntry) (*AuditRecord, error) {
@@ -57,6 +64,16 @@ func (s *Service) NewAuditRecord(ctx context.Context, e AuditEntry) (*AuditRecor
 	}
 	return r, nil
 }
+
+// AuditFunc builds the audit record of a change from the thing as it was
+// and as it became (each store method says which it passes; nil for none).
+// A store calls it inside the change's transaction, after the change is
+// written, and writes the record it returns there (none for nil); its error
+// rolls the change back. Stores take an AuditFunc instead of an
+// *AuditRecord where the record holds what only the transaction knows (the
+// row as it was under its lock, ids and times the database assigns). A nil
+// AuditFunc records nothing.
+type AuditFunc[T any] func(before, after T) (*AuditRecord, error)
 
 func marshal(v any) (json.RawMessage, error) {
 	if v == nil {

@@ -62,7 +62,7 @@ func (s *Service) SendEmailConfirmation(ctx context.Context, u *User) error {
 		return err
 	}
 	t := &Token{Kind: TokenEmailConfirm, Hash: hash, UserID: u.ID, Email: u.Email, ExpiresAt: s.Now().Add(EmailConfirmTTL)}
-	if err := s.store.CreateToken(ctx, t); err != nil {
+	if err := s.store.CreateToken(ctx, t, nil); err != nil {
 		return err
 	}
 	return s.send(ctx, u.Email, "[두레] 이메일 주소를 확인해 주세요",

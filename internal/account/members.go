@@ -64,15 +64,16 @@ func (s *Service) Invite(ctx context.Context, enterpriseID int64, email string, 
 	}
 	t := &Token{Kind: TokenInvitation, Hash: hash, EnterpriseID: enterpriseID, Email: addr, MemberRole: role,
 		ExpiresAt: s.Now().Add(InvitationTTL)}
-	if err := s.store.CreateToken(ctx, t); err != nil {
+	rec, err := s.NewAuditRecord(ctx, AuditEntry{EnterpriseID: enterpriseID, Action: "member.invite", Entity: "invitation",
+		After: map[string]any{"email": addr, "role": role}})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.CreateToken(ctx, t, rec); err != nil {
 		return nil, err
 	}
 	inv := &Invitation{ID: t.ID, EnterpriseID: enterpriseID, EnterpriseName: ent.Name, Email: addr, MemberRole: role,
 		ExpiresAt: t.ExpiresAt, CreatedAt: t.CreatedAt}
-	if err := s.Record(ctx, AuditEntry{EnterpriseID: enterpriseID, Action: "member.invite", Entity: "invitation",
-		EntityID: itoa(t.ID), After: map[string]any{"email": addr, "role": role}}); err != nil {
-		return nil, err
-	}
 	if err := s.send(ctx, addr, "[두레] "+ent.Name+"에서 초대했습니다",
 		ent.Name+"에서 두레 입점기업 관리 화면에 "+role.Label()+"(으)로 초대했습니다.\n\n"+
 			"아래 링크에서 이름과 비밀번호를 정하면 가입이 끝납니다(7일 동안 유효).\n\n"+
@@ -129,20 +130,22 @@ func (s *Service) AcceptInvitation(ctx context.Context, token, name, password, c
 		return nil, err
 	}
 	u := &User{Name: name, Status: UserActive}
-	used, err := s.store.AcceptInvitation(ctx, hash, u, pw, s.Now())
+	// The joining person is the actor (there is none in ctx yet); the
+	// token is the one the store uses, whose enterprise and role never
+	// change.
+	join := func(_, u *User) (*AuditRecord, error) {
+		rec := &AuditRecord{At: s.Now(), ActorUserID: u.ID, ActorRole: string(u.Role), EnterpriseID: t.EnterpriseID,
+			Action: "member.join", Entity: "member", EntityID: itoa(u.ID)}
+		var err error
+		rec.After, err = marshal(map[string]any{"user_id": u.ID, "email": u.Email, "name": u.Name, "role": t.MemberRole})
+		return rec, err
+	}
+	_, err = s.store.AcceptInvitation(ctx, hash, u, pw, s.Now(), join)
 	if apperr.Code(err) == apperr.Conflict && len(fieldsOf(err)) > 0 {
 		return nil, apperr.Errorf(apperr.Conflict, "이미 가입된 이메일 주소입니다. 그 계정으로 로그인해 주세요.")
 	}
 	if err != nil {
 		return nil, tokenErr(TokenInvitation, err)
-	}
-	rec := &AuditRecord{At: s.Now(), ActorUserID: u.ID, ActorRole: string(u.Role), EnterpriseID: used.EnterpriseID,
-		Action: "member.join", Entity: "member", EntityID: itoa(u.ID)}
-	if rec.After, err = marshal(map[string]any{"user_id": u.ID, "email": u.Email, "name": u.Name, "role": used.MemberRole}); err != nil {
-		return nil, err
-	}
-	if err := s.store.CreateAuditRecord(ctx, rec); err != nil {
-		return nil, err
 	}
 	return u, nil
 }

@@ -95,7 +95,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string) error 
 		return err
 	}
 	t := &Token{Kind: TokenPasswordReset, Hash: hash, UserID: idn.User.ID, Email: addr, ExpiresAt: s.Now().Add(PasswordResetTTL)}
-	if err := s.store.CreateToken(ctx, t); err != nil {
+	if err := s.store.CreateToken(ctx, t, nil); err != nil {
 		return err
 	}
 	if err := s.send(ctx, addr, "[두레] 비밀번호 재설정 안내",

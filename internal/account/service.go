@@ -87,8 +87,6 @@ type Service struct {
 	dummyHash string
 }
 
-var _ AuditRecorder = (*Service)(nil)
-
 // NewService returns the account service.
 func NewService(store Store, sessions SessionStore, mailer dmail.Mailer, limiter RateLimiter, cfg Config) (*Service, error) {
 	s := &Service{store: store, sessions: sessions, mailer: mailer, limiter: limiter,

@@ -114,9 +114,10 @@ type BundleStore interface {
 	FindManagedProduct(ctx context.Context, id, enterpriseID int64) (*Product, error)
 	// CreateBundle writes b.Product (filling its ID, ExternalID and
 	// timestamps), the bundles row and the parts and queues the product for
-	// the search index, in one transaction. apperr.Conflict when the 대표
-	// 기업 already sells a product of that name.
-	CreateBundle(ctx context.Context, b *Bundle, createdBy int64) error
+	// the search index, with the audit record audit (nil: none) builds from
+	// (nil, b) once it is written, in one transaction. apperr.Conflict when
+	// the 대표 기업 already sells a product of that name.
+	CreateBundle(ctx context.Context, b *Bundle, createdBy int64, audit account.AuditFunc[*Bundle]) error
 	// FindBundle returns the bundle whose product is id with its parts'
 	// products, enterprises and stock; apperr.NotFound when id is not a
 	// bundle. activeOnly also answers NotFound for a bundle not on sale.
@@ -124,16 +125,19 @@ type BundleStore interface {
 	// FindBundles lists every bundle, newest first, with its parts.
 	FindBundles(ctx context.Context) ([]*Bundle, error)
 	// SetBundleStatus sets the status of bundle id (StatusActive or
-	// StatusHidden) and queues it for the search index; it returns the
-	// status before. apperr.NotFound when id is not a bundle.
-	SetBundleStatus(ctx context.Context, id int64, status string) (before string, err error)
+	// StatusHidden) and queues it for the search index, with the audit
+	// record audit builds from the status before and after when it changed,
+	// in one transaction; it returns the status before. apperr.NotFound
+	// when id is not a bundle.
+	SetBundleStatus(ctx context.Context, id int64, status string, audit account.AuditFunc[string]) (before string, err error)
 }
 
 // Bundles builds and finds joint products. Only operators create bundles
 // or change them; anyone may read a bundle on sale.
 type Bundles struct {
-	Store   BundleStore
-	Auditor Auditor // optional
+	Store BundleStore
+	// Auditor builds the record of every write (nil: none; tests only).
+	Auditor Auditor
 }
 
 var (
@@ -270,10 +274,12 @@ func (s *Bundles) Create(ctx context.Context, in BundleInput) (*Bundle, error) {
 	b := &Bundle{Parts: parts, Product: &Product{EnterpriseID: lead.EnterpriseID, CategoryID: in.CategoryID, Kind: Goods,
 		Name: in.Name, Summary: in.Summary, Description: in.Description, TaxType: tax,
 		ConsumerPrice: in.Price, PublicPrice: in.Price, Status: status, Enterprise: lead.Enterprise}}
-	if err := s.Store.CreateBundle(ctx, b, actor.UserID); err != nil {
+	err = s.Store.CreateBundle(ctx, b, actor.UserID, func(_, b *Bundle) (*account.AuditRecord, error) {
+		return newRecord(ctx, s.Auditor, ActionBundleCreate, EntityBundle, b.Product.ID, b.Product.EnterpriseID, nil, bundleRecord(b))
+	})
+	if err != nil {
 		return nil, err
 	}
-	s.audit(ctx, ActionBundleCreate, b.Product.ID, b.Product.EnterpriseID, nil, bundleRecord(b))
 	return b, nil
 }
 
@@ -310,14 +316,6 @@ func bundleRecord(b *Bundle) map[string]any {
 		"enterprise_id": b.Product.EnterpriseID, "parts": parts}
 }
 
-func (s *Bundles) audit(ctx context.Context, action string, id, enterpriseID int64, before, after any) {
-	if s.Auditor == nil {
-		return
-	}
-	_ = s.Auditor.Record(ctx, account.AuditEntry{EnterpriseID: enterpriseID, Action: action, Entity: EntityBundle,
-		EntityID: strconv.FormatInt(id, 10), Before: before, After: after})
-}
-
 // SetStatus puts bundle id on sale (StatusActive) or takes it off
 // (StatusHidden), operator only. apperr.Invalid for another status,
 // NotFound when id is not a bundle.
@@ -328,14 +326,11 @@ func (s *Bundles) SetStatus(ctx context.Context, id int64, status string) error 
 	if status != StatusActive && status != StatusHidden {
 		return apperr.Errorf(apperr.Invalid, "공동상품은 판매 중 또는 숨김으로만 바꿀 수 있습니다.")
 	}
-	before, err := s.Store.SetBundleStatus(ctx, id, status)
-	if err != nil {
-		return err
-	}
-	if before != status {
-		s.audit(ctx, ActionBundleStatus, id, 0, map[string]string{"status": before}, map[string]string{"status": status})
-	}
-	return nil
+	_, err := s.Store.SetBundleStatus(ctx, id, status, func(before, after string) (*account.AuditRecord, error) {
+		return newRecord(ctx, s.Auditor, ActionBundleStatus, EntityBundle, id, 0,
+			map[string]string{"status": before}, map[string]string{"status": after})
+	})
+	return err
 }
 
 // List lists every bundle for the console (operator only).

@@ -2,11 +2,11 @@ package catalog_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -33,34 +33,43 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	pool := testutil.NewDB(t)
 	fx := testutil.SeedSearchFixture(t, pool)
-	al := &auditLog{}
-	return &world{pool: pool, fx: fx, audit: al, m: &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: al},
+	return &world{pool: pool, fx: fx, audit: &auditLog{pool: pool},
+		m: &catalog.Manager{Store: postgres.NewCatalogStore(pool), Auditor: testutil.Auditor(t, pool)},
 		a: fx.Enterprises["apple_village"], b: fx.Enterprises["green_coop"]}
 }
 
-// auditLog is an Auditor that keeps "action entity:id" lines.
+// auditLog reads the records the writes left in the database's audit log
+// as "action entity:id" lines, oldest first.
 type auditLog struct {
-	mu      sync.Mutex
-	entries []string
-	last    struct{ before, after any }
+	pool *pgxpool.Pool
+	seen int64 // the last record taken
+	last struct{ before, after json.RawMessage }
 }
 
-func (l *auditLog) Record(ctx context.Context, e account.AuditEntry) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if account.FromContext(ctx) == nil {
-		return errors.New("audit without an actor")
+// take returns the records written since the last take; one without an
+// actor fails the test.
+func (l *auditLog) take(t *testing.T) []string {
+	t.Helper()
+	rows, err := l.pool.Query(context.Background(), `SELECT id, action, entity, entity_id, actor_role, before, after
+		FROM audit_log WHERE id > $1 ORDER BY id`, l.seen)
+	if err != nil {
+		t.Fatal(err)
 	}
-	l.entries = append(l.entries, fmt.Sprintf("%s %s:%s", e.Action, e.Entity, e.EntityID))
-	l.last.before, l.last.after = e.Before, e.After
-	return nil
-}
-
-func (l *auditLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.entries
-	l.entries = nil
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var action, entity, id, role string
+		if err := rows.Scan(&l.seen, &action, &entity, &id, &role, &l.last.before, &l.last.after); err != nil {
+			t.Fatal(err)
+		}
+		if role == account.SystemActor {
+			t.Errorf("%s %s:%s recorded without an actor", action, entity, id)
+		}
+		out = append(out, fmt.Sprintf("%s %s:%s", action, entity, id))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return out
 }
 
@@ -211,7 +220,7 @@ func TestManagerAuthorisation(t *testing.T) {
 	if n := w.count(t, `SELECT count(*) FROM enterprises WHERE review_products OR status <> 'active'`); n != 1 { // moon_craft is suspended
 		t.Errorf("%d enterprises not active or reviewed, want 1", n)
 	}
-	if got := w.audit.take(); len(got) != 0 {
+	if got := w.audit.take(t); len(got) != 0 {
 		t.Errorf("audit records for refused calls: %v", got)
 	}
 
@@ -248,7 +257,7 @@ func TestCreateProduct(t *testing.T) {
 	if n := w.outbox(t); n != outbox+1 {
 		t.Errorf("outbox grew by %d, want 1", n-outbox)
 	}
-	if a := w.audit.take(); !slices.Equal(a, []string{fmt.Sprintf("product.create product:%d", p.ID)}) {
+	if a := w.audit.take(t); !slices.Equal(a, []string{fmt.Sprintf("product.create product:%d", p.ID)}) {
 		t.Errorf("audit = %v", a)
 	}
 
@@ -295,7 +304,7 @@ func TestUpdateProduct(t *testing.T) {
 	p := w.newProduct(w.a, "사과 선물세트")
 	p.Options = []catalog.Option{{Code: "s", Name: "소", Stock: 1}, {Code: "m", Name: "중", Stock: 2}, {Code: "l", Name: "대", Stock: 3}}
 	w.create(t, ctx, p)
-	w.audit.take()
+	w.audit.take(t)
 	outbox := w.outbox(t)
 	small, large := p.Options[0], p.Options[2]
 
@@ -328,11 +337,15 @@ func TestUpdateProduct(t *testing.T) {
 	if n := w.outbox(t); n != outbox+1 {
 		t.Errorf("outbox grew by %d, want 1", n-outbox)
 	}
-	if a := w.audit.take(); len(a) != 1 || a[0] != fmt.Sprintf("product.update product:%d", p.ID) {
+	if a := w.audit.take(t); len(a) != 1 || a[0] != fmt.Sprintf("product.update product:%d", p.ID) {
 		t.Errorf("audit = %v", a)
 	}
-	if b, ok := w.audit.last.before.(*catalog.Product); !ok || b.Name != "사과 선물세트" {
-		t.Errorf("audit before = %#v", w.audit.last.before)
+	var before, after catalog.Product
+	if err := json.Unmarshal(w.audit.last.before, &before); err != nil || before.Name != "사과 선물세트" {
+		t.Errorf("audit before = %s (%v)", w.audit.last.before, err)
+	}
+	if err := json.Unmarshal(w.audit.last.after, &after); err != nil || after.Name != "사과 선물세트 특" || len(after.Options) != 3 || after.Options[1].ID == 0 {
+		t.Errorf("audit after = %s (%v)", w.audit.last.after, err)
 	}
 
 	// The same edit again (the form now knows the new option's id) changes
@@ -344,7 +357,7 @@ func TestUpdateProduct(t *testing.T) {
 	if n := w.outbox(t); n != outbox+1 {
 		t.Errorf("an edit that changes nothing queued an outbox row")
 	}
-	if a := w.audit.take(); len(a) != 0 {
+	if a := w.audit.take(t); len(a) != 0 {
 		t.Errorf("an edit that changes nothing was audited: %v", a)
 	}
 
@@ -460,7 +473,7 @@ func TestStatusRules(t *testing.T) {
 	if got, _ := w.m.SetStatus(ctx, d.ID, catalog.StatusActive); got.Status != catalog.StatusPendingReview {
 		t.Errorf("publishing a draft under review: %s", got.Status)
 	}
-	a := w.audit.take()
+	a := w.audit.take(t)
 	for _, action := range []string{"product.status", "product.hide", "product.unhide", "enterprise.review_products", "product.approve", "product.stock", "product.update"} {
 		if !slices.ContainsFunc(a, func(s string) bool { return strings.HasPrefix(s, action+" ") }) {
 			t.Errorf("no %s in the audit: %v", action, a)
@@ -500,7 +513,7 @@ func TestDeleteOrArchive(t *testing.T) {
 	never := w.create(t, ctx, w.newProduct(w.a, "주문 없는 상품"))
 	ordered := w.create(t, ctx, w.newProduct(w.a, "주문된 상품"))
 	w.orderLine(t, ordered.ID)
-	w.audit.take()
+	w.audit.take(t)
 	outbox := w.outbox(t)
 
 	if archived, err := w.m.DeleteProduct(ctx, never.ID); err != nil || archived {
@@ -518,7 +531,7 @@ func TestDeleteOrArchive(t *testing.T) {
 	if n := w.outbox(t); n != outbox+2 {
 		t.Errorf("outbox grew by %d, want 2", n-outbox)
 	}
-	if a := w.audit.take(); !slices.Equal(a, []string{fmt.Sprintf("product.delete product:%d", never.ID), fmt.Sprintf("product.archive product:%d", ordered.ID)}) {
+	if a := w.audit.take(t); !slices.Equal(a, []string{fmt.Sprintf("product.delete product:%d", never.ID), fmt.Sprintf("product.archive product:%d", ordered.ID)}) {
 		t.Errorf("audit = %v", a)
 	}
 

@@ -3,19 +3,19 @@ package catalog
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 
 	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 )
 
-// Auditor records a change to the catalogue (*account.Service is one): who
-// made it comes from ctx. e.Action is one of the Action… constants,
-// e.Entity "product" or "enterprise", e.Before and e.After the entity as it
-// was and is (nil for a creation or a deletion).
+// Auditor builds the audit record of a change to the catalogue, which the
+// store writes in the transaction of the change (*account.Service is one):
+// who made it comes from ctx. e.Action is one of the Action… constants,
+// e.Entity "product", "enterprise" or "bundle", e.Before and e.After the
+// entity as it was and is (nil for a creation or a deletion).
 type Auditor interface {
-	Record(ctx context.Context, e account.AuditEntry) error
+	NewAuditRecord(ctx context.Context, e account.AuditEntry) (*account.AuditRecord, error)
 }
 
 // Actions recorded through the Auditor.
@@ -141,7 +141,9 @@ type ProductChange struct {
 // WriteStore is what the catalogue's writes need from the system of record.
 // Every write runs in one transaction that also queues the changed products
 // (or enterprise) for the search index, so a change reaches search within
-// seconds and is never lost.
+// seconds and is never lost, and writes the audit record its audit
+// (account.AuditFunc; nil for none) builds once the change is written: a
+// change never lands without its record, and audit's error undoes it.
 type WriteStore interface {
 	// FindCategories returns every category (as Store.FindCategories).
 	FindCategories(ctx context.Context) ([]*Category, error)
@@ -164,45 +166,52 @@ type WriteStore interface {
 	FindEnterpriseProducts(ctx context.Context, enterpriseID int64) ([]*Product, error)
 	// CreateProduct inserts p with its options and images and sets its ID,
 	// ExternalID (generated when empty), option ids and timestamps.
-	// Conflict (NameTakenError, CodeTakenError) when the enterprise already
-	// has a product with its name or code; Invalid (UnknownCategoryError)
-	// for a category that does not exist.
-	CreateProduct(ctx context.Context, p *Product) error
+	// audit gets (nil, p). Conflict (NameTakenError, CodeTakenError) when
+	// the enterprise already has a product with its name or code; Invalid
+	// (UnknownCategoryError) for a category that does not exist.
+	CreateProduct(ctx context.Context, p *Product, audit account.AuditFunc[*Product]) error
 	// UpdateProduct locks product id, calls fn with a copy (its Enterprise
 	// filled) to change, and writes what differs (ProductChanges): the row,
 	// the options by id (removing those left out, adding those with id 0)
-	// and the images. fn's error aborts it. It returns the product before
+	// and the images. fn's error aborts it. audit gets the product before
+	// and after, only when something changed. It returns the product before
 	// and after. NotFound, and CreateProduct's errors.
-	UpdateProduct(ctx context.Context, id int64, fn func(p *Product) error) (before, after *Product, err error)
+	UpdateProduct(ctx context.Context, id int64, fn func(p *Product) error,
+		audit account.AuditFunc[*Product]) (before, after *Product, err error)
 	// DeleteProduct locks product id and calls fn with it; then it deletes
-	// the product, or, when an order line refers to it, archives it. It
-	// returns the product as it was and whether it was archived. NotFound.
-	DeleteProduct(ctx context.Context, id int64, fn func(p *Product) error) (before *Product, archived bool, err error)
+	// the product, or, when an order line refers to it, archives it. audit
+	// gets the product as it was and, archived, as it is (nil when
+	// deleted). It returns the product as it was and whether it was
+	// archived. NotFound.
+	DeleteProduct(ctx context.Context, id int64, fn func(p *Product) error,
+		audit account.AuditFunc[*Product]) (before *Product, archived bool, err error)
 	// UpdateEnterprise locks enterprise id, calls fn with a copy to change,
 	// and writes its ReviewProducts and Return (the status is onboarding's).
-	// NotFound.
-	UpdateEnterprise(ctx context.Context, id int64, fn func(e *Enterprise) error) (before, after *Enterprise, err error)
+	// audit gets the enterprise before and after, only when one of them
+	// changed. NotFound.
+	UpdateEnterprise(ctx context.Context, id int64, fn func(e *Enterprise) error,
+		audit account.AuditFunc[*Enterprise]) (before, after *Enterprise, err error)
 	// ApplyProducts locks the enterprise and its products that are not
 	// archived, calls plan with them (options and images filled) and writes
 	// the changes it returns in order, all or nothing; it returns them with
-	// After's ids set. plan's error aborts it; a write that breaks a rule of
-	// the database is returned as an *ImportError on the change's line.
+	// After's ids set. audit gets each change's Before (nil for a new
+	// product) and After. plan's error aborts it; a write that breaks a rule
+	// of the database is returned as an *ImportError on the change's line.
 	ApplyProducts(ctx context.Context, enterpriseID int64,
-		plan func(e *Enterprise, current []*Product) ([]ProductChange, error)) ([]ProductChange, error)
+		plan func(e *Enterprise, current []*Product) ([]ProductChange, error),
+		audit account.AuditFunc[*Product]) ([]ProductChange, error)
 }
 
 // Manager is the one way the catalogue is written by people: the
 // enterprise portal, the operator console and the CSV upload all call it.
 // Every method checks the actor in ctx itself (account.CanManageEnterprise
 // for the portal, account.RequireOperator for the console), validates with
-// the types' Validate, and records the change through Auditor.
+// the types' Validate, and has the store write the change's audit record
+// with it.
 type Manager struct {
 	Store WriteStore
-	// Auditor (optional) records every successful write.
+	// Auditor builds the record of every write (nil: none; tests only).
 	Auditor Auditor
-	// Log (optional) receives the audit records that could not be written:
-	// the change itself is committed by then and stays.
-	Log *slog.Logger
 }
 
 func errProductNotFound() error {
@@ -231,21 +240,25 @@ func canManage(ctx context.Context, p *Product) error {
 	return notFound(account.CanManageEnterprise(ctx, p.EnterpriseID))
 }
 
-func (s *Manager) audit(ctx context.Context, action, entity string, id, enterpriseID int64, before, after any) {
-	if s.Auditor == nil {
-		return
+// newRecord builds the audit record of action on entity id for a store to
+// write with the change; none without an auditor.
+func newRecord(ctx context.Context, a Auditor, action, entity string, id, enterpriseID int64, before, after any) (*account.AuditRecord, error) {
+	if a == nil {
+		return nil, nil
 	}
-	e := account.AuditEntry{EnterpriseID: enterpriseID, Action: action, Entity: entity, EntityID: strconv.FormatInt(id, 10),
-		Before: before, After: after}
-	if err := s.Auditor.Record(ctx, e); err != nil && s.Log != nil {
-		s.Log.ErrorContext(ctx, "catalog: audit record lost", "err", err, "action", action, "entity", entity, "entity_id", id)
-	}
+	return a.NewAuditRecord(ctx, account.AuditEntry{EnterpriseID: enterpriseID, Action: action, Entity: entity,
+		EntityID: strconv.FormatInt(id, 10), Before: before, After: after})
 }
 
-// auditProduct records a product change, if anything changed.
-func (s *Manager) auditProduct(ctx context.Context, action string, before, after *Product) {
-	if len(ProductChanges(before, after)) > 0 {
-		s.audit(ctx, action, EntityProduct, after.ID, after.EnterpriseID, before, after)
+// auditProduct is the audit of action on a product: before is nil for a
+// creation, after for a deletion.
+func (s *Manager) auditProduct(ctx context.Context, action string) account.AuditFunc[*Product] {
+	return func(before, after *Product) (*account.AuditRecord, error) {
+		p := after
+		if p == nil {
+			p = before
+		}
+		return newRecord(ctx, s.Auditor, action, EntityProduct, p.ID, p.EnterpriseID, auditValue(before), auditValue(after))
 	}
 }
 
@@ -283,12 +296,8 @@ func (s *Manager) CreateProduct(ctx context.Context, p *Product) error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	if err := s.Store.CreateProduct(ctx, p); err != nil {
-		return err
-	}
 	p.Enterprise = e
-	s.audit(ctx, ActionProductCreate, EntityProduct, p.ID, p.EnterpriseID, nil, p.Clone())
-	return nil
+	return s.Store.CreateProduct(ctx, p, s.auditProduct(ctx, ActionProductCreate))
 }
 
 // UpdateProduct replaces the editable fields of product id with upd (see
@@ -299,7 +308,7 @@ func (s *Manager) UpdateProduct(ctx context.Context, id int64, upd ProductUpdate
 	if _, err := account.EnterpriseScope(ctx); err != nil {
 		return nil, err
 	}
-	before, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
+	_, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
 		if err := canManage(ctx, p); err != nil {
 			return err
 		}
@@ -324,11 +333,10 @@ func (s *Manager) UpdateProduct(ctx context.Context, id int64, upd ProductUpdate
 		}
 		p.Status = reviewedStatus(p.Enterprise, old, p)
 		return nil
-	})
+	}, s.auditProduct(ctx, ActionProductUpdate))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.auditProduct(ctx, ActionProductUpdate, before, after)
 	return after, nil
 }
 
@@ -340,7 +348,7 @@ func (s *Manager) SetStock(ctx context.Context, id int64, upd StockUpdate) (*Pro
 	if _, err := account.EnterpriseScope(ctx); err != nil {
 		return nil, err
 	}
-	before, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
+	_, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
 		if err := canManage(ctx, p); err != nil {
 			return err
 		}
@@ -367,11 +375,10 @@ func (s *Manager) SetStock(ctx context.Context, id int64, upd StockUpdate) (*Pro
 		}
 		p.Stock = sumStock(p.Options)
 		return p.stockProblems().err()
-	})
+	}, s.auditProduct(ctx, ActionProductStock))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.auditProduct(ctx, ActionProductStock, before, after)
 	return after, nil
 }
 
@@ -381,7 +388,7 @@ func (s *Manager) MarkSoldOut(ctx context.Context, id int64) (*Product, error) {
 	if _, err := account.EnterpriseScope(ctx); err != nil {
 		return nil, err
 	}
-	before, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
+	_, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
 		if err := canManage(ctx, p); err != nil {
 			return err
 		}
@@ -390,11 +397,10 @@ func (s *Manager) MarkSoldOut(ctx context.Context, id int64) (*Product, error) {
 			p.Options[i].Stock = 0
 		}
 		return nil
-	})
+	}, s.auditProduct(ctx, ActionProductSoldOut))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.auditProduct(ctx, ActionProductSoldOut, before, after)
 	return after, nil
 }
 
@@ -410,7 +416,7 @@ func (s *Manager) SetStatus(ctx context.Context, id int64, status string) (*Prod
 	if status != StatusActive && status != StatusDraft {
 		return nil, fieldError(apperr.Invalid, "status", "판매 상태는 판매중 또는 판매중지 중 하나여야 합니다.")
 	}
-	before, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
+	_, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
 		if err := canManage(ctx, p); err != nil {
 			return err
 		}
@@ -423,11 +429,10 @@ func (s *Manager) SetStatus(ctx context.Context, id int64, status string) (*Prod
 			p.Status = publishedStatus(p.Enterprise)
 		}
 		return nil
-	})
+	}, s.auditProduct(ctx, ActionProductStatus))
 	if err != nil {
 		return nil, notFound(err)
 	}
-	s.auditProduct(ctx, ActionProductStatus, before, after)
 	return after, nil
 }
 
@@ -439,16 +444,15 @@ func (s *Manager) DeleteProduct(ctx context.Context, id int64) (archived bool, e
 	if _, err := account.EnterpriseScope(ctx); err != nil {
 		return false, err
 	}
-	before, archived, err := s.Store.DeleteProduct(ctx, id, func(p *Product) error { return canManage(ctx, p) })
+	_, archived, err = s.Store.DeleteProduct(ctx, id, func(p *Product) error { return canManage(ctx, p) },
+		func(before, after *Product) (*account.AuditRecord, error) {
+			if after != nil {
+				return s.auditProduct(ctx, ActionProductArchive)(before, after)
+			}
+			return s.auditProduct(ctx, ActionProductDelete)(before, nil)
+		})
 	if err != nil {
 		return false, notFound(err)
-	}
-	if archived {
-		after := before.Clone()
-		after.Status = StatusArchived
-		s.audit(ctx, ActionProductArchive, EntityProduct, id, before.EnterpriseID, before, after)
-	} else {
-		s.audit(ctx, ActionProductDelete, EntityProduct, id, before.EnterpriseID, before, nil)
 	}
 	return archived, nil
 }
@@ -509,7 +513,7 @@ func (s *Manager) operatorSetStatus(ctx context.Context, id int64, action, to st
 	if _, err := account.RequireOperator(ctx); err != nil {
 		return nil, err
 	}
-	before, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
+	_, after, err := s.Store.UpdateProduct(ctx, id, func(p *Product) error {
 		for _, st := range from {
 			if p.Status == st {
 				p.Status = to
@@ -517,11 +521,10 @@ func (s *Manager) operatorSetStatus(ctx context.Context, id int64, action, to st
 			}
 		}
 		return apperr.Errorf(apperr.Conflict, "%s", msg)
-	})
+	}, s.auditProduct(ctx, action))
 	if err != nil {
 		return nil, err
 	}
-	s.auditProduct(ctx, action, before, after)
 	return after, nil
 }
 
@@ -562,15 +565,17 @@ func (s *Manager) SetReturnAddress(ctx context.Context, r ReturnAddress) (*Enter
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	before, after, err := s.Store.UpdateEnterprise(ctx, own, func(e *Enterprise) error {
+	_, after, err := s.Store.UpdateEnterprise(ctx, own, func(e *Enterprise) error {
 		e.Return = r
 		return nil
+	}, func(before, after *Enterprise) (*account.AuditRecord, error) {
+		if before.Return == after.Return {
+			return nil, nil
+		}
+		return newRecord(ctx, s.Auditor, ActionEnterpriseReturn, EntityEnterprise, own, own, before.Return, after.Return)
 	})
 	if err != nil {
 		return nil, err
-	}
-	if before.Return != after.Return {
-		s.audit(ctx, ActionEnterpriseReturn, EntityEnterprise, own, own, before.Return, after.Return)
 	}
 	return after, nil
 }
@@ -582,15 +587,17 @@ func (s *Manager) SetProductReview(ctx context.Context, id int64, review bool) (
 	if _, err := account.RequireOperator(ctx); err != nil {
 		return nil, err
 	}
-	before, after, err := s.Store.UpdateEnterprise(ctx, id, func(e *Enterprise) error {
+	_, after, err := s.Store.UpdateEnterprise(ctx, id, func(e *Enterprise) error {
 		e.ReviewProducts = review
 		return nil
+	}, func(before, after *Enterprise) (*account.AuditRecord, error) {
+		if before.ReviewProducts == after.ReviewProducts {
+			return nil, nil
+		}
+		return newRecord(ctx, s.Auditor, ActionEnterpriseReview, EntityEnterprise, id, id, before, after)
 	})
 	if err != nil {
 		return nil, err
-	}
-	if before.ReviewProducts != after.ReviewProducts {
-		s.audit(ctx, ActionEnterpriseReview, EntityEnterprise, id, id, before, after)
 	}
 	return after, nil
 }

@@ -22,7 +22,7 @@ func TestProductTiers(t *testing.T) {
 	p.ConsumerTiers = []catalog.Tier{{MinQuantity: 50, UnitPrice: 17000}, {MinQuantity: 10, UnitPrice: 19000}}
 	p.PublicTiers = []catalog.Tier{{MinQuantity: 100, UnitPrice: 16000}}
 	w.create(t, ctx, p)
-	w.audit.take()
+	w.audit.take(t)
 
 	got, err := w.m.FindPortalProduct(ctx, p.ID)
 	if err != nil {
@@ -45,7 +45,7 @@ func TestProductTiers(t *testing.T) {
 	if n := w.count(t, `SELECT count(*) FROM product_price_tiers WHERE product_id = $1`, p.ID); n != 1 {
 		t.Errorf("%d tier rows, want 1", n)
 	}
-	if e := w.audit.take(); !slices.Contains(e, "product.update product:"+strconv.FormatInt(p.ID, 10)) {
+	if e := w.audit.take(t); !slices.Contains(e, "product.update product:"+strconv.FormatInt(p.ID, 10)) {
 		t.Errorf("audit = %v", e)
 	}
 
@@ -69,7 +69,7 @@ func TestProductTiers(t *testing.T) {
 	if now.ConsumerPrice != 20000 || catalog.FormatTiers(now.ConsumerTiers) != "5:19500" || len(now.PublicTiers) != 0 {
 		t.Errorf("a refused update wrote: price %d tiers %v %v", now.ConsumerPrice, now.ConsumerTiers, now.PublicTiers)
 	}
-	if e := w.audit.take(); len(e) != 0 {
+	if e := w.audit.take(t); len(e) != 0 {
 		t.Errorf("a refused update was audited: %v", e)
 	}
 

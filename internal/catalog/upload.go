@@ -118,14 +118,13 @@ func (s *Manager) ApplyUpload(ctx context.Context, enterpriseID int64, file io.R
 			return nil, apperr.Errorf(apperr.Conflict, "미리보기 뒤에 상품 정보가 바뀌었습니다. 파일을 다시 올려 미리보기를 확인해 주세요.")
 		}
 		return changes, nil
-	})
+	}, s.auditProduct(ctx, ActionProductUpload))
 	if err != nil {
 		return nil, err
 	}
 	byLine := map[int]*Product{}
 	for _, c := range changes {
 		byLine[c.Line] = c.After
-		s.audit(ctx, ActionProductUpload, EntityProduct, c.After.ID, enterpriseID, auditValue(c.Before), c.After)
 	}
 	for i := range preview.Rows {
 		if p := byLine[preview.Rows[i].Line]; p != nil {

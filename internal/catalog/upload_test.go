@@ -96,7 +96,7 @@ func TestUploadBrokenFileWritesNothing(t *testing.T) {
 	if n := w.outbox(t); n != outbox {
 		t.Errorf("outbox went from %d to %d", outbox, n)
 	}
-	if a := w.audit.take(); len(a) != 0 {
+	if a := w.audit.take(t); len(a) != 0 {
 		t.Errorf("audit = %v", a)
 	}
 }
@@ -130,7 +130,7 @@ func TestUploadApply(t *testing.T) {
 	if n := w.outbox(t); n != outbox+5 {
 		t.Errorf("outbox grew by %d, want 5", n-outbox)
 	}
-	if a := w.audit.take(); len(a) != 5 || !strings.HasPrefix(a[0], "product.upload product:") {
+	if a := w.audit.take(t); len(a) != 5 || !strings.HasPrefix(a[0], "product.upload product:") {
 		t.Errorf("audit = %v", a)
 	}
 	p, err := w.m.FindPortalProduct(ctx, applied.Rows[0].ProductID)

@@ -14,6 +14,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/pricing"
 )
@@ -154,18 +155,23 @@ type Filter struct {
 }
 
 // Store keeps campaigns. Every method's not found is apperr.NotFound.
+//
+// Every write takes the audit record of the change (nil for none) and
+// writes it in the change's transaction: a change never lands without its
+// record, and a refused one leaves none.
 type Store interface {
 	// CreateCampaign writes c with its hand-picked products, setting ID
-	// and times; a taken slug is apperr.Conflict.
-	CreateCampaign(ctx context.Context, c *Campaign) error
+	// and times (audit's EntityID becomes the id); a taken slug is
+	// apperr.Conflict.
+	CreateCampaign(ctx context.Context, c *Campaign, audit *account.AuditRecord) error
 	// UpdateCampaign replaces c's fields and hand-picked products (not its
 	// booths nor banner) in one transaction.
-	UpdateCampaign(ctx context.Context, c *Campaign) error
+	UpdateCampaign(ctx context.Context, c *Campaign, audit *account.AuditRecord) error
 	// SetBanner sets c's banner.
-	SetBanner(ctx context.Context, id int64, img Image) error
+	SetBanner(ctx context.Context, id int64, img Image, audit *account.AuditRecord) error
 	// DeleteCampaign deletes a campaign no order line names (Conflict
 	// otherwise).
-	DeleteCampaign(ctx context.Context, id int64) error
+	DeleteCampaign(ctx context.Context, id int64, audit *account.AuditRecord) error
 	// FindCampaign returns a campaign with its products and booths;
 	// liveAt, when set, finds it only when live then.
 	FindCampaign(ctx context.Context, id int64, liveAt *time.Time) (*Campaign, error)
@@ -196,14 +202,14 @@ type Store interface {
 	// CreateBooth adds enterprise b.EnterpriseID's booth to b.CampaignID
 	// (Conflict when it has one; Invalid when the campaign is not an expo
 	// or the enterprise is not active).
-	CreateBooth(ctx context.Context, b *Booth) error
+	CreateBooth(ctx context.Context, b *Booth, audit *account.AuditRecord) error
 	// DeleteBooth removes a booth.
-	DeleteBooth(ctx context.Context, id int64) error
+	DeleteBooth(ctx context.Context, id int64, audit *account.AuditRecord) error
 	// FindBooth returns a booth with its images and campaign; ent > 0
 	// finds it only when it is that enterprise's.
 	FindBooth(ctx context.Context, id, ent int64) (*Booth, error)
 	// UpdateBooth writes a booth's story, video and images.
-	UpdateBooth(ctx context.Context, b *Booth) error
+	UpdateBooth(ctx context.Context, b *Booth, audit *account.AuditRecord) error
 	// FindBoothsOfEnterprise returns ent's booths with their campaigns,
 	// newest expo first.
 	FindBoothsOfEnterprise(ctx context.Context, ent int64) ([]*Booth, error)

@@ -27,10 +27,11 @@ const MediaPrefix = "/media/u/"
 type Service struct {
 	Store Store
 	Blobs blob.Store
-	// Audit writes the audit log (account.Service.Record), after the
-	// change, as the catalogue's writes do.
+	// Audit builds the audit record of every write, which the store
+	// writes in the change's transaction (*account.Service; nil: none,
+	// tests only).
 	Audit interface {
-		Record(ctx context.Context, e account.AuditEntry) error
+		NewAuditRecord(ctx context.Context, e account.AuditEntry) (*account.AuditRecord, error)
 	}
 	// Now is the clock liveness is computed with (time.Now when nil).
 	Now func() time.Time
@@ -49,11 +50,13 @@ func notFound() error { return apperr.Errorf(apperr.NotFound, "찾는 기획전�
 
 func boothNotFound() error { return apperr.Errorf(apperr.NotFound, "찾는 부스가 없습니다.") }
 
-func (s *Service) audit(ctx context.Context, action string, id, ent int64, before, after any) error {
+// audit builds the record of action on campaign id (of enterprise ent, 0
+// for none) for the store to write with the change; none without Audit.
+func (s *Service) audit(ctx context.Context, action string, id, ent int64, before, after any) (*account.AuditRecord, error) {
 	if s.Audit == nil {
-		return nil
+		return nil, nil
 	}
-	return s.Audit.Record(ctx, account.AuditEntry{EnterpriseID: ent, Action: action, Entity: "campaign",
+	return s.Audit.NewAuditRecord(ctx, account.AuditEntry{EnterpriseID: ent, Action: action, Entity: "campaign",
 		EntityID: strconv.FormatInt(id, 10), Before: before, After: after})
 }
 
@@ -85,10 +88,14 @@ func (s *Service) Create(ctx context.Context, in Input) (*Campaign, error) {
 	if err := s.checkDiscount(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateCampaign(ctx, c); err != nil {
+	rec, err := s.audit(ctx, "campaign.create", 0, 0, nil, in)
+	if err != nil {
 		return nil, err
 	}
-	return c, s.audit(ctx, "campaign.create", c.ID, 0, nil, in)
+	if err := s.Store.CreateCampaign(ctx, c, rec); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Update changes campaign id's form fields (operators only), as Create
@@ -109,10 +116,14 @@ func (s *Service) Update(ctx context.Context, id int64, in Input) (*Campaign, er
 	if err := s.checkDiscount(ctx, c); err != nil {
 		return nil, err
 	}
-	if err := s.Store.UpdateCampaign(ctx, c); err != nil {
+	rec, err := s.audit(ctx, "campaign.update", id, 0, InputOf(old), in)
+	if err != nil {
 		return nil, err
 	}
-	return c, s.audit(ctx, "campaign.update", id, 0, InputOf(old), in)
+	if err := s.Store.UpdateCampaign(ctx, c, rec); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // Delete removes a campaign no order names (operators only).
@@ -124,10 +135,11 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteCampaign(ctx, id); err != nil {
+	rec, err := s.audit(ctx, "campaign.delete", id, 0, InputOf(old), nil)
+	if err != nil {
 		return err
 	}
-	return s.audit(ctx, "campaign.delete", id, 0, InputOf(old), nil)
+	return s.Store.DeleteCampaign(ctx, id, rec)
 }
 
 // storeImage checks and re-encodes an upload (imageproc, as the portal's
@@ -168,10 +180,11 @@ func (s *Service) SetBanner(ctx context.Context, id int64, r io.Reader, alt stri
 	if err != nil {
 		return err
 	}
-	if err := s.Store.SetBanner(ctx, id, Image{URL: url, Alt: alt}); err != nil {
+	rec, err := s.audit(ctx, "campaign.banner", id, 0, map[string]string{"banner": old.BannerURL}, map[string]string{"banner": url})
+	if err != nil {
 		return err
 	}
-	return s.audit(ctx, "campaign.banner", id, 0, map[string]string{"banner": old.BannerURL}, map[string]string{"banner": url})
+	return s.Store.SetBanner(ctx, id, Image{URL: url, Alt: alt}, rec)
 }
 
 // Campaign returns any campaign, drafts too (operators only).
@@ -257,10 +270,14 @@ func (s *Service) AddBooth(ctx context.Context, id, ent int64) (*Booth, error) {
 		return nil, apperr.Errorf(apperr.Invalid, "부스는 온라인 박람회에만 둘 수 있습니다.")
 	}
 	b := &Booth{CampaignID: id, EnterpriseID: ent, Position: len(c.Booths)}
-	if err := s.Store.CreateBooth(ctx, b); err != nil {
+	rec, err := s.audit(ctx, "campaign.booth_add", id, ent, nil, map[string]int64{"enterprise_id": ent})
+	if err != nil {
 		return nil, err
 	}
-	return b, s.audit(ctx, "campaign.booth_add", id, ent, nil, map[string]int64{"booth_id": b.ID, "enterprise_id": ent})
+	if err := s.Store.CreateBooth(ctx, b, rec); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // RemoveBooth removes a booth (operators only).
@@ -272,10 +289,11 @@ func (s *Service) RemoveBooth(ctx context.Context, boothID int64) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Store.DeleteBooth(ctx, boothID); err != nil {
+	rec, err := s.audit(ctx, "campaign.booth_remove", b.CampaignID, b.EnterpriseID, map[string]any{"booth_id": b.ID, "story": b.Story}, nil)
+	if err != nil {
 		return err
 	}
-	return s.audit(ctx, "campaign.booth_remove", b.CampaignID, b.EnterpriseID, map[string]any{"booth_id": b.ID, "story": b.Story}, nil)
+	return s.Store.DeleteBooth(ctx, boothID, rec)
 }
 
 // LiveBooth returns booth id of an expo live now, for visitors (NotFound
@@ -331,12 +349,16 @@ func (s *Service) EditBooth(ctx context.Context, id int64, in BoothInput) (*Boot
 	if err := in.check(); err != nil {
 		return nil, err
 	}
-	before := map[string]string{"story": b.Story, "video_url": b.VideoURL}
-	b.Story, b.VideoURL = in.Story, in.VideoURL
-	if err := s.Store.UpdateBooth(ctx, b); err != nil {
+	rec, err := s.audit(ctx, "campaign.booth_edit", b.CampaignID, b.EnterpriseID,
+		map[string]string{"story": b.Story, "video_url": b.VideoURL}, in)
+	if err != nil {
 		return nil, err
 	}
-	return b, s.audit(ctx, "campaign.booth_edit", b.CampaignID, b.EnterpriseID, before, in)
+	b.Story, b.VideoURL = in.Story, in.VideoURL
+	if err := s.Store.UpdateBooth(ctx, b, rec); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // AddBoothImage adds a picture to a booth's gallery (its enterprise or an
@@ -358,11 +380,15 @@ func (s *Service) AddBoothImage(ctx context.Context, id int64, r io.Reader, alt 
 	if err != nil {
 		return nil, err
 	}
-	b.Images = append(b.Images, Image{URL: url, Alt: alt})
-	if err := s.Store.UpdateBooth(ctx, b); err != nil {
+	rec, err := s.audit(ctx, "campaign.booth_image", b.CampaignID, b.EnterpriseID, nil, map[string]string{"image": url})
+	if err != nil {
 		return nil, err
 	}
-	return b, s.audit(ctx, "campaign.booth_image", b.CampaignID, b.EnterpriseID, nil, map[string]string{"image": url})
+	b.Images = append(b.Images, Image{URL: url, Alt: alt})
+	if err := s.Store.UpdateBooth(ctx, b, rec); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // RemoveBoothImage removes picture n (0-based) of a booth's gallery.
@@ -374,12 +400,15 @@ func (s *Service) RemoveBoothImage(ctx context.Context, id int64, n int) (*Booth
 	if n < 0 || n >= len(b.Images) {
 		return nil, apperr.Errorf(apperr.Conflict, "사진 목록이 그사이 바뀌었습니다. 화면을 새로 고친 뒤 다시 시도해 주세요.")
 	}
-	removed := b.Images[n]
-	b.Images = append(b.Images[:n:n], b.Images[n+1:]...)
-	if err := s.Store.UpdateBooth(ctx, b); err != nil {
+	rec, err := s.audit(ctx, "campaign.booth_image_remove", b.CampaignID, b.EnterpriseID, map[string]string{"image": b.Images[n].URL}, nil)
+	if err != nil {
 		return nil, err
 	}
-	return b, s.audit(ctx, "campaign.booth_image_remove", b.CampaignID, b.EnterpriseID, map[string]string{"image": removed.URL}, nil)
+	b.Images = append(b.Images[:n:n], b.Images[n+1:]...)
+	if err := s.Store.UpdateBooth(ctx, b, rec); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // Clock is the service's present moment (liveness, forms' defaults).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,5 +146,102 @@ func TestDiscountsAndFeeds(t *testing.T) {
 	}
 	if _, err := svc.Live(ctx, "rule"); apperr.Code(err) != apperr.NotFound {
 		t.Fatalf("ended campaign is live: %v", err)
+	}
+}
+
+// Every campaign write leaves one audit record, written in its
+// transaction; a refused write leaves none, and a record that cannot be
+// written undoes the write.
+func TestCampaignAudit(t *testing.T) {
+	pool := testutil.NewDB(t)
+	testutil.SeedDemo(t, pool)
+	ctx := context.Background()
+	svc := &curation.Service{Store: postgres.NewCurationStore(pool), Audit: testutil.Auditor(t, pool)}
+	var active, suspended int64
+	if err := pool.QueryRow(ctx, `SELECT (SELECT min(id) FROM enterprises WHERE status = 'active'),
+		coalesce((SELECT min(id) FROM enterprises WHERE status <> 'active'), 0)`).Scan(&active, &suspended); err != nil {
+		t.Fatal(err)
+	}
+	in := curation.Input{Slug: "audit-expo", Kind: "expo", Title: "감사 박람회", Status: "draft",
+		Starts: "2026-12-10T09:00", Ends: "2026-12-11T00:00"}
+	c, err := svc.Create(operator(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(c.ID, 10)
+	records := func() []*account.AuditRecord { return testutil.AuditRecords(t, pool, "campaign", id) }
+	if r := records(); len(r) != 1 || r[0].Action != "campaign.create" || r[0].ActorUserID != 1 ||
+		r[0].ActorRole != string(account.Operator) || r[0].Before != nil || !bytes.Contains(r[0].After, []byte("감사 박람회")) {
+		t.Fatalf("records after create = %+v", r)
+	}
+
+	// Refused: a taken address, a second booth, an enterprise not on sale,
+	// another enterprise's booth.
+	if _, err := svc.Create(operator(), in); apperr.Code(err) != apperr.Conflict {
+		t.Fatalf("a taken slug = %v, want Conflict", err)
+	}
+	booth, err := svc.AddBooth(operator(), c.ID, active)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddBooth(operator(), c.ID, active); apperr.Code(err) != apperr.Conflict {
+		t.Fatalf("a second booth = %v, want Conflict", err)
+	}
+	if suspended != 0 {
+		if _, err := svc.AddBooth(operator(), c.ID, suspended); apperr.Code(err) != apperr.Invalid {
+			t.Fatalf("a booth for an enterprise not on sale = %v, want Invalid", err)
+		}
+	}
+	other := account.NewContext(ctx, &account.Actor{UserID: 77, Role: account.EnterpriseStaff, EnterpriseID: active + 1000,
+		EnterpriseStatus: account.EnterpriseActive, MemberRole: account.Owner})
+	if _, err := svc.EditBooth(other, booth.ID, curation.BoothInput{Story: "남의 부스"}); apperr.Code(err) != apperr.NotFound {
+		t.Fatalf("another enterprise's booth = %v, want NotFound", err)
+	}
+	member := account.NewContext(ctx, &account.Actor{UserID: 78, Role: account.EnterpriseStaff, EnterpriseID: active,
+		EnterpriseStatus: account.EnterpriseActive, MemberRole: account.Staff})
+	if _, err := svc.EditBooth(member, booth.ID, curation.BoothInput{Story: "우리 부스 이야기"}); err != nil {
+		t.Fatal(err)
+	}
+	in.Title = "감사 박람회 (개정)"
+	if _, err := svc.Update(operator(), c.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	r := records()
+	var actions []string
+	for _, x := range r {
+		actions = append(actions, x.Action)
+	}
+	if want := "campaign.create campaign.booth_add campaign.booth_edit campaign.update"; strings.Join(actions, " ") != want {
+		t.Fatalf("actions = %v, want %s", actions, want)
+	}
+	if r[1].EnterpriseID != active || r[2].ActorUserID != 78 || r[2].EnterpriseID != active ||
+		!bytes.Contains(r[2].After, []byte("우리 부스 이야기")) || !bytes.Contains(r[3].Before, []byte(`"감사 박람회"`)) {
+		t.Errorf("records = %+v", r)
+	}
+
+	// A record that cannot be written: nothing changes.
+	broken := &curation.Service{Store: postgres.NewCurationStore(pool), Audit: testutil.BrokenAuditor{}}
+	in.Title = "기록 없는 제목"
+	if _, err := broken.Update(operator(), c.ID, in); err == nil {
+		t.Error("Update without its record succeeded")
+	}
+	if err := broken.RemoveBooth(operator(), booth.ID); err == nil {
+		t.Error("RemoveBooth without its record succeeded")
+	}
+	if err := broken.Delete(operator(), c.ID); err == nil {
+		t.Error("Delete without its record succeeded")
+	}
+	got, err := svc.Campaign(operator(), c.ID)
+	if err != nil || got.Title != "감사 박람회 (개정)" || len(got.Booths) != 1 {
+		t.Fatalf("campaign after refused writes = %+v, %v", got, err)
+	}
+	if n := len(records()); n != 4 {
+		t.Errorf("%d records, want 4", n)
+	}
+	if err := svc.Delete(operator(), c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := records(); len(r) != 5 || r[4].Action != "campaign.delete" || r[4].After != nil {
+		t.Errorf("records after delete = %+v", r)
 	}
 }

@@ -157,9 +157,11 @@ type Store interface {
 	// FindFigures returns the figures of each of the enterprises ids, in
 	// Kinds order (an enterprise without any is absent).
 	FindFigures(ctx context.Context, ids []int64) (map[int64][]Figure, error)
-	// ReplaceFigures makes figures the enterprise's only figures, in one
-	// transaction, and returns the ones before.
-	ReplaceFigures(ctx context.Context, enterpriseID int64, figures []Figure) (before []Figure, err error)
+	// ReplaceFigures makes figures the enterprise's only figures and writes
+	// the audit record audit (nil: none) builds from the figures before and
+	// figures, in one transaction, and returns the ones before. NotFound for
+	// an unknown enterprise.
+	ReplaceFigures(ctx context.Context, enterpriseID int64, figures []Figure, audit account.AuditFunc[[]Figure]) (before []Figure, err error)
 	// FindPurchases sums, per enterprise, what a buyer paid for order lines
 	// in orders paid in year (Korean time) and not cancelled: a member's
 	// (userID) or an institution's (institutionID; one of the two is 0).
@@ -173,15 +175,17 @@ type Purchase struct {
 	Amount         int64
 }
 
-// Auditor records a declaration (*account.Service is one).
+// Auditor builds the audit record of a declaration, which the store writes
+// with it (*account.Service is one).
 type Auditor interface {
-	Record(ctx context.Context, e account.AuditEntry) error
+	NewAuditRecord(ctx context.Context, e account.AuditEntry) (*account.AuditRecord, error)
 }
 
 // Service declares and estimates impact.
 type Service struct {
-	Store   Store
-	Auditor Auditor // optional
+	Store Store
+	// Auditor builds the record of every declaration (nil: none; tests only).
+	Auditor Auditor
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -213,15 +217,14 @@ func (s *Service) Declare(ctx context.Context, id int64, figures []Figure) error
 	if err := Validate(figures, s.now().In(kr.Seoul()).Year()); err != nil {
 		return err
 	}
-	before, err := s.Store.ReplaceFigures(ctx, id, figures)
-	if err != nil {
-		return err
-	}
-	if s.Auditor != nil {
-		_ = s.Auditor.Record(ctx, account.AuditEntry{EnterpriseID: id, Action: "impact.declare", Entity: "enterprise",
-			EntityID: strconv.FormatInt(id, 10), Before: before, After: figures})
-	}
-	return nil
+	_, err := s.Store.ReplaceFigures(ctx, id, figures, func(before, after []Figure) (*account.AuditRecord, error) {
+		if s.Auditor == nil {
+			return nil, nil
+		}
+		return s.Auditor.NewAuditRecord(ctx, account.AuditEntry{EnterpriseID: id, Action: "impact.declare", Entity: "enterprise",
+			EntityID: strconv.FormatInt(id, 10), Before: before, After: after})
+	})
+	return err
 }
 
 // Line is one sentence of an estimate, with where its number comes from.

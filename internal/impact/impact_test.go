@@ -83,7 +83,7 @@ type store struct {
 	written bool
 }
 
-func (s *store) ReplaceFigures(context.Context, int64, []impact.Figure) ([]impact.Figure, error) {
+func (s *store) ReplaceFigures(context.Context, int64, []impact.Figure, account.AuditFunc[[]impact.Figure]) ([]impact.Figure, error) {
 	s.written = true
 	return nil, nil
 }

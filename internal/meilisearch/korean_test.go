@@ -20,7 +20,7 @@ func TestKoreanAnalysis(t *testing.T) {
 	e := newEnv(t, "", "")
 	ctx := context.Background()
 	store := postgres.NewSynonymStore(e.pool)
-	if err := store.AddSynonyms(ctx, []string{"주방세제", "퐁퐁"}); err != nil {
+	if err := store.AddSynonyms(ctx, []string{"주방세제", "퐁퐁"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := e.client.WithSynonyms(store).PushSynonyms(ctx); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -240,12 +241,20 @@ func scanToken(row pgx.Row) (*account.Token, error) {
 }
 
 // CreateToken stores t.
-func (s *AccountStore) CreateToken(ctx context.Context, t *account.Token) error {
-	err := s.pool.QueryRow(ctx, `INSERT INTO account_tokens (kind, token_hash, user_id, enterprise_id, email, member_role, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`,
-		t.Kind, t.Hash, zeroNull(t.UserID), zeroNull(t.EnterpriseID), t.Email, zeroNull(string(t.MemberRole)), t.ExpiresAt).
-		Scan(&t.ID, &t.CreatedAt)
-	return translate(err, "토큰")
+func (s *AccountStore) CreateToken(ctx context.Context, t *account.Token, audit *account.AuditRecord) error {
+	return s.inTx(ctx, "create token", func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO account_tokens (kind, token_hash, user_id, enterprise_id, email, member_role, expires_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, created_at`,
+			t.Kind, t.Hash, zeroNull(t.UserID), zeroNull(t.EnterpriseID), t.Email, zeroNull(string(t.MemberRole)), t.ExpiresAt).
+			Scan(&t.ID, &t.CreatedAt)
+		if err != nil {
+			return translate(err, "토큰")
+		}
+		if audit != nil {
+			audit.EntityID = strconv.FormatInt(t.ID, 10)
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }
 
 // FindToken returns a usable token, or why it is not.
@@ -323,7 +332,8 @@ func (s *AccountStore) ResetPassword(ctx context.Context, hash []byte, passwordH
 }
 
 // AcceptInvitation uses an invitation token and creates its member.
-func (s *AccountStore) AcceptInvitation(ctx context.Context, hash []byte, u *account.User, passwordHash string, at time.Time) (*account.Token, error) {
+func (s *AccountStore) AcceptInvitation(ctx context.Context, hash []byte, u *account.User, passwordHash string, at time.Time,
+	audit account.AuditFunc[*account.User]) (*account.Token, error) {
 	var used *account.Token
 	err := s.inTx(ctx, "accept invitation", func(tx pgx.Tx) error {
 		t, err := useToken(ctx, tx, account.TokenInvitation, hash, at)
@@ -338,7 +348,10 @@ func (s *AccountStore) AcceptInvitation(ctx context.Context, hash []byte, u *acc
 		if err := insertUser(ctx, tx, u, passwordHash); err != nil {
 			return err
 		}
-		return insertMember(ctx, tx, u.ID, t.EnterpriseID, t.MemberRole)
+		if err := insertMember(ctx, tx, u.ID, t.EnterpriseID, t.MemberRole); err != nil {
+			return err
+		}
+		return insertAuditFunc(ctx, tx, audit, nil, u)
 	})
 	if err != nil {
 		return nil, err
@@ -543,6 +556,19 @@ func insertAudit(ctx context.Context, q querier, r *account.AuditRecord) error {
 		zeroNull(r.EnterpriseID), zeroNull(r.InstitutionID), r.Action, r.Entity, r.EntityID, jsonArg(r.Before), jsonArg(r.After),
 		zeroNull(r.HelpRequestID)).Scan(&r.ID)
 	return translate(err, "감사 기록")
+}
+
+// insertAuditFunc writes the record audit builds from before and after, on
+// q (the change's transaction): none when audit is nil or builds none.
+func insertAuditFunc[T any](ctx context.Context, q querier, audit account.AuditFunc[T], before, after T) error {
+	if audit == nil {
+		return nil
+	}
+	r, err := audit(before, after)
+	if err != nil {
+		return err
+	}
+	return insertAudit(ctx, q, r)
 }
 
 // CreateAuditRecord appends r to the audit log.

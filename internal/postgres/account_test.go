@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -118,7 +119,7 @@ func TestAccountTokenIsUsedOnceUnderConcurrency(t *testing.T) {
 	now := time.Now()
 	hash := sha256.Sum256([]byte("the token"))
 	if err := s.CreateToken(ctx, &account.Token{Kind: account.TokenPasswordReset, Hash: hash[:], UserID: u.ID, Email: u.Email,
-		ExpiresAt: now.Add(time.Hour)}); err != nil {
+		ExpiresAt: now.Add(time.Hour)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.FindToken(ctx, account.TokenEmailConfirm, hash[:], now); apperr.Code(err) != apperr.NotFound {
@@ -150,7 +151,7 @@ func TestAccountTokenIsUsedOnceUnderConcurrency(t *testing.T) {
 
 	late := sha256.Sum256([]byte("late token"))
 	if err := s.CreateToken(ctx, &account.Token{Kind: account.TokenPasswordReset, Hash: late[:], UserID: u.ID, Email: u.Email,
-		ExpiresAt: now.Add(time.Hour)}); err != nil {
+		ExpiresAt: now.Add(time.Hour)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.ResetPassword(ctx, late[:], testHash, now.Add(time.Hour)); apperr.Code(err) != apperr.Invalid {
@@ -296,5 +297,66 @@ func TestAccountMigrationDownAndUp(t *testing.T) {
 	}
 	if v, err := p.GetDBVersion(ctx); err != nil || v != 4 {
 		t.Errorf("version = %d, %v", v, err)
+	}
+}
+
+// An invitation and a join are written with their audit records, in one
+// transaction: a record the database refuses leaves no token, and a join
+// whose record cannot be built creates no user and leaves the token usable.
+func TestAccountInvitationAndJoinAreAuditedWithThem(t *testing.T) {
+	t.Parallel()
+	s, pool := newAccountStore(t)
+	ctx := context.Background()
+	ent := insertEnterprise(t, pool, "1000000005")
+	now := time.Now()
+	count := func(sql string) int {
+		t.Helper()
+		var n int
+		if err := pool.QueryRow(ctx, sql).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	hash := sha256.Sum256([]byte("invitation"))
+	tok := func() *account.Token {
+		return &account.Token{Kind: account.TokenInvitation, Hash: hash[:], EnterpriseID: ent, Email: "new@dure.test",
+			MemberRole: account.Staff, ExpiresAt: now.Add(time.Hour)}
+	}
+	refused := &account.AuditRecord{At: now, ActorRole: "operator", Entity: "invitation"} // no action: audit_log's CHECK
+	if err := s.CreateToken(ctx, tok(), refused); err == nil {
+		t.Fatal("CreateToken with a refused record succeeded")
+	}
+	if n := count(`SELECT count(*) FROM account_tokens WHERE email = 'new@dure.test'`); n != 0 {
+		t.Fatalf("%d tokens without their record", n)
+	}
+	t1 := tok()
+	rec := &account.AuditRecord{At: now, ActorRole: "enterprise_staff", EnterpriseID: ent, Action: "member.invite", Entity: "invitation"}
+	if err := s.CreateToken(ctx, t1, rec); err != nil {
+		t.Fatal(err)
+	}
+	if rec.ID == 0 || rec.EntityID != strconv.FormatInt(t1.ID, 10) {
+		t.Errorf("invite record %+v: want it written with the token's id", rec)
+	}
+
+	failing := func(_, _ *account.User) (*account.AuditRecord, error) { return nil, errors.New("no record") }
+	if _, err := s.AcceptInvitation(ctx, hash[:], &account.User{Name: "새 구성원"}, testHash, now, failing); err == nil {
+		t.Fatal("AcceptInvitation without its record succeeded")
+	}
+	if n := count(`SELECT count(*) FROM users WHERE email = 'new@dure.test'`); n != 0 {
+		t.Fatalf("%d users created without their record", n)
+	}
+	join := func(_, u *account.User) (*account.AuditRecord, error) {
+		return &account.AuditRecord{At: now, ActorUserID: u.ID, ActorRole: string(u.Role), EnterpriseID: ent,
+			Action: "member.join", Entity: "member", EntityID: strconv.FormatInt(u.ID, 10)}, nil
+	}
+	u := &account.User{Name: "새 구성원"}
+	if _, err := s.AcceptInvitation(ctx, hash[:], u, testHash, now, join); err != nil {
+		t.Fatalf("the token was used by the failed join: %v", err)
+	}
+	if n := count(`SELECT count(*) FROM audit_log WHERE action = 'member.join' AND actor_user_id = ` + strconv.FormatInt(u.ID, 10)); n != 1 {
+		t.Errorf("%d join records, want 1", n)
+	}
+	if n := count(`SELECT count(*) FROM audit_log WHERE enterprise_id = ` + strconv.FormatInt(ent, 10)); n != 2 {
+		t.Errorf("%d records, want the invitation's and the join's", n)
 	}
 }

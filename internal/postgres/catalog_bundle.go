@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/search"
@@ -25,8 +26,9 @@ const productStock = `coalesce(bundle_stock(p.id), p.stock)`
 const notBundle = `NOT EXISTS (SELECT 1 FROM bundles bx WHERE bx.product_id = p.id)`
 
 // CreateBundle writes the bundle's product row, the bundles row and its
-// parts and queues the product for search, in one transaction.
-func (s *CatalogStore) CreateBundle(ctx context.Context, b *catalog.Bundle, createdBy int64) error {
+// parts, queues the product for search and writes the audit record, in one
+// transaction.
+func (s *CatalogStore) CreateBundle(ctx context.Context, b *catalog.Bundle, createdBy int64, audit account.AuditFunc[*catalog.Bundle]) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: create bundle: begin: %w", err)
@@ -49,6 +51,9 @@ func (s *CatalogStore) CreateBundle(ctx context.Context, b *catalog.Bundle, crea
 	}
 	if err := tx.QueryRow(ctx, `SELECT coalesce(bundle_stock($1), 0)`, p.ID).Scan(&p.Stock); err != nil {
 		return fmt.Errorf("postgres: create bundle: stock: %w", err)
+	}
+	if err := insertAuditFunc(ctx, tx, audit, nil, b); err != nil {
+		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: create bundle: commit: %w", err)
@@ -149,8 +154,9 @@ func (s *CatalogStore) findBundles(ctx context.Context, cond string, args ...any
 	return list, nil
 }
 
-// SetBundleStatus sets a bundle's status and queues it for search.
-func (s *CatalogStore) SetBundleStatus(ctx context.Context, id int64, status string) (string, error) {
+// SetBundleStatus sets a bundle's status and queues it for search, with the
+// audit record when it changed.
+func (s *CatalogStore) SetBundleStatus(ctx context.Context, id int64, status string, audit account.AuditFunc[string]) (string, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return "", fmt.Errorf("postgres: bundle status: begin: %w", err)
@@ -167,6 +173,9 @@ func (s *CatalogStore) SetBundleStatus(ctx context.Context, id int64, status str
 			return "", translate(err, "공동상품")
 		}
 		if err := queueOutbox(ctx, tx, search.EntityProduct, id); err != nil {
+			return "", err
+		}
+		if err := insertAuditFunc(ctx, tx, audit, before, status); err != nil {
 			return "", err
 		}
 	}

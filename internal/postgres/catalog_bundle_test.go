@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -267,4 +268,62 @@ func fieldErr(err error, field string) string {
 func staffCtx(enterprise int64) context.Context {
 	return account.NewContext(context.Background(), &account.Actor{UserID: 900000 + enterprise, Name: "직원",
 		Role: account.EnterpriseStaff, EnterpriseID: enterprise, EnterpriseStatus: account.EnterpriseActive, MemberRole: account.Staff})
+}
+
+// A bundle's creation and status changes are audited in their own
+// transactions; a refusal leaves no record, and a record that cannot be
+// written leaves no change.
+func TestBundleAudit(t *testing.T) {
+	t.Parallel()
+	e := newBundleEnv(t)
+	e.bundles.Auditor = testutil.Auditor(t, e.pool)
+	a, entA := e.plain(t, 10, 0)
+	b, _ := e.plain(t, 10, entA)
+	in := e.input(catalog.BundlePart{ProductID: a, Quantity: 1, Share: 7000}, catalog.BundlePart{ProductID: b, Quantity: 1, Share: 3000})
+	bun, err := e.bundles.Create(e.operator, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(bun.Product.ID, 10)
+	recs := testutil.AuditRecords(t, e.pool, catalog.EntityBundle, id)
+	if len(recs) != 1 || recs[0].Action != catalog.ActionBundleCreate || recs[0].ActorRole != string(account.Operator) ||
+		recs[0].ActorUserID == 0 || recs[0].EnterpriseID != entA || !strings.Contains(string(recs[0].After), `"name": "명절 선물세트"`) {
+		t.Fatalf("records after create = %+v", recs)
+	}
+
+	if _, err := e.bundles.Create(e.operator, in); apperr.Code(err) != apperr.Conflict {
+		t.Fatalf("the same name again = %v, want Conflict", err)
+	}
+	if err := e.bundles.SetStatus(e.operator, bun.Product.ID, catalog.StatusHidden); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.bundles.SetStatus(e.operator, bun.Product.ID, catalog.StatusHidden); err != nil { // no change, no record
+		t.Fatal(err)
+	}
+	if err := e.bundles.SetStatus(staffCtx(entA), bun.Product.ID, catalog.StatusActive); apperr.Code(err) != apperr.NotFound {
+		t.Fatalf("SetStatus by the enterprise = %v", err)
+	}
+	recs = testutil.AuditRecords(t, e.pool, catalog.EntityBundle, "")
+	if len(recs) != 2 || recs[1].Action != catalog.ActionBundleStatus ||
+		string(recs[1].Before) != `{"status": "active"}` || string(recs[1].After) != `{"status": "hidden"}` {
+		t.Fatalf("records = %+v", recs)
+	}
+
+	broken := &catalog.Bundles{Store: e.store, Auditor: testutil.BrokenAuditor{}}
+	in.Name = "기록 없는 선물세트"
+	if _, err := broken.Create(e.operator, in); err == nil {
+		t.Error("Create without its record succeeded")
+	}
+	if n := e.scalar(t, `SELECT count(*) FROM products WHERE name = $1`, in.Name); n != 0 {
+		t.Errorf("%d bundles created without their record", n)
+	}
+	if err := broken.SetStatus(e.operator, bun.Product.ID, catalog.StatusActive); err == nil {
+		t.Error("SetStatus without its record succeeded")
+	}
+	if n := e.scalar(t, `SELECT count(*) FROM products WHERE id = $1 AND status = 'hidden'`, bun.Product.ID); n != 1 {
+		t.Error("the bundle went on sale without its record")
+	}
+	if n := len(testutil.AuditRecords(t, e.pool, catalog.EntityBundle, "")); n != 2 {
+		t.Errorf("%d bundle records, want 2", n)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/search"
@@ -216,15 +217,18 @@ func loadProducts(ctx context.Context, q querier, cond string, args ...any) ([]*
 	return list, nil
 }
 
-// CreateProduct inserts p with its options and images and queues it for the
-// search index, in one transaction.
-func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product) error {
+// CreateProduct inserts p with its options and images, queues it for the
+// search index and writes its audit record, in one transaction.
+func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product, audit account.AuditFunc[*catalog.Product]) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: create product: begin: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
 	if err := insertProduct(ctx, tx, p); err != nil {
+		return err
+	}
+	if err := insertAuditFunc(ctx, tx, audit, nil, p); err != nil {
 		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -234,8 +238,9 @@ func (s *CatalogStore) CreateProduct(ctx context.Context, p *catalog.Product) er
 }
 
 // UpdateProduct locks product id, lets fn change a copy and writes what
-// differs, queueing the product for the search index.
-func (s *CatalogStore) UpdateProduct(ctx context.Context, id int64, fn func(p *catalog.Product) error) (before, after *catalog.Product, err error) {
+// differs, queueing the product for the search index, with its audit record.
+func (s *CatalogStore) UpdateProduct(ctx context.Context, id int64, fn func(p *catalog.Product) error,
+	audit account.AuditFunc[*catalog.Product]) (before, after *catalog.Product, err error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: update product: begin: %w", err)
@@ -256,6 +261,9 @@ func (s *CatalogStore) UpdateProduct(ctx context.Context, id int64, fn func(p *c
 	if after, err = findFullProduct(ctx, tx, `p.id = $1`, id); err != nil {
 		return nil, nil, err
 	}
+	if err := insertAuditFunc(ctx, tx, audit, before, after); err != nil {
+		return nil, nil, err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, nil, fmt.Errorf("postgres: update product: commit: %w", err)
 	}
@@ -273,8 +281,10 @@ func lockProduct(ctx context.Context, tx pgx.Tx, id int64, lock string) (*catalo
 }
 
 // DeleteProduct deletes product id, or archives it when an order line refers
-// to it, and queues it for the search index (which drops it).
-func (s *CatalogStore) DeleteProduct(ctx context.Context, id int64, fn func(p *catalog.Product) error) (before *catalog.Product, archived bool, err error) {
+// to it, and queues it for the search index (which drops it), with its audit
+// record.
+func (s *CatalogStore) DeleteProduct(ctx context.Context, id int64, fn func(p *catalog.Product) error,
+	audit account.AuditFunc[*catalog.Product]) (before *catalog.Product, archived bool, err error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("postgres: delete product: begin: %w", err)
@@ -291,8 +301,12 @@ func (s *CatalogStore) DeleteProduct(ctx context.Context, id int64, fn func(p *c
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM order_lines WHERE product_id = $1)`, id).Scan(&archived); err != nil {
 		return nil, false, fmt.Errorf("postgres: delete product %d: order lines: %w", id, err)
 	}
+	var after *catalog.Product
 	if archived {
-		_, err = tx.Exec(ctx, `UPDATE products SET status = 'archived', updated_at = now() WHERE id = $1`, id)
+		after = before.Clone()
+		after.Status = catalog.StatusArchived
+		err = tx.QueryRow(ctx, `UPDATE products SET status = 'archived', updated_at = now() WHERE id = $1 RETURNING updated_at`, id).
+			Scan(&after.UpdatedAt)
 	} else {
 		_, err = tx.Exec(ctx, `DELETE FROM products WHERE id = $1`, id)
 	}
@@ -302,6 +316,9 @@ func (s *CatalogStore) DeleteProduct(ctx context.Context, id int64, fn func(p *c
 	if err := queueOutbox(ctx, tx, search.EntityProduct, id); err != nil {
 		return nil, false, err
 	}
+	if err := insertAuditFunc(ctx, tx, audit, before, after); err != nil {
+		return nil, false, err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, false, fmt.Errorf("postgres: delete product: commit: %w", err)
 	}
@@ -309,9 +326,11 @@ func (s *CatalogStore) DeleteProduct(ctx context.Context, id int64, fn func(p *c
 }
 
 // UpdateEnterprise locks enterprise id, lets fn change a copy, and writes its
-// review setting. The status is not written here: onboarding's ChangeStatus
-// changes it and queues the enterprise for the search index.
-func (s *CatalogStore) UpdateEnterprise(ctx context.Context, id int64, fn func(e *catalog.Enterprise) error) (before, after *catalog.Enterprise, err error) {
+// review setting and return address with the audit record. The status is
+// not written here: onboarding's ChangeStatus changes it and queues the
+// enterprise for the search index.
+func (s *CatalogStore) UpdateEnterprise(ctx context.Context, id int64, fn func(e *catalog.Enterprise) error,
+	audit account.AuditFunc[*catalog.Enterprise]) (before, after *catalog.Enterprise, err error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("postgres: update enterprise: begin: %w", err)
@@ -335,6 +354,9 @@ func (s *CatalogStore) UpdateEnterprise(ctx context.Context, id int64, fn func(e
 		WHERE id = $1 RETURNING updated_at`, id, after.ReviewProducts, r.Postcode, r.Road, r.Detail, r.Phone).Scan(&after.UpdatedAt); err != nil {
 		return nil, nil, translate(err, "기업")
 	}
+	if err := insertAuditFunc(ctx, tx, audit, before, after); err != nil {
+		return nil, nil, err
+	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, nil, fmt.Errorf("postgres: update enterprise: commit: %w", err)
 	}
@@ -352,9 +374,10 @@ func lockEnterprise(ctx context.Context, tx pgx.Tx, id int64) (*catalog.Enterpri
 }
 
 // ApplyProducts locks the enterprise and its products, lets plan decide and
-// writes its changes in one transaction.
+// writes its changes, each with its audit record, in one transaction.
 func (s *CatalogStore) ApplyProducts(ctx context.Context, enterpriseID int64,
-	plan func(e *catalog.Enterprise, current []*catalog.Product) ([]catalog.ProductChange, error)) ([]catalog.ProductChange, error) {
+	plan func(e *catalog.Enterprise, current []*catalog.Product) ([]catalog.ProductChange, error),
+	audit account.AuditFunc[*catalog.Product]) ([]catalog.ProductChange, error) {
 
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -392,6 +415,9 @@ func (s *CatalogStore) ApplyProducts(ctx context.Context, enterpriseID int64,
 		}
 		if err != nil {
 			return nil, catalog.ErrorAtLine(c.Line, err)
+		}
+		if err := insertAuditFunc(ctx, tx, audit, c.Before, c.After); err != nil {
+			return nil, err
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/curation"
@@ -128,7 +130,7 @@ func writeProducts(ctx context.Context, tx pgx.Tx, c *curation.Campaign) error {
 }
 
 // CreateCampaign implements curation.Store.
-func (s *CurationStore) CreateCampaign(ctx context.Context, c *curation.Campaign) error {
+func (s *CurationStore) CreateCampaign(ctx context.Context, c *curation.Campaign, audit *account.AuditRecord) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: create campaign: %w", err)
@@ -144,11 +146,17 @@ func (s *CurationStore) CreateCampaign(ctx context.Context, c *curation.Campaign
 	if err := writeProducts(ctx, tx, c); err != nil {
 		return translateCampaign(err)
 	}
+	if audit != nil {
+		audit.EntityID = strconv.FormatInt(c.ID, 10)
+	}
+	if err := insertAudit(ctx, tx, audit); err != nil {
+		return err
+	}
 	return tx.Commit(ctx)
 }
 
 // UpdateCampaign implements curation.Store.
-func (s *CurationStore) UpdateCampaign(ctx context.Context, c *curation.Campaign) error {
+func (s *CurationStore) UpdateCampaign(ctx context.Context, c *curation.Campaign, audit *account.AuditRecord) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: update campaign: %w", err)
@@ -166,30 +174,47 @@ func (s *CurationStore) UpdateCampaign(ctx context.Context, c *curation.Campaign
 	if err := writeProducts(ctx, tx, c); err != nil {
 		return translateCampaign(err)
 	}
+	if err := insertAudit(ctx, tx, audit); err != nil {
+		return err
+	}
 	return tx.Commit(ctx)
 }
 
 // SetBanner implements curation.Store.
-func (s *CurationStore) SetBanner(ctx context.Context, id int64, img curation.Image) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE campaigns SET banner_url = $2, banner_alt = $3, updated_at = now() WHERE id = $1`,
-		id, img.URL, img.Alt)
-	if err != nil {
-		return translateCampaign(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return apperr.Errorf(apperr.NotFound, "찾는 기획전이 없습니다.")
-	}
-	return nil
+func (s *CurationStore) SetBanner(ctx context.Context, id int64, img curation.Image, audit *account.AuditRecord) error {
+	return s.inTx(ctx, "campaign banner", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE campaigns SET banner_url = $2, banner_alt = $3, updated_at = now() WHERE id = $1`,
+			id, img.URL, img.Alt)
+		if err != nil {
+			return translateCampaign(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.Errorf(apperr.NotFound, "찾는 기획전이 없습니다.")
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }
 
 // DeleteCampaign implements curation.Store.
-func (s *CurationStore) DeleteCampaign(ctx context.Context, id int64) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM campaigns WHERE id = $1`, id)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && pgErr.Code == "23503" {
-		return apperr.Errorf(apperr.Conflict, "이 기획전으로 할인된 주문이 있어 지울 수 없습니다. 비공개(초안)로 돌려 주세요.")
-	}
-	return translateCampaign(err)
+func (s *CurationStore) DeleteCampaign(ctx context.Context, id int64, audit *account.AuditRecord) error {
+	return s.inTx(ctx, "delete campaign", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM campaigns WHERE id = $1`, id)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "23503" {
+			return apperr.Errorf(apperr.Conflict, "이 기획전으로 할인된 주문이 있어 지울 수 없습니다. 비공개(초안)로 돌려 주세요.")
+		}
+		if err != nil {
+			return translateCampaign(err)
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.Errorf(apperr.NotFound, "찾는 기획전이 없습니다.")
+		}
+		return insertAudit(ctx, tx, audit)
+	})
+}
+
+func (s *CurationStore) inTx(ctx context.Context, what string, fn func(pgx.Tx) error) error {
+	return (&AccountStore{pool: db{s.pool}}).inTx(ctx, what, fn)
 }
 
 // FindCampaign implements curation.Store.
@@ -404,26 +429,36 @@ func (s *CurationStore) booths(ctx context.Context, cond string, args ...any) ([
 }
 
 // CreateBooth implements curation.Store.
-func (s *CurationStore) CreateBooth(ctx context.Context, b *curation.Booth) error {
-	err := s.pool.QueryRow(ctx, `INSERT INTO campaign_booths (campaign_id, enterprise_id, position)
-		SELECT $1, e.id, $3 FROM enterprises e WHERE e.id = $2 AND e.status = 'active'
-		RETURNING id`, b.CampaignID, b.EnterpriseID, b.Position).Scan(&b.ID)
-	var pgErr *pgconn.PgError
-	switch {
-	case errors.Is(err, pgx.ErrNoRows):
-		return apperr.Errorf(apperr.Invalid, "판매 중인 입점기업을 골라 주세요.")
-	case errors.As(err, &pgErr) && pgErr.Code == "23505":
-		return apperr.Errorf(apperr.Conflict, "이 기업은 이미 부스가 있습니다.")
-	case err != nil:
-		return translate(err, "부스")
-	}
-	return nil
+func (s *CurationStore) CreateBooth(ctx context.Context, b *curation.Booth, audit *account.AuditRecord) error {
+	return s.inTx(ctx, "create booth", func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO campaign_booths (campaign_id, enterprise_id, position)
+			SELECT $1, e.id, $3 FROM enterprises e WHERE e.id = $2 AND e.status = 'active'
+			RETURNING id`, b.CampaignID, b.EnterpriseID, b.Position).Scan(&b.ID)
+		var pgErr *pgconn.PgError
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			return apperr.Errorf(apperr.Invalid, "판매 중인 입점기업을 골라 주세요.")
+		case errors.As(err, &pgErr) && pgErr.Code == "23505":
+			return apperr.Errorf(apperr.Conflict, "이 기업은 이미 부스가 있습니다.")
+		case err != nil:
+			return translate(err, "부스")
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }
 
 // DeleteBooth implements curation.Store.
-func (s *CurationStore) DeleteBooth(ctx context.Context, id int64) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM campaign_booths WHERE id = $1`, id)
-	return translate(err, "부스")
+func (s *CurationStore) DeleteBooth(ctx context.Context, id int64, audit *account.AuditRecord) error {
+	return s.inTx(ctx, "delete booth", func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM campaign_booths WHERE id = $1`, id)
+		if err != nil {
+			return translate(err, "부스")
+		}
+		if tag.RowsAffected() == 0 {
+			return apperr.Errorf(apperr.NotFound, "찾는 부스가 없습니다.")
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }
 
 // FindBooth implements curation.Store.
@@ -443,15 +478,19 @@ func (s *CurationStore) FindBooth(ctx context.Context, id, ent int64) (*curation
 }
 
 // UpdateBooth implements curation.Store.
-func (s *CurationStore) UpdateBooth(ctx context.Context, b *curation.Booth) error {
+func (s *CurationStore) UpdateBooth(ctx context.Context, b *curation.Booth, audit *account.AuditRecord) error {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("postgres: update booth: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	if _, err := tx.Exec(ctx, `UPDATE campaign_booths SET story = $2, video_url = $3, updated_at = now() WHERE id = $1`,
-		b.ID, b.Story, b.VideoURL); err != nil {
+	tag, err := tx.Exec(ctx, `UPDATE campaign_booths SET story = $2, video_url = $3, updated_at = now() WHERE id = $1`,
+		b.ID, b.Story, b.VideoURL)
+	if err != nil {
 		return translate(err, "부스")
+	}
+	if tag.RowsAffected() == 0 {
+		return apperr.Errorf(apperr.NotFound, "찾는 부스가 없습니다.")
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM campaign_booth_images WHERE booth_id = $1`, b.ID); err != nil {
 		return fmt.Errorf("postgres: booth images: %w", err)
@@ -461,6 +500,9 @@ func (s *CurationStore) UpdateBooth(ctx context.Context, b *curation.Booth) erro
 			b.ID, i, im.URL, im.Alt); err != nil {
 			return fmt.Errorf("postgres: booth images: %w", err)
 		}
+	}
+	if err := insertAudit(ctx, tx, audit); err != nil {
+		return err
 	}
 	return tx.Commit(ctx)
 }

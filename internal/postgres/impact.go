@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/impact"
 )
 
@@ -50,9 +51,10 @@ func findFigures(ctx context.Context, q orderQuerier, ids []int64) (map[int64][]
 	return out, nil
 }
 
-// ReplaceFigures replaces the enterprise's figures in one transaction,
-// under the enterprise's row lock.
-func (s *ImpactStore) ReplaceFigures(ctx context.Context, enterpriseID int64, figures []impact.Figure) ([]impact.Figure, error) {
+// ReplaceFigures replaces the enterprise's figures and writes the audit
+// record in one transaction, under the enterprise's row lock.
+func (s *ImpactStore) ReplaceFigures(ctx context.Context, enterpriseID int64, figures []impact.Figure,
+	audit account.AuditFunc[[]impact.Figure]) ([]impact.Figure, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: impact: begin: %w", err)
@@ -74,6 +76,9 @@ func (s *ImpactStore) ReplaceFigures(ctx context.Context, enterpriseID int64, fi
 			VALUES ($1, $2, $3, $4, $5)`, enterpriseID, f.Kind, f.Value, f.Year, f.Basis); err != nil {
 			return nil, translate(err, "사회적 가치 지표")
 		}
+	}
+	if err := insertAuditFunc(ctx, tx, audit, before[enterpriseID], figures); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return nil, fmt.Errorf("postgres: impact: commit: %w", err)

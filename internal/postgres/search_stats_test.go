@@ -72,16 +72,16 @@ func TestRemoveSynonym(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	st := postgres.NewSynonymStore(testutil.NewDB(t))
-	if err := st.AddSynonyms(ctx, []string{"애플", "사과"}); err != nil {
+	if err := st.AddSynonyms(ctx, []string{"애플", "사과"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.AddSynonyms(ctx, []string{"보온병", "텀블러", "물병"}); err != nil {
+	if err := st.AddSynonyms(ctx, []string{"보온병", "텀블러", "물병"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.RemoveSynonym(ctx, " 애플 "); err != nil {
+	if err := st.RemoveSynonym(ctx, " 애플 ", nil); err != nil {
 		t.Fatalf("RemoveSynonym: %v", err)
 	}
-	if err := st.RemoveSynonym(ctx, "물병"); err != nil {
+	if err := st.RemoveSynonym(ctx, "물병", nil); err != nil {
 		t.Fatal(err)
 	}
 	list, err := st.FindSynonyms(ctx)
@@ -98,7 +98,7 @@ func TestRemoveSynonym(t *testing.T) {
 	if !slices.Equal(m["보온병"], []string{"텀블러"}) || !slices.Equal(m["텀블러"], []string{"보온병"}) {
 		t.Errorf("보온병 → %v, 텀블러 → %v; want each other only", m["보온병"], m["텀블러"])
 	}
-	if err := st.RemoveSynonym(ctx, "없는말"); apperr.Code(err) != apperr.NotFound {
+	if err := st.RemoveSynonym(ctx, "없는말", nil); apperr.Code(err) != apperr.NotFound {
 		t.Errorf("removing an unknown word: %v, want NotFound", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/dure-coop/dure/internal/account"
 	"github.com/dure-coop/dure/internal/apperr"
 	"github.com/dure-coop/dure/internal/search"
 )
@@ -41,7 +42,7 @@ func (s *SynonymStore) FindSynonyms(ctx context.Context) ([]search.Synonym, erro
 
 // AddSynonyms makes every word of group a synonym of the others, merging with
 // what the words already had, in one transaction.
-func (s *SynonymStore) AddSynonyms(ctx context.Context, group []string) error {
+func (s *SynonymStore) AddSynonyms(ctx context.Context, group []string, audit *account.AuditRecord) error {
 	var words []string
 	seen := map[string]bool{}
 	for _, w := range group {
@@ -57,15 +58,17 @@ func (s *SynonymStore) AddSynonyms(ctx context.Context, group []string) error {
 	if len(words) < 2 {
 		return apperr.Errorf(apperr.Invalid, "서로 다른 단어를 두 개 이상 입력해 주세요.")
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO search_synonyms (term, synonyms)
-		SELECT t, array_agg(s ORDER BY s) FROM unnest($1::text[]) t, unnest($1::text[]) s WHERE s <> t GROUP BY t
-		ON CONFLICT (term) DO UPDATE SET updated_at = now(),
-			synonyms = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(search_synonyms.synonyms || excluded.synonyms) x)`,
-		words)
-	if err != nil {
-		return fmt.Errorf("postgres: add synonyms: %w", err)
-	}
-	return nil
+	return (&AccountStore{pool: s.pool}).inTx(ctx, "add synonyms", func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO search_synonyms (term, synonyms)
+			SELECT t, array_agg(s ORDER BY s) FROM unnest($1::text[]) t, unnest($1::text[]) s WHERE s <> t GROUP BY t
+			ON CONFLICT (term) DO UPDATE SET updated_at = now(),
+				synonyms = (SELECT array_agg(DISTINCT x ORDER BY x) FROM unnest(search_synonyms.synonyms || excluded.synonyms) x)`,
+			words)
+		if err != nil {
+			return fmt.Errorf("postgres: add synonyms: %w", err)
+		}
+		return insertAudit(ctx, tx, audit)
+	})
 }
 
 // expandSynonyms returns, for each of words, the word and its synonyms.
@@ -103,10 +106,16 @@ func expandSynonyms(ctx context.Context, q querier, words []string) (map[string]
 // entry that lists it, dropping entries left with no synonym, in one
 // statement. It returns apperr.NotFound when the dictionary does not know
 // the word.
-func (s *SynonymStore) RemoveSynonym(ctx context.Context, word string) error {
+func (s *SynonymStore) RemoveSynonym(ctx context.Context, word string, audit *account.AuditRecord) error {
 	w := search.NormalizeTerm(word)
+	return (&AccountStore{pool: s.pool}).inTx(ctx, "remove synonym", func(tx pgx.Tx) error {
+		return removeSynonym(ctx, tx, w, audit)
+	})
+}
+
+func removeSynonym(ctx context.Context, tx pgx.Tx, w string, audit *account.AuditRecord) error {
 	var n int64
-	err := s.pool.QueryRow(ctx, `WITH gone AS (
+	err := tx.QueryRow(ctx, `WITH gone AS (
 			DELETE FROM search_synonyms WHERE term = $1 RETURNING 1
 		), trimmed AS (
 			UPDATE search_synonyms SET synonyms = array_remove(synonyms, $1), updated_at = now()
@@ -121,5 +130,5 @@ func (s *SynonymStore) RemoveSynonym(ctx context.Context, word string) error {
 	if n == 0 {
 		return apperr.Errorf(apperr.NotFound, "동의어 사전에 '%s'이(가) 없습니다.", w)
 	}
-	return nil
+	return insertAudit(ctx, tx, audit)
 }

@@ -27,7 +27,7 @@ func TestSynonymStore(t *testing.T) {
 	if !slices.Contains(m["먹는샘물"], "생수") || !slices.Contains(m["생수"], "먹는샘물") || !slices.Contains(m["핸드워시"], "손세정제") {
 		t.Errorf("starter dictionary lacks 먹는샘물↔생수 or 핸드워시→손세정제: %v %v", m["먹는샘물"], m["핸드워시"])
 	}
-	if err := st.AddSynonyms(ctx, []string{" 생수 ", "Drinking  Water"}); err != nil {
+	if err := st.AddSynonyms(ctx, []string{" 생수 ", "Drinking  Water"}, nil); err != nil {
 		t.Fatalf("AddSynonyms: %v", err)
 	}
 	list, _ = st.FindSynonyms(ctx)
@@ -37,7 +37,7 @@ func TestSynonymStore(t *testing.T) {
 		t.Errorf("after add: 생수 → %v, drinking water → %v", m["생수"], m["drinking water"])
 	}
 	for _, bad := range [][]string{{"생수"}, {"생수", " 생수"}, {"생수", ""}} {
-		if err := st.AddSynonyms(ctx, bad); apperr.Code(err) != apperr.Invalid {
+		if err := st.AddSynonyms(ctx, bad, nil); apperr.Code(err) != apperr.Invalid {
 			t.Errorf("AddSynonyms(%q) = %v, want Invalid", bad, err)
 		}
 	}

@@ -16,8 +16,11 @@ const (
 	ActionSynonymPush   = "synonym.push"
 )
 
-// Auditor records what an operator did (*account.Service).
+// Auditor builds the audit records of the dictionary's changes, which the
+// store writes with them, and records a push, which changes nothing in the
+// database (*account.Service).
 type Auditor interface {
+	NewAuditRecord(ctx context.Context, e account.AuditEntry) (*account.AuditRecord, error)
 	Record(ctx context.Context, e account.AuditEntry) error
 }
 
@@ -29,7 +32,8 @@ type Admin struct {
 	Stats    StatsStore
 	// Push replaces the engine's synonyms with the dictionary
 	// (meilisearch.Client.PushSynonyms).
-	Push  func(ctx context.Context) error
+	Push func(ctx context.Context) error
+	// Audit records every change (nil: none; tests only).
 	Audit Auditor
 }
 
@@ -85,14 +89,17 @@ func (a *Admin) AddSynonyms(ctx context.Context, group []string) error {
 	if _, err := account.RequireOperator(ctx); err != nil {
 		return err
 	}
-	if err := a.Synonyms.AddSynonyms(ctx, group); err != nil {
-		return err
-	}
 	words := make([]string, 0, len(group))
 	for _, w := range group {
 		words = append(words, NormalizeTerm(w))
 	}
-	a.record(ctx, ActionSynonymAdd, strings.Join(words, ", "), nil, words)
+	rec, err := a.newRecord(ctx, ActionSynonymAdd, strings.Join(words, ", "), nil, words)
+	if err != nil {
+		return err
+	}
+	if err := a.Synonyms.AddSynonyms(ctx, group, rec); err != nil {
+		return err
+	}
 	return a.push(ctx)
 }
 
@@ -105,14 +112,20 @@ func (a *Admin) RemoveSynonym(ctx context.Context, word string) error {
 	if w == "" {
 		return apperr.Errorf(apperr.Invalid, "지울 단어를 골라 주세요.")
 	}
-	if err := a.Synonyms.RemoveSynonym(ctx, w); err != nil {
+	rec, err := a.newRecord(ctx, ActionSynonymRemove, w, w, nil)
+	if err != nil {
 		return err
 	}
-	a.record(ctx, ActionSynonymRemove, w, w, nil)
+	if err := a.Synonyms.RemoveSynonym(ctx, w, rec); err != nil {
+		return err
+	}
 	return a.push(ctx)
 }
 
-// PushSynonyms pushes the dictionary to the engine now.
+// PushSynonyms pushes the dictionary to the engine now and records it (a
+// push changes nothing in the database, so its record is written on its
+// own, after it: a failed push leaves none, a record that cannot be
+// written is this call's error).
 func (a *Admin) PushSynonyms(ctx context.Context) error {
 	if _, err := account.RequireOperator(ctx); err != nil {
 		return err
@@ -120,8 +133,10 @@ func (a *Admin) PushSynonyms(ctx context.Context) error {
 	if err := a.Push(ctx); err != nil {
 		return err
 	}
-	a.record(ctx, ActionSynonymPush, "", nil, nil)
-	return nil
+	if a.Audit == nil {
+		return nil
+	}
+	return a.Audit.Record(ctx, account.AuditEntry{Action: ActionSynonymPush, Entity: "synonym"})
 }
 
 func (a *Admin) push(ctx context.Context) error {
@@ -131,12 +146,13 @@ func (a *Admin) push(ctx context.Context) error {
 	return nil
 }
 
-func (a *Admin) record(ctx context.Context, action, id string, before, after any) {
+// newRecord builds the record of a change to the dictionary for the store
+// to write with it; none without Audit.
+func (a *Admin) newRecord(ctx context.Context, action, id string, before, after any) (*account.AuditRecord, error) {
 	if a.Audit == nil {
-		return
+		return nil, nil
 	}
-	// The change is made; a failed audit write is the auditor's to log.
-	_ = a.Audit.Record(ctx, account.AuditEntry{Action: action, Entity: "synonym", EntityID: id, Before: before, After: after})
+	return a.Audit.NewAuditRecord(ctx, account.AuditEntry{Action: action, Entity: "synonym", EntityID: id, Before: before, After: after})
 }
 
 // QueryStats lists week's queries for order (at most limit), and the weeks

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+
+	"github.com/dure-coop/dure/internal/account"
 )
 
 // Synonym is one entry of the synonym dictionary: a query for Term also
@@ -19,17 +21,19 @@ type SynonymStore interface {
 	// FindSynonyms returns the whole dictionary ordered by term.
 	FindSynonyms(ctx context.Context) ([]Synonym, error)
 	// AddSynonyms makes every word of group a synonym of the others, keeping
-	// what they had. It returns apperr.Invalid for fewer than two distinct
+	// what they had, and writes audit (nil for none) in the same
+	// transaction. It returns apperr.Invalid for fewer than two distinct
 	// words or a blank or over-long word.
-	AddSynonyms(ctx context.Context, group []string) error
+	AddSynonyms(ctx context.Context, group []string, audit *account.AuditRecord) error
 }
 
 // SynonymEditor is the dictionary as the operator's console changes it.
 type SynonymEditor interface {
 	SynonymStore
 	// RemoveSynonym takes a word out of the dictionary: its own entry and
-	// every entry listing it. apperr.NotFound when it is not there.
-	RemoveSynonym(ctx context.Context, word string) error
+	// every entry listing it, and writes audit (nil for none) in the same
+	// transaction. apperr.NotFound when it is not there.
+	RemoveSynonym(ctx context.Context, word string, audit *account.AuditRecord) error
 }
 
 // MaxSynonymLen bounds one dictionary word, in runes.

@@ -160,7 +160,7 @@ func NewEnvOnRedis(t testing.TB, redisURL string) *Env {
 		order.Config{Logger: log, Mailer: outbox, Catalog: catalogStore, Coop: coops, Auditor: accounts, Documents: orderStore})
 	boarding := onboarding.NewService(accountStore, accounts, outbox, log)
 	institutions := institution.NewService(accountStore, accounts, outbox, log)
-	manager := &catalog.Manager{Store: catalogStore, Auditor: accounts, Log: log}
+	manager := &catalog.Manager{Store: catalogStore, Auditor: accounts}
 	blobs, err := blob.NewDir(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
