@@ -168,16 +168,27 @@ func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string]
 // empty). That is most searches on a large catalogue, which then cost one
 // request; the rest cost a second round trip for the other readings.
 // c.allAtOnce sends every reading at once instead (for the cost benchmark).
+//
+// A sorted query's first window reaches only to the end of its page
+// (search.WindowHits); when that reading turns out to have fewer matches
+// than a window but more than it sent, its whole window is asked for again.
 func (c *Client) sendWindows(ctx context.Context, reqs []*ms.SearchRequest) ([]response, error) {
 	if c.allAtOnce || len(reqs) == 1 {
-		return c.sendAll(ctx, reqs)
+		out, err := c.sendAll(ctx, reqs)
+		if err != nil {
+			return nil, err
+		}
+		return out, c.completeFirst(ctx, reqs[0], &out[0])
 	}
 	out := make([]response, len(reqs))
 	if err := c.search(ctx, reqs[0], &out[0]); err != nil {
 		return nil, err
 	}
-	if out[0].TotalHits > search.MergeWindow && len(out[0].Hits) >= search.MergeWindow {
+	if out[0].TotalHits > search.MergeWindow {
 		return out, nil
+	}
+	if err := c.completeFirst(ctx, reqs[0], &out[0]); err != nil {
+		return nil, err
 	}
 	rest, err := c.sendAll(ctx, reqs[1:])
 	if err != nil {
@@ -185,6 +196,19 @@ func (c *Client) sendWindows(ctx context.Context, reqs []*ms.SearchRequest) ([]r
 	}
 	copy(out[1:], rest)
 	return out, nil
+}
+
+// completeFirst asks again for the first reading's whole window when its
+// answer was cut at a sorted page's end (search.CompleteWindow).
+func (c *Client) completeFirst(ctx context.Context, req *ms.SearchRequest, out *response) error {
+	if search.CompleteWindow(len(out.Hits), out.TotalHits) {
+		return nil
+	}
+	whole := *req
+	per := int64(search.MergeWindow)
+	whole.HitsPerPage = &per
+	*out = response{}
+	return c.search(ctx, &whole, out)
 }
 
 // sendAll sends reqs and returns their answers in order: one request when
@@ -228,8 +252,9 @@ func docPointers(docs []search.Document) []*search.Document {
 }
 
 // windowRequests are the window of each reading of q: its first
-// search.MergeWindow hits (the first reading's reach to the end of q's page
-// when that is further) with what ranking and a page need
+// search.MergeWindow hits (the first reading's search.WindowHits: the reach
+// to the end of q's page when that is further, only that for a sorted
+// query) with what ranking and a page need
 // (search.WindowAttributes); the first asks for the facets too (the others'
 // would be thrown away: with a spine, the spine's are the list's; without,
 // the list's are counted from the windows).
@@ -241,7 +266,7 @@ func windowRequests(q search.Query) []*ms.SearchRequest {
 		reqs[i] = VariantRequest(wq, v)
 		per := int64(search.MergeWindow)
 		if i == 0 {
-			per = int64(max(search.MergeWindow, q.Page*q.PerPage))
+			per = int64(search.WindowHits(q))
 		}
 		reqs[i].HitsPerPage = &per
 		reqs[i].AttributesToRetrieve = search.WindowAttributes()

@@ -14,7 +14,8 @@ const MergeWindow = 48
 
 // Window is one reading's answer: its first hits in the engine's order
 // (at least min(MergeWindow, Total) of them, more when a page reaches past
-// MergeWindow), with the attributes WindowAttributes names, and the number
+// MergeWindow; for a sorted query's first reading with more than
+// MergeWindow matches, at least to the end of the page: WindowHits), with the attributes WindowAttributes names, and the number
 // of all its matches.
 type Window struct {
 	Docs  []Document
@@ -61,6 +62,29 @@ func WindowAttributes() []string {
 		"in_stock", "image_url", "popularity", "created_at", "rating_avg", "review_count"}
 }
 
+// WindowHits is how many hits the first reading's window of q asks for:
+// MergeWindow, or the reach to the end of q's page when that is further.
+// A sorted query asks only for the reach to the end of its page: when the
+// first reading finds more than MergeWindow it is the spine and its list is
+// the engine's order (Merge ranks only a relevance list's head), so the
+// documents past the page would be fetched for nothing; when it finds fewer
+// but more than it got, the engine sends the whole window after all
+// (CompleteWindow).
+func WindowHits(q Query) int {
+	reach := max(q.Page, 1) * q.PerPage
+	if q.Sort != SortRelevance && reach < MergeWindow {
+		return reach
+	}
+	return max(MergeWindow, reach)
+}
+
+// CompleteWindow reports whether a first-reading window of got hits out of
+// total matches is all Merge needs: more than MergeWindow matches (the
+// spine), or every match.
+func CompleteWindow(got, total int) bool {
+	return total > MergeWindow || got >= total
+}
+
 // Merge builds the list of q from the windows of its readings (results in
 // the order of q.Variants; a search without variants has one window). syn is
 // the synonym dictionary the engine used, for ranking.
@@ -88,7 +112,10 @@ func MergeN(q Query, syn map[string][]string, windows []Window, size int) *List 
 	}
 	l := &List{Spine: -1}
 	for i, w := range windows {
-		if w.Total > size && len(w.Docs) >= size {
+		if w.Total > size && (len(w.Docs) >= size || i == 0 && q.Sort != SortRelevance && len(w.Docs) > 0) {
+			// A sorted list keeps the engine's order, so the first
+			// reading's window need only reach the end of the page
+			// (WindowHits): its head is the list's head as it is.
 			l.Spine = i
 			break
 		}
@@ -100,7 +127,7 @@ func MergeN(q Query, syn map[string][]string, windows []Window, size int) *List 
 	}
 	if l.Spine >= 0 {
 		w := windows[l.Spine]
-		l.Docs = make([]*Document, size)
+		l.Docs = make([]*Document, min(size, len(w.Docs)))
 		for i := range l.Docs {
 			l.Docs[i] = &w.Docs[i]
 		}

@@ -101,3 +101,39 @@ func TestMergeSorted(t *testing.T) {
 		t.Errorf("sorted list %v, want %v", listIDs(l), want)
 	}
 }
+
+// A sorted query's first window reaches only to its page's end: with more
+// than a window of matches it is the spine as it is, the same list a whole
+// window gives; with fewer it is complete only when it holds every match.
+func TestMergeSortedShortWindow(t *testing.T) {
+	t.Parallel()
+	q := Query{Text: "사과", Sort: SortPriceAsc, Page: 1, PerPage: 24, Variants: Analyze("사과")}
+	if got := WindowHits(q); got != 24 {
+		t.Fatalf("WindowHits sorted page 1 = %d, want 24", got)
+	}
+	if got := WindowHits(Query{Text: "사과", Page: 1, PerPage: 24}); got != MergeWindow {
+		t.Fatalf("WindowHits by relevance = %d, want %d", got, MergeWindow)
+	}
+	if got := WindowHits(Query{Text: "사과", Sort: SortNewest, Page: 3, PerPage: 24}); got != 72 {
+		t.Fatalf("WindowHits sorted page 3 = %d, want 72", got)
+	}
+	names := make([]string, MergeWindow)
+	for i := range names {
+		names[i] = "사과 " + strconv.Itoa(i) + "kg"
+	}
+	whole := docs(names...)
+	full := Merge(q, nil, []Window{{Docs: whole, Total: 500}, {}})
+	short := Merge(q, nil, []Window{{Docs: whole[:24], Total: 500}, {}})
+	if short.Spine != 0 || short.Total != 500 || !slices.Equal(listIDs(short), listIDs(full)[:24]) {
+		t.Fatalf("short window: spine %d total %d list %v, want spine 0, total 500, %v", short.Spine, short.Total,
+			listIDs(short), listIDs(full)[:24])
+	}
+	for _, c := range []struct {
+		got, total int
+		complete   bool
+	}{{24, 500, true}, {24, 30, false}, {20, 20, true}, {48, 48, true}, {0, 0, true}} {
+		if CompleteWindow(c.got, c.total) != c.complete {
+			t.Errorf("CompleteWindow(%d, %d) = %v, want %v", c.got, c.total, !c.complete, c.complete)
+		}
+	}
+}

@@ -55,8 +55,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 		Path:     ix.Path(cat.ID),
 		Heading:  cat.Name + " " + strconv.Itoa(res.Total) + "개",
 	}
-	s.priceCards(ctx, pv.Cards) // campaign prices, at render
-	s.cartCards(c, &pv.layout, pv.Cards)
+	s.listingCards(c, &pv.layout, pv.Cards) // campaign prices at render, cart forms
 	counts := map[string]int{}
 	for _, fv := range res.Facets[search.FacetCategory] {
 		counts[fv.Value] = fv.Count

@@ -53,8 +53,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 		About:    typeAbout[e.Type],
 		Shipping: shippingLines(catalog.Goods, e.Shipping),
 	}
-	s.priceCards(ctx, pv.Cards) // campaign prices, at render
-	s.cartCards(c, &pv.layout, pv.Cards)
+	s.listingCards(c, &pv.layout, pv.Cards) // campaign prices at render, cart forms
 	pv.Title = e.Name
 	pv.Description = e.Name + " (" + e.Type.Label() + ", " + e.Region.Label() + ") — " + e.Mission
 	return s.render(c, "shop/enterprise", &pv)

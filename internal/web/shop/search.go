@@ -52,8 +52,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		Category: cat,
 		Roots:    ix.Roots,
 	}
-	s.priceCards(ctx, pv.Cards) // campaign prices, at render
-	s.cartCards(c, &pv.layout, pv.Cards)
+	s.listingCards(c, &pv.layout, pv.Cards) // campaign prices at render, cart forms
 	pv.withErrors(c, typed, errs)
 	pv.Q = q.Text
 	pv.NoIndex = true
