@@ -50,13 +50,21 @@ type EnterpriseSubOrder struct {
 }
 
 // NextAction is what the enterprise must do next, in Korean: "주문 접수",
-// "발송 처리" or "" when nothing.
+// "발송 처리", "반품 승인·거절", "반품 입고 확인" or "" when nothing.
 func (s *EnterpriseSubOrder) NextAction() string {
 	switch s.Status {
 	case SubPaid, SubConfirmed:
 		return "주문 접수"
 	case SubAccepted:
 		return "발송 처리"
+	}
+	if r := s.OpenReturn(); r != nil {
+		switch r.Status {
+		case ReturnRequested:
+			return "반품 승인·거절"
+		case ReturnApproved:
+			return "반품 입고 확인"
+		}
 	}
 	return ""
 }

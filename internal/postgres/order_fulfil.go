@@ -49,6 +49,9 @@ func enterpriseSubOrders(ctx context.Context, q orderQuerier, cond, tail string,
 	if err := attachLines(ctx, q, subs, `sub_order_id = ANY($1)`, ids); err != nil {
 		return nil, err
 	}
+	if err := attachReturns(ctx, q, subs); err != nil {
+		return nil, err
+	}
 	for i, x := range subs {
 		list[i].SubOrder = *x.so
 		list[i].OrderID = x.orderID
