@@ -391,6 +391,9 @@ type Store interface {
 	// the order and that sub-order. apperr.NotFound when there is none or it
 	// is another enterprise's.
 	UpdateSubOrder(ctx context.Context, enterpriseID, id int64, decide func(*Order, *SubOrder) (Change, error)) error
+	// FindReturns lists returns with their order number and enterprise
+	// name as f says, and how many match in all. f is valid.
+	FindReturns(ctx context.Context, f ReturnFilter) ([]*ReturnSummary, int, error)
 	// FindEnterpriseStats returns the enterprise's sales per day (Korean
 	// time) since salesSince, its best-selling products since topSince (at
 	// most topLimit each way) and its sub-orders waiting for it.

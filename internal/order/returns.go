@@ -474,3 +474,30 @@ func (s *Service) ReceiveReturn(ctx context.Context, id int64, restock bool) err
 	}
 	return nil
 }
+
+// ReturnFilter selects returns for the co-op's operators.
+type ReturnFilter struct {
+	Open   bool // only those in progress, the oldest first (else every one, the newest first)
+	Limit  int  // DefaultPageSize when 0, at most MaxPageSize
+	Offset int
+}
+
+// ReturnSummary is a return with its order and enterprise, for the
+// operators' list.
+type ReturnSummary struct {
+	Return
+	OrderNumber    string
+	EnterpriseName string
+}
+
+// FindReturns lists returns for an operator (account.RequireOperator:
+// NotFound for anyone else) and how many match f in all. Read only: the
+// enterprise decides, the co-op watches (and acts through the portal on
+// the enterprise's behalf when it must).
+func (s *Service) FindReturns(ctx context.Context, f ReturnFilter) ([]*ReturnSummary, int, error) {
+	if _, err := account.RequireOperator(ctx); err != nil {
+		return nil, 0, err
+	}
+	f.Limit, f.Offset = page(f.Limit, f.Offset)
+	return s.store.FindReturns(ctx, f)
+}

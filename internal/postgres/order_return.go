@@ -121,3 +121,36 @@ func refundReturn(ctx context.Context, tx pgx.Tx, refundID, amount int64) error 
 	}
 	return addEvent(ctx, tx, orderID, subID, "return_received", "return_refunded", "환불 "+kr.Won(amount))
 }
+
+// FindReturns lists returns for the operators' console.
+func (s *OrderStore) FindReturns(ctx context.Context, f order.ReturnFilter) ([]*order.ReturnSummary, int, error) {
+	cond, sort := `true`, `r.requested_at DESC, r.id DESC`
+	if f.Open {
+		cond, sort = `r.status IN ('requested', 'approved', 'received')`, `r.requested_at, r.id`
+	}
+	var total int
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM order_returns r WHERE `+cond).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("postgres: count returns: %w", err)
+	}
+	rows, err := s.pool.Query(ctx, `SELECT r.id, r.sub_order_id, r.reason, r.detail, r.status, r.fee_payer = 'seller',
+			r.paid_amount, r.return_fee, r.refund_amount, r.reject_reason, r.restock, coalesce(r.requested_by, 0),
+			r.requested_at, r.approved_at, r.rejected_at, r.received_at, r.refunded_at, o.number, e.name
+		FROM order_returns r JOIN orders o ON o.id = r.order_id JOIN sub_orders so ON so.id = r.sub_order_id
+			JOIN enterprises e ON e.id = so.enterprise_id
+		WHERE `+cond+` ORDER BY `+sort+` LIMIT $1 OFFSET $2`, f.Limit, f.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: find returns: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*order.ReturnSummary, error) {
+		var x order.ReturnSummary
+		r := &x.Return
+		err := row.Scan(&r.ID, &r.SubOrderID, &r.Reason, &r.Detail, &r.Status, &r.SellerPays, &r.PaidAmount, &r.ReturnFee,
+			&r.RefundAmount, &r.RejectReason, &r.Restock, &r.RequestedBy, &r.RequestedAt, &r.ApprovedAt, &r.RejectedAt,
+			&r.ReceivedAt, &r.RefundedAt, &x.OrderNumber, &x.EnterpriseName)
+		return &x, err
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("postgres: find returns: %w", err)
+	}
+	return list, total, nil
+}
