@@ -237,10 +237,14 @@ func onlyServices(so *SubOrder) bool {
 	return len(so.Lines) > 0
 }
 
-// ReturnOpen reports whether the order's buyer may ask now to return part
-// so for some reason (for showing the form; RequestReturn decides).
-func (o *Order) ReturnOpen(so *SubOrder, now time.Time) bool {
-	return o.returnBlocked(so, ReasonDefective, now) == nil
+// ReturnRefusal says, in Korean, why the order's buyer may not ask now to
+// return part so for any reason; "" when they may (for showing the form;
+// RequestReturn decides).
+func (o *Order) ReturnRefusal(so *SubOrder, now time.Time) string {
+	if err := o.returnBlocked(so, ReasonDefective, now); err != nil {
+		return apperr.Message(err)
+	}
+	return ""
 }
 
 // ReturnChange is a return's step, for the store to write with the order's

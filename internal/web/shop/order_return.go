@@ -1,6 +1,7 @@
 package shop
 
 import (
+	"errors"
 	"strconv"
 	"time"
 
@@ -21,6 +22,7 @@ type returnPart struct {
 	Name       string // the enterprise's
 	Return     *order.Return
 	CanRequest bool
+	Refusal    string // why not, when not
 	// Deadline is the last day of a change of mind, DefectDeadline of a
 	// defect or a wrong item (YYYY.MM.DD, Korean dates).
 	Deadline, DefectDeadline string
@@ -59,7 +61,8 @@ func (s *server) orderReturns(c *fiber.Ctx, v *orderView, failed int64, form *re
 			continue
 		}
 		p := &returnPart{SubOrderID: so.ID, Name: so.EnterpriseName, Return: so.LastReturn(),
-			CanRequest: !v.ReturnInvoice && o.ReturnOpen(so, now), Paid: kr.Won(so.Total)}
+			Refusal: o.ReturnRefusal(so, now), Paid: kr.Won(so.Total)}
+		p.CanRequest = p.Refusal == ""
 		if so.DeliveredAt != nil {
 			p.Deadline = order.ReturnDeadline(*so.DeliveredAt, order.ReasonChangeOfMind).Format("2006.01.02")
 			p.DefectDeadline = order.ReturnDeadline(*so.DeliveredAt, order.ReasonDefective).Format("2006.01.02")
@@ -94,7 +97,7 @@ func (s *server) orderReturn(c *fiber.Ctx) error {
 	}
 	form := &returnForm{Reason: string(in.Reason), Detail: textin.ForDisplay(in.Detail),
 		Phone: shorten(textin.ForDisplay(in.Phone), 20), Err: map[string]string{}}
-	if ae, ok := err.(*apperr.Error); ok {
+	if ae := (*apperr.Error)(nil); errors.As(err, &ae) {
 		for k, m := range ae.Fields {
 			form.Err[k] = m
 		}
