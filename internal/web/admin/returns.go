@@ -17,9 +17,9 @@ import (
 var returnScopes = []option{{"open", "진행 중"}, {"all", "전체"}}
 
 type returnRow struct {
-	Number, Enterprise, Reason, Detail, FeePayer string
-	Paid, Fee, Refund, Requested, Updated, Status, Key     string
-	RejectReason                                           string
+	Number, Enterprise, Reason, Detail, FeePayer       string
+	Paid, Fee, Refund, Requested, Updated, Status, Key string
+	RejectReason                                       string
 }
 
 type returnsView struct {

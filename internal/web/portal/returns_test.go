@@ -57,7 +57,7 @@ func TestReturnByGuestAndEnterprise(t *testing.T) {
 	if n := doc.Find(sel).Length(); n != 1 {
 		t.Fatalf("%d return forms, want A's alone", n)
 	}
-	if v := doc.Find(sel + ` input[name="sub_order"]`).AttrOr("value", ""); v != fmt.Sprint(partA) {
+	if v := doc.Find(sel+` input[name="sub_order"]`).AttrOr("value", ""); v != fmt.Sprint(partA) {
 		t.Fatalf("the form is for part %s, want %d (B is %d)", v, partA, partB)
 	}
 	var ship int64
