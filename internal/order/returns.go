@@ -328,7 +328,7 @@ func (s *Service) RequestReturn(ctx context.Context, number string, in ReturnInp
 		return nil, err
 	}
 	var by int64
-	if a := account.FromContext(ctx); a != nil && a.SessionID != "" && o.UserID != 0 && a.UserID == o.UserID {
+	if a := account.FromContext(ctx); a != nil && a.APIKeyID == 0 && o.UserID != 0 && a.UserID == o.UserID {
 		by = a.UserID
 	} else {
 		ok, _, err := s.buyerMatches(ctx, o.Number, in.Phone)
