@@ -24,6 +24,9 @@ type SubOrderFilter struct {
 	// accepted, or accepted and not shipped), the longest waiting first.
 	// Otherwise the newest come first.
 	Waiting bool
+	// Returns keeps only the parts with a return waiting for the
+	// enterprise (requested or approved), the oldest request first.
+	Returns bool
 	Limit   int // DefaultPageSize when 0, at most MaxPageSize
 	Offset  int
 }

@@ -320,3 +320,37 @@ func TestReturnConstraints(t *testing.T) {
 	refused("seller pays but charged", "order_returns_fee_payer", o.ID, a.ID, "seller", a.Total, 3000, a.Total-3000)
 	refused("negative refund", "order_returns_refund_amount_check", o.ID, a.ID, "buyer", a.Total, a.Total+1, -1)
 }
+
+// TestReturnFeeTakesAll: when the return shipping of a change of mind is
+// the whole part, receipt refunds nothing and settles the return at once:
+// no refund row, no provider call.
+func TestReturnFeeTakesAll(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	pa, ea := e.product(t, 10)
+	o := e.paidOrder(t, 1, pa)
+	a := part(t, o, ea)
+	e.deliver(t, ea, a.ID)
+	e.exec(t, `UPDATE enterprises SET shipping_fee = $2 WHERE id = $1`, ea, a.Total)
+	r, err := e.svc.RequestReturn(context.Background(), o.Number, order.ReturnInput{SubOrderID: a.ID,
+		Reason: order.ReasonChangeOfMind, Phone: buyerPhone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ReturnFee != a.Total || r.RefundAmount != 0 {
+		t.Fatalf("return = %+v, want the whole %d as fee", r, a.Total)
+	}
+	if err := e.svc.ApproveReturn(staff(ea), a.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.ReceiveReturn(staff(ea), a.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	last := part(t, e.reload(t, o.Number), ea).LastReturn()
+	if last.Status != order.ReturnRefunded || last.RefundedAt == nil || last.ReceivedAt == nil {
+		t.Errorf("return = %+v, want refunded at once", last)
+	}
+	if n := e.count(t, `SELECT count(*) FROM refunds WHERE sub_order_id = $1`, a.ID); n != 0 || len(e.provider.refundCalls()) != 0 {
+		t.Errorf("%d refunds written, %d sent; want none", n, len(e.provider.refundCalls()))
+	}
+}

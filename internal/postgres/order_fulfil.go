@@ -73,6 +73,10 @@ func (s *OrderStore) FindEnterpriseSubOrders(ctx context.Context, enterpriseID i
 		where = append(where, `s.status IN ('paid', 'confirmed', 'accepted')`)
 		sort = `coalesce(s.paid_at, s.created_at), s.id`
 	}
+	if f.Returns {
+		where = append(where, `EXISTS (SELECT 1 FROM order_returns r WHERE r.sub_order_id = s.id AND r.status IN ('requested', 'approved'))`)
+		sort = `(SELECT min(r.requested_at) FROM order_returns r WHERE r.sub_order_id = s.id), s.id`
+	}
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM sub_orders s WHERE `+enterpriseVisible+` AND `+joinAnd(where),
 		args...).Scan(&total); err != nil {

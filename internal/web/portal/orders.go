@@ -75,6 +75,7 @@ var orderTabs = []struct{ value, label string }{
 	{string(order.SubAccepted), "주문 접수 (발송 전)"},
 	{string(order.SubShipped), "배송 중"},
 	{string(order.SubDelivered), "배송 완료"},
+	{"returns", "반품 처리"},
 	{string(order.SubCancelled), "취소됨"},
 }
 
@@ -134,6 +135,8 @@ func (s *server) ordersPage(c *fiber.Ctx) error {
 		status = ""
 	case status == "waiting":
 		f.Waiting = true
+	case status == "returns":
+		f.Returns = true
 	default:
 		f.Status = order.SubStatus(status)
 	}

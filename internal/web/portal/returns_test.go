@@ -118,6 +118,9 @@ func TestReturnByGuestAndEnterprise(t *testing.T) {
 	}
 
 	page := fmt.Sprintf("/portal/orders/%d", partA)
+	if ma.Page(t, "/portal/orders?status=returns", http.StatusOK).Find(`a[href="`+page+`"]`).Length() != 1 {
+		t.Error("the 반품 처리 tab does not list A's part")
+	}
 	pd := ma.Page(t, page, http.StatusOK)
 	if got := text(pd.Find("#return")); !strings.Contains(got, "단순 변심") || !strings.Contains(got, kr.Won(totalA-fee)) {
 		t.Errorf("the enterprise's return section: %q", got)
@@ -140,6 +143,9 @@ func TestReturnByGuestAndEnterprise(t *testing.T) {
 	}
 	if amt := s.count(t, `SELECT amount FROM refunds WHERE sub_order_id = $1 AND provider_ref IS NOT NULL`, partA); amt != totalA-fee {
 		t.Errorf("refund %d, want %d", amt, totalA-fee)
+	}
+	if ma.Page(t, "/portal/orders?status=returns", http.StatusOK).Find(`a[href="`+page+`"]`).Length() != 0 {
+		t.Error("the 반품 처리 tab still lists A's part after the refund")
 	}
 	if got := text(ma.Page(t, page, http.StatusOK).Find("#return")); !strings.Contains(got, "반품 환불 완료") || !strings.Contains(got, "재입고") {
 		t.Errorf("the enterprise's section after receipt: %q", got)
