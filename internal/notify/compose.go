@@ -2,6 +2,7 @@ package notify
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/dure-coop/dure/internal/kr"
 )
@@ -40,6 +41,9 @@ func one(k Kind, title, body, link string, to []Recipient) []Message {
 // part shipped or delivered, and a cancellation after payment (the order's,
 // or one part's when the order goes on).
 func composeOrder(e Event) []Message {
+	if e.SubOrder && strings.HasPrefix(e.To, "return_") {
+		return composeReturn(e)
+	}
 	if e.Buyer.UserID == 0 && e.Buyer.Email == "" {
 		return nil
 	}
@@ -67,6 +71,41 @@ func composeOrder(e Event) []Message {
 	case e.SubOrder && e.To == "delivered":
 		return one(OrderDelivered, "상품이 도착했습니다 ("+e.OrderNumber+")",
 			e.Enterprise+"의 상품 배송이 끝났습니다. 구매평을 남겨 주시면 다른 분들께 도움이 됩니다.", "/account#reviews", buyer)
+	}
+	return nil
+}
+
+// composeReturn: a return request (to the enterprise), its approval,
+// rejection and refund (to the buyer). Receipt says nothing: the refund
+// follows.
+func composeReturn(e Event) []Message {
+	link := "/orders/" + e.OrderNumber
+	buyer := []Recipient{e.Buyer}
+	if e.Buyer.UserID == 0 && e.Buyer.Email == "" {
+		buyer = nil
+	}
+	switch e.To {
+	case "return_requested":
+		return one(ReturnRequested, "새 반품 신청이 왔습니다 ("+e.OrderNumber+")",
+			"주문 "+e.OrderNumber+"의 구매자가 반품을 신청했습니다. 입점기업 화면의 주문에서 승인하거나 거절해 주세요.",
+			"/portal/orders/"+itoa(e.SubOrderID), e.Members)
+	case "return_approved":
+		return one(ReturnUpdate, "반품이 승인되었습니다 ("+e.OrderNumber+")",
+			e.Enterprise+"에서 주문 "+e.OrderNumber+"의 반품을 승인했습니다. 상품을 수거하거나 반품 주소로 보내 주세요. "+
+				"판매 기업이 상품을 받아 확인하면 환불해 드립니다.", link, buyer)
+	case "return_rejected":
+		body := e.Enterprise + "에서 주문 " + e.OrderNumber + "의 반품을 거절했습니다."
+		if _, why, ok := strings.Cut(e.Reason, "반품 거절: "); ok {
+			body += " 사유: " + why
+		}
+		return one(ReturnUpdate, "반품이 거절되었습니다 ("+e.OrderNumber+")",
+			body+"\n궁금한 점은 판매 기업이나 협동조합에 문의해 주세요.", link, buyer)
+	case "return_refunded":
+		body := "주문 " + e.OrderNumber + " 중 " + e.Enterprise + " 상품의 반품이 끝나 결제 수단으로 환불했습니다."
+		if e.Reason != "" {
+			body += " (" + e.Reason + ")"
+		}
+		return one(ReturnUpdate, "반품 환불이 끝났습니다 ("+e.OrderNumber+")", body, link, buyer)
 	}
 	return nil
 }

@@ -33,30 +33,32 @@ const (
 	ReviewReplied    Kind = "review_replied"    // to the writer
 	QuestionNew      Kind = "question_new"      // to the enterprise
 	ReviewNew        Kind = "review_new"        // to the enterprise
+	ReturnUpdate     Kind = "return_update"     // a return approved, rejected or refunded (to the buyer)
+	ReturnRequested  Kind = "return_requested"  // a new return request (to the enterprise)
 )
 
 var kindLabels = map[Kind]string{
 	OrderPaid: "주문 확인", OrderReceived: "새 주문", OrderShipped: "배송 시작", OrderDelivered: "배송 완료",
 	OrderCancelled: "주문 취소·환불", QuestionAnswered: "상품 문의 답변", ReviewReplied: "구매평 답글",
-	QuestionNew: "새 상품 문의", ReviewNew: "새 구매평",
+	QuestionNew: "새 상품 문의", ReviewNew: "새 구매평", ReturnUpdate: "반품 진행·환불", ReturnRequested: "새 반품 신청",
 }
 
 // Label is the Korean name of the kind.
 func (k Kind) Label() string { return kindLabels[k] }
 
 // Required reports whether the kind's mail cannot be turned off: the order
-// confirmation and the cancellation or refund notice are what an online
-// mall must give the buyer (전자상거래법 제13조·제18조).
-func (k Kind) Required() bool { return k == OrderPaid || k == OrderCancelled }
+// confirmation and the cancellation, return or refund notice are what an
+// online mall must give the buyer (전자상거래법 제13조·제18조).
+func (k Kind) Required() bool { return k == OrderPaid || k == OrderCancelled || k == ReturnUpdate }
 
 // ShopperKinds are the kinds a shopper may receive, in the order of the
 // preferences page.
 func ShopperKinds() []Kind {
-	return []Kind{OrderPaid, OrderShipped, OrderDelivered, OrderCancelled, QuestionAnswered, ReviewReplied}
+	return []Kind{OrderPaid, OrderShipped, OrderDelivered, OrderCancelled, ReturnUpdate, QuestionAnswered, ReviewReplied}
 }
 
 // EnterpriseKinds are the kinds an enterprise's members receive.
-func EnterpriseKinds() []Kind { return []Kind{OrderReceived, QuestionNew, ReviewNew} }
+func EnterpriseKinds() []Kind { return []Kind{OrderReceived, ReturnRequested, QuestionNew, ReviewNew} }
 
 // Notification is one notification of one member.
 type Notification struct {
@@ -96,7 +98,9 @@ type Event struct {
 	// Order events.
 	OrderNumber  string
 	SubOrder     bool   // the event is a sub-order's (one enterprise's part)
-	From, To     string // states
+	SubOrderID   int64  // that part (0 for the order's events)
+	From, To     string // states, or a return's steps ("return_requested", …)
+	Reason       string // the event's text (a rejected return's reason, a refund's amount)
 	Buyer        Recipient
 	BuyerName    string
 	Enterprise   string // the sub-order's enterprise name

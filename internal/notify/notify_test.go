@@ -224,6 +224,16 @@ func TestCompose(t *testing.T) {
 		}, nil},
 		{"accepted", func(e *notify.Event) { e.SubOrder, e.From, e.To = true, "paid", "accepted" }, nil},
 		{"no buyer address", func(e *notify.Event) { e.Buyer = notify.Recipient{}; e.To = "paid" }, nil},
+		{"return requested", func(e *notify.Event) {
+			e.SubOrder, e.SubOrderID, e.From, e.To, e.Members = true, 7, "delivered", "return_requested", []notify.Recipient{{UserID: 2}}
+		}, []notify.Kind{notify.ReturnRequested}},
+		{"return requested of a guest order", func(e *notify.Event) {
+			e.SubOrder, e.To, e.Buyer, e.Members = true, "return_requested", notify.Recipient{}, []notify.Recipient{{UserID: 2}}
+		}, []notify.Kind{notify.ReturnRequested}},
+		{"return approved", func(e *notify.Event) { e.SubOrder, e.To = true, "return_approved" }, []notify.Kind{notify.ReturnUpdate}},
+		{"return rejected", func(e *notify.Event) { e.SubOrder, e.To = true, "return_rejected" }, []notify.Kind{notify.ReturnUpdate}},
+		{"return received", func(e *notify.Event) { e.SubOrder, e.To = true, "return_received" }, nil},
+		{"return refunded", func(e *notify.Event) { e.SubOrder, e.To = true, "return_refunded" }, []notify.Kind{notify.ReturnUpdate}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -24,6 +24,9 @@ type SubOrderFilter struct {
 	// accepted, or accepted and not shipped), the longest waiting first.
 	// Otherwise the newest come first.
 	Waiting bool
+	// Returns keeps only the parts with a return waiting for the
+	// enterprise (requested or approved), the oldest request first.
+	Returns bool
 	Limit   int // DefaultPageSize when 0, at most MaxPageSize
 	Offset  int
 }
@@ -50,13 +53,21 @@ type EnterpriseSubOrder struct {
 }
 
 // NextAction is what the enterprise must do next, in Korean: "주문 접수",
-// "발송 처리" or "" when nothing.
+// "발송 처리", "반품 승인·거절", "반품 입고 확인" or "" when nothing.
 func (s *EnterpriseSubOrder) NextAction() string {
 	switch s.Status {
 	case SubPaid, SubConfirmed:
 		return "주문 접수"
 	case SubAccepted:
 		return "발송 처리"
+	}
+	if r := s.OpenReturn(); r != nil {
+		switch r.Status {
+		case ReturnRequested:
+			return "반품 승인·거절"
+		case ReturnApproved:
+			return "반품 입고 확인"
+		}
 	}
 	return ""
 }

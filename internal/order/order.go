@@ -142,6 +142,12 @@ type SubOrder struct {
 	// payment by itself (a whole-order refund is not listed here).
 	Refund *Refund
 	Lines  []Line
+	// Returns are the part's return requests after delivery, oldest first
+	// (at most one open, ReturnStatus.Open).
+	Returns []*Return
+	// OneWayShipping is the enterprise's shipping fee now, what a change
+	// of mind's return costs one way (ReturnFeeFor).
+	OneWayShipping int64
 }
 
 // StatusLabel is the Korean name of the sub-order's status.
@@ -301,6 +307,8 @@ type Change struct {
 	Refund  *Refund
 	// Sub changes one sub-order alone (fulfilment); it is written before To.
 	Sub *SubChange
+	// Return is a step of a return after delivery (returns.go).
+	Return *ReturnChange
 }
 
 // SubChange is a change of one sub-order by its enterprise.
@@ -383,6 +391,9 @@ type Store interface {
 	// the order and that sub-order. apperr.NotFound when there is none or it
 	// is another enterprise's.
 	UpdateSubOrder(ctx context.Context, enterpriseID, id int64, decide func(*Order, *SubOrder) (Change, error)) error
+	// FindReturns lists returns with their order number and enterprise
+	// name as f says, and how many match in all. f is valid.
+	FindReturns(ctx context.Context, f ReturnFilter) ([]*ReturnSummary, int, error)
 	// FindEnterpriseStats returns the enterprise's sales per day (Korean
 	// time) since salesSince, its best-selling products since topSince (at
 	// most topLimit each way) and its sub-orders waiting for it.

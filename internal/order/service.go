@@ -164,6 +164,11 @@ func (c Change) check(o *Order) error {
 			return apperr.Errorf(apperr.Conflict, "이미 '%s' 상태인 주문입니다.", sc.To.Label())
 		}
 	}
+	if c.Return != nil {
+		if err := c.Return.check(o); err != nil {
+			return err
+		}
+	}
 	if c.To != "" && c.To != o.Status {
 		if err := o.Status.Transition(c.To); err != nil {
 			return err

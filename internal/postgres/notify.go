@@ -119,16 +119,17 @@ func loadEvent(ctx context.Context, q querier, kind string, ref int64) (notify.E
 	case "order_event":
 		var orderID int64
 		var courier string
-		err = q.QueryRow(ctx, `SELECT ev.order_id, ev.sub_order_id IS NOT NULL, ev.from_status, ev.to_status, o.number,
+		err = q.QueryRow(ctx, `SELECT ev.order_id, coalesce(ev.sub_order_id, 0), ev.reason, ev.from_status, ev.to_status, o.number,
 				coalesce(o.user_id, 0), coalesce(u.email, o.buyer_email), o.buyer_name, o.total,
 				coalesce(e.name, ''), coalesce(so.courier, ''), coalesce(so.tracking_number, ''), o.status = 'cancelled'
 			FROM order_events ev JOIN orders o ON o.id = ev.order_id LEFT JOIN users u ON u.id = o.user_id
 				LEFT JOIN sub_orders so ON so.id = ev.sub_order_id LEFT JOIN enterprises e ON e.id = so.enterprise_id
-			WHERE ev.id = $1`, ref).Scan(&orderID, &e.SubOrder, &e.From, &e.To, &e.OrderNumber,
+			WHERE ev.id = $1`, ref).Scan(&orderID, &e.SubOrderID, &e.Reason, &e.From, &e.To, &e.OrderNumber,
 			&e.Buyer.UserID, &e.Buyer.Email, &e.BuyerName, &e.Total, &e.Enterprise, &courier, &e.Tracking, &e.OrderAlsoCxl)
 		if err != nil {
 			break
 		}
+		e.SubOrder = e.SubOrderID != 0
 		if c, ok := order.CourierByCode(courier); ok {
 			e.Courier, e.TrackingURL = c.Name, c.TrackingURL(e.Tracking)
 		} else {
@@ -138,6 +139,11 @@ func loadEvent(ctx context.Context, q querier, kind string, ref int64) (notify.E
 			e.Members, err = members(ctx, q, `SELECT DISTINCT u.id, u.email FROM sub_orders so
 				JOIN enterprise_members m ON m.enterprise_id = so.enterprise_id JOIN users u ON u.id = m.user_id
 				WHERE so.order_id = $1 AND u.status = 'active' ORDER BY u.id`, orderID)
+		}
+		if e.SubOrder && e.To == "return_requested" {
+			e.Members, err = members(ctx, q, `SELECT u.id, u.email FROM sub_orders so
+				JOIN enterprise_members m ON m.enterprise_id = so.enterprise_id JOIN users u ON u.id = m.user_id
+				WHERE so.id = $1 AND u.status = 'active' ORDER BY u.id`, e.SubOrderID)
 		}
 		return e, err == nil, wrapEvent(err, kind, ref)
 	case "review_new", "review_reply":

@@ -519,6 +519,9 @@ func loadOrders(ctx context.Context, q orderQuerier, cond, tail string, args ...
 	if err := attachLines(ctx, q, subs, `order_id = ANY($1)`, ids); err != nil {
 		return nil, err
 	}
+	if err := attachReturns(ctx, q, subs); err != nil {
+		return nil, err
+	}
 	rows, err = q.Query(ctx, `SELECT order_id, coalesce(sub_order_id, 0), from_status, to_status, reason, created_at
 		FROM order_events WHERE order_id = ANY($1) ORDER BY id`, ids)
 	if err != nil {
@@ -542,7 +545,8 @@ const (
 	subOrderColumns = `s.id, s.order_id, s.enterprise_id, s.status, s.items_total, s.shipping_fee,
 		s.remote_surcharge_applied, s.total, s.courier, s.tracking_number, s.paid_at, s.accepted_at, s.shipped_at,
 		s.delivered_at, s.cancelled_at, s.cancel_reason, s.cancelled_by,
-		r.id, r.payment_id, r.amount, r.reason, r.idempotency_key, r.provider_ref`
+		r.id, r.payment_id, r.amount, r.reason, r.idempotency_key, r.provider_ref,
+		(SELECT e.shipping_fee FROM enterprises e WHERE e.id = s.enterprise_id)`
 	subOrderFrom = `sub_orders s LEFT JOIN refunds r ON r.sub_order_id = s.id`
 )
 
@@ -573,7 +577,8 @@ func querySubOrdersWith(ctx context.Context, q orderQuerier, extra func(*order.S
 		var rReason, rKey, rRef *string
 		dest := []any{&so.ID, &x.orderID, &so.EnterpriseID, &so.Status, &so.ItemsTotal, &so.ShippingFee, &so.Remote,
 			&so.Total, &courier, &tracking, &so.PaidAt, &so.AcceptedAt, &so.ShippedAt, &so.DeliveredAt,
-			&so.CancelledAt, &so.CancelReason, &so.CancelledBy, &rID, &rPayment, &rAmount, &rReason, &rKey, &rRef}
+			&so.CancelledAt, &so.CancelReason, &so.CancelledBy, &rID, &rPayment, &rAmount, &rReason, &rKey, &rRef,
+			&so.OneWayShipping}
 		if extra != nil {
 			dest = append(dest, extra(so)...)
 		}
@@ -741,6 +746,14 @@ func (s *OrderStore) apply(ctx context.Context, tx pgx.Tx, id int64, decide func
 			released = append(released, so.ID)
 		}
 	}
+	if rc := c.Return; rc != nil {
+		if err := writeReturn(ctx, tx, o, rc); err != nil {
+			return err
+		}
+		if rc.Restock {
+			released = append(released, rc.Return.SubOrderID)
+		}
+	}
 	if c.To != "" && c.To != o.Status {
 		if _, err := tx.Exec(ctx, `UPDATE orders SET status = $2, updated_at = now(),
 				paid_at = CASE WHEN $3 = 'paid_at' THEN now() ELSE paid_at END,
@@ -790,6 +803,12 @@ func (s *OrderStore) apply(ctx context.Context, tx pgx.Tx, id int64, decide func
 	if r := c.Refund; r != nil {
 		if err := addRefund(ctx, tx, r); err != nil {
 			return err
+		}
+		if c.Return != nil {
+			if _, err := tx.Exec(ctx, `UPDATE order_returns SET refund_id = (SELECT id FROM refunds WHERE idempotency_key = $2)
+				WHERE id = $1`, c.Return.Return.ID, r.IdempotencyKey); err != nil {
+				return fmt.Errorf("postgres: link return refund %s: %w", r.IdempotencyKey, err)
+			}
 		}
 	}
 	return nil
@@ -909,9 +928,9 @@ func (s *OrderStore) CompleteRefund(ctx context.Context, key, ref string) error 
 		return fmt.Errorf("postgres: complete refund: begin: %w", err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
-	var paymentID, amount int64
+	var refundID, paymentID, amount int64
 	err = tx.QueryRow(ctx, `UPDATE refunds SET provider_ref = $2 WHERE idempotency_key = $1 AND provider_ref IS NULL
-		RETURNING payment_id, amount`, key, ref).Scan(&paymentID, &amount)
+		RETURNING id, payment_id, amount`, key, ref).Scan(&refundID, &paymentID, &amount)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil // already recorded
 	}
@@ -922,6 +941,9 @@ func (s *OrderStore) CompleteRefund(ctx context.Context, key, ref string) error 
 			status = CASE WHEN refunded_amount + $2 >= amount THEN 'refunded' ELSE status END
 		WHERE id = $1`, paymentID, amount); err != nil {
 		return fmt.Errorf("postgres: complete refund %s: %w", key, err)
+	}
+	if err := refundReturn(ctx, tx, refundID, amount); err != nil {
+		return err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("postgres: complete refund: commit: %w", err)

@@ -49,6 +49,9 @@ func enterpriseSubOrders(ctx context.Context, q orderQuerier, cond, tail string,
 	if err := attachLines(ctx, q, subs, `sub_order_id = ANY($1)`, ids); err != nil {
 		return nil, err
 	}
+	if err := attachReturns(ctx, q, subs); err != nil {
+		return nil, err
+	}
 	for i, x := range subs {
 		list[i].SubOrder = *x.so
 		list[i].OrderID = x.orderID
@@ -69,6 +72,10 @@ func (s *OrderStore) FindEnterpriseSubOrders(ctx context.Context, enterpriseID i
 	if f.Waiting {
 		where = append(where, `s.status IN ('paid', 'confirmed', 'accepted')`)
 		sort = `coalesce(s.paid_at, s.created_at), s.id`
+	}
+	if f.Returns {
+		where = append(where, `EXISTS (SELECT 1 FROM order_returns r WHERE r.sub_order_id = s.id AND r.status IN ('requested', 'approved'))`)
+		sort = `(SELECT min(r.requested_at) FROM order_returns r WHERE r.sub_order_id = s.id), s.id`
 	}
 	var total int
 	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM sub_orders s WHERE `+enterpriseVisible+` AND `+joinAnd(where),

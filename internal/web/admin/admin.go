@@ -94,7 +94,7 @@ type Deps struct {
 func Pages() []string {
 	return []string{"admin/queue", "admin/enterprises", "admin/enterprise", "admin/products", "admin/audit", "admin/search", "admin/error",
 		"admin/institutions", "admin/institution", "admin/help_inbox", "admin/help", "admin/help_stats",
-		"admin/settings", "admin/legal", "admin/holidays", "admin/invoices", "admin/invoice", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
+		"admin/settings", "admin/legal", "admin/holidays", "admin/invoices", "admin/invoice", "admin/returns", "admin/quotes", "admin/quote", "admin/reports", "admin/sales",
 		"admin/reviews", "admin/settlements", "admin/settlement", "admin/settlement_rates", "admin/campaigns", "admin/campaign",
 		"admin/bundles", "admin/board", "admin/post"}
 }
@@ -170,6 +170,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	}
 	s.mountQuotes(g)
 	g.Get("/invoices", s.invoicesPage)
+	g.Get("/returns", s.returnsPage)
 	g.Get("/invoices/:id", s.invoicePage)
 	g.Post("/invoices/:id/transfers", s.recordTransfer)
 	g.Get("/invoices/:id/statement", s.invoiceDocument(document.Statement, false))

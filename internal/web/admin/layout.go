@@ -41,6 +41,7 @@ const (
 	navSearch       = "search"
 	navHelp         = "help"
 	navInvoices     = "invoices"
+	navReturns      = "returns"
 	navReports      = "reports"
 	navSales        = "sales"
 	navSettings     = "settings"
@@ -67,6 +68,7 @@ var menu = []view.MenuGroup{
 	{Label: "주문·조달", Entries: []view.MenuEntry{
 		{Key: navQuotes, Label: "견적 요청", URL: "/admin/quotes"},
 		{Key: navInvoices, Label: "청구서", URL: "/admin/invoices"},
+		{Key: navReturns, Label: "반품", URL: "/admin/returns"},
 	}},
 	{Label: "정산·보고", Entries: []view.MenuEntry{
 		{Key: navSettlements, Label: "정산", URL: "/admin/settlements"},

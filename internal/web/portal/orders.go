@@ -28,6 +28,7 @@ func (s *server) mountOrders(g fiber.Router) {
 	g.Get("/orders/:id<int>/statement", s.needOrders, s.orderStatement(false))
 	g.Get("/orders/:id<int>/statement.pdf", s.needOrders, s.orderStatement(true))
 	g.Post("/orders/:id<int>/cancel", s.needOrders, s.cancelOrder)
+	s.mountReturns(g)
 }
 
 // needOrders answers 503 when the app runs without the order service.
@@ -54,9 +55,12 @@ func orderURL(id int64, doneCode string) string {
 // as the product screens' (a cancellation's notice is made from the part as
 // stored).
 var orderDone = map[string]string{
-	"accepted":  "주문을 접수했습니다. 상품을 보낸 뒤 아래 '발송 처리'에서 택배사와 운송장 번호를 입력해 주세요.",
-	"shipped":   "발송 처리했습니다. 구매자의 주문 화면에 택배사와 배송 조회 링크가 나타납니다.",
-	"delivered": "배송 완료로 바꿨습니다.",
+	"accepted":        "주문을 접수했습니다. 상품을 보낸 뒤 아래 '발송 처리'에서 택배사와 운송장 번호를 입력해 주세요.",
+	"shipped":         "발송 처리했습니다. 구매자의 주문 화면에 택배사와 배송 조회 링크가 나타납니다.",
+	"delivered":       "배송 완료로 바꿨습니다.",
+	"return_approved": "반품을 승인했습니다. 구매자에게 알렸습니다. 상품을 수거해 확인한 뒤 '입고 확인'을 눌러 주세요.",
+	"return_rejected": "반품을 거절했습니다. 구매자에게 사유를 알렸습니다.",
+	"return_received": "반품 입고를 확인했습니다. 구매자에게 환불합니다.",
 }
 
 // The list.
@@ -71,6 +75,7 @@ var orderTabs = []struct{ value, label string }{
 	{string(order.SubAccepted), "주문 접수 (발송 전)"},
 	{string(order.SubShipped), "배송 중"},
 	{string(order.SubDelivered), "배송 완료"},
+	{"returns", "반품 처리"},
 	{string(order.SubCancelled), "취소됨"},
 }
 
@@ -130,6 +135,8 @@ func (s *server) ordersPage(c *fiber.Ctx) error {
 		status = ""
 	case status == "waiting":
 		f.Waiting = true
+	case status == "returns":
+		f.Returns = true
 	default:
 		f.Status = order.SubStatus(status)
 	}
@@ -249,6 +256,10 @@ type orderView struct {
 	InspectionDeadline, DaysLeft string
 	InspectionPastDue            bool
 	Inspection, Claim, ClaimDue  string
+	// Return is the part's latest return after delivery (nil for none);
+	// RejectReason the rejection's reason as typed.
+	Return       *returnView
+	RejectReason string
 }
 
 // newOrderView is the page of sub-order so, with the ship form as typed.
@@ -266,7 +277,7 @@ func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 		CanAccept: so.Status.AwaitsAcceptance(), CanShip: so.Status == order.SubAccepted,
 		Shipped: so.Status == order.SubShipped, CanDeliver: so.Status == order.SubShipped,
 		CanCancel: so.Status.AwaitsAcceptance() || so.Status == order.SubAccepted,
-		Ship:      ship, Err: map[string]string{}}
+		Ship:      ship, Err: map[string]string{}, Return: newReturnView(so)}
 	if p := so.Invoice; p != nil {
 		v.Invoice, v.InspectionPastDue = true, p.PastDue
 		if p.Notice != nil {
@@ -297,10 +308,7 @@ func newOrderView(so *order.EnterpriseSubOrder, ship shipForm) orderView {
 			UnitPrice: kr.Won(l.UnitPrice), Quantity: kr.Comma(int64(l.Quantity)), Sum: kr.Won(l.LineTotal), Bundle: l.BundleName})
 	}
 	for _, e := range so.Events {
-		label := order.SubStatus(e.To).Label()
-		if label == "" {
-			label = e.To
-		}
+		label := order.EventLabel(e.To)
 		if e.Reason != "" && e.Reason != label {
 			label += " — " + e.Reason
 		}
@@ -357,7 +365,7 @@ func (s *server) orderPage(c *fiber.Ctx) error {
 // on: a state conflict (the button pressed twice, or the part changed
 // meanwhile: 409 with the domain's message) or the ship form's fields (422,
 // input kept). Any other error is returned.
-func (s *server) orderProblem(c *fiber.Ctx, id int64, err error, ship shipForm, section string) error {
+func (s *server) orderProblem(c *fiber.Ctx, id int64, err error, ship shipForm, section string, keep ...func(*orderView)) error {
 	var ae *apperr.Error
 	if !errors.As(err, &ae) || (ae.Code != apperr.Conflict && ae.Code != apperr.Invalid) {
 		return err
@@ -370,6 +378,9 @@ func (s *server) orderProblem(c *fiber.Ctx, id int64, err error, ship shipForm, 
 	v.Problem, v.ProblemAt = ae.Message, section
 	for k, msg := range ae.Fields {
 		v.Err[k] = msg
+	}
+	for _, f := range keep {
+		f(&v)
 	}
 	status := fiber.StatusConflict
 	if ae.Code == apperr.Invalid {

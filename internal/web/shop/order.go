@@ -50,6 +50,14 @@ type orderView struct {
 	// Consent what the buyer agreed to (nil for none), on the order page.
 	Returns []*returnView
 	Consent *consentRecord
+	// ReturnParts are the delivered or returned parts of the 반품 section
+	// (order_return.go), ReturnReasons its radios; ReturnNeedsPhone asks a
+	// guest for the buyer's phone; ReturnInvoice: an institution's order,
+	// returned through the co-op.
+	ReturnParts      []*returnPart
+	ReturnReasons    []reasonChoice
+	ReturnNeedsPhone bool
+	ReturnInvoice    bool
 }
 
 type lookupView struct {
@@ -61,10 +69,9 @@ type lookupView struct {
 // statusLabel names an event's state, an order's or a sub-order's.
 func statusLabel(s string, sub bool) string {
 	if sub {
-		if l := order.SubStatus(s).Label(); l != "" {
-			return l
-		}
-	} else if l := order.Status(s).Label(); l != "" {
+		return order.EventLabel(s)
+	}
+	if l := order.Status(s).Label(); l != "" {
 		return l
 	}
 	return s
@@ -176,8 +183,14 @@ func (s *server) orderPage(c *fiber.Ctx) error {
 	v.Title, v.Forms = "주문 "+o.Number, true
 	v.Impact = s.orderImpact(c, o)
 	s.orderLegal(c.UserContext(), &v)
-	if c.Query("done") == "cancelled" && o.Status == order.Cancelled {
-		v.Notice = "주문을 취소했습니다."
+	s.orderReturns(c, &v, 0, nil)
+	switch c.Query("done") {
+	case "cancelled":
+		if o.Status == order.Cancelled {
+			v.Notice = "주문을 취소했습니다."
+		}
+	case "return":
+		v.Notice = "반품을 신청했습니다. 판매 기업이 확인하면 알려 드립니다."
 	}
 	return s.render(c, "shop/order", &v)
 }
@@ -199,6 +212,7 @@ func (s *server) orderCancel(c *fiber.Ctx) error {
 	v := newOrderView(o)
 	v.Title, v.Forms, v.Problem = "주문 "+o.Number, true, apperr.Message(err)
 	s.orderLegal(c.UserContext(), &v)
+	s.orderReturns(c, &v, 0, nil)
 	if code == apperr.NotFound {
 		v.Problem = "연락처가 주문하신 분의 연락처와 다릅니다. 다시 입력해 주세요."
 	}

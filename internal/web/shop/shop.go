@@ -155,6 +155,7 @@ func Mount(r fiber.Router, k *web.Kit, d Deps) {
 	r.Post("/orders/lookup", with(s.lookupSubmit)...)
 	r.Get("/orders/:number", with(s.orderPage)...)
 	r.Post("/orders/:number/cancel", with(s.orderCancel)...)
+	r.Post("/orders/:number/returns", with(s.orderReturn)...)
 	r.Get("/orders/:number/pay", with(s.payPage)...)
 	r.Post("/orders/:number/pay/test", with(s.payTest)...)
 	r.Get("/orders/:number/complete", with(s.completePage)...)
