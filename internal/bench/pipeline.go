@@ -163,6 +163,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		"DURE_RUN_WORKER=false",
 		"DURE_BENCH_HELLO=1",
 		"DURE_LOG_FORMAT=json",
+		// Uploads (the demo board's attachments) stay in the run's folder,
+		// not in the caller's working directory.
+		"DURE_UPLOAD_DIR="+filepath.Join(cfg.WorkDir, "uploads"),
 	)
 	var profile func(string, time.Duration)
 	if cfg.ProfileDir != "" {
