@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -41,6 +42,21 @@ const (
 
 var b64 = base64.RawStdEncoding
 
+// hashSlots bounds how many argon2id computations run at once in this
+// process. Each holds its Memory (19 MiB by default) for its whole run, so a
+// burst of sign-ins from many addresses (the per-client rate limit does not
+// see them as one) would otherwise take memory without bound; with the
+// slots the rest wait their turn, which costs them time the CPU could not
+// give them anyway.
+var hashSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// idKey is argon2.IDKey taken in one of hashSlots.
+func idKey(password, salt []byte, p PasswordParams, n uint32) []byte {
+	hashSlots <- struct{}{}
+	defer func() { <-hashSlots }()
+	return argon2.IDKey(password, salt, p.Time, p.Memory, p.Threads, n)
+}
+
 // HashPassword returns the argon2id PHC string of password with a fresh
 // random salt: $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>.
 func HashPassword(password string, p PasswordParams) (string, error) {
@@ -48,7 +64,7 @@ func HashPassword(password string, p PasswordParams) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("account: password salt: %w", err)
 	}
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, keyLen)
+	key := idKey([]byte(password), salt, p, keyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
@@ -65,7 +81,7 @@ func VerifyPassword(hash, password string, p PasswordParams) (ok, rehash bool, e
 	if err != nil {
 		return false, false, err
 	}
-	key := argon2.IDKey([]byte(password), got.salt, got.params.Time, got.params.Memory, got.params.Threads, uint32(len(got.key)))
+	key := idKey([]byte(password), got.salt, got.params, uint32(len(got.key)))
 	ok = subtle.ConstantTimeCompare(key, got.key) == 1
 	return ok, ok && (got.params != p || len(got.key) != keyLen), nil
 }

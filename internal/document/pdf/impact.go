@@ -13,10 +13,11 @@ import (
 // 보고서) for buyer (a name): the year's purchases from each enterprise
 // with the estimate of each, and the totals, every figure with its basis.
 func (r *Renderer) ImpactStatement(st *impact.Statement, buyer string) ([]byte, error) {
-	p, err := r.newPDF()
+	p, release, err := r.newPDF()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	p.SetMargins(margin, margin, margin)
 	p.SetAutoPageBreak(true, 16)
 	p.AddPage()

@@ -38,10 +38,18 @@ const (
 var ErrFont = errors.New("pdf: Korean font unavailable")
 
 // Renderer renders documents; it holds the font files, read once. It is
-// safe for concurrent use.
+// safe for concurrent use; at most Slots documents are drawn at once.
 type Renderer struct {
 	regular, bold []byte
+	// slots bounds the documents being drawn at once: each one parses the
+	// 4.6 MB of fonts again (fpdf keeps no parsed font between documents),
+	// some 45 MB of heap for the length of a download, so a burst of
+	// downloads would otherwise take memory without bound.
+	slots chan struct{}
 }
+
+// Slots is how many documents one Renderer draws at once; the rest wait.
+const Slots = 2
 
 // New reads NanumGothic.ttf and NanumGothicBold.ttf from dir (DefaultFontDir
 // when empty) and checks that fpdf can use them, so that a missing font
@@ -51,7 +59,7 @@ func New(dir string) (*Renderer, error) {
 	if dir == "" {
 		dir = DefaultFontDir
 	}
-	r := &Renderer{}
+	r := &Renderer{slots: make(chan struct{}, Slots)}
 	for _, f := range []struct {
 		name string
 		dst  *[]byte
@@ -63,8 +71,9 @@ func New(dir string) (*Renderer, error) {
 		}
 		*f.dst = b
 	}
-	p, err := r.newPDF()
+	p, release, err := r.newPDF()
 	if err == nil {
+		defer release()
 		p.AddPage()
 		p.SetFont(family, "B", 10)
 		p.CellFormat(0, 5, "견적서", "", 1, "L", false, 0, "")
@@ -78,18 +87,25 @@ func New(dir string) (*Renderer, error) {
 
 const family = "nanum"
 
-// newPDF starts an A4 document with the fonts; fpdf panics on some broken
-// font files, which is turned into an error here.
-func (r *Renderer) newPDF() (p *fpdf.Fpdf, err error) {
+// newPDF waits for one of the renderer's slots and starts an A4 document
+// with the fonts; the caller calls release when the document is written
+// (on an error the slot is already free). fpdf panics on some broken font
+// files, which is turned into an error here.
+func (r *Renderer) newPDF() (p *fpdf.Fpdf, release func(), err error) {
+	r.slots <- struct{}{}
+	release = func() { <-r.slots }
 	defer func() {
 		if rec := recover(); rec != nil {
 			p, err = nil, fmt.Errorf("%w: %v", ErrFont, rec)
+		}
+		if err != nil {
+			release()
 		}
 	}()
 	p = fpdf.New("P", "mm", "A4", "")
 	p.AddUTF8FontFromBytes(family, "", r.regular)
 	p.AddUTF8FontFromBytes(family, "B", r.bold)
-	return p, p.Error()
+	return p, release, p.Error()
 }
 
 // Render validates d and writes its PDF to w. A document whose figures do
@@ -109,10 +125,11 @@ func (r *Renderer) Bytes(d *document.Document) ([]byte, error) {
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
-	p, err := r.newPDF()
+	p, release, err := r.newPDF()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	l := &layout{p: p, d: d}
 	l.draw()
 	var buf bytes.Buffer

@@ -20,10 +20,11 @@ type Section struct {
 // statement): the title, a line under it, then each section, breaking
 // pages as needed with the header repeated.
 func (r *Renderer) Sheet(title, subtitle string, at time.Time, sections []Section) ([]byte, error) {
-	p, err := r.newPDF()
+	p, release, err := r.newPDF()
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	p.SetTitle(title, true)
 	p.SetCreator("Dure", true)
 	p.SetCreationDate(at)
