@@ -51,6 +51,7 @@ type dashboardView struct {
 	Top                  []topTable // by amount, by quantity; none without sales
 	AwaitAccept          int
 	AwaitShip            int
+	Returns              int // parts with a return waiting for the enterprise
 	// Quotes and Questions wait for an answer (-1 without the service:
 	// left out).
 	Quotes, Questions int
@@ -97,7 +98,11 @@ func (s *server) dashboardPage(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		v.Sales, v.AwaitAccept, v.AwaitShip = true, d.AwaitingAcceptance, d.AwaitingShipment
+		_, returns, err := s.Orders.FindEnterpriseSubOrders(ctx, order.SubOrderFilter{Returns: true, Limit: 1})
+		if err != nil {
+			return err
+		}
+		v.Sales, v.AwaitAccept, v.AwaitShip, v.Returns = true, d.AwaitingAcceptance, d.AwaitingShipment, returns
 		var total int64
 		v.Days, total = salesRows(d.Days, func(p order.SalesPeriod) string {
 			return p.Start.Format("01.02") + " (" + weekdays[p.Start.Weekday()] + ")"

@@ -121,6 +121,12 @@ func TestReturnByGuestAndEnterprise(t *testing.T) {
 	if ma.Page(t, "/portal/orders?status=returns", http.StatusOK).Find(`a[href="`+page+`"]`).Length() != 1 {
 		t.Error("the 반품 처리 tab does not list A's part")
 	}
+	returnsCount := func() string {
+		return text(ma.Page(t, "/portal", http.StatusOK).Find(`a[href="/portal/orders?status=returns"]`))
+	}
+	if got := returnsCount(); got != "반품 처리 1건" {
+		t.Errorf("dashboard: %q, want 반품 처리 1건", got)
+	}
 	pd := ma.Page(t, page, http.StatusOK)
 	if got := text(pd.Find("#return")); !strings.Contains(got, "단순 변심") || !strings.Contains(got, kr.Won(totalA-fee)) {
 		t.Errorf("the enterprise's return section: %q", got)
@@ -146,6 +152,9 @@ func TestReturnByGuestAndEnterprise(t *testing.T) {
 	}
 	if ma.Page(t, "/portal/orders?status=returns", http.StatusOK).Find(`a[href="`+page+`"]`).Length() != 0 {
 		t.Error("the 반품 처리 tab still lists A's part after the refund")
+	}
+	if got := returnsCount(); got != "반품 처리 0건" {
+		t.Errorf("dashboard after the refund: %q, want 반품 처리 0건", got)
 	}
 	if got := text(ma.Page(t, page, http.StatusOK).Find("#return")); !strings.Contains(got, "반품 환불 완료") || !strings.Contains(got, "재입고") {
 		t.Errorf("the enterprise's section after receipt: %q", got)
