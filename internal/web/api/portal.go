@@ -39,6 +39,9 @@ func (s *server) mountPortal(api fiber.Router) {
 	p.Post("/orders/:id/ship", s.needFulfil, s.portalShip)
 	p.Post("/orders/:id/deliver", s.needFulfil, s.portalDeliver)
 	p.Post("/orders/:id/cancel", s.needFulfil, s.portalCancel)
+	p.Post("/orders/:id/return/approve", s.needFulfil, s.portalApproveReturn)
+	p.Post("/orders/:id/return/reject", s.needFulfil, s.portalRejectReturn)
+	p.Post("/orders/:id/return/receive", s.needFulfil, s.portalReceiveReturn)
 	p.Get("/couriers", s.portalCouriers)
 }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -60,6 +61,38 @@ type portalRefund struct {
 	Done bool `json:"done"`
 }
 
+// portalReturn is the part's latest return after delivery (반품).
+type portalReturn struct {
+	Status       string  `json:"status"`
+	StatusLabel  string  `json:"status_label"`
+	Reason       string  `json:"reason"`
+	ReasonLabel  string  `json:"reason_label"`
+	Detail       string  `json:"detail"`
+	SellerPays   bool    `json:"seller_pays"`
+	PaidAmount   int64   `json:"paid_amount"`
+	ReturnFee    int64   `json:"return_fee"`
+	RefundAmount int64   `json:"refund_amount"`
+	Currency     string  `json:"currency"`
+	RejectReason string  `json:"reject_reason"`
+	Restock      *bool   `json:"restock"`
+	RequestedAt  string  `json:"requested_at"`
+	ApprovedAt   *string `json:"approved_at"`
+	RejectedAt   *string `json:"rejected_at"`
+	ReceivedAt   *string `json:"received_at"`
+	RefundedAt   *string `json:"refunded_at"`
+}
+
+func returnOut(r *order.Return) *portalReturn {
+	if r == nil {
+		return nil
+	}
+	return &portalReturn{Status: string(r.Status), StatusLabel: r.StatusLabel(), Reason: string(r.Reason),
+		ReasonLabel: r.ReasonLabel(), Detail: r.Detail, SellerPays: r.SellerPays, PaidAmount: r.PaidAmount,
+		ReturnFee: r.ReturnFee, RefundAmount: r.RefundAmount, Currency: currency, RejectReason: r.RejectReason,
+		Restock: r.Restock, RequestedAt: r.RequestedAt.UTC().Format(timeFormat), ApprovedAt: timeOut(r.ApprovedAt),
+		RejectedAt: timeOut(r.RejectedAt), ReceivedAt: timeOut(r.ReceivedAt), RefundedAt: timeOut(r.RefundedAt)}
+}
+
 type portalEvent struct {
 	From   string `json:"from"`
 	To     string `json:"to"`
@@ -93,6 +126,7 @@ type portalSubOrder struct {
 	Shipment    *portalShipment `json:"shipment"`
 	Cancel      *portalCancel   `json:"cancel"`
 	Refund      *portalRefund   `json:"refund"`
+	Return      *portalReturn   `json:"return"`
 	Events      []portalEvent   `json:"events,omitempty"`
 }
 
@@ -114,7 +148,7 @@ func subOrderOut(so *order.EnterpriseSubOrder) portalSubOrder {
 		Buyer:   portalBuyer{Name: so.BuyerName, Phone: so.BuyerPhone},
 		Address: portalAddress{Recipient: a.Recipient, Phone: a.Phone, Postcode: a.Postcode, Road: a.Road, Detail: a.Detail, Memo: a.Memo},
 		Lines:   make([]portalLine, 0, len(so.Lines)), ItemsTotal: so.ItemsTotal, ShippingFee: so.ShippingFee,
-		Remote: so.Remote, Total: so.Total, Currency: currency,
+		Remote: so.Remote, Total: so.Total, Currency: currency, Return: returnOut(so.LastReturn()),
 	}
 	for _, l := range so.Lines {
 		out.Lines = append(out.Lines, portalLine{ProductID: l.ProductID, OptionID: l.OptionID, Name: l.Name,
@@ -142,7 +176,8 @@ func subOrderOut(so *order.EnterpriseSubOrder) portalSubOrder {
 
 // portalOrders lists the enterprise's paid sub-orders, newest first:
 // ?status= (one state), ?waiting=true (those waiting for the enterprise,
-// the longest waiting first), paged.
+// the longest waiting first), ?returns=true (those with a return waiting
+// for the enterprise), paged.
 func (s *server) portalOrders(c *fiber.Ctx) error {
 	v, err := view.QueryValues(c)
 	if err != nil {
@@ -153,12 +188,11 @@ func (s *server) portalOrders(c *fiber.Ctx) error {
 		return err
 	}
 	f := order.SubOrderFilter{Status: order.SubStatus(strings.TrimSpace(v.Get("status"))), Limit: per, Offset: (page - 1) * per}
-	switch w := strings.TrimSpace(v.Get("waiting")); w {
-	case "", "0", "false":
-	case "1", "true":
-		f.Waiting = true
-	default:
-		return apperr.Errorf(apperr.Invalid, "waiting은 true 또는 false로 지정해 주세요.")
+	if f.Waiting, err = boolParam(v.Get("waiting"), "waiting은"); err != nil {
+		return err
+	}
+	if f.Returns, err = boolParam(v.Get("returns"), "returns는"); err != nil {
+		return err
 	}
 	list, total, err := s.Orders.FindEnterpriseSubOrders(c.UserContext(), f)
 	if err != nil {
@@ -170,6 +204,18 @@ func (s *server) portalOrders(c *fiber.Ctx) error {
 	}
 	return c.JSON(listResponse{Data: data, Pagination: pagination{Page: page, PerPage: per, Total: total,
 		TotalPages: view.TotalPages(total, per, 0)}})
+}
+
+// boolParam reads a true/false query parameter (absent is false); name is
+// the parameter with its Korean particle, for the message.
+func boolParam(raw, name string) (bool, error) {
+	switch strings.TrimSpace(raw) {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, apperr.Errorf(apperr.Invalid, "%s true 또는 false로 지정해 주세요.", name)
 }
 
 // portalOrder answers one of the enterprise's sub-orders with its history.
@@ -249,5 +295,69 @@ func (s *server) portalCancel(c *fiber.Ctx) error {
 			return err
 		}
 		return s.Orders.CancelSubOrder(c.UserContext(), id, in.Reason)
+	})
+}
+
+// approveInput is the body of POST /orders/:id/return/approve.
+type approveInput struct {
+	// SellerPays takes the return shipping on the enterprise (the buyer
+	// pays it for a change of mind unless the enterprise takes it on).
+	SellerPays bool `json:"seller_pays"`
+}
+
+// portalApproveReturn approves the part's requested return (반품 승인).
+func (s *server) portalApproveReturn(c *fiber.Ctx) error {
+	return s.portalSubOrderAction(c, func(id int64) error {
+		var in approveInput
+		if err := decodeBody(c, &in); err != nil {
+			return err
+		}
+		return s.Orders.ApproveReturn(c.UserContext(), id, in.SellerPays)
+	})
+}
+
+// rejectInput is the body of POST /orders/:id/return/reject.
+type rejectInput struct {
+	Reason string `json:"reason"`
+}
+
+// portalRejectReturn rejects the part's return with the reason the buyer
+// is told (반품 거절).
+func (s *server) portalRejectReturn(c *fiber.Ctx) error {
+	return s.portalSubOrderAction(c, func(id int64) error {
+		var in rejectInput
+		if err := decodeBody(c, &in); err != nil {
+			return err
+		}
+		err := s.Orders.RejectReturn(c.UserContext(), id, in.Reason)
+		// The domain names the portal form's field; here the body's.
+		var ae *apperr.Error
+		if errors.As(err, &ae) && ae.Fields["reject_reason"] != "" {
+			ae.Fields = map[string]string{"reason": ae.Fields["reject_reason"]}
+		}
+		return err
+	})
+}
+
+// receiveInput is the body of POST /orders/:id/return/receive.
+type receiveInput struct {
+	// Restock puts the returned goods back in stock (재입고) or not (폐기);
+	// required, there is no default.
+	Restock *bool `json:"restock"`
+}
+
+// portalReceiveReturn confirms that the returned goods arrived (입고
+// 확인): the part is refunded less the return shipping.
+func (s *server) portalReceiveReturn(c *fiber.Ctx) error {
+	return s.portalSubOrderAction(c, func(id int64) error {
+		var in receiveInput
+		if err := decodeBody(c, &in); err != nil {
+			return err
+		}
+		if in.Restock == nil {
+			return &apperr.Error{Code: apperr.Invalid, Message: "반품 상품을 재입고할지(true) 폐기할지(false) restock으로 알려 주세요.",
+				Fields: map[string]string{"restock": "true(재입고) 또는 false(폐기)로 지정해 주세요."}}
+		}
+		return s.Orders.ReceiveReturn(c.UserContext(), id, *in.Restock)
 	})
 }

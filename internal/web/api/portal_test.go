@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/dure-coop/dure/internal/account"
+	"github.com/dure-coop/dure/internal/order"
 	"github.com/dure-coop/dure/internal/web/webtest"
 )
 
@@ -150,6 +151,14 @@ type subOrderJSON struct {
 	Refund *struct {
 		Amount int64 `json:"amount"`
 	} `json:"refund"`
+	Return *struct {
+		Status       string `json:"status"`
+		Reason       string `json:"reason"`
+		SellerPays   bool   `json:"seller_pays"`
+		ReturnFee    int64  `json:"return_fee"`
+		RefundAmount int64  `json:"refund_amount"`
+		Restock      *bool  `json:"restock"`
+	} `json:"return"`
 	Events []struct {
 		To string `json:"to"`
 	} `json:"events"`
@@ -479,6 +488,82 @@ func TestPortalAPI(t *testing.T) {
 		a.call(t, http.MethodGet, "/api/v1/portal/couriers", nil, 200, &cs)
 		if len(cs.Data) == 0 || cs.Data[0].Code != "cj" || cs.Data[0].Name != "CJ대한통운" {
 			t.Errorf("couriers %+v", cs.Data)
+		}
+	})
+
+	t.Run("a return approved with the shipping on the enterprise, then received and refunded", func(t *testing.T) {
+		var so struct{ Data subOrderJSON }
+		a.call(t, http.MethodGet, sub, nil, 200, &so)
+		if so.Data.Status != "delivered" || so.Data.Return != nil {
+			t.Fatalf("before the request: %+v %+v", so.Data, so.Data.Return)
+		}
+		a.fail(t, http.MethodPost, sub+"/return/approve", nil, 409, "conflict") // nothing to approve
+		if _, err := e.Orders.RequestReturn(context.Background(), o.Number, order.ReturnInput{SubOrderID: o.SubOrders[0].ID,
+			Reason: order.ReasonChangeOfMind, Phone: "010-1234-5678"}); err != nil {
+			t.Fatal(err)
+		}
+		var list webtest.APIList[subOrderJSON]
+		a.call(t, http.MethodGet, "/api/v1/portal/orders?returns=true", nil, 200, &list)
+		if len(list.Data) != 1 || list.Data[0].ID != o.SubOrders[0].ID || list.Data[0].Return == nil || list.Data[0].Return.Status != "requested" {
+			t.Fatalf("returns list: %+v", list.Data)
+		}
+		a.fail(t, http.MethodGet, "/api/v1/portal/orders?returns=maybe", nil, 400, "invalid")
+		b.fail(t, http.MethodPost, sub+"/return/approve", map[string]any{"seller_pays": true}, 404, "not_found")
+		a.fail(t, http.MethodPost, sub+"/return/approve", map[string]any{"seller_pays": "yes"}, 422, "invalid")
+		a.fail(t, http.MethodPost, sub+"/return/receive", map[string]any{"restock": true}, 409, "conflict") // not approved yet
+		a.call(t, http.MethodPost, sub+"/return/approve", map[string]any{"seller_pays": true}, 200, &so)
+		if r := so.Data.Return; r == nil || r.Status != "approved" || !r.SellerPays || r.ReturnFee != 0 || r.RefundAmount != so.Data.Total {
+			t.Fatalf("approved: %+v", so.Data.Return)
+		}
+		if e := a.fail(t, http.MethodPost, sub+"/return/receive", map[string]any{}, 422, "invalid"); e.Error.Fields["restock"] == "" {
+			t.Errorf("receipt without restock: %v", e.Error.Fields)
+		}
+		var stock int
+		if err := e.Pool.QueryRow(context.Background(), `SELECT stock FROM products WHERE id = $1`, goods).Scan(&stock); err != nil {
+			t.Fatal(err)
+		}
+		a.call(t, http.MethodPost, sub+"/return/receive", map[string]any{"restock": true}, 200, &so)
+		if r := so.Data.Return; r == nil || (r.Status != "received" && r.Status != "refunded") || r.Restock == nil || !*r.Restock {
+			t.Fatalf("received: %+v", so.Data.Return)
+		}
+		a.fail(t, http.MethodPost, sub+"/return/receive", map[string]any{"restock": true}, 409, "conflict")
+		var after, refunds int
+		if err := e.Pool.QueryRow(context.Background(), `SELECT stock FROM products WHERE id = $1`, goods).Scan(&after); err != nil {
+			t.Fatal(err)
+		}
+		if after != stock+2 {
+			t.Errorf("stock %d after the restock of 2, want %d", after, stock+2)
+		}
+		if err := e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM refunds WHERE sub_order_id = $1 AND amount = $2`,
+			o.SubOrders[0].ID, so.Data.Total).Scan(&refunds); err != nil {
+			t.Fatal(err)
+		}
+		if refunds != 1 {
+			t.Errorf("%d refunds of the whole part, want 1", refunds)
+		}
+		a.call(t, http.MethodGet, "/api/v1/portal/orders?returns=true", nil, 200, &list)
+		if len(list.Data) != 0 {
+			t.Errorf("still waiting after the receipt: %+v", list.Data)
+		}
+	})
+
+	t.Run("a return rejected with a reason", func(t *testing.T) {
+		o3 := e.PaidOrder(t, goods, 1)
+		target := "/api/v1/portal/orders/" + strconv.FormatInt(o3.SubOrders[0].ID, 10)
+		a.call(t, http.MethodPost, target+"/accept", nil, 200, nil)
+		a.call(t, http.MethodPost, target+"/ship", map[string]any{"courier": "cj", "tracking_number": "123456789013"}, 200, nil)
+		a.call(t, http.MethodPost, target+"/deliver", nil, 200, nil)
+		if _, err := e.Orders.RequestReturn(context.Background(), o3.Number, order.ReturnInput{SubOrderID: o3.SubOrders[0].ID,
+			Reason: order.ReasonDefective, Detail: "포장이 찢어져 왔어요", Phone: "010-1234-5678"}); err != nil {
+			t.Fatal(err)
+		}
+		if e := a.fail(t, http.MethodPost, target+"/return/reject", map[string]any{"reason": ""}, 422, "invalid"); e.Error.Fields["reason"] == "" {
+			t.Errorf("rejection without a reason: %+v", e.Error)
+		}
+		var so struct{ Data subOrderJSON }
+		a.call(t, http.MethodPost, target+"/return/reject", map[string]any{"reason": "사진으로 보아 배송 중 생긴 일이 아닙니다"}, 200, &so)
+		if r := so.Data.Return; r == nil || r.Status != "rejected" || r.Reason != "defective" {
+			t.Errorf("rejected: %+v", so.Data.Return)
 		}
 	})
 
