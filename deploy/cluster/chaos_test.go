@@ -149,6 +149,11 @@ func startChaos(t *testing.T) *chaos {
 	s.script("up")
 
 	c.products = s.products(6)
+	// Enough stock for the longest run: a product sold out would fail every
+	// purchase of it, fault or none (the 15 s run sold ~300 units of each).
+	if _, err := s.pool.Exec(context.Background(), `UPDATE products SET stock = 100000 WHERE id = ANY($1)`, c.products); err != nil {
+		t.Fatal(err)
+	}
 	c.categories = c.strings(`SELECT slug FROM categories ORDER BY id LIMIT 8`)
 	c.words = c.strings(`SELECT DISTINCT split_part(name, ' ', 1) FROM products WHERE status = 'active' ORDER BY 1 LIMIT 12`)
 	if len(c.categories) == 0 || len(c.words) == 0 {
