@@ -3,6 +3,7 @@ package bench
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -34,4 +35,17 @@ func TestProcCPU(t *testing.T) {
 		}
 	}
 	_ = x
+}
+
+// Without Meilisearch's bulk add (BENCH_BULK=0, or above its cap) there is
+// nothing to compare the reindex with: no target line (it said "0.00×, met").
+func TestReindexTargetNeedsTheBulkAdd(t *testing.T) {
+	r := &Report{N: 1000, Reindex: 10 * time.Second}
+	if strings.Contains(r.targets(), "reindex within") {
+		t.Errorf("a reindex target without a bulk add:\n%s", r.targets())
+	}
+	r.BulkAdd = 8 * time.Second
+	if got := r.targets(); !strings.Contains(got, "reindex within") || !strings.Contains(got, "1.25×") {
+		t.Errorf("with a bulk add of 8 s for a reindex of 10 s:\n%s", got)
+	}
 }
