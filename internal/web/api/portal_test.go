@@ -560,6 +560,9 @@ func TestPortalAPI(t *testing.T) {
 		if e := a.fail(t, http.MethodPost, target+"/return/reject", map[string]any{"reason": ""}, 422, "invalid"); e.Error.Fields["reason"] == "" {
 			t.Errorf("rejection without a reason: %+v", e.Error)
 		}
+		a.fail(t, http.MethodPost, target+"/return/reject", map[string]any{"reason": "거절\x00사유"}, 400, "invalid") // the shared text guard; nothing written
+		a.fail(t, http.MethodPost, target+"/return/reject", map[string]any{"reason": strings.Repeat("가", 201)}, 422, "invalid")
+		a.fail(t, http.MethodPost, "/api/v1/portal/orders/99999999999/return/reject", map[string]any{"reason": "없음"}, 404, "not_found")
 		var so struct{ Data subOrderJSON }
 		a.call(t, http.MethodPost, target+"/return/reject", map[string]any{"reason": "사진으로 보아 배송 중 생긴 일이 아닙니다"}, 200, &so)
 		if r := so.Data.Return; r == nil || r.Status != "rejected" || r.Reason != "defective" {
