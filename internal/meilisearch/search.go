@@ -37,14 +37,14 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 		}
 		return page(q, resp.result(q), docPointers(resp.Hits), syn), nil
 	}
-	if (q.Page-1)*q.PerPage >= search.MergeWindow {
-		// A page past every window: when the first reading has more than a
-		// window, it is the spine and the page is its own.
+	if size := search.WindowOf(q.Variants[0]); (q.Page-1)*q.PerPage >= size {
+		// A page past the first reading's window: when that reading has
+		// more than a window, it is the spine and the page is its own.
 		var resp response
 		if err := c.search(ctx, reqs[0], &resp); err != nil {
 			return nil, err
 		}
-		if resp.TotalHits > search.MergeWindow {
+		if resp.TotalHits > size {
 			res := resp.result(q)
 			docs := docPointers(resp.Hits)
 			if len(docs) > 0 {
@@ -68,7 +68,7 @@ func Requests(q search.Query) (reqs []*ms.SearchRequest, page bool) {
 	switch {
 	case len(q.Variants) == 0:
 		return []*ms.SearchRequest{Request(q)}, false
-	case (q.Page-1)*q.PerPage >= search.MergeWindow:
+	case (q.Page-1)*q.PerPage >= search.WindowOf(q.Variants[0]):
 		req := VariantRequest(q, q.Variants[0])
 		req.AttributesToRetrieve = search.WindowAttributes()
 		return []*ms.SearchRequest{req}, false
@@ -96,7 +96,7 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 // reading is the spine do its facets or its later hits take one more request.
 func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string][]string) (*search.Result, error) {
 	reqs := windowRequests(q)
-	resps, err := c.sendWindows(ctx, reqs)
+	resps, err := c.sendWindows(ctx, q, reqs)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string]
 
 // sendWindows sends the window requests of a search's readings and returns
 // their answers in order. The first reading goes alone first: when it finds
-// more than a window it is the spine of the list (search.Merge) and the other
+// more than its window it is the spine of the list (search.Merge) and the other
 // readings could add nothing, so they are not asked (their answers are left
 // empty). That is most searches on a large catalogue, which then cost one
 // request; the rest cost a second round trip for the other readings.
@@ -172,22 +172,23 @@ func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string]
 // A sorted query's first window reaches only to the end of its page
 // (search.WindowHits); when that reading turns out to have fewer matches
 // than a window but more than it sent, its whole window is asked for again.
-func (c *Client) sendWindows(ctx context.Context, reqs []*ms.SearchRequest) ([]response, error) {
+func (c *Client) sendWindows(ctx context.Context, q search.Query, reqs []*ms.SearchRequest) ([]response, error) {
 	if c.allAtOnce || len(reqs) == 1 {
 		out, err := c.sendAll(ctx, reqs)
 		if err != nil {
 			return nil, err
 		}
-		return out, c.completeFirst(ctx, reqs[0], &out[0])
+		return out, c.completeFirst(ctx, q, reqs[0], &out[0])
 	}
+	size0 := search.WindowOf(q.Variants[0])
 	out := make([]response, len(reqs))
 	if err := c.search(ctx, reqs[0], &out[0]); err != nil {
 		return nil, err
 	}
-	if out[0].TotalHits > search.MergeWindow {
+	if out[0].TotalHits > size0 {
 		return out, nil
 	}
-	if err := c.completeFirst(ctx, reqs[0], &out[0]); err != nil {
+	if err := c.completeFirst(ctx, q, reqs[0], &out[0]); err != nil {
 		return nil, err
 	}
 	rest, err := c.sendAll(ctx, reqs[1:])
@@ -200,12 +201,12 @@ func (c *Client) sendWindows(ctx context.Context, reqs []*ms.SearchRequest) ([]r
 
 // completeFirst asks again for the first reading's whole window when its
 // answer was cut at a sorted page's end (search.CompleteWindow).
-func (c *Client) completeFirst(ctx context.Context, req *ms.SearchRequest, out *response) error {
-	if search.CompleteWindow(len(out.Hits), out.TotalHits) {
+func (c *Client) completeFirst(ctx context.Context, q search.Query, req *ms.SearchRequest, out *response) error {
+	if search.CompleteWindow(q, len(out.Hits), out.TotalHits) {
 		return nil
 	}
 	whole := *req
-	per := int64(search.MergeWindow)
+	per := int64(search.WindowOf(q.Variants[0]))
 	whole.HitsPerPage = &per
 	*out = response{}
 	return c.search(ctx, &whole, out)
@@ -252,7 +253,7 @@ func docPointers(docs []search.Document) []*search.Document {
 }
 
 // windowRequests are the window of each reading of q: its first
-// search.MergeWindow hits (the first reading's search.WindowHits: the reach
+// search.WindowOf hits (the first reading's search.WindowHits: the reach
 // to the end of q's page when that is further, only that for a sorted
 // query) with what ranking and a page need
 // (search.WindowAttributes); the first asks for the facets too (the others'
@@ -264,7 +265,7 @@ func windowRequests(q search.Query) []*ms.SearchRequest {
 	reqs := make([]*ms.SearchRequest, len(q.Variants))
 	for i, v := range q.Variants {
 		reqs[i] = VariantRequest(wq, v)
-		per := int64(search.MergeWindow)
+		per := int64(search.WindowOf(v))
 		if i == 0 {
 			per = int64(search.WindowHits(q))
 		}

@@ -189,7 +189,8 @@ func TestSearchRejectsInvalid(t *testing.T) {
 
 // A search asks Meilisearch once per reading of its text and no more: the
 // windows carry what a page shows (no page request follows), and a page past
-// them is the first reading's own.
+// them (past the first reading's window: 24 for a text reading, 48 for a
+// 초성 one) is the first reading's own.
 func TestRequestsPerSearch(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -197,8 +198,8 @@ func TestRequestsPerSearch(t *testing.T) {
 		page, per int
 		want      int
 	}{
-		{"사과", 1, 24, 2}, {"사과", 2, 24, 2}, {"사과", 1, 60, 2}, {"사과", 3, 24, 1},
-		{"tkrhk", 1, 24, 3}, {"ㄷㅈ", 1, 24, 1}, {"organic", 1, 24, 1}, {"", 1, 24, 1},
+		{"사과", 1, 24, 2}, {"사과", 2, 24, 1}, {"사과", 2, 10, 2}, {"사과", 1, 60, 2}, {"사과", 3, 24, 1},
+		{"tkrhk", 1, 24, 3}, {"ㄷㅈ", 1, 24, 1}, {"ㄷㅈ", 2, 24, 1}, {"organic", 1, 24, 1}, {"", 1, 24, 1},
 	} {
 		q := search.Query{Text: tt.text, Page: tt.page, PerPage: tt.per, Variants: search.Analyze(tt.text)}
 		reqs, page := meilisearch.Requests(q)

@@ -6,17 +6,43 @@ import (
 	"strconv"
 )
 
-// MergeWindow is how many of each reading's best hits Merge ranks: the head
-// of every result list. At 100k products Meilisearch answered a window of 48
-// in 60–80 % of the time of 96, with the same judged relevance
+// MergeWindow is how many of a 초성 or jamo reading's best hits Merge ranks:
+// the head of its result list. At 100k products Meilisearch answered a window
+// of 48 in 60–80 % of the time of 96, with the same judged relevance
 // (docs/bench.md).
 const MergeWindow = 48
 
+// TextWindow is the head of a text reading (the words as typed, or their
+// Hangul for a 한/영 slip): a page. The engine already ranks a text reading
+// much as Ranker does (the head noun's attribute is searched first), so a
+// head of 24 kept the judged sets where 48 had them, at two thirds of the
+// engine's work for the first window at 100k products; a 초성 or jamo
+// reading is a prefix match, whose engine order is poor ('ㄷㅈ' found no
+// 된장 in its first 24), and keeps MergeWindow.
+const TextWindow = 24
+
+// WindowOf is the head size of reading v: TextWindow or MergeWindow.
+func WindowOf(v Variant) int {
+	if v.Field == FieldText {
+		return TextWindow
+	}
+	return MergeWindow
+}
+
+// windowOf is the head size of q's i-th reading (MergeWindow for a query
+// without readings).
+func windowOf(q Query, i int) int {
+	if i < len(q.Variants) {
+		return WindowOf(q.Variants[i])
+	}
+	return MergeWindow
+}
+
 // Window is one reading's answer: its first hits in the engine's order
-// (at least min(MergeWindow, Total) of them, more when a page reaches past
-// MergeWindow; for a sorted query's first reading with more than
-// MergeWindow matches, at least to the end of the page: WindowHits), with the attributes WindowAttributes names, and the number
-// of all its matches.
+// (at least min(WindowOf(reading), Total) of them, more when a page reaches
+// past it; for a sorted query's first reading with more than its window of
+// matches, at least to the end of the page: WindowHits), with the attributes
+// WindowAttributes names, and the number of all its matches.
 type Window struct {
 	Docs  []Document
 	Total int
@@ -29,9 +55,9 @@ type Window struct {
 // list is one total order that every page of the search reads from, so that
 // across pages each product appears exactly once and Total is what can be
 // paged through:
-//   - when a reading finds more than MergeWindow products (the first such
-//     reading is the spine), the list is the spine's matches: its first
-//     MergeWindow ranked by the policy (Ranker), then the rest as the engine
+//   - when a reading finds more than its window (WindowOf) of products (the
+//     first such reading is the spine), the list is the spine's matches: its
+//     first window ranked by the policy (Ranker), then the rest as the engine
 //     orders them. The other readings add nothing: when the words as typed
 //     find that much, typo and compound readings would only pad it;
 //   - otherwise every reading's matches are in the windows, and the list is
@@ -41,7 +67,7 @@ type Window struct {
 type List struct {
 	// Docs are the ranked head: positions 0 to len(Docs)-1.
 	Docs []*Document
-	// Spine is the index of the reading whose matches past MergeWindow, in
+	// Spine is the index of the reading whose matches past its window, in
 	// the engine's order, are positions len(Docs) and on; -1 when the list
 	// ends with Docs.
 	Spine int
@@ -63,39 +89,45 @@ func WindowAttributes() []string {
 }
 
 // WindowHits is how many hits the first reading's window of q asks for:
-// MergeWindow, or the reach to the end of q's page when that is further.
-// A sorted query asks only for the reach to the end of its page: when the
-// first reading finds more than MergeWindow it is the spine and its list is
+// its window (WindowOf), or the reach to the end of q's page when that is
+// further. A sorted query asks only for the reach to the end of its page:
+// when the first reading finds more than its window it is the spine and its list is
 // the engine's order (Merge ranks only a relevance list's head), so the
 // documents past the page would be fetched for nothing; when it finds fewer
 // but more than it got, the engine sends the whole window after all
 // (CompleteWindow).
 func WindowHits(q Query) int {
 	reach := max(q.Page, 1) * q.PerPage
-	if q.Sort != SortRelevance && reach < MergeWindow {
+	size := windowOf(q, 0)
+	if q.Sort != SortRelevance && reach < size {
 		return reach
 	}
-	return max(MergeWindow, reach)
+	return max(size, reach)
 }
 
-// CompleteWindow reports whether a first-reading window of got hits out of
-// total matches is all Merge needs: more than MergeWindow matches (the
-// spine), or every match.
-func CompleteWindow(got, total int) bool {
-	return total > MergeWindow || got >= total
+// CompleteWindow reports whether a first-reading window of q with got hits
+// out of total matches is all Merge needs: more than the reading's window
+// (the spine), or every match.
+func CompleteWindow(q Query, got, total int) bool {
+	return total > windowOf(q, 0) || got >= total
 }
 
 // Merge builds the list of q from the windows of its readings (results in
 // the order of q.Variants; a search without variants has one window). syn is
 // the synonym dictionary the engine used, for ranking.
 func Merge(q Query, syn map[string][]string, windows []Window) *List {
-	return MergeN(q, syn, windows, MergeWindow)
+	return merge(q, syn, windows, func(i int) int { return windowOf(q, i) })
 }
 
-// MergeN is Merge with a head of size products instead of MergeWindow, for
-// an engine whose window costs little (the PostgreSQL fallback, whose own
-// order is only a rough one).
+// MergeN is Merge with a head of size products for every reading, for an
+// engine whose window costs little (the PostgreSQL fallback, whose own order
+// is only a rough one).
 func MergeN(q Query, syn map[string][]string, windows []Window, size int) *List {
+	return merge(q, syn, windows, func(int) int { return size })
+}
+
+// merge is Merge with the head size of the i-th reading sizeOf(i).
+func merge(q Query, syn map[string][]string, windows []Window, sizeOf func(i int) int) *List {
 	r := NewRanker(q, syn)
 	n := 0
 	for _, w := range windows {
@@ -112,6 +144,7 @@ func MergeN(q Query, syn map[string][]string, windows []Window, size int) *List 
 	}
 	l := &List{Spine: -1}
 	for i, w := range windows {
+		size := sizeOf(i)
 		if w.Total > size && (len(w.Docs) >= size || i == 0 && q.Sort != SortRelevance && len(w.Docs) > 0) {
 			// A sorted list keeps the engine's order, so the first
 			// reading's window need only reach the end of the page
@@ -127,7 +160,7 @@ func MergeN(q Query, syn map[string][]string, windows []Window, size int) *List 
 	}
 	if l.Spine >= 0 {
 		w := windows[l.Spine]
-		l.Docs = make([]*Document, min(size, len(w.Docs)))
+		l.Docs = make([]*Document, min(sizeOf(l.Spine), len(w.Docs)))
 		for i := range l.Docs {
 			l.Docs[i] = &w.Docs[i]
 		}

@@ -52,29 +52,29 @@ func TestMergeUnion(t *testing.T) {
 func TestMergeSpine(t *testing.T) {
 	t.Parallel()
 	q := Query{Text: "사과", Page: 1, PerPage: 10, Variants: Analyze("사과")}
-	names := make([]string, MergeWindow+2)
+	names := make([]string, TextWindow+2)
 	for i := range names {
 		names[i] = "사과 양념 소스 " + strconv.Itoa(i)
 	}
-	names[MergeWindow-1] = "못난이 사과 5kg" // a head match last in the engine's window
-	names[MergeWindow] = "이천 꿀사과 3kg"   // and one past it
+	names[TextWindow-1] = "못난이 사과 5kg" // a head match last in the engine's window
+	names[TextWindow] = "이천 꿀사과 3kg"   // and one past it
 	text := docs(names...)
 	jamo := docs("이천 꿀사과 3kg") // another reading may not add to a spine
 	jamo[0].ID = 999
 	l := Merge(q, nil, []Window{{Docs: text, Total: 500}, {Docs: jamo, Total: 1}})
-	if l.Spine != 0 || l.Total != 500 || len(l.Docs) != MergeWindow {
-		t.Fatalf("spine %d, total %d, head %d; want 0, 500, %d", l.Spine, l.Total, len(l.Docs), MergeWindow)
+	if l.Spine != 0 || l.Total != 500 || len(l.Docs) != TextWindow {
+		t.Fatalf("spine %d, total %d, head %d; want 0, 500, %d", l.Spine, l.Total, len(l.Docs), TextWindow)
 	}
-	if l.Docs[0].ID != int64(MergeWindow) {
+	if l.Docs[0].ID != int64(TextWindow) {
 		t.Errorf("head starts with %q, want the head match", l.Docs[0].Name)
 	}
-	// The head is a permutation of the spine's first MergeWindow, so
-	// position MergeWindow onwards is the spine's own order.
+	// The head is a permutation of the spine's first TextWindow, so
+	// position TextWindow onwards is the spine's own order.
 	seen := map[int64]bool{}
 	for _, d := range l.Docs {
 		seen[d.ID] = true
 	}
-	for i := range MergeWindow {
+	for i := range TextWindow {
 		if !seen[text[i].ID] {
 			t.Fatalf("%q missing from the head", text[i].Name)
 		}
@@ -84,7 +84,7 @@ func TestMergeSpine(t *testing.T) {
 	few := docs("못난이 사과 5kg")
 	many := docs(names...)
 	l = Merge(q, nil, []Window{{Docs: few, Total: 1}, {Docs: many, Total: 500}})
-	if l.Spine != -1 || l.Total != MergeWindow+2 {
+	if l.Spine != -1 || l.Total != TextWindow+2 {
 		t.Errorf("spine %d total %d, want the union", l.Spine, l.Total)
 	}
 }
@@ -107,32 +107,35 @@ func TestMergeSorted(t *testing.T) {
 // window gives; with fewer it is complete only when it holds every match.
 func TestMergeSortedShortWindow(t *testing.T) {
 	t.Parallel()
-	q := Query{Text: "사과", Sort: SortPriceAsc, Page: 1, PerPage: 24, Variants: Analyze("사과")}
-	if got := WindowHits(q); got != 24 {
-		t.Fatalf("WindowHits sorted page 1 = %d, want 24", got)
+	q := Query{Text: "사과", Sort: SortPriceAsc, Page: 1, PerPage: 10, Variants: Analyze("사과")}
+	if got := WindowHits(q); got != 10 {
+		t.Fatalf("WindowHits sorted page 1 = %d, want 10", got)
 	}
-	if got := WindowHits(Query{Text: "사과", Page: 1, PerPage: 24}); got != MergeWindow {
-		t.Fatalf("WindowHits by relevance = %d, want %d", got, MergeWindow)
+	if got := WindowHits(Query{Text: "사과", Page: 1, PerPage: 24, Variants: Analyze("사과")}); got != TextWindow {
+		t.Fatalf("WindowHits by relevance = %d, want %d", got, TextWindow)
+	}
+	if got := WindowHits(Query{Text: "ㄷㅈ", Page: 1, PerPage: 24, Variants: Analyze("ㄷㅈ")}); got != MergeWindow {
+		t.Fatalf("WindowHits of a 초성 query = %d, want %d", got, MergeWindow)
 	}
 	if got := WindowHits(Query{Text: "사과", Sort: SortNewest, Page: 3, PerPage: 24}); got != 72 {
 		t.Fatalf("WindowHits sorted page 3 = %d, want 72", got)
 	}
-	names := make([]string, MergeWindow)
+	names := make([]string, 2*TextWindow)
 	for i := range names {
 		names[i] = "사과 " + strconv.Itoa(i) + "kg"
 	}
 	whole := docs(names...)
 	full := Merge(q, nil, []Window{{Docs: whole, Total: 500}, {}})
-	short := Merge(q, nil, []Window{{Docs: whole[:24], Total: 500}, {}})
-	if short.Spine != 0 || short.Total != 500 || !slices.Equal(listIDs(short), listIDs(full)[:24]) {
+	short := Merge(q, nil, []Window{{Docs: whole[:10], Total: 500}, {}})
+	if short.Spine != 0 || short.Total != 500 || !slices.Equal(listIDs(short), listIDs(full)[:10]) {
 		t.Fatalf("short window: spine %d total %d list %v, want spine 0, total 500, %v", short.Spine, short.Total,
-			listIDs(short), listIDs(full)[:24])
+			listIDs(short), listIDs(full)[:10])
 	}
 	for _, c := range []struct {
 		got, total int
 		complete   bool
-	}{{24, 500, true}, {24, 30, false}, {20, 20, true}, {48, 48, true}, {0, 0, true}} {
-		if CompleteWindow(c.got, c.total) != c.complete {
+	}{{24, 500, true}, {10, 20, false}, {20, 20, true}, {48, 48, true}, {0, 0, true}} {
+		if CompleteWindow(q, c.got, c.total) != c.complete {
 			t.Errorf("CompleteWindow(%d, %d) = %v, want %v", c.got, c.total, !c.complete, c.complete)
 		}
 	}

@@ -1,7 +1,9 @@
 package shop
 
 import (
+	"github.com/dure-coop/dure/internal/search"
 	"io"
+	"net/url"
 	"testing"
 	"time"
 
@@ -38,6 +40,53 @@ func BenchmarkRenderProductPage(b *testing.B) {
 		v := newProductView(p, ix)
 		v.Layout.Forms, v.Layout.CSRF = true, "token"
 		if err := t.Render(io.Discard, "shop/product", newBaseView(&v.Layout, v)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchSearch is a search page's data shaped like the bench's: 24 hits of
+// 사과 with their facets, and every in-stock card with its cart form.
+func benchSearch() (searchView, *catalog.CategoryIndex) {
+	p, ix := benchProduct()
+	res := &search.Result{Page: 1, PerPage: 24, Total: 1234, Facets: map[string][]search.FacetValue{
+		search.FacetCategory:       {{Value: "1", Count: 900}, {Value: "2", Count: 800}},
+		search.FacetEnterpriseType: {{Value: "social", Count: 500}, {Value: "coop", Count: 400}, {Value: "village", Count: 300}},
+		search.FacetRegion:         {{Value: "seoul", Count: 300}, {Value: "gyeonggi", Count: 200}, {Value: "daegu", Count: 100}, {Value: "busan", Count: 50}},
+		search.FacetTaxType:        {{Value: "taxable", Count: 1000}, {Value: "exempt", Count: 234}},
+		search.FacetKind:           {{Value: "goods", Count: 1200}, {Value: "service", Count: 34}},
+	}}
+	for i := range 24 {
+		res.Hits = append(res.Hits, search.Hit{ProductID: int64(1000 + i), Name: "청송 꿀사과 5kg 가정용", NameHighlight: "청송 꿀<mark>사과</mark> 5kg 가정용",
+			Summary: p.Summary, EnterpriseID: 1, EnterpriseName: "(주)햇살농원", EnterpriseType: catalog.PreSocialEnterprise,
+			Region: "gyeonggi", CategoryID: 2, Kind: catalog.Goods, TaxType: catalog.Exempt, ConsumerPrice: 25800 + int64(i)*100,
+			InStock: i%5 != 0, ImageURL: "/media/p/1000.webp", RatingAvg: 460, ReviewCount: 12})
+	}
+	v := url.Values{"q": {"사과"}}
+	q := search.Query{Text: "사과", Page: 1, PerPage: 24}
+	pv := searchView{listing: buildListing(listingOptions{action: "/search", showFacets: true, showCategory: true}, v, q, res, ix), Roots: ix.Roots}
+	for i := range pv.Cards {
+		if pv.Cards[i].InStock {
+			pv.Cards[i].CSRF = "token"
+		}
+	}
+	pv.Forms, pv.CSRF = true, "token"
+	pv.Q, pv.Title, pv.Heading = "사과", "'사과' 검색 결과", "'사과' 검색 결과 1,234개"
+	return pv, ix
+}
+
+// BenchmarkRenderSearchPage measures the search page's listing building and
+// template execution alone (no search, no database, no HTTP).
+func BenchmarkRenderSearchPage(b *testing.B) {
+	t, err := web.LoadTemplates(storefront.FS(), "", Pages()...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pv, _ := benchSearch()
+	b.ReportAllocs()
+	for b.Loop() {
+		v := pv
+		if err := t.Render(io.Discard, "shop/search", newBaseView(&v.layout, &v)); err != nil {
 			b.Fatal(err)
 		}
 	}
