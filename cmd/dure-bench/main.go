@@ -9,7 +9,8 @@
 // (BENCH_DURATION, default 10s), -workers (BENCH_WORKERS, default 8),
 // -checkout-workers (default 4), -only REGEXP (BENCH_ONLY: just the matching
 // scenarios, printed and not written), -pprof DIR (BENCH_PPROF: a CPU profile of
-// the server per loaded scenario), -bin, -out. Service addresses come from the
+// the server per loaded scenario), -reuse (BENCH_REUSE=1: a partial run on the
+// stack a BENCH_KEEP=1 run left running, without importing again), -bin, -out. Service addresses come from the
 // same DURE_* variables as dure itself; BENCH_DB and BENCH_INDEX rename the
 // benchmark's database and index.
 package main
@@ -50,6 +51,7 @@ func run() error {
 	profiles := flag.String("pprof", os.Getenv("BENCH_PPROF"), "folder for CPU profiles of the server, one per loaded scenario (empty: off)")
 	workDir := flag.String("workdir", filepath.Join("var", "bench"), "folder for the catalogue file, the server log and the private stack")
 	shared := flag.Bool("shared", os.Getenv("BENCH_SHARED") == "1", "use the shared services (DURE_*) instead of a private stack")
+	reuse := flag.Bool("reuse", os.Getenv("BENCH_REUSE") == "1", "run the load (with -only) on the stack a BENCH_KEEP=1 run left, without importing again (BENCH_REUSE)")
 	bulk := flag.Bool("bulk", os.Getenv("BENCH_BULK") != "0" && envInt("N", 10000) <= 100000, "time Meilisearch's own bulk add of the documents (default: up to 100k)")
 	flag.Parse()
 
@@ -81,7 +83,21 @@ func run() error {
 		Duration: *dur, Workers: *workers, CheckoutWorkers: *coWorkers,
 		ProfileDir: *profiles, Log: os.Stderr, Only: onlyRE, SkipBulkAdd: !*bulk,
 	}
-	if !*shared {
+	stackEnv := filepath.Join(*workDir, "stack", "urls")
+	switch {
+	case *reuse:
+		// The URLs a BENCH_KEEP=1 run wrote next to its stack.
+		b, err := os.ReadFile(stackEnv)
+		if err != nil {
+			return fmt.Errorf("-reuse: no kept stack (run once with BENCH_KEEP=1): %w", err)
+		}
+		f := strings.Fields(string(b))
+		if len(f) != 4 {
+			return fmt.Errorf("-reuse: %s: want four fields", stackEnv)
+		}
+		bc.DatabaseURL, bc.MeiliURL, bc.MeiliKey, bc.RedisURL, bc.Reuse = f[0], f[1], f[2], f[3], true
+		fmt.Fprintf(os.Stderr, "dure-bench: reusing the kept stack in %s (services' CPU counted machine-wide)\n", filepath.Dir(stackEnv))
+	case !*shared:
 		// A private PostgreSQL, Meilisearch and Redis: indexing the bench
 		// catalogue on the shared Meilisearch would hold up every other
 		// index's tasks, and only the run's own processes can be measured.
@@ -91,7 +107,11 @@ func run() error {
 		}
 		if os.Getenv("BENCH_KEEP") == "1" {
 			// Left running for a look at the data (EXPLAIN on the big
-			// catalogue); stop them by pid and remove the folder after.
+			// catalogue) or for more partial runs on it (-reuse); stop
+			// them by pid and remove the folder after.
+			if err := os.WriteFile(stackEnv, []byte(strings.Join([]string{st.DatabaseURL, st.MeiliURL, st.Key, st.RedisURL}, "\n")+"\n"), 0o600); err != nil {
+				return err
+			}
 			defer fmt.Fprintf(os.Stderr, "dure-bench: BENCH_KEEP=1: the private stack keeps running in %s (meilisearch pid %d, redis pid %d, postgres %s)\n",
 				st.Dir, st.MeiliPID(), st.RedisPID(), st.PostgresData())
 		} else {

@@ -72,6 +72,11 @@ type Config struct {
 	// (it reads every document back and indexes them again: at 1M that is
 	// as long as the reindex itself).
 	SkipBulkAdd bool
+	// Reuse runs the load on the data already in the database and index
+	// (a stack kept by an earlier run with BENCH_KEEP=1): no catalogue, no
+	// import, no reindex. Only for partial runs (Only), whose table is
+	// printed and not written.
+	Reuse bool
 }
 
 // Report is what a run measured.
@@ -125,22 +130,27 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep := &Report{N: cfg.N, Date: time.Now().UTC(), CPUs: runtime.NumCPU(), GoVersion: runtime.Version(),
 		Duration: cfg.Duration, Workers: cfg.Workers, CheckoutWorkers: cfg.CheckoutWorkers}
-	if cfg.CreateDatabase {
+	if cfg.Reuse && cfg.Only == nil {
+		return nil, errors.New("bench: reusing a kept stack is for partial runs (BENCH_ONLY) only")
+	}
+	if cfg.CreateDatabase && !cfg.Reuse {
 		if err := recreateDatabase(ctx, cfg.DatabaseURL); err != nil {
 			return nil, err
 		}
 	}
-	genStart := time.Now()
-	cat, err := Catalogue(cfg.N)
-	if err != nil {
-		return nil, err
-	}
-	rep.Generate, rep.Enterprises = time.Since(genStart), Enterprises(cfg.N)
 	file := filepath.Join(cfg.WorkDir, fmt.Sprintf("catalogue-%d.jsonl", cfg.N))
-	if err := os.WriteFile(file, cat, 0o644); err != nil {
-		return nil, err
+	if !cfg.Reuse {
+		genStart := time.Now()
+		cat, err := Catalogue(cfg.N)
+		if err != nil {
+			return nil, err
+		}
+		rep.Generate, rep.Enterprises = time.Since(genStart), Enterprises(cfg.N)
+		if err := os.WriteFile(file, cat, 0o644); err != nil {
+			return nil, err
+		}
+		logf("catalogue of %d products: %s (%d MB)", cfg.N, file, len(cat)>>20)
 	}
-	logf("catalogue of %d products: %s (%d MB)", cfg.N, file, len(cat)>>20)
 
 	addr, err := freeAddr()
 	if err != nil {
@@ -194,18 +204,20 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if _, err := dure("migrate"); err != nil {
 		return nil, err
 	}
-	if rep.Import, err = dure("import", file); err != nil {
-		return nil, err
+	if !cfg.Reuse {
+		if rep.Import, err = dure("import", file); err != nil {
+			return nil, err
+		}
+		rep.LoadImport = loadavg()
+		logf("import: %s (load %s)", rep.Import.Round(time.Millisecond), rep.LoadImport)
+		if rep.Reindex, err = dure("reindex"); err != nil {
+			return nil, err
+		}
+		rep.LoadReindex = loadavg()
+		logf("reindex: %s (load %s)", rep.Reindex.Round(time.Millisecond), rep.LoadReindex)
 	}
-	rep.LoadImport = loadavg()
-	logf("import: %s (load %s)", rep.Import.Round(time.Millisecond), rep.LoadImport)
-	if rep.Reindex, err = dure("reindex"); err != nil {
-		return nil, err
-	}
-	rep.LoadReindex = loadavg()
-	logf("reindex: %s (load %s)", rep.Reindex.Round(time.Millisecond), rep.LoadReindex)
 	m := &meili{base: strings.TrimRight(cfg.MeiliURL, "/"), key: cfg.MeiliKey, client: newClient(2)}
-	if cfg.SkipBulkAdd {
+	if cfg.SkipBulkAdd || cfg.Reuse {
 		if rep.Documents, err = m.count(ctx, cfg.MeiliIndex); err != nil {
 			return nil, err
 		}
