@@ -3,12 +3,12 @@ package meilisearch
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 
 	ms "github.com/meilisearch/meilisearch-go"
+	fastjson "github.com/segmentio/encoding/json"
 )
 
 // multiSearch sends reqs as one /multi-search request on the live index and
@@ -22,7 +22,7 @@ func (c *Client) multiSearch(ctx context.Context, reqs []*ms.SearchRequest, out 
 		q.IndexUID = c.index
 		queries[i] = &q
 	}
-	body, err := json.Marshal(struct {
+	body, err := fastjson.Marshal(struct {
 		Queries []*ms.SearchRequest `json:"queries"`
 	}{queries})
 	if err != nil {
@@ -51,7 +51,7 @@ func (c *Client) multiSearch(ctx context.Context, reqs []*ms.SearchRequest, out 
 	var answer struct {
 		Results []response `json:"results"`
 	}
-	if err := json.Unmarshal(raw, &answer); err != nil {
+	if err := fastjson.Unmarshal(raw, &answer); err != nil {
 		return fmt.Errorf("meilisearch: multi-search %s: decode: %w", c.index, err)
 	}
 	if len(answer.Results) != len(out) {

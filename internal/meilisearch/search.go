@@ -2,7 +2,6 @@ package meilisearch
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"sync"
 
 	ms "github.com/meilisearch/meilisearch-go"
+	fastjson "github.com/segmentio/encoding/json"
 
 	"github.com/dure-coop/dure/internal/search"
 )
@@ -82,7 +82,7 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 	if err != nil {
 		return fmt.Errorf("meilisearch: search %s: %w", c.index, err)
 	}
-	if err := json.Unmarshal(*raw, out); err != nil {
+	if err := fastjson.Unmarshal(*raw, out); err != nil {
 		return fmt.Errorf("meilisearch: search %s: decode: %w", c.index, err)
 	}
 	return nil

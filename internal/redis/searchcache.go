@@ -2,13 +2,13 @@ package redis
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+	fastjson "github.com/segmentio/encoding/json"
 
 	"github.com/dure-coop/dure/internal/search"
 )
@@ -118,7 +118,7 @@ func (c *SearchCache) Get(ctx context.Context, key string, sortKeyed bool) (*sea
 		return nil, v, false, fmt.Errorf("redis: search cache entry without ids")
 	}
 	var res search.Result
-	if err := json.Unmarshal([]byte(body), &res); err != nil {
+	if err := fastjson.Unmarshal([]byte(body), &res); err != nil {
 		return nil, v, false, fmt.Errorf("redis: search cache decode: %w", err)
 	}
 	cards := out[3:]
@@ -137,7 +137,7 @@ func (c *SearchCache) Get(ctx context.Context, key string, sortKeyed bool) (*sea
 
 // Set stores res for key under v.
 func (c *SearchCache) Set(ctx context.Context, v search.CacheVersion, key string, res *search.Result) error {
-	b, err := json.Marshal(res)
+	b, err := fastjson.Marshal(res)
 	if err != nil {
 		return fmt.Errorf("redis: search cache encode: %w", err)
 	}

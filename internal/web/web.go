@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	fastjson "github.com/segmentio/encoding/json"
 
 	"github.com/dure-coop/dure/internal/metrics"
 	"github.com/dure-coop/dure/storefront"
@@ -122,6 +123,11 @@ func New(cfg Config) (*fiber.App, *Kit) {
 		ReadBufferSize:        16 << 10,
 		BodyLimit:             1 << 20,
 		AppName:               "dure",
+		// API answers are encoded with segmentio's encoding/json drop-in
+		// (a search answer in about two thirds of encoding/json's time);
+		// request bodies are still read with encoding/json, whose errors
+		// the API reports.
+		JSONEncoder: fastjson.Marshal,
 		// Forwarded headers are believed from the configured proxies only;
 		// with none, c.IP() is the peer and X-Forwarded-Proto is ignored.
 		EnableTrustedProxyCheck: true,
