@@ -74,6 +74,33 @@ func TestWritesReachSearch(t *testing.T) {
 	eventually(t, "the product created in the portal is searchable", func() bool { return slices.Contains(find(client, "홍옥"), p.ID) })
 	t.Logf("a portal product was searchable %s after CreateProduct", time.Since(start).Round(time.Millisecond))
 
+	// The document says whether the product has options (a listing's card
+	// offers 장바구니 담기 or 옵션 선택 without asking PostgreSQL).
+	options := func(id int64) *bool {
+		res, err := client.Search(context.Background(), search.Query{Text: "홍옥", Page: 1, PerPage: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range res.Hits {
+			if h.ProductID == id {
+				return h.HasOptions
+			}
+		}
+		return nil
+	}
+	if has := options(p.ID); has == nil || *has {
+		t.Errorf("a product without options: hit says has options %v, want false", has)
+	}
+	if _, err := w.m.UpdateProduct(member(w.a), p.ID, catalog.ProductUpdate{CategoryID: p.CategoryID, Kind: p.Kind, Name: p.Name,
+		Unit: p.Unit, TaxType: p.TaxType, ConsumerPrice: p.ConsumerPrice, PublicPrice: p.PublicPrice, Stock: p.Stock,
+		Options: []catalog.Option{{Name: "소과", Stock: 2}, {Name: "대과", ExtraPrice: 4000, Stock: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "options added in the portal reach the document", func() bool {
+		has := options(p.ID)
+		return has != nil && *has
+	})
+
 	// Hidden, unpublished and deleted products leave search too.
 	op := operator()
 	if _, err := w.m.HideProduct(op, apple); err != nil {

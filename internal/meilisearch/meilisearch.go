@@ -260,7 +260,7 @@ var (
 	sortableAttributes = []string{"consumer_price", "created_at", "popularity", "rating_avg", "review_count"}
 	// retrieved are the attributes a result page shows.
 	retrieved = []string{"id", "name", "summary", "category_id", "enterprise_id", "enterprise_name",
-		"enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price", "in_stock", "image_url", "rating_avg", "review_count"}
+		"enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price", "in_stock", "image_url", "rating_avg", "review_count", "has_options"}
 	facets = []string{search.FacetCategory, search.FacetEnterpriseType, search.FacetRegion, search.FacetTaxType, search.FacetKind}
 )
 

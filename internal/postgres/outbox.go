@@ -222,7 +222,7 @@ func loadDocuments(ctx context.Context, q querier, cix *catalog.CategoryIndex, c
 			left(p.description, $2), p.tax_type, p.consumer_price, p.public_price, `+productStock+`, p.featured, p.popularity,
 			p.created_at, e.name, e.type, e.region,
 			coalesce((SELECT i.url FROM product_images i WHERE i.product_id = p.id ORDER BY i.position LIMIT 1), ''),
-			rv.n, rv.total
+			rv.n, rv.total, EXISTS (SELECT 1 FROM product_options o WHERE o.product_id = p.id)
 		FROM products p JOIN enterprises e ON e.id = p.enterprise_id
 		`+reviewsLateral+`
 		WHERE p.status = 'active' AND e.status = 'active' AND `+cond, arg, search.MaxDescriptionRunes+1)
@@ -234,9 +234,10 @@ func loadDocuments(ctx context.Context, q querier, cix *catalog.CategoryIndex, c
 		var e catalog.Enterprise
 		var image string
 		var rv search.Reviews
+		var hasOptions bool
 		err := r.Scan(&p.ID, &p.EnterpriseID, &p.CategoryID, &p.Kind, &p.Name, &p.Summary, &p.Description,
 			&p.TaxType, &p.ConsumerPrice, &p.PublicPrice, &p.Stock, &p.Featured, &p.Popularity, &p.CreatedAt,
-			&e.Name, &e.Type, &e.Region, &image, &rv.Count, &rv.Sum)
+			&e.Name, &e.Type, &e.Region, &image, &rv.Count, &rv.Sum, &hasOptions)
 		if err != nil {
 			return search.Document{}, err
 		}
@@ -244,7 +245,9 @@ func loadDocuments(ctx context.Context, q querier, cix *catalog.CategoryIndex, c
 		if image != "" {
 			p.Images = []catalog.Image{{URL: image}}
 		}
-		return search.BuildDocument(&p, &e, cix.Path(p.CategoryID), rv), nil
+		d := search.BuildDocument(&p, &e, cix.Path(p.CategoryID), rv)
+		d.HasOptions = &hasOptions // the options themselves are not loaded
+		return d, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres: load search documents: %w", err)

@@ -41,6 +41,11 @@ type Document struct {
 	// (RatingAvg), ReviewCount their number: the keys of the rating sort.
 	RatingAvg   int `json:"rating_avg"`
 	ReviewCount int `json:"review_count"`
+	// HasOptions says whether the product has options (a listing card then
+	// sends the shopper to choose one instead of offering 장바구니 담기); nil
+	// in a document indexed before the field existed, whose card asks
+	// PostgreSQL as before.
+	HasOptions *bool `json:"has_options,omitempty"`
 
 	// The name taken apart (NameHeads, NameParts): its head nouns with their
 	// tails, searched first so the engine ranks a head match (꿀사과 for 사과)
@@ -60,7 +65,8 @@ type Document struct {
 // e must be the product's enterprise.
 //
 // reviews are the product's visible reviews: their number and the sum of
-// their ratings.
+// their ratings. HasOptions is left to the caller, which knows whether it
+// loaded the options (loadDocuments asks PostgreSQL for it).
 func BuildDocument(p *catalog.Product, e *catalog.Enterprise, path []*catalog.Category, reviews Reviews) Document {
 	d := Document{
 		ID:            p.ID,
@@ -161,7 +167,7 @@ func (d *Document) Hit() Hit {
 		EnterpriseID: d.EnterpriseID, EnterpriseName: d.EnterpriseName, EnterpriseType: d.EnterpriseType,
 		Region: d.Region, CategoryID: d.CategoryID, Kind: d.Kind, TaxType: d.TaxType,
 		ConsumerPrice: d.ConsumerPrice, PublicPrice: d.PublicPrice, InStock: d.InStock, ImageURL: d.ImageURL,
-		RatingAvg: d.RatingAvg, ReviewCount: d.ReviewCount,
+		RatingAvg: d.RatingAvg, ReviewCount: d.ReviewCount, HasOptions: d.HasOptions,
 	}
 }
 

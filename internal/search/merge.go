@@ -85,7 +85,7 @@ type List struct {
 func WindowAttributes() []string {
 	return []string{"id", "name", "summary", "category_id", "category_ids", "category_names", "enterprise_id",
 		"enterprise_name", "enterprise_type", "region", "kind", "tax_type", "consumer_price", "public_price",
-		"in_stock", "image_url", "popularity", "created_at", "rating_avg", "review_count"}
+		"in_stock", "image_url", "popularity", "created_at", "rating_avg", "review_count", "has_options"}
 }
 
 // WindowHits is how many hits the first reading's window of q asks for:

@@ -81,6 +81,8 @@ type Hit struct {
 	// hundredths (460 is ★4.6); 0 with ReviewCount 0 when it has none.
 	RatingAvg   int
 	ReviewCount int
+	// HasOptions: see Document.HasOptions (nil: not known).
+	HasOptions *bool
 }
 
 // FacetValue is one value of a facet with the number of matching products.

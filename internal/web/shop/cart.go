@@ -232,27 +232,35 @@ type productsWithOptions interface {
 // service, or when the options cannot be read, goods cards stay plain links.
 func (s *server) cartCards(c *fiber.Ctx, l *layout, cards []view.Card) {
 	var goods []int // in-stock goods: the form, or 옵션 선택 when it has options
-	var ids []int64
+	var unknown []int64
 	for i, cd := range cards {
 		switch {
 		case !cd.InStock:
 		case cd.Service:
 			cards[i].Choose = "예약 안내 보기"
 		default:
-			goods, ids = append(goods, i), append(ids, cd.ID)
+			goods = append(goods, i)
+			if cd.HasOptions == nil {
+				unknown = append(unknown, cd.ID)
+			}
 		}
 	}
 	f, ok := s.Catalog.(productsWithOptions)
-	if s.Carts == nil || !ok || len(ids) == 0 {
+	if s.Carts == nil || !ok || len(goods) == 0 {
 		return
 	}
-	withOptions, err := f.FindProductsWithOptions(c.UserContext(), ids)
-	if err != nil {
-		s.kit.Log.Warn("listing: product options", "request_id", web.RequestID(c), "err", err)
-		return
+	// The search document says whether a product has options; only cards
+	// from elsewhere (or from an index built before it said so) ask.
+	withOptions := map[int64]bool{}
+	if len(unknown) > 0 {
+		var err error
+		if withOptions, err = f.FindProductsWithOptions(c.UserContext(), unknown); err != nil {
+			s.kit.Log.Warn("listing: product options", "request_id", web.RequestID(c), "err", err)
+			return
+		}
 	}
 	for _, i := range goods {
-		if withOptions[cards[i].ID] {
+		if has := cards[i].HasOptions; (has != nil && *has) || withOptions[cards[i].ID] {
 			cards[i].Choose = "옵션 선택"
 			continue
 		}

@@ -29,6 +29,9 @@ type Card struct {
 	// of visible reviews (search.Hit); 0 for none.
 	RatingAvg   int
 	ReviewCount int
+	// HasOptions says whether the product has options, when the search
+	// document knew (search.Hit); nil: the shop asks PostgreSQL.
+	HasOptions *bool
 
 	// Set by done, for the card template, which then calls no functions
 	// (each call is reflection in html/template; a listing has 24 cards).
@@ -93,6 +96,7 @@ func CardFromHit(h search.Hit) Card {
 		ImageURL: img, EnterpriseID: h.EnterpriseID, EnterpriseName: h.EnterpriseName,
 		EnterpriseType: h.EnterpriseType, Region: h.Region, Price: h.ConsumerPrice, Kind: h.Kind,
 		TaxType: h.TaxType, InStock: h.InStock, RatingAvg: h.RatingAvg, ReviewCount: h.ReviewCount,
+		HasOptions: h.HasOptions,
 	}.done()
 }
 
