@@ -192,6 +192,10 @@ type Store interface {
 	// ConsumerDiscounts returns the discounts of the campaigns live at
 	// `at` holding each of ids.
 	ConsumerDiscounts(ctx context.Context, ids []int64, at time.Time) (map[int64][]pricing.Discount, error)
+	// DiscountsLive reports whether any discount campaign is live at `at`:
+	// the cheap question a listing asks while it searches, before it asks
+	// ConsumerDiscounts for its cards.
+	DiscountsLive(ctx context.Context, at time.Time) (bool, error)
 	// AllConsumerDiscounts is ConsumerDiscounts for every active product.
 	AllConsumerDiscounts(ctx context.Context, at time.Time) (map[int64][]pricing.Discount, error)
 	// DiscountsChanged is the latest moment up to `at` when the set of

@@ -245,6 +245,11 @@ func (s *Service) ConsumerDiscounts(ctx context.Context, ids []int64) (map[int64
 	return s.Store.ConsumerDiscounts(ctx, ids, s.now())
 }
 
+// DiscountsLive reports whether any discount campaign is live now.
+func (s *Service) DiscountsLive(ctx context.Context) (bool, error) {
+	return s.Store.DiscountsLive(ctx, s.now())
+}
+
 // DiscountsChanged is when the live discounts last changed, up to now
 // (the feeds' validator).
 func (s *Service) DiscountsChanged(ctx context.Context) (time.Time, error) {

@@ -347,6 +347,16 @@ func (s *CurationStore) ConsumerDiscounts(ctx context.Context, ids []int64, at t
 	return s.discounts(ctx, `p.id = ANY ($1::bigint[])`, ids, at)
 }
 
+// DiscountsLive implements curation.Store.
+func (s *CurationStore) DiscountsLive(ctx context.Context, at time.Time) (bool, error) {
+	var live bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaigns c WHERE c.discount_kind IS NOT NULL AND `+liveCond(1)+`)`,
+		at).Scan(&live); err != nil {
+		return false, fmt.Errorf("postgres: live discount campaigns: %w", err)
+	}
+	return live, nil
+}
+
 // AllConsumerDiscounts implements curation.Store.
 func (s *CurationStore) AllConsumerDiscounts(ctx context.Context, at time.Time) (map[int64][]pricing.Discount, error) {
 	return s.discounts(ctx, `p.status = 'active' AND e.status = 'active' AND $1::bigint[] IS NULL`, nil, at)
@@ -359,10 +369,9 @@ func (s *CurationStore) AllConsumerDiscounts(ctx context.Context, at time.Time) 
 // spares every product page and listing the full query, whose plan alone
 // costs PostgreSQL ~0.4 ms (its execution ~0.05 ms).
 func (s *CurationStore) discounts(ctx context.Context, cond string, ids []int64, at time.Time) (map[int64][]pricing.Discount, error) {
-	var live bool
-	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM campaigns c WHERE c.discount_kind IS NOT NULL AND `+liveCond(1)+`)`,
-		at).Scan(&live); err != nil {
-		return nil, fmt.Errorf("postgres: live discount campaigns: %w", err)
+	live, err := s.DiscountsLive(ctx, at)
+	if err != nil {
+		return nil, err
 	}
 	if !live {
 		return map[int64][]pricing.Discount{}, nil

@@ -110,6 +110,27 @@ func TestCampaignLifecycle(t *testing.T) {
 		t.Fatalf("a draft discounted the cart: %+v", v.Lines[0])
 	}
 
+	// A listing's card (the search page, which asks "is any discount
+	// campaign live?" while it searches) shows the list price of a draft's
+	// product, and the campaign price once it is published.
+	var name string
+	if err := e.Pool.QueryRow(ctx, `SELECT name FROM products WHERE id = $1`, pid).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	e.DrainSearch(t)
+	listed := func() (price, list string) {
+		t.Helper()
+		card := visitor.Page(t, "/search?q="+url.QueryEscape(name), http.StatusOK).
+			Find(`article.card:has(a.card-link[href="/p/` + strconv.FormatInt(pid, 10) + `"])`).First()
+		if card.Length() == 0 {
+			t.Fatalf("searching %q shows no card of product %d", name, pid)
+		}
+		return card.Find(".card-price strong").Text(), card.Find(".card-price del").Text()
+	}
+	if got, list := listed(); got != wonText(price) || list != "" {
+		t.Fatalf("a draft's product on the search page: price %q, list %q; want %s and none", got, list, wonText(price))
+	}
+
 	// Published: its page, its price on the cards and in the cart.
 	form.Set("status", "published")
 	form.Set("_csrf", op.CSRF(t, "/admin/campaigns/"+strconv.FormatInt(id, 10)))
@@ -129,6 +150,9 @@ func TestCampaignLifecycle(t *testing.T) {
 	// Its cards add to the cart without leaving the page, as the listings do.
 	if page.Find(`form.card-add input[name="product_id"][value="`+strconv.FormatInt(pid, 10)+`"]`).Length() != 1 {
 		t.Fatal("the campaign's card has no 장바구니 담기 form")
+	}
+	if got, list := listed(); got != wonText(want) || !strings.Contains(list, wonText(price)) {
+		t.Fatalf("search page card in the campaign: price %q, list %q; want %s and %s struck", got, list, wonText(want), wonText(price))
 	}
 	prod := visitor.Page(t, "/p/"+strconv.FormatInt(pid, 10), http.StatusOK)
 	if got, list := prod.Find(".price-main .price").Text(), prod.Find(".price-list del").Text(); got != wonText(want) || list != wonText(price) {

@@ -36,13 +36,13 @@ func (s *server) mountCampaigns(r fiber.Router, k *web.Kit) {
 	r.Post("/campaigns/:slug/booths/:id<int>/inquiry", k.CheckCSRF, s.boothInquiry)
 }
 
-// listingCards is priceCards and cartCards for a listing page, their two
-// reads (campaign prices, which products have options) sent at the same
-// time: one PostgreSQL round trip of waiting instead of two.
-func (s *server) listingCards(c *fiber.Ctx, l *layout, cards []view.Card) {
+// listingCards is priceCards and cartCards for a listing page, their reads
+// (campaign prices, which products have options when the search documents
+// do not say) sent at the same time. live is the page's discountsLive.
+func (s *server) listingCards(c *fiber.Ctx, l *layout, cards []view.Card, live func() bool) {
 	priced := slices.Clone(cards)
 	var wg sync.WaitGroup
-	wg.Go(func() { s.priceCards(c.UserContext(), priced) })
+	wg.Go(func() { s.priceCards(c.UserContext(), priced, live) })
 	s.cartCards(c, l, cards)
 	wg.Wait()
 	for i := range cards {
@@ -51,10 +51,32 @@ func (s *server) listingCards(c *fiber.Ctx, l *layout, cards []view.Card) {
 	}
 }
 
-// priceCards sets the campaign price of every card that has one now. A
+// discountsLive asks, as a page starts, whether any discount campaign is
+// live, and returns the wait for the answer: a listing asks while its search
+// runs, so that pricing its cards costs no round trip of waiting when none
+// is live (most of the time). A failure answers true: the cards are then
+// priced as before, and that failure leaves them at list price.
+func (s *server) discountsLive(ctx context.Context) func() bool {
+	if s.Curation == nil {
+		return func() bool { return false }
+	}
+	answer := make(chan bool, 1)
+	go func() {
+		live, err := s.Curation.DiscountsLive(ctx)
+		if err != nil {
+			s.kit.Log.Warn("live discount campaigns", "err", err)
+			live = true
+		}
+		answer <- live
+	}()
+	return sync.OnceValue(func() bool { return <-answer })
+}
+
+// priceCards sets the campaign price of every card that has one now; live
+// (discountsLive, or nil to ask anyway) says whether any campaign could. A
 // failure leaves the cards at list price (the cart still prices right).
-func (s *server) priceCards(ctx context.Context, cards []view.Card) {
-	if s.Curation == nil || len(cards) == 0 {
+func (s *server) priceCards(ctx context.Context, cards []view.Card, live func() bool) {
+	if s.Curation == nil || len(cards) == 0 || (live != nil && !live()) {
 		return
 	}
 	ids := make([]int64, len(cards))
@@ -134,7 +156,7 @@ func (s *server) cardsOf(ctx context.Context, ps []*catalog.Product) []view.Card
 	for _, p := range ps {
 		cards = append(cards, view.CardFromProduct(p, p.Enterprise))
 	}
-	s.priceCards(ctx, cards)
+	s.priceCards(ctx, cards, nil)
 	return cards
 }
 

@@ -44,6 +44,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 		return err
 	}
 	q.CategoryID = cat.ID
+	live := s.discountsLive(ctx) // asked while the search runs
 	res, err := s.Search.Search(ctx, q)
 	if err != nil {
 		return err
@@ -55,7 +56,7 @@ func (s *server) categoryPage(c *fiber.Ctx) error {
 		Path:     ix.Path(cat.ID),
 		Heading:  cat.Name + " " + strconv.Itoa(res.Total) + "개",
 	}
-	s.listingCards(c, &pv.layout, pv.Cards) // campaign prices at render, cart forms
+	s.listingCards(c, &pv.layout, pv.Cards, live) // campaign prices at render, cart forms
 	counts := map[string]int{}
 	for _, fv := range res.Facets[search.FacetCategory] {
 		counts[fv.Value] = fv.Count

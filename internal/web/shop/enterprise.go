@@ -39,6 +39,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 		return err
 	}
 	q.EnterpriseID = e.ID
+	live := s.discountsLive(ctx) // asked while the search runs
 	res, err := s.Search.Search(ctx, q)
 	if err != nil {
 		return err
@@ -53,7 +54,7 @@ func (s *server) enterprisePage(c *fiber.Ctx) error {
 		About:    typeAbout[e.Type],
 		Shipping: shippingLines(catalog.Goods, e.Shipping),
 	}
-	s.listingCards(c, &pv.layout, pv.Cards) // campaign prices at render, cart forms
+	s.listingCards(c, &pv.layout, pv.Cards, live) // campaign prices at render, cart forms
 	pv.Title = e.Name
 	pv.Description = e.Name + " (" + e.Type.Label() + ", " + e.Region.Label() + ") — " + e.Mission
 	return s.render(c, "shop/enterprise", &pv)

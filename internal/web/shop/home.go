@@ -31,6 +31,7 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	live := s.discountsLive(ctx) // asked while the shelves are read
 	featured, _, err := s.Catalog.FindProducts(ctx, catalog.ProductFilter{Featured: true, Limit: 8, NoTotal: true})
 	if err != nil {
 		return err
@@ -50,8 +51,8 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	} else {
 		s.kit.Log.Warn("home: new products", "request_id", web.RequestID(c), "err", err)
 	}
-	s.priceCards(ctx, v.Featured)
-	s.priceCards(ctx, v.New)
+	s.priceCards(ctx, v.Featured, live)
+	s.priceCards(ctx, v.New, live)
 	s.cartCards(c, &v.layout, v.Featured)
 	s.cartCards(c, &v.layout, v.New)
 	if s.Curation != nil {

@@ -40,6 +40,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 			return apperr.Errorf(apperr.Invalid, "존재하지 않는 카테고리입니다.")
 		}
 	}
+	live := s.discountsLive(ctx) // asked while the search runs
 	res, err := s.Search.Search(ctx, q)
 	if err != nil {
 		return err
@@ -52,7 +53,7 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		Category: cat,
 		Roots:    ix.Roots,
 	}
-	s.listingCards(c, &pv.layout, pv.Cards) // campaign prices at render, cart forms
+	s.listingCards(c, &pv.layout, pv.Cards, live) // campaign prices at render, cart forms
 	pv.withErrors(c, typed, errs)
 	pv.Q = q.Text
 	pv.NoIndex = true
