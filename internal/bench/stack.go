@@ -51,6 +51,13 @@ func StartStack(ctx context.Context, dir, meiliBin string) (s *Stack, err error)
 	if err != nil {
 		return nil, err
 	}
+	if b, err := os.ReadFile(filepath.Join(abs, "urls")); err == nil {
+		// A stack a BENCH_KEEP=1 run left here would lose its data under
+		// its running servers.
+		if f := strings.Fields(string(b)); len(f) == 4 && answers(ctx, f[1]+"/health") {
+			return nil, fmt.Errorf("bench: a kept stack (BENCH_KEEP=1) still runs in %s (Meilisearch on %s): stop it first, or give this run another -workdir", abs, f[1])
+		}
+	}
 	_ = os.RemoveAll(abs)
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, err
@@ -335,4 +342,20 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// answers reports whether url answers a GET within a second.
+func answers(ctx context.Context, url string) bool {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return true
 }
