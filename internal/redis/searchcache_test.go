@@ -56,6 +56,7 @@ func TestSearchCacheAcrossInstances(t *testing.T) {
 		if err != nil || first.Total != 1 {
 			t.Fatalf("first search = %+v, %v", first, err)
 		}
+		a.Flush() // stored after it was answered
 		second, err := b.Search(ctx, search.Query{Text: "  tkrhk ", Page: 1, PerPage: 24})
 		if err != nil {
 			t.Fatal(err)
@@ -84,6 +85,7 @@ func TestSearchCacheAcrossInstances(t *testing.T) {
 		if res, _ := b.Search(ctx, q); res.Total != 3 {
 			t.Errorf("after a bump b answered total %d, want a fresh answer (3)", res.Total)
 		}
+		b.Flush()
 		if res, _ := a.Search(ctx, q); res.Total != 3 {
 			t.Errorf("after a bump a answered total %d, want b's fresh answer (3)", res.Total)
 		}

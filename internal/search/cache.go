@@ -165,11 +165,22 @@ func CacheKey(q Query) string {
 // Each cache call gets cacheBudget; after a failure the cache is left alone
 // for cacheCooldown, so a Redis that is down or hung costs one search the
 // budget, not every search.
+//
+// The answer is stored after it is returned (its caller need not wait for
+// Redis): a search of the same key in this process waits for that store
+// first, so it finds what was just computed.
 func (s *Service) cached(ctx context.Context, q Query, search func() (*Result, error)) (*Result, error) {
 	if s.cache == nil || time.Now().UnixNano() < s.cacheOffUntil.Load() {
 		return search()
 	}
 	key := CacheKey(q)
+	if done, ok := s.storing.Load(key); ok {
+		select {
+		case <-done.(chan struct{}):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	gctx, cancel := context.WithTimeout(ctx, cacheBudget)
 	res, ver, ok, err := s.cache.Get(gctx, key, q.SortKeyed())
 	cancel()
@@ -185,12 +196,28 @@ func (s *Service) cached(ctx context.Context, q Query, search func() (*Result, e
 	if serr != nil || err != nil || res.Degraded {
 		return res, serr
 	}
-	sctx, cancel := context.WithTimeout(ctx, cacheBudget)
-	defer cancel()
-	if err := s.cache.Set(sctx, ver, key, res); err != nil {
-		s.cacheFailed(ctx, err)
-	}
+	done := make(chan struct{})
+	s.storing.Store(key, done)
+	bg := context.WithoutCancel(ctx)
+	s.stores.Add(1)
+	go func() {
+		defer s.stores.Done()
+		defer close(done)
+		defer s.storing.CompareAndDelete(key, done)
+		sctx, cancel := context.WithTimeout(bg, cacheBudget)
+		defer cancel()
+		if err := s.cache.Set(sctx, ver, key, res); err != nil {
+			s.cacheFailed(bg, err)
+		}
+	}()
 	return res, nil
+}
+
+// Flush waits until every answer being stored in the cache is stored: for
+// another instance (or a test standing for one) to find it. (At shutdown a
+// store under way may be lost: the next search computes the answer again.)
+func (s *Service) Flush() {
+	s.stores.Wait()
 }
 
 // The result cache's time budget per call and its rest after a failure.

@@ -31,6 +31,10 @@ type Service struct {
 	// again after it failed: while Redis is away, searches go straight to
 	// the engine instead of each waiting for the cache (cacheBudget).
 	cacheOffUntil atomic.Int64
+	// storing holds, per cache key, a channel closed when the answer being
+	// stored in the cache after it was returned is stored (cached).
+	storing sync.Map
+	stores  sync.WaitGroup // the stores under way (Flush)
 
 	mu         sync.Mutex
 	lastWarn   time.Time

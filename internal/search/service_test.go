@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -204,5 +206,79 @@ func TestCacheKey(t *testing.T) {
 	em := search.Query{Text: "em", Page: 1, PerPage: 24}
 	if search.CacheKey(em) == search.CacheKey(search.Query{Text: "EM", Page: 1, PerPage: 24}) {
 		t.Error("'em' and 'EM' (read differently) share a key")
+	}
+}
+
+// slowCache is a fake ResultCache (the Service's own logic; the Redis one is
+// tested in internal/redis) whose writes wait for release.
+type slowCache struct {
+	release chan struct{}
+	mu      sync.Mutex
+	stored  map[string]*search.Result
+}
+
+func (c *slowCache) Get(_ context.Context, key string, _ bool) (*search.Result, search.CacheVersion, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res, ok := c.stored[key]
+	return res, search.CacheVersion{}, ok, nil
+}
+
+func (c *slowCache) Set(_ context.Context, _ search.CacheVersion, key string, res *search.Result) error {
+	<-c.release
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stored[key] = res
+	return nil
+}
+
+func (c *slowCache) Apply(context.Context, search.Change) error { return nil }
+func (c *slowCache) Bump(context.Context) error                 { return nil }
+func (c *slowCache) Reset(context.Context) error                { return nil }
+
+// An answer is stored in the cache after it is returned, and a search of the
+// same key waits for that store and finds it instead of asking the engine.
+func TestCacheStoreDoesNotHoldTheAnswer(t *testing.T) {
+	t.Parallel()
+	var asked atomic.Int32
+	engine := searcherFn(func(context.Context, search.Query) (*search.Result, error) {
+		asked.Add(1)
+		return &search.Result{Total: 7}, nil
+	})
+	cache := &slowCache{release: make(chan struct{}), stored: map[string]*search.Result{}}
+	svc := search.NewService(engine, fail(errors.New("no fallback")), time.Second, nil, nil).WithCache(cache)
+	first := make(chan *search.Result, 1)
+	go func() {
+		r, err := svc.Search(context.Background(), valid)
+		if err != nil {
+			t.Error(err)
+		}
+		first <- r
+	}()
+	select {
+	case res := <-first:
+		if res == nil || res.Total != 7 {
+			t.Fatalf("first search: %+v", res)
+		}
+	case <-time.After(5 * time.Second):
+		close(cache.release)
+		t.Fatal("the first search's answer waited for its store in the cache")
+	}
+	second := make(chan *search.Result)
+	go func() {
+		r, err := svc.Search(context.Background(), valid)
+		if err != nil {
+			t.Error(err)
+		}
+		second <- r
+	}()
+	select {
+	case <-second:
+		t.Fatal("the second search did not wait for the first one's store")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(cache.release)
+	if r := <-second; r == nil || r.Total != 7 || asked.Load() != 1 {
+		t.Fatalf("second search %+v, engine asked %d times; want the stored answer, asked once", r, asked.Load())
 	}
 }
