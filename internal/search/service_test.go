@@ -247,16 +247,19 @@ func TestCacheStoreDoesNotHoldTheAnswer(t *testing.T) {
 	})
 	cache := &slowCache{release: make(chan struct{}), stored: map[string]*search.Result{}}
 	svc := search.NewService(engine, fail(errors.New("no fallback")), time.Second, nil, nil).WithCache(cache)
-	first := make(chan *search.Result, 1)
-	go func() {
-		r, err := svc.Search(context.Background(), valid)
-		if err != nil {
-			t.Error(err)
-		}
-		first <- r
-	}()
+	ask := func() chan *search.Result { // the answer, when it comes
+		out := make(chan *search.Result, 1)
+		go func() {
+			r, err := svc.Search(context.Background(), valid)
+			if err != nil {
+				t.Error(err)
+			}
+			out <- r
+		}()
+		return out
+	}
 	select {
-	case res := <-first:
+	case res := <-ask():
 		if res == nil || res.Total != 7 {
 			t.Fatalf("first search: %+v", res)
 		}
@@ -264,14 +267,7 @@ func TestCacheStoreDoesNotHoldTheAnswer(t *testing.T) {
 		close(cache.release)
 		t.Fatal("the first search's answer waited for its store in the cache")
 	}
-	second := make(chan *search.Result)
-	go func() {
-		r, err := svc.Search(context.Background(), valid)
-		if err != nil {
-			t.Error(err)
-		}
-		second <- r
-	}()
+	second := ask()
 	select {
 	case <-second:
 		t.Fatal("the second search did not wait for the first one's store")
