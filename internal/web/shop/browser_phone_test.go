@@ -83,6 +83,7 @@ func TestBrowserPhonePurchase(t *testing.T) {
 	noAxe(b.CheckAxe(t, product))
 	noAxe(b.CheckAxe(t, "/terms"))
 	noAxe(b.CheckAxe(t, "/privacy"))
+	noAxe(b.CheckAxe(t, "/search?q=tkrhk")) // read as 사과: the note with its link to the literal search
 
 	phone()
 	b.Open(product)
