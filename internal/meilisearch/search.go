@@ -37,7 +37,7 @@ func (c *Client) Search(ctx context.Context, q search.Query) (*search.Result, er
 		}
 		return page(q, resp.result(q), docPointers(resp.Hits), syn), nil
 	}
-	if size := search.WindowOf(q.Variants[0]); (q.Page-1)*q.PerPage >= size {
+	if size := search.FirstWindow(q); (q.Page-1)*q.PerPage >= size {
 		// A page past the first reading's window: when that reading has
 		// more than a window, it is the spine and the page is its own.
 		var resp response
@@ -68,7 +68,7 @@ func Requests(q search.Query) (reqs []*ms.SearchRequest, page bool) {
 	switch {
 	case len(q.Variants) == 0:
 		return []*ms.SearchRequest{Request(q)}, false
-	case (q.Page-1)*q.PerPage >= search.WindowOf(q.Variants[0]):
+	case (q.Page-1)*q.PerPage >= search.FirstWindow(q):
 		req := VariantRequest(q, q.Variants[0])
 		req.AttributesToRetrieve = search.WindowAttributes()
 		return []*ms.SearchRequest{req}, false
@@ -180,7 +180,7 @@ func (c *Client) sendWindows(ctx context.Context, q search.Query, reqs []*ms.Sea
 		}
 		return out, c.completeFirst(ctx, q, reqs[0], &out[0])
 	}
-	size0 := search.WindowOf(q.Variants[0])
+	size0 := search.FirstWindow(q)
 	out := make([]response, len(reqs))
 	if err := c.search(ctx, reqs[0], &out[0]); err != nil {
 		return nil, err
@@ -206,7 +206,7 @@ func (c *Client) completeFirst(ctx context.Context, q search.Query, req *ms.Sear
 		return nil
 	}
 	whole := *req
-	per := int64(search.WindowOf(q.Variants[0]))
+	per := int64(search.FirstWindow(q))
 	whole.HitsPerPage = &per
 	*out = response{}
 	return c.search(ctx, &whole, out)

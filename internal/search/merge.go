@@ -29,6 +29,10 @@ func WindowOf(v Variant) int {
 	return MergeWindow
 }
 
+// FirstWindow is the head size of q's first reading: the window its first
+// request asks for and the spine test Merge applies to it.
+func FirstWindow(q Query) int { return windowOf(q, 0) }
+
 // windowOf is the head size of q's i-th reading (MergeWindow for a query
 // without readings).
 func windowOf(q Query, i int) int {
@@ -98,7 +102,7 @@ func WindowAttributes() []string {
 // (CompleteWindow).
 func WindowHits(q Query) int {
 	reach := max(q.Page, 1) * q.PerPage
-	size := windowOf(q, 0)
+	size := FirstWindow(q)
 	if q.Sort != SortRelevance && reach < size {
 		return reach
 	}
@@ -109,7 +113,7 @@ func WindowHits(q Query) int {
 // out of total matches is all Merge needs: more than the reading's window
 // (the spine), or every match.
 func CompleteWindow(q Query, got, total int) bool {
-	return total > windowOf(q, 0) || got >= total
+	return total > FirstWindow(q) || got >= total
 }
 
 // Merge builds the list of q from the windows of its readings (results in
