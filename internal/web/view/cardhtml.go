@@ -46,22 +46,15 @@ func (c *Card) HTML() template.HTML {
 	b.WriteString(string(c.NameHTML))
 	b.WriteString("</h3>\n      ")
 	if c.EnterpriseName != "" {
-		b.WriteString(`<p class="card-ent">`)
-		b.WriteString(template.HTMLEscapeString(c.EnterpriseName))
-		b.WriteString(`</p>`)
+		writeText(&b, `<p class="card-ent">`, c.EnterpriseName, `</p>`)
 	}
 	b.WriteString("\n      <p class=\"card-meta\">")
 	if c.TypeLabel != "" {
-		b.WriteString(`<span class="badge badge-`)
-		b.WriteString(template.HTMLEscapeString(string(c.EnterpriseType)))
-		b.WriteString(`">`)
-		b.WriteString(template.HTMLEscapeString(c.TypeLabel))
-		b.WriteString(`</span>`)
+		writeText(&b, `<span class="badge badge-`, string(c.EnterpriseType), `">`)
+		writeText(&b, "", c.TypeLabel, `</span>`)
 	}
 	if c.RegionLabel != "" {
-		b.WriteString(`<span class="region">`)
-		b.WriteString(template.HTMLEscapeString(c.RegionLabel))
-		b.WriteString(`</span>`)
+		writeText(&b, `<span class="region">`, c.RegionLabel, `</span>`)
 	}
 	b.WriteString("</p>\n      ")
 	if c.RatingText != "" {
@@ -80,25 +73,17 @@ func (c *Card) HTML() template.HTML {
 	if c.ListPriceText != "" {
 		b.WriteString(`<span class="sr-only">할인가 </span>`)
 	}
-	b.WriteString(`<strong>`)
-	b.WriteString(template.HTMLEscapeString(c.PriceText))
-	b.WriteString(`</strong>`)
+	writeText(&b, `<strong>`, c.PriceText, `</strong>`)
 	if c.ListPriceText != "" {
-		b.WriteString(` <del><span class="sr-only">정가 </span>`)
-		b.WriteString(template.HTMLEscapeString(c.ListPriceText))
-		b.WriteString(`</del>`)
+		writeText(&b, ` <del><span class="sr-only">정가 </span>`, c.ListPriceText, `</del>`)
 	}
 	b.WriteString("</p>\n      ")
 	if c.Discount != "" {
-		b.WriteString(`<p class="card-discount">`)
-		b.WriteString(template.HTMLEscapeString(c.Discount))
-		b.WriteString(` 할인</p>`)
+		writeText(&b, `<p class="card-discount">`, c.Discount, ` 할인</p>`)
 	}
 	b.WriteString("\n      ")
 	if c.Choose != "" {
-		b.WriteString(`<span class="card-choose">`)
-		b.WriteString(template.HTMLEscapeString(c.Choose))
-		b.WriteString(` ›</span>`)
+		writeText(&b, `<span class="card-choose">`, c.Choose, ` ›</span>`)
 	}
 	b.WriteString(`
     </div>
@@ -121,6 +106,14 @@ func (c *Card) HTML() template.HTML {
 	}
 	b.WriteString("\n</article>")
 	return template.HTML(b.String())
+}
+
+// writeText writes before, text escaped for an HTML text or quoted
+// attribute value, and after.
+func writeText(b *strings.Builder, before, text, after string) {
+	b.WriteString(before)
+	b.WriteString(template.HTMLEscapeString(text))
+	b.WriteString(after)
 }
 
 // writeURL writes u as a double-quoted attribute's value, as html/template
