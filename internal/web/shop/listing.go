@@ -66,7 +66,7 @@ type facetOption struct {
 	Count     int
 	CountText string // 1,234
 	Checked   bool
-	URL       string
+	URL       string // a link's target (categories, price ranges); a form control's option has none
 }
 
 type chip struct {
@@ -273,8 +273,7 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 		if n == 0 && !checked {
 			continue
 		}
-		types.Values = append(types.Values, facetOption{Value: string(t), Label: t.Label(), Count: n, Checked: checked,
-			URL: linkTo(o.action, v, toggle("type", string(t)))})
+		types.Values = append(types.Values, facetOption{Value: string(t), Label: t.Label(), Count: n, Checked: checked})
 	}
 	regionCounts := counts(search.FacetRegion)
 	regions := facetGroup{Title: "지역", Name: "region"}
@@ -284,8 +283,7 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 		if n == 0 && !checked {
 			continue
 		}
-		regions.Values = append(regions.Values, facetOption{Value: string(r), Label: r.Label(), Count: n, Checked: checked,
-			URL: linkTo(o.action, v, toggle("region", string(r)))})
+		regions.Values = append(regions.Values, facetOption{Value: string(r), Label: r.Label(), Count: n, Checked: checked})
 	}
 	taxCounts := counts(search.FacetTaxType)
 	tax := facetGroup{Title: "과세/면세", Name: "tax", Radio: true, Values: []facetOption{
@@ -296,7 +294,7 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 			continue
 		}
 		tax.Values = append(tax.Values, facetOption{Value: string(t), Label: t.Label(), Count: taxCounts[string(t)],
-			Checked: q.TaxType == t, URL: linkTo(o.action, v, set("tax", string(t)))})
+			Checked: q.TaxType == t})
 	}
 	kindCounts := counts(search.FacetKind)
 	kind := facetGroup{Title: "상품/서비스", Name: "kind", Radio: true, Values: []facetOption{
@@ -307,7 +305,7 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 			continue
 		}
 		kind.Values = append(kind.Values, facetOption{Value: string(k), Label: k.Label(), Count: kindCounts[string(k)],
-			Checked: q.Kind == k, URL: linkTo(o.action, v, set("kind", string(k)))})
+			Checked: q.Kind == k})
 	}
 	l.Facets = []facetGroup{types, regions, tax, kind}
 
@@ -363,8 +361,7 @@ func buildListing(o listingOptions, v url.Values, q search.Query, res *search.Re
 		l.ShowFacets = false
 	}
 	for _, s := range sortLabels {
-		l.Sorts = append(l.Sorts, facetOption{Value: string(s.Sort), Label: s.Label, Checked: q.Sort == s.Sort,
-			URL: linkTo(o.action, v, set("sort", string(s.Sort)))})
+		l.Sorts = append(l.Sorts, facetOption{Value: string(s.Sort), Label: s.Label, Checked: q.Sort == s.Sort})
 	}
 	if q.Text != "" {
 		l.Hidden = append(l.Hidden, hiddenField{"q", q.Text})

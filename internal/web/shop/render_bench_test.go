@@ -1,13 +1,14 @@
 package shop
 
 import (
-	"github.com/dure-coop/dure/internal/search"
 	"io"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/dure-coop/dure/internal/catalog"
+	"github.com/dure-coop/dure/internal/search"
 	"github.com/dure-coop/dure/internal/web"
 	"github.com/dure-coop/dure/storefront"
 )
@@ -46,16 +47,28 @@ func BenchmarkRenderProductPage(b *testing.B) {
 }
 
 // benchSearch is a search page's data shaped like the bench's: 24 hits of
-// 사과 with their facets, and every in-stock card with its cart form.
-func benchSearch() (searchView, *catalog.CategoryIndex) {
-	p, ix := benchProduct()
-	res := &search.Result{Page: 1, PerPage: 24, Total: 1234, Facets: map[string][]search.FacetValue{
-		search.FacetCategory:       {{Value: "1", Count: 900}, {Value: "2", Count: 800}},
-		search.FacetEnterpriseType: {{Value: "social", Count: 500}, {Value: "coop", Count: 400}, {Value: "village", Count: 300}},
-		search.FacetRegion:         {{Value: "seoul", Count: 300}, {Value: "gyeonggi", Count: 200}, {Value: "daegu", Count: 100}, {Value: "busan", Count: 50}},
-		search.FacetTaxType:        {{Value: "taxable", Count: 1000}, {Value: "exempt", Count: 234}},
-		search.FacetKind:           {{Value: "goods", Count: 1200}, {Value: "service", Count: 34}},
-	}}
+// 사과 with the facets a broad query has on the bench catalogue (every
+// region and enterprise type, eight categories), and every in-stock card
+// with its cart form.
+func benchSearch() searchView {
+	p, _ := benchProduct()
+	var cats []*catalog.Category
+	facets := map[string][]search.FacetValue{
+		search.FacetTaxType: {{Value: "taxable", Count: 1000}, {Value: "exempt", Count: 234}},
+		search.FacetKind:    {{Value: "goods", Count: 1200}, {Value: "service", Count: 34}},
+	}
+	for i, name := range []string{"식품", "과일·채소", "가공식품", "생활용품", "세제·위생", "사무용품", "공예·선물", "교육·체험"} {
+		cats = append(cats, &catalog.Category{ID: int64(i + 1), Slug: "c" + strconv.Itoa(i+1), Name: name})
+		facets[search.FacetCategory] = append(facets[search.FacetCategory], search.FacetValue{Value: strconv.Itoa(i + 1), Count: 900 - 100*i})
+	}
+	for i, t := range catalog.EnterpriseTypes {
+		facets[search.FacetEnterpriseType] = append(facets[search.FacetEnterpriseType], search.FacetValue{Value: string(t), Count: 600 - 90*i})
+	}
+	for i, r := range catalog.Regions {
+		facets[search.FacetRegion] = append(facets[search.FacetRegion], search.FacetValue{Value: string(r), Count: 1700 - 90*i})
+	}
+	ix := catalog.NewCategoryIndex(cats)
+	res := &search.Result{Page: 1, PerPage: 24, Total: 1234, Facets: facets}
 	for i := range 24 {
 		res.Hits = append(res.Hits, search.Hit{ProductID: int64(1000 + i), Name: "청송 꿀사과 5kg 가정용", NameHighlight: "청송 꿀<mark>사과</mark> 5kg 가정용",
 			Summary: p.Summary, EnterpriseID: 1, EnterpriseName: "(주)햇살농원", EnterpriseType: catalog.PreSocialEnterprise,
@@ -72,7 +85,7 @@ func benchSearch() (searchView, *catalog.CategoryIndex) {
 	}
 	pv.Forms, pv.CSRF = true, "token"
 	pv.Q, pv.Title, pv.Heading = "사과", "'사과' 검색 결과", "'사과' 검색 결과 1,234개"
-	return pv, ix
+	return pv
 }
 
 // BenchmarkRenderSearchPage measures the search page's listing building and
@@ -82,10 +95,9 @@ func BenchmarkRenderSearchPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	pv, _ := benchSearch()
 	b.ReportAllocs()
 	for b.Loop() {
-		v := pv
+		v := benchSearch()
 		if err := t.Render(io.Discard, "shop/search", newBaseView(&v.layout, &v)); err != nil {
 			b.Fatal(err)
 		}

@@ -14,18 +14,18 @@ import (
 // template the pages used before); TestCardHTMLMatchesTemplate keeps the two
 // equal, with hostile values, so change both together. Every text and
 // attribute value is HTML-escaped; NameHTML is already safe (Highlight) and
-// written as is; the links pass through writeURL, as html/template's URL
+// written as is; the links pass through WriteURL, as html/template's URL
 // filter and normaliser, only stricter.
 func (c *Card) HTML() template.HTML {
 	var b strings.Builder
 	b.Grow(1600 + len(c.URL) + len(c.ImageURL) + len(c.NameHTML) + len(c.Name) + len(c.EnterpriseName) + len(c.CSRF))
 	b.WriteString(`<article class="card">
   <a class="card-link" href="`)
-	writeURL(&b, c.URL)
+	WriteURL(&b, c.URL)
 	b.WriteString(`">
     <div class="card-img">
       <img src="`)
-	writeURL(&b, c.ImageURL)
+	WriteURL(&b, c.ImageURL)
 	b.WriteString(`" alt="" loading="lazy" width="400" height="400">
       `)
 	if !c.InStock {
@@ -46,15 +46,15 @@ func (c *Card) HTML() template.HTML {
 	b.WriteString(string(c.NameHTML))
 	b.WriteString("</h3>\n      ")
 	if c.EnterpriseName != "" {
-		writeText(&b, `<p class="card-ent">`, c.EnterpriseName, `</p>`)
+		WriteText(&b, `<p class="card-ent">`, c.EnterpriseName, `</p>`)
 	}
 	b.WriteString("\n      <p class=\"card-meta\">")
 	if c.TypeLabel != "" {
-		writeText(&b, `<span class="badge badge-`, string(c.EnterpriseType), `">`)
-		writeText(&b, "", c.TypeLabel, `</span>`)
+		WriteText(&b, `<span class="badge badge-`, string(c.EnterpriseType), `">`)
+		WriteText(&b, "", c.TypeLabel, `</span>`)
 	}
 	if c.RegionLabel != "" {
-		writeText(&b, `<span class="region">`, c.RegionLabel, `</span>`)
+		WriteText(&b, `<span class="region">`, c.RegionLabel, `</span>`)
 	}
 	b.WriteString("</p>\n      ")
 	if c.RatingText != "" {
@@ -73,17 +73,17 @@ func (c *Card) HTML() template.HTML {
 	if c.ListPriceText != "" {
 		b.WriteString(`<span class="sr-only">할인가 </span>`)
 	}
-	writeText(&b, `<strong>`, c.PriceText, `</strong>`)
+	WriteText(&b, `<strong>`, c.PriceText, `</strong>`)
 	if c.ListPriceText != "" {
-		writeText(&b, ` <del><span class="sr-only">정가 </span>`, c.ListPriceText, `</del>`)
+		WriteText(&b, ` <del><span class="sr-only">정가 </span>`, c.ListPriceText, `</del>`)
 	}
 	b.WriteString("</p>\n      ")
 	if c.Discount != "" {
-		writeText(&b, `<p class="card-discount">`, c.Discount, ` 할인</p>`)
+		WriteText(&b, `<p class="card-discount">`, c.Discount, ` 할인</p>`)
 	}
 	b.WriteString("\n      ")
 	if c.Choose != "" {
-		writeText(&b, `<span class="card-choose">`, c.Choose, ` ›</span>`)
+		WriteText(&b, `<span class="card-choose">`, c.Choose, ` ›</span>`)
 	}
 	b.WriteString(`
     </div>
@@ -108,23 +108,23 @@ func (c *Card) HTML() template.HTML {
 	return template.HTML(b.String())
 }
 
-// writeText writes before, text escaped for an HTML text or quoted
+// WriteText writes before, text escaped for an HTML text or quoted
 // attribute value, and after.
-func writeText(b *strings.Builder, before, text, after string) {
+func WriteText(b *strings.Builder, before, text, after string) {
 	b.WriteString(before)
 	b.WriteString(template.HTMLEscapeString(text))
 	b.WriteString(after)
 }
 
-// writeURL writes u as a double-quoted attribute's value, as html/template
+// WriteURL writes u as a double-quoted attribute's value, as html/template
 // writes a URL attribute from its start: a URL that is not a path ("/", not
 // "//") or an http(s) address becomes "#ZgotmplZ" (html/template also lets
-// relative paths, "//host" and mailto: through; the card never needs them),
+// relative paths, "//host" and mailto: through; no Go-written page needs them),
 // then every byte outside RFC 3986's unreserved and reserved sets is
 // percent-encoded (keeping valid %XX escapes; so ' " < > NUL and a
 // backslash, which a browser would read as "/", never reach the page), and
 // & is written &amp;.
-func writeURL(b *strings.Builder, u string) {
+func WriteURL(b *strings.Builder, u string) {
 	if !(strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//")) &&
 		!strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
 		b.WriteString("#ZgotmplZ")
