@@ -80,6 +80,19 @@ func TestPipeline(t *testing.T) {
 			t.Errorf("%s (%d workers): %d requests, %d errors; first: %s", r.Scenario, r.Workers, r.Requests, r.Errors, r.FirstError)
 		}
 	}
+	// The floor and the uncached search rows ran in turns (their ratios
+	// compare the same minutes of the machine), at both concurrencies.
+	turns := map[string]int{}
+	for _, r := range rep.Rows {
+		if strings.Contains(r.Note, "in turns") {
+			turns[r.Scenario]++
+		}
+	}
+	for _, name := range []string{bench.MeiliFloor, bench.SearchPage, bench.SearchAPI} {
+		if turns[name] != 2 {
+			t.Errorf("%s: %d rows run in turns, want 2 (one per concurrency)", name, turns[name])
+		}
+	}
 	// The product page costs the server and PostgreSQL CPU, and /proc says so.
 	for _, r := range rep.Rows {
 		if r.Scenario == "product page /p/:id" && (r.ServerCPU <= 0 || r.ServicesCPU <= 0) {

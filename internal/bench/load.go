@@ -180,27 +180,76 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 	pick := func(ids []int64) int64 { return ids[rng.IntN(len(ids))] }
 
 	var rows []Row
-	// addOn records a scenario run by f, with the CPU it cost the serving
-	// side (the server pid and the services).
-	addOn := func(pid int, f func() Row) {
+	// measure runs f and returns what it cost the serving side (the CPU of
+	// the server pid and the services) and the result cache's lookups.
+	measure := func(pid int, f func()) cost {
 		h0, m0 := cacheCounts(cfg.MetricsURL)
 		before := sampleCPU(pid, cfg.Services)
-		r := f()
-		if r.skipped {
-			return
-		}
+		f()
 		after := sampleCPU(pid, cfg.Services)
 		h1, m1 := cacheCounts(cfg.MetricsURL)
-		r.CacheHits, r.CacheMisses = h1-h0, m1-m0
+		server, services := after.since(before)
+		return cost{server: server, services: services, hits: h1 - h0, misses: m1 - m0}
+	}
+	// record adds a finished row with its cost.
+	record := func(r Row, c cost) {
+		r.CacheHits, r.CacheMisses = c.hits, c.misses
 		if r.Requests > 0 {
-			server, services := after.since(before)
-			r.ServerCPU = server / time.Duration(r.Requests)
-			r.ServicesCPU = services / time.Duration(r.Requests)
+			r.ServerCPU = c.server / time.Duration(r.Requests)
+			r.ServicesCPU = c.services / time.Duration(r.Requests)
 		}
 		rows = append(rows, r)
 		if cfg.Progress != nil {
 			fmt.Fprintf(cfg.Progress, "bench: %-34s %3d workers %9.0f req/s  p50 %-8s p99 %-8s errors %d  CPU/req %v + %v\n",
 				r.Scenario, r.Workers, r.Rate, ms(r.P50), ms(r.P99), r.Errors, r.ServerCPU.Round(time.Microsecond), r.ServicesCPU.Round(time.Microsecond))
+		}
+	}
+	// addOn records a scenario run by f, with the CPU it cost the serving
+	// side.
+	addOn := func(pid int, f func() Row) {
+		var r Row
+		c := measure(pid, func() { r = f() })
+		if !r.skipped {
+			record(r, c)
+		}
+	}
+	// inTurns runs the wanted turns in rounds (each round every turn for
+	// Duration/searchRounds, in order) and records one row per turn over
+	// all its rounds, its rate over the time it ran.
+	inTurns := func(c LoadConfig, turns []turn) {
+		var run []turn
+		for _, t := range turns {
+			if wants(t.name) {
+				run = append(run, t)
+			}
+		}
+		type acc struct {
+			m        vegeta.Metrics
+			firstErr string
+			took     time.Duration
+			cost     cost
+		}
+		accs := make([]acc, len(run))
+		rc := c
+		rc.Duration = max(c.Duration/searchRounds, time.Millisecond)
+		rc.MinRequests = (c.MinRequests + searchRounds - 1) / searchRounds
+		for range searchRounds {
+			for i, t := range run {
+				a := &accs[i]
+				start := time.Now()
+				k := measure(cfg.ServerPID, func() { t.run(rc, &a.m, &a.firstErr) })
+				a.took += time.Since(start)
+				a.cost.add(k)
+			}
+		}
+		for i, t := range run {
+			a := &accs[i]
+			a.m.Close()
+			r := row(t.name, t.floor, c.Workers, &a.m, a.firstErr, t.note+fmt.Sprintf(", in turns with the other search rows (%d rounds)", searchRounds))
+			if a.took > 0 {
+				r.Rate = float64(r.Requests-r.Errors) / a.took.Seconds()
+			}
+			record(r, a.cost)
 		}
 	}
 	add := func(f func() Row) { addOn(cfg.ServerPID, f) }
@@ -299,15 +348,20 @@ func Load(ctx context.Context, cfg LoadConfig) ([]Row, error) {
 		c := cfg
 		c.Workers = w
 		meili := meiliFloor(c, bodies)
-		add(func() Row {
-			return hammer(MeiliFloor, w, c.Duration, meili,
-				"the honest floor: one plain Meilisearch search per search, the same text and filters, 24 hits and facets, no readings, no synonyms' ranking, no merge (meilisearch.Request); custom loop")
-		})
-		add(func() Row {
-			return attack(SearchPage, MeiliFloor, c, uncached(get(searchPages)), len(searchPages), nil)
-		})
-		add(func() Row {
-			return attack(SearchAPI, MeiliFloor, c, uncached(get(searchAPI)), len(searchAPI), nil)
+		pages, api := uncached(get(searchPages)), uncached(get(searchAPI))
+		inTurns(c, []turn{
+			{name: MeiliFloor, note: "the honest floor: one plain Meilisearch search per search, the same text and filters, 24 hits and facets, no readings, no synonyms' ranking, no merge (meilisearch.Request); custom loop",
+				run: func(c LoadConfig, m *vegeta.Metrics, firstErr *string) {
+					hammerInto(m, firstErr, MeiliFloor, c.Workers, c.Duration, c.MinRequests, meili)
+				}},
+			{name: SearchPage, floor: MeiliFloor, note: attackNote(SearchPage, len(searchPages)),
+				run: func(c LoadConfig, m *vegeta.Metrics, firstErr *string) {
+					attackInto(m, firstErr, SearchPage, c, pages, nil)
+				}},
+			{name: SearchAPI, floor: MeiliFloor, note: attackNote(SearchAPI, len(searchAPI)),
+				run: func(c LoadConfig, m *vegeta.Metrics, firstErr *string) {
+					attackInto(m, firstErr, SearchAPI, c, api, nil)
+				}},
 		})
 		add(func() Row {
 			bump() // from a cold cache
@@ -541,10 +595,46 @@ func newClient(workers int) *http.Client {
 	}
 }
 
+// searchRounds is how many turns the floor and the uncached search rows
+// take (Load's inTurns): on a shared machine a floor measured a minute
+// apart from its comparand moved its p50 by up to 30 % (1.46–1.90 ms), so the
+// ratios compare runs interleaved through the same minutes.
+const searchRounds = 5
+
+// turn is one of the rows inTurns runs in rounds: run adds a round of it,
+// as long as c.Duration, to m.
+type turn struct {
+	name, floor, note string
+	run               func(c LoadConfig, m *vegeta.Metrics, firstErr *string)
+}
+
+// cost is what a run cost the serving side.
+type cost struct {
+	server, services time.Duration
+	hits, misses     uint64
+}
+
+func (c *cost) add(o cost) {
+	c.server += o.server
+	c.services += o.services
+	c.hits += o.hits
+	c.misses += o.misses
+}
+
 // attack drives the targets tr gives (n of them, for the note) with vegeta
 // at the maximum rate a fixed pool of cfg.Workers workers reaches. check, if
 // set, inspects each response body and turns a wrong answer into an error.
 func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check func([]byte) error) Row {
+	var m vegeta.Metrics
+	var firstErr string
+	attackInto(&m, &firstErr, name, cfg, tr, check)
+	m.Close()
+	return row(name, floor, cfg.Workers, &m, firstErr, attackNote(name, n))
+}
+
+// attackInto is attack's run, its results added to m (and the first
+// failure to firstErr when it has none).
+func attackInto(m *vegeta.Metrics, firstErr *string, name string, cfg LoadConfig, tr vegeta.Targeter, check func([]byte) error) {
 	a := vegeta.NewAttacker(
 		vegeta.Client(newClient(cfg.Workers)),
 		vegeta.Workers(uint64(cfg.Workers)),
@@ -556,11 +646,9 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 	if cfg.Profile != nil && cfg.Workers > 1 {
 		go cfg.Profile(name, cfg.Duration)
 	}
-	var m vegeta.Metrics
-	var firstErr string
 	// With MinRequests the attack runs until stopped: once Duration has
 	// passed and enough requests were made.
-	dur, start := cfg.Duration, time.Now()
+	dur, start, n0 := cfg.Duration, time.Now(), m.Requests
 	if cfg.MinRequests > 0 {
 		dur = 0
 	}
@@ -574,16 +662,19 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 				res.Code = 0
 			}
 		}
-		if res.Error != "" && firstErr == "" {
-			firstErr = res.Error
+		if res.Error != "" && *firstErr == "" {
+			*firstErr = res.Error
 		}
 		res.Body = nil
 		m.Add(res)
-		if dur == 0 && m.Requests >= uint64(cfg.MinRequests) && time.Since(start) >= cfg.Duration {
+		if dur == 0 && m.Requests-n0 >= uint64(cfg.MinRequests) && time.Since(start) >= cfg.Duration {
 			a.Stop()
 		}
 	}
-	m.Close()
+}
+
+// attackNote says how attack drove name's n targets.
+func attackNote(name string, n int) string {
 	note := fmt.Sprintf("vegeta, max rate with a fixed pool of workers, %d targets round-robin", n)
 	switch {
 	case strings.HasSuffix(name, RedisDown):
@@ -592,7 +683,7 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 		strings.HasPrefix(name, CategoryPage) && !strings.Contains(name, "cached"):
 		note += ", the result cache invalidated before each request"
 	}
-	return row(name, floor, cfg.Workers, &m, firstErr, note)
+	return note
 }
 
 // hammer calls fn from workers goroutines as fast as it answers for d and
@@ -600,6 +691,16 @@ func attack(name, floor string, cfg LoadConfig, tr vegeta.Targeter, n int, check
 // Redis command, fan-out requests, a chained checkout).
 // It runs past d until minN calls have finished (0: exactly d).
 func hammer(name string, workers int, d time.Duration, minN int, fn func(ctx context.Context, worker, i int) error, note string) Row {
+	var m vegeta.Metrics
+	var firstErr string
+	hammerInto(&m, &firstErr, name, workers, d, minN, fn)
+	m.Close()
+	return row(name, "", workers, &m, firstErr, note)
+}
+
+// hammerInto is hammer's run, its calls added to m (and the first failure
+// to firstErr when it has none).
+func hammerInto(m *vegeta.Metrics, firstErr *string, name string, workers int, d time.Duration, minN int, fn func(ctx context.Context, worker, i int) error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	start := time.Now()
@@ -636,16 +737,12 @@ func hammer(name string, workers int, d time.Duration, minN int, fn func(ctx con
 		}()
 	}
 	go func() { wg.Wait(); close(results) }()
-	var m vegeta.Metrics
-	var firstErr string
 	for r := range results {
-		if r.Error != "" && firstErr == "" {
-			firstErr = r.Error
+		if r.Error != "" && *firstErr == "" {
+			*firstErr = r.Error
 		}
 		m.Add(r)
 	}
-	m.Close()
-	return row(name, "", workers, &m, firstErr, note)
 }
 
 func row(name, floor string, workers int, m *vegeta.Metrics, firstErr, note string) Row {
