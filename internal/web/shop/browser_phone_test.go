@@ -33,7 +33,9 @@ const tapTargetsJS = `(() => {
   const primary = new Set(document.querySelectorAll(".btn-primary, .btn-big, .buy-bar button, .buy-bar a.btn"));
   document.querySelectorAll("a[href], button, select, input[type=checkbox], input[type=radio], input[type=number]").forEach(el => {
     if (!shown(el) || inSentence(el)) return;
-    const r = el.getBoundingClientRect(), min = primary.has(el) ? 44 : 24;
+    // A check box or radio button inside its label is tapped anywhere on the label.
+    const target = el.type === "checkbox" || el.type === "radio" ? el.closest("label") || el : el;
+    const r = target.getBoundingClientRect(), min = primary.has(el) ? 44 : 24;
     if (r.width < min - 0.5 || r.height < min - 0.5) bad.push(name(el) + " " + Math.round(r.width) + "×" + Math.round(r.height) + " < " + min);
   });
   return bad;
@@ -50,7 +52,8 @@ func inViewJS(sel string) string {
 // scrolling; 장바구니 담기 stays on the page and says so with a link to the
 // cart; the cart's and the checkout's order bars are on screen; 주문자
 // 정보와 동일 copies the buyer; a checkout refused for its consents puts the
-// focus on the first wrong field; tap targets are big enough on each page;
+// focus on the first wrong field; tap targets are big enough on each page
+// (a filtered search's chips too);
 // axe-core finds nothing at either width.
 func TestBrowserPhonePurchase(t *testing.T) {
 	e := webtest.NewEnv(t)
@@ -103,6 +106,12 @@ func TestBrowserPhonePurchase(t *testing.T) {
 	if n := strings.TrimSpace(b.Text(".cart-link .cart-count")); n != "1" {
 		t.Errorf("header cart count %q after adding, want 1", n)
 	}
+
+	b.Open("/search?in_stock=1") // a filter chip and 전체 해제 beside it
+	if b.Text(".chip-clear") == "" {
+		t.Error("filtered search: no 전체 해제 link")
+	}
+	taps("filtered search")
 
 	b.Open("/cart")
 	inView("cart", ".cart-bar")
