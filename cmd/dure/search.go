@@ -35,6 +35,10 @@ type searchDeps struct {
 	// Meilisearch to run the task: meilisearch.Client.SendSynonyms) and invalidates
 	// the result cache (search.Admin.Push).
 	PushSynonyms func(context.Context) error
+	// Flush waits for the answers being stored in the result cache (each
+	// store has its own short budget), so a server that stops leaves them
+	// for the next instance.
+	Flush func()
 
 	indexer *search.Indexer
 	client  *meilisearch.Client
@@ -87,6 +91,7 @@ func openSearch(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, rdb 
 		Suggester:    search.NewSuggestService(client, cfg.SearchTimeout),
 		Ping:         client.Health,
 		RunWorker:    ix.Run,
+		Flush:        svc.Flush,
 		indexer:      ix,
 		client:       client,
 	}, nil

@@ -243,6 +243,7 @@ func runServe(ctx context.Context, cfg config.Config, log *slog.Logger, _ []stri
 		}
 	}
 	err = serveAll(ctx, log, listeners, stop)
+	sd.Flush() // answers computed during the last requests reach the cache
 	if err != nil {
 		return err
 	}
