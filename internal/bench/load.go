@@ -65,7 +65,8 @@ type LoadConfig struct {
 	// process on the machine.
 	Services func(pid int) bool
 	// Profile, if set, is called as each loaded (more than one worker) HTTP
-	// scenario starts; it profiles the server for that scenario's duration.
+	// scenario starts; it profiles the server for that scenario's duration
+	// (for the search rows run in turns, each round's: the last one's stays).
 	Profile func(scenario string, d time.Duration)
 	// Only, if set, runs just the scenarios whose names it matches (and
 	// their floors' rows only when matched too); nil runs every one.
