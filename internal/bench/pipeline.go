@@ -235,8 +235,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	defer stopServer(serve)
 	base := "http://" + addr
-	if err := waitHealthy(ctx, base, 60*time.Second); err != nil {
-		return nil, fmt.Errorf("bench: %w (see %s)", err, logPath)
+	if err := waitHealthy(ctx, base+"/healthz", 60*time.Second); err != nil {
+		return nil, fmt.Errorf("bench: dure serve: %w (see %s)", err, logPath)
 	}
 	// A second server on the same data whose Redis is stopped: its Redis
 	// address is a loopback port nobody listens on, which is what a Redis
@@ -253,7 +253,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("bench: start dure serve (Redis down): %w", err)
 	}
 	defer stopServer(down)
-	if err := waitHealthy(ctx, "http://"+downAddr, 60*time.Second); err != nil {
+	if err := waitHealthy(ctx, "http://"+downAddr+"/healthz", 60*time.Second); err != nil {
 		return nil, fmt.Errorf("bench: the server without Redis: %w (see %s)", err, logPath)
 	}
 	logf("dure serve (pid %d) is up on %s; %s per scenario, %d workers", serve.Process.Pid, base, cfg.Duration, cfg.Workers)
@@ -385,27 +385,35 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-func waitHealthy(ctx context.Context, base string, limit time.Duration) error {
-	deadline := time.Now().Add(limit)
-	client := &http.Client{Timeout: 2 * time.Second}
-	for time.Now().Before(deadline) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/healthz", nil)
-		if err != nil {
-			return err
-		}
-		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
+// waitHealthy polls url until it answers 200 OK (healthy), for up to limit.
+func waitHealthy(ctx context.Context, url string, limit time.Duration) error {
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); {
+		if healthy(ctx, url) {
+			return nil
 		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	return fmt.Errorf("dure serve did not answer /healthz within %s", limit)
+	return fmt.Errorf("%s did not answer 200 within %s", url, limit)
+}
+
+// healthy reports whether url answers a GET with 200 OK within two seconds.
+func healthy(ctx context.Context, url string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
 }
 
 // loadavg returns the first three fields of /proc/loadavg.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
@@ -54,7 +53,7 @@ func StartStack(ctx context.Context, dir, meiliBin string) (s *Stack, err error)
 	if b, err := os.ReadFile(filepath.Join(abs, "urls")); err == nil {
 		// A stack a BENCH_KEEP=1 run left here would lose its data under
 		// its running servers.
-		if f := strings.Fields(string(b)); len(f) == 4 && answers(ctx, f[1]+"/health") {
+		if f := strings.Fields(string(b)); len(f) == 4 && healthy(ctx, f[1]+"/health") {
 			return nil, fmt.Errorf("bench: a kept stack (BENCH_KEEP=1) still runs in %s (Meilisearch on %s): stop it first, or give this run another -workdir", abs, f[1])
 		}
 	}
@@ -159,19 +158,10 @@ func (s *Stack) startMeili(ctx context.Context, bin string) error {
 		return fmt.Errorf("bench: start meilisearch: %w", err)
 	}
 	s.MeiliURL = "http://" + addr
-	client := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err := client.Get(s.MeiliURL + "/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
+	if err := waitHealthy(ctx, s.MeiliURL+"/health", 60*time.Second); err != nil {
+		return fmt.Errorf("bench: private meilisearch on %s did not become healthy (see %s): %w", addr, logf.Name(), err)
 	}
-	return fmt.Errorf("bench: private meilisearch on %s did not become healthy (see %s)", addr, logf.Name())
+	return nil
 }
 
 func (s *Stack) startRedis(ctx context.Context) error {
@@ -342,20 +332,4 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
-// answers reports whether url answers a GET within a second.
-func answers(ctx context.Context, url string) bool {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return false
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return true
 }
