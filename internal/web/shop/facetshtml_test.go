@@ -96,7 +96,7 @@ func TestFacetsHTMLMatchesTemplate(t *testing.T) {
 }
 
 func BenchmarkFacetsHTML(b *testing.B) {
-	l := benchSearch().listing
+	l := searchPage(benchResult()).listing
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = l.FacetsHTML()

@@ -46,11 +46,10 @@ func BenchmarkRenderProductPage(b *testing.B) {
 	}
 }
 
-// benchSearch is a search page's data shaped like the bench's: 24 hits of
-// 사과 with the facets a broad query has on the bench catalogue (every
-// region and enterprise type, eight categories), and every in-stock card
-// with its cart form.
-func benchSearch() searchView {
+// benchResult is a search's answer shaped like the bench's: 24 hits of 사과
+// with the facets a broad query has on the bench catalogue (every region and
+// enterprise type, eight categories).
+func benchResult() (*search.Result, *catalog.CategoryIndex) {
 	p, _ := benchProduct()
 	var cats []*catalog.Category
 	facets := map[string][]search.FacetValue{
@@ -75,6 +74,12 @@ func benchSearch() searchView {
 			Region: "gyeonggi", CategoryID: 2, Kind: catalog.Goods, TaxType: catalog.Exempt, ConsumerPrice: 25800 + int64(i)*100,
 			InStock: i%5 != 0, ImageURL: "/media/p/1000.webp", RatingAvg: 460, ReviewCount: 12})
 	}
+	return res, ix
+}
+
+// searchPage builds the search page's view of res as the handler does, every
+// in-stock card with its cart form.
+func searchPage(res *search.Result, ix *catalog.CategoryIndex) searchView {
 	v := url.Values{"q": {"사과"}}
 	q := search.Query{Text: "사과", Page: 1, PerPage: 24}
 	pv := searchView{listing: buildListing(listingOptions{action: "/search", showFacets: true, showCategory: true}, v, q, res, ix), Roots: ix.Roots}
@@ -95,9 +100,10 @@ func BenchmarkRenderSearchPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	res, ix := benchResult()
 	b.ReportAllocs()
 	for b.Loop() {
-		v := benchSearch()
+		v := searchPage(res, ix)
 		if err := t.Render(io.Discard, "shop/search", newBaseView(&v.layout, &v)); err != nil {
 			b.Fatal(err)
 		}
