@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -96,7 +97,7 @@ func (c *Client) search(ctx context.Context, req *ms.SearchRequest, out any) err
 // reading is the spine do its facets or its later hits take one more request.
 func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string][]string) (*search.Result, error) {
 	reqs := windowRequests(q)
-	resps, err := c.sendWindows(ctx, q, reqs)
+	resps, counts, err := c.sendWindows(ctx, q, reqs)
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +110,11 @@ func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string]
 	}
 	list := search.Merge(q, syn, windows)
 	res := &search.Result{Page: q.Page, PerPage: q.PerPage, Total: list.Total, Facets: list.Facets, Reading: list.Reading}
+	if list.Total == 0 && counts != nil {
+		if res.WordCounts, err = c.countOthers(ctx, q, strings.Fields(q.Text), counts); err != nil {
+			return nil, err
+		}
+	}
 	from, to := (q.Page-1)*q.PerPage, min(q.Page*q.PerPage, list.Total)
 	docs := make([]*search.Document, 0, max(to-from, 0))
 	for p := from; p < to && p < len(list.Docs); p++ {
@@ -169,34 +175,52 @@ func (c *Client) searchList(ctx context.Context, q search.Query, syn map[string]
 // request; the rest cost a second round trip for the other readings.
 // c.allAtOnce sends every reading at once instead (for the cost benchmark).
 //
+// When the first reading finds nothing and q.CountWords asks, each word's
+// count as text rides in the other readings' request and is returned (the
+// first step of countWords): a query of several words that finds nothing as
+// a whole then needs no round trip of its own to learn which words are
+// known.
+//
 // A sorted query's first window reaches only to the end of its page
 // (search.WindowHits); when that reading turns out to have fewer matches
 // than a window but more than it sent, its whole window is asked for again.
-func (c *Client) sendWindows(ctx context.Context, q search.Query, reqs []*ms.SearchRequest) ([]response, error) {
+func (c *Client) sendWindows(ctx context.Context, q search.Query, reqs []*ms.SearchRequest) (out []response, counts []int, err error) {
 	if c.allAtOnce || len(reqs) == 1 {
 		out, err := c.sendAll(ctx, reqs)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return out, c.completeFirst(ctx, q, reqs[0], &out[0])
+		return out, nil, c.completeFirst(ctx, q, reqs[0], &out[0])
 	}
 	size0 := search.FirstWindow(q)
-	out := make([]response, len(reqs))
+	out = make([]response, len(reqs))
 	if err := c.search(ctx, reqs[0], &out[0]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if out[0].TotalHits > size0 {
-		return out, nil
+		return out, nil, nil
 	}
 	if err := c.completeFirst(ctx, q, reqs[0], &out[0]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	rest, err := c.sendAll(ctx, reqs[1:])
+	rest := reqs[1:]
+	var words []string
+	var owner []int
+	if q.CountWords && out[0].TotalHits == 0 {
+		words = strings.Fields(q.Text)
+		var creqs []*ms.SearchRequest
+		creqs, owner = countRequests(q, words, isText)
+		rest = append(slices.Clip(rest), creqs...)
+	}
+	answers, err := c.sendAll(ctx, rest)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	copy(out[1:], rest)
-	return out, nil
+	copy(out[1:], answers)
+	if words != nil {
+		counts = sumCounts(answers[len(reqs)-1:], owner, len(words))
+	}
+	return out, counts, nil
 }
 
 // completeFirst asks again for the first reading's whole window when its
@@ -417,39 +441,77 @@ func quote(s string) string {
 
 var _ search.WordCounter = (*Client)(nil)
 
-// CountWords returns, for each of words, the number of products it finds
-// on its own with q's filters: every reading of the word (search.Analyze)
-// counts, so a typo or a 한/영 slip is a known word. One multi-search
-// request, counts only.
+// CountWords returns, for each of words, how many products it finds on its
+// own with q's filters: 0 only when no reading of the word (search.Analyze)
+// finds any, so a typo or a 한/영 slip is a known word. It counts the words
+// as text first, then the other readings of the words the text did not find
+// (a count costs Meilisearch about as much as its filters, whatever the
+// reading): one request when every word is known as typed, two otherwise.
 func (c *Client) CountWords(ctx context.Context, q search.Query, words []string) ([]int, error) {
-	var reqs []*ms.SearchRequest
-	var owner []int // reqs[i] counts for words[owner[i]]
+	counts, err := c.count(ctx, q, words, isText)
+	if err != nil {
+		return nil, err
+	}
+	return c.countOthers(ctx, q, words, counts)
+}
+
+// countOthers completes counts of words as text (CountWords's first step)
+// with the other readings of the words the text did not find.
+func (c *Client) countOthers(ctx context.Context, q search.Query, words []string, counts []int) ([]int, error) {
+	more, err := c.count(ctx, q, words, func(i int, v search.Variant) bool { return counts[i] == 0 && !isText(i, v) })
+	if err != nil {
+		return nil, err
+	}
+	for i := range counts {
+		counts[i] += more[i]
+	}
+	return counts, nil
+}
+
+// count sends countRequests(q, words, keep) in one request and sums them
+// per word.
+func (c *Client) count(ctx context.Context, q search.Query, words []string, keep func(int, search.Variant) bool) ([]int, error) {
+	reqs, owner := countRequests(q, words, keep)
+	if len(reqs) == 0 {
+		return make([]int, len(words)), nil
+	}
+	answers, err := c.sendAll(ctx, reqs)
+	if err != nil {
+		return nil, fmt.Errorf("meilisearch: count words: %w", err)
+	}
+	return sumCounts(answers, owner, len(words)), nil
+}
+
+// isText keeps a word's text readings in countRequests.
+func isText(_ int, v search.Variant) bool { return v.Field == search.FieldText }
+
+// countRequests are the count-only requests of the readings of words (the
+// i-th word's reading v when keep(i, v)) with q's filters; owner[i] is the
+// word reqs[i] counts for.
+func countRequests(q search.Query, words []string, keep func(int, search.Variant) bool) (reqs []*ms.SearchRequest, owner []int) {
 	zero := int64(0)
 	for i, w := range words {
 		wq := q
 		wq.Text, wq.Page = w, 1
 		for _, v := range search.Analyze(w) {
+			if !keep(i, v) {
+				continue
+			}
 			req := VariantRequest(wq, v)
-			req.IndexUID = c.index
 			req.HitsPerPage, req.Facets, req.Sort = &zero, nil, nil
 			req.AttributesToRetrieve = []string{"id"}
 			reqs = append(reqs, req)
 			owner = append(owner, i)
 		}
 	}
-	out := make([]int, len(words))
-	if len(reqs) == 0 {
-		return out, nil
+	return reqs, owner
+}
+
+// sumCounts adds up the answers to countRequests per word.
+func sumCounts(answers []response, owner []int, words int) []int {
+	out := make([]int, words)
+	for i, a := range answers {
+		out[owner[i]] += a.TotalHits
 	}
-	resp, err := c.sm.MultiSearchWithContext(ctx, &ms.MultiSearchRequest{Queries: reqs})
-	if err != nil {
-		return nil, fmt.Errorf("meilisearch: count words: %w", err)
-	}
-	if len(resp.Results) != len(reqs) {
-		return nil, fmt.Errorf("meilisearch: count words: %d answers to %d queries", len(resp.Results), len(reqs))
-	}
-	for i, r := range resp.Results {
-		out[owner[i]] += int(r.TotalHits)
-	}
-	return out, nil
+	return out
 }

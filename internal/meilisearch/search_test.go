@@ -2,15 +2,21 @@ package meilisearch_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/dure-coop/dure/internal/catalog"
 	"github.com/dure-coop/dure/internal/meilisearch"
 	"github.com/dure-coop/dure/internal/postgres"
 	"github.com/dure-coop/dure/internal/search"
+	"github.com/dure-coop/dure/internal/testutil"
 )
 
 // TestQueriesAndFilters runs the same Korean queries and filters on
@@ -207,5 +213,85 @@ func TestRequestsPerSearch(t *testing.T) {
 			t.Errorf("Requests(%q, page %d of %d) = %d requests (page request %v), want %d", tt.text, tt.page, tt.per,
 				len(reqs), page, tt.want)
 		}
+	}
+}
+
+// A query of several words that finds nothing learns how many products each
+// word finds on its own as text in the round trip its other readings take
+// anyway; only a word the text does not find costs one more request, for its
+// other readings. The counts are CountWords's, and none are asked when the
+// Service did not ask (the tries that leave words out).
+func TestWordCountsRideWithTheOtherReadings(t *testing.T) {
+	t.Parallel()
+	cfg := testutil.Config(t)
+	e := newEnv(t, "", "")
+	var requests atomic.Int64
+	target, err := url.Parse(cfg.MeiliURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	counting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "search") {
+			requests.Add(1)
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(counting.Close)
+	client := meilisearch.New(counting.URL, cfg.MeiliKey, e.client.Index())
+	ctx := context.Background()
+
+	for _, tt := range []struct {
+		text          string
+		known         []bool
+		countRequests int64 // CountWords's requests
+	}{
+		{"사과 세제", []bool{true, true}, 1},
+		{"사과 우주선 세제", []bool{true, false, true}, 2},
+	} {
+		words := strings.Fields(tt.text)
+		requests.Store(0)
+		want, err := client.CountWords(ctx, q(tt.text), words)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := requests.Load(); n != tt.countRequests {
+			t.Errorf("CountWords(%q) sent %d requests, want %d", tt.text, n, tt.countRequests)
+		}
+		for i, k := range tt.known {
+			if (want[i] > 0) != k {
+				t.Fatalf("CountWords(%q) = %v: the fixture should know %v", tt.text, want, tt.known)
+			}
+		}
+		for _, ask := range []bool{true, false} {
+			query := q(tt.text)
+			query.Variants, query.CountWords = search.Analyze(tt.text), ask
+			requests.Store(0)
+			res := mustSearch(t, client, query)
+			if res.Total != 0 {
+				t.Fatalf("Search(%q) found %d, want nothing", tt.text, res.Total)
+			}
+			// The text reading, then the rest with the counts, then the
+			// other readings of what the text did not find.
+			wantRequests := int64(2)
+			if ask {
+				wantRequests = 1 + tt.countRequests
+			}
+			if n := requests.Load(); n != wantRequests {
+				t.Errorf("Search(%q, CountWords %v) sent %d search requests, want %d", tt.text, ask, n, wantRequests)
+			}
+			switch {
+			case ask && !slices.Equal(res.WordCounts, want):
+				t.Errorf("Search(%q) WordCounts = %v, want CountWords's %v", tt.text, res.WordCounts, want)
+			case !ask && res.WordCounts != nil:
+				t.Errorf("Search(%q) without CountWords counted %v", tt.text, res.WordCounts)
+			}
+		}
+	}
+	// A query that finds something counts nothing.
+	query := q("사과")
+	query.Variants, query.CountWords = search.Analyze("사과"), true
+	if res := mustSearch(t, client, query); res.Total == 0 || res.WordCounts != nil {
+		t.Errorf("Search(사과) = %d found, WordCounts %v; want matches and no counts", res.Total, res.WordCounts)
 	}
 }

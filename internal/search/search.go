@@ -58,6 +58,12 @@ type Query struct {
 	// Variants are the readings of Text to search (Analyze), set by Service;
 	// empty means Text alone on the real attributes.
 	Variants []Variant
+	// CountWords, set by Service for a query of several words as typed,
+	// asks an engine that can to count each word on its own (Result.
+	// WordCounts) in the same round trip as its other readings when the
+	// first reading finds nothing: the counts the Service then needs to
+	// leave words out cost no round trip of their own.
+	CountWords bool
 }
 
 // Hit is one product in a result page.
@@ -121,6 +127,12 @@ type Result struct {
 	// whole found nothing (Service): words the catalogue does not know, then
 	// modifiers furthest from the head noun. Empty when every word counted.
 	Ignored []string
+	// WordCounts, when the query has several words and found nothing, may
+	// hold how many products each word finds on its own with the query's
+	// filters (as WordCounter counts them): an engine that counted them in
+	// the round trip it made anyway sets them, so the Service need not ask.
+	// Nil otherwise; never stored or shown.
+	WordCounts []int `json:"-"`
 }
 
 // ReadingKind says how a query's text was read.

@@ -84,21 +84,30 @@ func (s *Service) answer(ctx context.Context, q Query) (*Result, error) {
 	if len(q.Variants) == 0 {
 		q.Variants = Analyze(q.Text)
 	}
+	words := strings.Fields(q.Text)
+	q.CountWords = len(words) >= 2
 	res, engine, err := s.search(ctx, q)
 	if err != nil || res.Total > 0 {
 		return res, err
 	}
-	words := strings.Fields(q.Text)
-	counter, ok := engine.(WordCounter)
-	if len(words) < 2 || !ok {
+	if len(words) < 2 {
 		return res, nil
 	}
-	cctx, cancel := context.WithTimeout(ctx, s.timeout)
-	counts, err := counter.CountWords(cctx, q, words)
-	cancel()
-	if err != nil || len(counts) != len(words) {
-		s.log.WarnContext(ctx, "search: counting the words of a query that found nothing", "err", err)
-		return res, nil
+	q.CountWords = false // the tries below do not need their words counted
+	counts := res.WordCounts
+	if len(counts) != len(words) {
+		counter, ok := engine.(WordCounter)
+		if !ok {
+			return res, nil
+		}
+		cctx, cancel := context.WithTimeout(ctx, s.timeout)
+		var err error
+		counts, err = counter.CountWords(cctx, q, words)
+		cancel()
+		if err != nil || len(counts) != len(words) {
+			s.log.WarnContext(ctx, "search: counting the words of a query that found nothing", "err", err)
+			return res, nil
+		}
 	}
 	var known []int // indexes into words
 	ignored := map[int]bool{}
@@ -114,6 +123,7 @@ func (s *Service) answer(ctx context.Context, q Query) (*Result, error) {
 	// in the name (워크숍 간식 꾸러미 of an enterprise called 나눔도시락, for
 	// 워크숍 도시락) is kept only if no later one does better.
 	var weak *Query
+	var weakFirst *Result // weak's first page
 	var weakIgnored []string
 	for len(known) > 0 {
 		if len(known) < len(words) {
@@ -141,7 +151,7 @@ func (s *Service) answer(ctx context.Context, q Query) (*Result, error) {
 					return s.relaxed(ctx, rq, fres, left)
 				}
 				if weak == nil {
-					weak, weakIgnored = &rq, left
+					weak, weakFirst, weakIgnored = &rq, fres, left
 				}
 			}
 		}
@@ -152,7 +162,7 @@ func (s *Service) answer(ctx context.Context, q Query) (*Result, error) {
 		known = known[1:]
 	}
 	if weak != nil {
-		return s.relaxed(ctx, *weak, nil, weakIgnored)
+		return s.relaxed(ctx, *weak, weakFirst, weakIgnored)
 	}
 	return res, nil
 }

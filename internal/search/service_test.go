@@ -121,19 +121,29 @@ func TestServiceCallerCancelled(t *testing.T) {
 }
 
 // wordEngine is a fake engine that finds a product for a query only when
-// every word is in its table, and counts words alone.
+// every word is in its table, and counts words alone; with countsAlong it
+// counts them in a search that finds nothing when the query asks, as
+// Meilisearch's engine does.
 type wordEngine struct {
-	names    map[string]string // word → the name of the product it finds
-	searched []string
+	names       map[string]string // word → the name of the product it finds
+	countsAlong bool
+	searched    []string
+	askedCounts []bool // per search, whether it asked for its words' counts
+	counted     int    // CountWords calls
 }
 
-func (e *wordEngine) Search(_ context.Context, q search.Query) (*search.Result, error) {
+func (e *wordEngine) Search(ctx context.Context, q search.Query) (*search.Result, error) {
 	e.searched = append(e.searched, q.Text)
+	e.askedCounts = append(e.askedCounts, q.CountWords)
 	name := ""
 	for _, w := range strings.Fields(q.Text) {
 		n, ok := e.names[w]
 		if !ok {
-			return &search.Result{Hits: []search.Hit{}}, nil
+			res := &search.Result{Hits: []search.Hit{}}
+			if e.countsAlong && q.CountWords {
+				res.WordCounts = e.count(strings.Fields(q.Text))
+			}
+			return res, nil
 		}
 		name = n
 	}
@@ -141,13 +151,18 @@ func (e *wordEngine) Search(_ context.Context, q search.Query) (*search.Result, 
 }
 
 func (e *wordEngine) CountWords(_ context.Context, _ search.Query, words []string) ([]int, error) {
+	e.counted++
+	return e.count(words), nil
+}
+
+func (e *wordEngine) count(words []string) []int {
 	out := make([]int, len(words))
 	for i, w := range words {
 		if _, ok := e.names[w]; ok {
 			out[i] = 1
 		}
 	}
-	return out, nil
+	return out
 }
 
 func TestServiceIgnoresWords(t *testing.T) {
@@ -168,11 +183,42 @@ func TestServiceIgnoresWords(t *testing.T) {
 	if err != nil || res.Total != 0 || len(res.Ignored) != 0 {
 		t.Errorf("unknown words: %+v, %v", res, err)
 	}
+	// A weak try that stays the answer is not searched twice.
+	e.searched = nil
+	e.names["한식"] = "워크숍 간식 꾸러미"
+	res, err = s.Search(context.Background(), search.Query{Text: "회사 한식", Page: 1, PerPage: 10})
+	if err != nil || res.Total != 1 || !slices.Equal(res.Ignored, []string{"회사"}) || len(e.searched) != 2 {
+		t.Errorf("weak try: %+v, %v, searched %q; want it found once, 회사 ignored", res, err, e.searched)
+	}
 	// A query that finds something is never relaxed.
 	e.searched = nil
 	res, err = s.Search(context.Background(), search.Query{Text: "사과", Page: 1, PerPage: 10})
 	if err != nil || res.Total != 1 || len(res.Ignored) != 0 || len(e.searched) != 1 {
 		t.Errorf("found: %+v, %v, searched %q", res, err, e.searched)
+	}
+}
+
+// An engine that counted the words of a query that found nothing in the
+// same round trip spares the Service its CountWords request; only the query
+// as typed asks for counts, not the tries that leave words out.
+func TestServiceUsesTheSearchsWordCounts(t *testing.T) {
+	t.Parallel()
+	for _, along := range []bool{false, true} {
+		e := &wordEngine{names: map[string]string{"워크숍": "워크숍 간식 꾸러미", "도시락": "비건 도시락"}, countsAlong: along}
+		s := search.NewService(e, fail(errors.New("must not be called")), time.Second, nil, nil)
+		res, err := s.Search(context.Background(), search.Query{Text: "회사 워크숍 점심 도시락", Page: 1, PerPage: 10})
+		if err != nil || res.Total != 1 || res.Hits[0].Name != "비건 도시락" {
+			t.Fatalf("counts along %v: Search = %+v, %v; want 비건 도시락", along, res, err)
+		}
+		if want := []string{"회사", "워크숍", "점심"}; !slices.Equal(res.Ignored, want) {
+			t.Errorf("counts along %v: Ignored = %q, want %q", along, res.Ignored, want)
+		}
+		if want := map[bool]int{false: 1, true: 0}[along]; e.counted != want {
+			t.Errorf("counts along %v: CountWords called %d times, want %d", along, e.counted, want)
+		}
+		if len(e.askedCounts) < 2 || !e.askedCounts[0] || slices.Contains(e.askedCounts[1:], true) {
+			t.Errorf("counts along %v: searches %q asked for counts %v; want only the first", along, e.searched, e.askedCounts)
+		}
 	}
 }
 
