@@ -190,11 +190,11 @@ type Store interface {
 	// product's name; ok false when it holds none.
 	CheapestProduct(ctx context.Context, c *Campaign) (name string, price int64, ok bool, err error)
 	// ConsumerDiscounts returns the discounts of the campaigns live at
-	// `at` holding each of ids.
+	// `at` holding each of ids (Service asks DiscountsLive first).
 	ConsumerDiscounts(ctx context.Context, ids []int64, at time.Time) (map[int64][]pricing.Discount, error)
 	// DiscountsLive reports whether any discount campaign is live at `at`:
-	// the cheap question a listing asks while it searches, before it asks
-	// ConsumerDiscounts for its cards.
+	// the cheap question asked before ConsumerDiscounts (a listing asks it
+	// while it searches).
 	DiscountsLive(ctx context.Context, at time.Time) (bool, error)
 	// AllConsumerDiscounts is ConsumerDiscounts for every active product.
 	AllConsumerDiscounts(ctx context.Context, at time.Time) (map[int64][]pricing.Discount, error)

@@ -238,7 +238,25 @@ func (s *Service) Products(ctx context.Context, c *Campaign, ent int64, limit in
 
 // ConsumerDiscounts returns the discounts live now on each of ids: the
 // cart's and the listings' pricing.Discounts.
+//
+// Most of the time no discount campaign is live: it asks that cheap question
+// (DiscountsLive) first, which spares the full query (its plan alone costs
+// PostgreSQL ~0.4 ms, its execution ~0.05 ms).
 func (s *Service) ConsumerDiscounts(ctx context.Context, ids []int64) (map[int64][]pricing.Discount, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	now := s.now()
+	if live, err := s.Store.DiscountsLive(ctx, now); err != nil || !live {
+		return map[int64][]pricing.Discount{}, err
+	}
+	return s.Store.ConsumerDiscounts(ctx, ids, now)
+}
+
+// LiveConsumerDiscounts is ConsumerDiscounts for a caller that has just
+// learnt from DiscountsLive that a discount campaign is live (a listing asks
+// while its search runs): it does not ask again.
+func (s *Service) LiveConsumerDiscounts(ctx context.Context, ids []int64) (map[int64][]pricing.Discount, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
@@ -258,7 +276,11 @@ func (s *Service) DiscountsChanged(ctx context.Context) (time.Time, error) {
 
 // AllConsumerDiscounts returns every discount live now (the feeds).
 func (s *Service) AllConsumerDiscounts(ctx context.Context) (map[int64][]pricing.Discount, error) {
-	return s.Store.AllConsumerDiscounts(ctx, s.now())
+	now := s.now()
+	if live, err := s.Store.DiscountsLive(ctx, now); err != nil || !live {
+		return map[int64][]pricing.Discount{}, err
+	}
+	return s.Store.AllConsumerDiscounts(ctx, now)
 }
 
 // AddBooth gives enterprise ent a booth in expo id (operators only).

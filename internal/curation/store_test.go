@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,7 +30,8 @@ func TestDiscountsAndFeeds(t *testing.T) {
 	testutil.SeedDemo(t, pool)
 	ctx := context.Background()
 	now := time.Date(2026, 12, 10, 3, 0, 0, 0, time.UTC)
-	svc := &curation.Service{Store: postgres.NewCurationStore(pool), Now: func() time.Time { return now }}
+	asks := &askCounter{Store: postgres.NewCurationStore(pool)}
+	svc := &curation.Service{Store: asks, Now: func() time.Time { return now }}
 
 	// Two products of one enterprise: the rule (its type and region)
 	// selects both; a second campaign hand-picks the first only.
@@ -67,12 +69,22 @@ func TestDiscountsAndFeeds(t *testing.T) {
 		t.Fatalf("a consumer created a campaign: %v", err)
 	}
 
+	asks.asked = 0
 	ds, err := svc.ConsumerDiscounts(ctx, []int64{p1, p2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ds[p1]) != 2 || len(ds[p2]) != 1 || ds[p2][0].CampaignID != rule.ID {
 		t.Fatalf("discounts at 12:00 KST: %+v", ds)
+	}
+	// A listing that was told a campaign is live is not asked again, and
+	// gets the same discounts.
+	live, err := svc.LiveConsumerDiscounts(ctx, []int64{p1, p2})
+	if err != nil || !reflect.DeepEqual(live, ds) {
+		t.Fatalf("LiveConsumerDiscounts = %+v, %v; want ConsumerDiscounts's %+v", live, err, ds)
+	}
+	if asks.asked != 1 {
+		t.Fatalf("asked whether a discount is live %d times, want once (by ConsumerDiscounts only)", asks.asked)
 	}
 	all, err := svc.AllConsumerDiscounts(ctx)
 	if err != nil {
@@ -143,6 +155,9 @@ func TestDiscountsAndFeeds(t *testing.T) {
 	}
 	if ds, _ := svc.ConsumerDiscounts(ctx, []int64{p1, p2}); len(ds) != 0 {
 		t.Fatalf("discounts after the end: %+v", ds)
+	}
+	if all, _ := svc.AllConsumerDiscounts(ctx); len(all) != 0 {
+		t.Fatalf("all discounts after the end: %+v", all)
 	}
 	if _, err := svc.Live(ctx, "rule"); apperr.Code(err) != apperr.NotFound {
 		t.Fatalf("ended campaign is live: %v", err)
@@ -244,4 +259,16 @@ func TestCampaignAudit(t *testing.T) {
 	if r := records(); len(r) != 5 || r[4].Action != "campaign.delete" || r[4].After != nil {
 		t.Errorf("records after delete = %+v", r)
 	}
+}
+
+// askCounter is the PostgreSQL store, counting how often it is asked
+// whether a discount campaign is live.
+type askCounter struct {
+	curation.Store
+	asked int
+}
+
+func (s *askCounter) DiscountsLive(ctx context.Context, at time.Time) (bool, error) {
+	s.asked++
+	return s.Store.DiscountsLive(ctx, at)
 }

@@ -73,8 +73,8 @@ func (s *server) discountsLive(ctx context.Context) func() bool {
 }
 
 // priceCards sets the campaign price of every card that has one now; live
-// (discountsLive, or nil to ask anyway) says whether any campaign could. A
-// failure leaves the cards at list price (the cart still prices right).
+// (the page's discountsLive, or nil to ask) says whether any campaign could.
+// A failure leaves the cards at list price (the cart still prices right).
 func (s *server) priceCards(ctx context.Context, cards []view.Card, live func() bool) {
 	if s.Curation == nil || len(cards) == 0 || (live != nil && !live()) {
 		return
@@ -83,7 +83,11 @@ func (s *server) priceCards(ctx context.Context, cards []view.Card, live func() 
 	for i, c := range cards {
 		ids[i] = c.ID
 	}
-	all, err := s.Curation.ConsumerDiscounts(ctx, ids)
+	discounts := s.Curation.ConsumerDiscounts
+	if live != nil { // it said yes: not asked again
+		discounts = s.Curation.LiveConsumerDiscounts
+	}
+	all, err := discounts(ctx, ids)
 	if err != nil {
 		s.kit.Log.Warn("campaign prices for cards", "err", err)
 		return

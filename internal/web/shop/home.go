@@ -1,6 +1,8 @@
 package shop
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/dure-coop/dure/internal/board"
@@ -51,8 +53,10 @@ func (s *server) homePage(c *fiber.Ctx) error {
 	} else {
 		s.kit.Log.Warn("home: new products", "request_id", web.RequestID(c), "err", err)
 	}
-	s.priceCards(ctx, v.Featured, live)
-	s.priceCards(ctx, v.New, live)
+	shelves := append(slices.Clip(v.Featured), v.New...) // priced in one query
+	s.priceCards(ctx, shelves, live)
+	copy(v.Featured, shelves)
+	copy(v.New, shelves[len(v.Featured):])
 	s.cartCards(c, &v.layout, v.Featured)
 	s.cartCards(c, &v.layout, v.New)
 	if s.Curation != nil {
