@@ -26,6 +26,7 @@ func templateFuncs() template.FuncMap {
 		"taxLabel":    func(t catalog.TaxType) string { return t.Label() },
 		"kindLabel":   func(k catalog.Kind) string { return k.Label() },
 		"highlight":   view.Highlight,
+		"cards":       view.CardsHTML,
 		"plainText":   view.PlainText,
 		"dict":        dict,
 	}

@@ -18,14 +18,41 @@ import (
 // filter and normaliser, only stricter.
 func (c *Card) HTML() template.HTML {
 	var b strings.Builder
-	b.Grow(1600 + len(c.URL) + len(c.ImageURL) + len(c.NameHTML) + len(c.Name) + len(c.EnterpriseName) + len(c.CSRF))
+	b.Grow(c.size())
+	c.write(&b)
+	return template.HTML(b.String())
+}
+
+// CardsHTML is the markup of every card in cards, in order: a grid's
+// ({{cards .Cards}} in a template), one template call for the whole grid
+// instead of one per card.
+func CardsHTML(cards []Card) template.HTML {
+	var b strings.Builder
+	n := 0
+	for i := range cards {
+		n += cards[i].size()
+	}
+	b.Grow(n)
+	for i := range cards {
+		cards[i].write(&b)
+	}
+	return template.HTML(b.String())
+}
+
+// size is about the length of c's markup.
+func (c *Card) size() int {
+	return 1600 + len(c.URL) + len(c.ImageURL) + len(c.NameHTML) + len(c.Name) + len(c.EnterpriseName) + len(c.CSRF)
+}
+
+// write writes c's markup to b.
+func (c *Card) write(b *strings.Builder) {
 	b.WriteString(`<article class="card">
   <a class="card-link" href="`)
-	WriteURL(&b, c.URL)
+	WriteURL(b, c.URL)
 	b.WriteString(`">
     <div class="card-img">
       <img src="`)
-	WriteURL(&b, c.ImageURL)
+	WriteURL(b, c.ImageURL)
 	b.WriteString(`" alt="" loading="lazy" width="400" height="400">
       `)
 	if !c.InStock {
@@ -46,15 +73,15 @@ func (c *Card) HTML() template.HTML {
 	b.WriteString(string(c.NameHTML))
 	b.WriteString("</h3>\n      ")
 	if c.EnterpriseName != "" {
-		WriteText(&b, `<p class="card-ent">`, c.EnterpriseName, `</p>`)
+		WriteText(b, `<p class="card-ent">`, c.EnterpriseName, `</p>`)
 	}
 	b.WriteString("\n      <p class=\"card-meta\">")
 	if c.TypeLabel != "" {
-		WriteText(&b, `<span class="badge badge-`, string(c.EnterpriseType), `">`)
-		WriteText(&b, "", c.TypeLabel, `</span>`)
+		WriteText(b, `<span class="badge badge-`, string(c.EnterpriseType), `">`)
+		WriteText(b, "", c.TypeLabel, `</span>`)
 	}
 	if c.RegionLabel != "" {
-		WriteText(&b, `<span class="region">`, c.RegionLabel, `</span>`)
+		WriteText(b, `<span class="region">`, c.RegionLabel, `</span>`)
 	}
 	b.WriteString("</p>\n      ")
 	if c.RatingText != "" {
@@ -73,17 +100,17 @@ func (c *Card) HTML() template.HTML {
 	if c.ListPriceText != "" {
 		b.WriteString(`<span class="sr-only">할인가 </span>`)
 	}
-	WriteText(&b, `<strong>`, c.PriceText, `</strong>`)
+	WriteText(b, `<strong>`, c.PriceText, `</strong>`)
 	if c.ListPriceText != "" {
-		WriteText(&b, ` <del><span class="sr-only">정가 </span>`, c.ListPriceText, `</del>`)
+		WriteText(b, ` <del><span class="sr-only">정가 </span>`, c.ListPriceText, `</del>`)
 	}
 	b.WriteString("</p>\n      ")
 	if c.Discount != "" {
-		WriteText(&b, `<p class="card-discount">`, c.Discount, ` 할인</p>`)
+		WriteText(b, `<p class="card-discount">`, c.Discount, ` 할인</p>`)
 	}
 	b.WriteString("\n      ")
 	if c.Choose != "" {
-		WriteText(&b, `<span class="card-choose">`, c.Choose, ` ›</span>`)
+		WriteText(b, `<span class="card-choose">`, c.Choose, ` ›</span>`)
 	}
 	b.WriteString(`
     </div>
@@ -105,7 +132,6 @@ func (c *Card) HTML() template.HTML {
   </form>`)
 	}
 	b.WriteString("\n</article>")
-	return template.HTML(b.String())
 }
 
 // WriteText writes before, text escaped for an HTML text or quoted

@@ -27,6 +27,7 @@ func TestCardHTMLMatchesTemplate(t *testing.T) {
 		TypeLabel: hostile, RegionLabel: hostile, RatingText: hostile, ReviewCount: 3, PriceText: hostile,
 		ListPriceText: hostile, Discount: hostile, Choose: hostile, CSRF: hostile}
 	with := func(c Card, f func(*Card)) Card { f(&c); return c }
+	var all []Card
 
 	for _, tc := range []struct {
 		name string
@@ -63,6 +64,7 @@ func TestCardHTMLMatchesTemplate(t *testing.T) {
 		{name: "Korean", card: CardFromHit(search.Hit{ProductID: 3, Name: "유기농 현미 10kg", EnterpriseName: "두레 협동조합",
 			EnterpriseType: catalog.EnterpriseType("coop"), Region: "jeonnam", Kind: catalog.Goods, ConsumerPrice: 42000, InStock: true})},
 	} {
+		all = append(all, tc.card)
 		t.Run(tc.name, func(t *testing.T) {
 			ref := tc.card
 			if tc.refImage != "" {
@@ -74,6 +76,17 @@ func TestCardHTMLMatchesTemplate(t *testing.T) {
 			}
 			htmltree.Same(t, string(tc.card.HTML()), want.String())
 		})
+	}
+	// A grid's cards (CardsHTML) are each card's markup, in order.
+	var each strings.Builder
+	for i := range all {
+		each.WriteString(string(all[i].HTML()))
+	}
+	if got := string(CardsHTML(all)); got != each.String() {
+		t.Errorf("CardsHTML of %d cards differs from their HTML one after another:\n%s", len(all), got)
+	}
+	if got := CardsHTML(nil); got != "" {
+		t.Errorf("CardsHTML(nil) = %q", got)
 	}
 }
 
